@@ -1,0 +1,4 @@
+import { describeContract } from "@cart/contract-suite";
+import { statefulInstance } from "./instances";
+
+describeContract({ name: "stateful", issuesTokens: false, instance: statefulInstance });

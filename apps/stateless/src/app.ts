@@ -1,0 +1,16 @@
+// The stateless shop: sessions, carts and orders all live in Redis; the process keeps nothing.
+import { createShopApp } from "@cart/http-kit";
+import { RedisStore } from "connect-redis";
+import type express from "express";
+import { isRedisReady, type RedisClient } from "@cart/redis-kit";
+import { RedisCartRepository } from "./cart-repository";
+import type { AppConfig } from "./config";
+import { createIdentity } from "./identity";
+import { RedisOrderRepository } from "./order-repository";
+
+export function createApp(config: AppConfig, redis: RedisClient): express.Express {
+  const orders = new RedisOrderRepository(redis);
+  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
+  const identity = createIdentity(config, new RedisStore({ client: redis }));
+  return createShopApp({ instanceId: config.instanceId, identity, carts, orders, isReady: () => isRedisReady(redis) });
+}

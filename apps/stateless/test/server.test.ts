@@ -1,0 +1,37 @@
+// The built server as a real process: how it starts, refuses bad configuration, and stops.
+import { ManagedProcess, startNodeServer } from "@cart/local-infra";
+import { join } from "node:path";
+
+const SCRIPT = join(__dirname, "..", "dist", "server.js");
+const SECRET = "j".repeat(64);
+
+describe("the stateless server process", () => {
+  it("serves, then exits 0 within 5 s of SIGTERM, closing its Redis connection", async () => {
+    const env = {
+      NODE_ENV: "production",
+      JWT_SECRET: SECRET,
+      REDIS_URL: process.env.REDIS_URL,
+      INSTANCE_ID: "stateless-1",
+    };
+    const server = await startNodeServer({ name: "stateless-1", script: SCRIPT, env });
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "alice", password: "pepperoni" }),
+    });
+    expect(login.status).toBe(200);
+    const started = Date.now();
+    server.process.signal("SIGTERM");
+    expect((await server.process.exited).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("refuses to start without JWT_SECRET and REDIS_URL outside tests: exit 2, one line for each", async () => {
+    const server = await ManagedProcess.start("stateless", process.execPath, [SCRIPT], {
+      env: { ...process.env, NODE_ENV: "production", JWT_SECRET: "", REDIS_URL: "", PORT: "0" },
+    });
+    expect((await server.exited).code).toBe(2);
+    expect(server.recentOutput).toContain("JWT_SECRET: JWT_SECRET is required");
+    expect(server.recentOutput).toContain("REDIS_URL: REDIS_URL is required");
+  });
+});

@@ -1,0 +1,85 @@
+// When Redis stops answering, the stateless app fails fast and honestly (503, well within
+// 1.5 s), stays alive, and heals by itself when Redis is back: nothing hangs, nothing crashes.
+import { expectError } from "@cart/contract-suite";
+import { LocalRedisServer } from "@cart/local-infra";
+import request from "supertest";
+import { createRedisClient } from "@cart/redis-kit";
+import { createApp } from "../src/app";
+import { loadConfig } from "../src/config";
+
+// Its own Redis, since this file freezes and restarts it.
+let redis: LocalRedisServer;
+let client: ReturnType<typeof createRedisClient>;
+let app: ReturnType<typeof createApp>;
+let token: string;
+
+beforeAll(async () => {
+  redis = await LocalRedisServer.start();
+  client = createRedisClient(redis.url);
+  await client.connect();
+  app = createApp(loadConfig({ NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: redis.url }), client);
+  token = (await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" })).body.token;
+  await request(app)
+    .post("/cart/items")
+    .auth(token, { type: "bearer" })
+    .send({ sku: "pepperoni-pizza", quantity: 1 })
+    .expect(200);
+});
+
+afterAll(async () => {
+  await client.close().catch(() => client.destroy());
+  await redis.stop();
+});
+
+async function timed(path: string) {
+  const started = Date.now();
+  const response = await request(app).get(path).auth(token, { type: "bearer" });
+  return { response, ms: Date.now() - started };
+}
+
+async function expectCartBack() {
+  // Reconnection is retried at most a second apart.
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const { response } = await timed("/cart");
+    if (response.status === 200) return response.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the app did not recover after Redis came back");
+}
+
+describe("Redis frozen (SIGSTOP: connected but silent)", () => {
+  it("answers 503 STORE_UNAVAILABLE within 1.5 s, keeps /healthz at 200 and /readyz at 503, then recovers with the cart intact", async () => {
+    redis.freeze();
+    try {
+      const { response, ms } = await timed("/cart");
+      expectError(response, 503, "STORE_UNAVAILABLE");
+      expect(ms).toBeLessThan(1500);
+      await request(app).get("/healthz").expect(200);
+      await request(app).get("/readyz").expect(503);
+    } finally {
+      redis.resume();
+    }
+    expect((await expectCartBack()).items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
+    await request(app).get("/readyz").expect(200);
+  });
+});
+
+describe("Redis gone (stopped, then started again on the same port)", () => {
+  it("answers 503 at once while it is gone, and serves again once it is back", async () => {
+    await redis.halt();
+    try {
+      const { response, ms } = await timed("/cart");
+      expectError(response, 503, "STORE_UNAVAILABLE");
+      expect(ms).toBeLessThan(1500);
+    } finally {
+      await redis.startAgain();
+    }
+    // This Redis keeps nothing on disk, so the session did not survive: an honest 401, not a 503.
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const { response } = await timed("/me");
+      if (response.status !== 503) return expectError(response, 401, "SESSION_ENDED");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the app did not recover after Redis restarted");
+  });
+});

@@ -1,0 +1,19 @@
+// One Jest run over every package. TypeScript is compiled by SWC (fast, no type-check: `pnpm
+// typecheck` does that), and workspace packages resolve to their sources via "@cart/source".
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  testMatch: ["<rootDir>/{packages,apps,tools}/*/test/**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
+  testEnvironmentOptions: { customExportConditions: ["@cart/source", "node", "node-addons"] },
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
+  // Suites start real processes (Redis, app instances): give them room on a 2-core machine.
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

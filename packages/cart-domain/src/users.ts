@@ -1,0 +1,59 @@
+// Demo users. Passwords are stored as scrypt hashes ("scrypt:<salt hex>:<hash hex>") and checked
+// in constant time; an unknown username costs the same scrypt work, so timing reveals nothing.
+import { scrypt, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+import { BadCredentialsError } from "./errors";
+
+export interface User {
+  readonly id: string;
+  readonly name: string;
+}
+
+interface StoredUser extends User {
+  readonly username: string;
+  readonly passwordHash: string;
+}
+
+// Demo only: alice / pepperoni, bob / margherita (see the README).
+const USERS: readonly StoredUser[] = [
+  {
+    id: "alice",
+    username: "alice",
+    name: "Alice",
+    passwordHash:
+      "scrypt:db6b3fd7df92034cef1fd3bb158b5885:7739f9087f108b9b43fca52755c9edf75029dca4f2a08204afa10f44d0a4be64",
+  },
+  {
+    id: "bob",
+    username: "bob",
+    name: "Bob",
+    passwordHash:
+      "scrypt:f11e00cebddb954daae8d475d0b22607:c911120965e0dfb9f6bd4df5574b094d11b4e59d32b96ceec1a8b012b58e2044",
+  },
+];
+
+// Compared against when the username is unknown, so that path does the same work.
+const DUMMY_HASH =
+  "scrypt:78b51f6cbe2ee2b64285018b127ce4fa:953f6124cef1f8c5959c1c6e3d9853bed4e80acb841942116a123e9061a8d5ca";
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+async function passwordMatches(password: string, stored: string): Promise<boolean> {
+  const [, saltHex = "", hashHex = ""] = stored.split(":");
+  const expected = Buffer.from(hashHex, "hex");
+  const actual = await scryptAsync(password, Buffer.from(saltHex, "hex"), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/** Returns the user for a correct username and password; BadCredentialsError otherwise. */
+export async function verifyCredentials(username: string, password: string): Promise<User> {
+  const user = USERS.find((candidate) => candidate.username === username);
+  const matches = await passwordMatches(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !matches) throw new BadCredentialsError();
+  return { id: user.id, name: user.name };
+}
+
+export function findUser(id: string): User | undefined {
+  const user = USERS.find((candidate) => candidate.id === id);
+  return user && { id: user.id, name: user.name };
+}

@@ -1,0 +1,31 @@
+// What every part of the contract spec needs: the app under test and a logged-in browser.
+import type { Express } from "express";
+import request from "supertest";
+import type TestAgent from "supertest/lib/agent";
+import type { AppHarness } from "./harness";
+
+export const PIZZA = { sku: "pepperoni-pizza", quantity: 1 };
+
+export interface ContractClient {
+  readonly name: AppHarness["name"];
+  readonly issuesTokens: boolean;
+  readonly app: Express;
+  loggedIn(username?: string): Promise<TestAgent>;
+  addItem(agent: TestAgent, item: object): ReturnType<TestAgent["post"]>;
+}
+
+export function contractClient(harness: AppHarness): ContractClient {
+  const app = harness.instance(`${harness.name}-1`);
+  return {
+    name: harness.name,
+    issuesTokens: harness.issuesTokens,
+    app,
+    async loggedIn(username = "alice") {
+      const agent = request.agent(app);
+      const password = username === "alice" ? "pepperoni" : "margherita";
+      await agent.post("/auth/login").send({ username, password }).expect(200);
+      return agent;
+    },
+    addItem: (agent, item) => agent.post("/cart/items").send(item),
+  };
+}

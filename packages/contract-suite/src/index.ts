@@ -1,0 +1,4 @@
+export * from "./contract";
+export * from "./expectations";
+export * from "./harness";
+export * from "./client";

@@ -1,0 +1,31 @@
+import { findUser, loginInput, verifyCredentials, type CartRepository } from "@cart/domain";
+import { Router } from "express";
+import type { Identity } from "./identity";
+import { parseInput } from "./parse-input";
+import { principalOf, requireUser } from "./require-user";
+
+export function authRoutes(identity: Identity, carts: CartRepository): Router {
+  const router = Router();
+  const signedIn = requireUser(identity);
+
+  router.post("/auth/login", async (req, res) => {
+    const { username, password } = parseInput(loginInput, req.body);
+    const user = await verifyCredentials(username, password);
+    const { token } = await identity.signIn(req, res, user);
+    res.json(token === undefined ? { user } : { user, token });
+  });
+
+  // The cart belongs to the session: logging out discards it (orders stay with the user).
+  router.post("/auth/logout", signedIn, async (req, res) => {
+    const principal = principalOf(res);
+    await carts.discard(principal.sessionId);
+    await identity.signOut(req, res, principal);
+    res.status(204).end();
+  });
+
+  router.get("/me", signedIn, (_req, res) => {
+    res.json({ user: findUser(principalOf(res).userId) });
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+import {
+  addItemInput,
+  assertQuantity,
+  createOrder,
+  priceCart,
+  requireProduct,
+  setQuantityInput,
+  type CartRepository,
+  type OrderRepository,
+} from "@cart/domain";
+import { Router, type Response } from "express";
+import type { Identity } from "./identity";
+import { parseInput } from "./parse-input";
+import { principalOf, requireUser } from "./require-user";
+
+export function cartRoutes(identity: Identity, carts: CartRepository, orders: OrderRepository): Router {
+  const router = Router();
+  router.use(["/cart", "/checkout", "/orders"], requireUser(identity));
+  const cartId = (res: Response) => principalOf(res).sessionId;
+
+  router.get("/cart", async (_req, res) => {
+    res.json(priceCart(await carts.lines(cartId(res))));
+  });
+
+  router.post("/cart/items", async (req, res) => {
+    const { sku, quantity } = parseInput(addItemInput, req.body);
+    requireProduct(sku);
+    assertQuantity(quantity, 1);
+    res.json(priceCart(await carts.add(cartId(res), sku, quantity)));
+  });
+
+  router.patch("/cart/items/:sku", async (req, res) => {
+    const { quantity } = parseInput(setQuantityInput, req.body);
+    assertQuantity(quantity, 0);
+    res.json(priceCart(await carts.setQuantity(cartId(res), String(req.params.sku), quantity)));
+  });
+
+  router.delete("/cart/items/:sku", async (req, res) => {
+    res.json(priceCart(await carts.setQuantity(cartId(res), String(req.params.sku), 0)));
+  });
+
+  router.post("/checkout", async (_req, res) => {
+    const { sessionId, userId } = principalOf(res);
+    const order = await carts.checkout(sessionId, userId, (lines) => createOrder(lines));
+    res.status(201).json({ order });
+  });
+
+  router.get("/orders", async (_req, res) => {
+    res.json({ orders: await orders.list(principalOf(res).userId) });
+  });
+
+  return router;
+}

@@ -1,0 +1,12 @@
+// Where a client's credentials travel: a cookie, or an `Authorization: Bearer` header.
+import { parse } from "cookie";
+import type { Request } from "express";
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  return header ? parse(header)[name] : undefined;
+}
+
+export function readBearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+}

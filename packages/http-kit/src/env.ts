@@ -1,0 +1,74 @@
+// Configuration from environment variables, checked once at start-up. Every problem is reported
+// on its own line naming the variable, so a wrong deployment fails loudly and clearly.
+import { hostname } from "node:os";
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const whole = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+/** A secret: required (outside NODE_ENV=test) and long enough to resist guessing. */
+export const secret = (name: string) =>
+  z
+    .string({ message: `${name} is required (generate one with: openssl rand -hex 32)` })
+    .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`);
+
+/** Variables both apps read. */
+export const commonEnv = {
+  PORT: whole("PORT", 0, 65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "INSTANCE_ID must be 1-64 letters, digits, '.', '_' or '-'")
+    .optional(),
+  SESSION_TTL_SECONDS: whole("SESSION_TTL_SECONDS", 10, 7 * 24 * 3600).default(900),
+};
+
+/** What both apps configure alike. */
+export interface CommonConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly instanceId: string;
+  readonly sessionTtlSeconds: number;
+}
+
+type CommonVars = { HOST: string; PORT: number; INSTANCE_ID?: string | undefined; SESSION_TTL_SECONDS: number };
+
+export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
+  return {
+    host: vars.HOST,
+    port: vars.PORT,
+    instanceId: vars.INSTANCE_ID ?? `${appName}@${hostname()}`,
+    sessionTtlSeconds: vars.SESSION_TTL_SECONDS,
+  };
+}
+
+/**
+ * Parses `env` with `shape`. Under NODE_ENV=test, missing variables named in `testDefaults`
+ * take those values, so tests need no secrets; anywhere else they must be set.
+ */
+export function readEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv,
+  testDefaults: Record<string, string> = {},
+): z.infer<z.ZodObject<S>> {
+  const input = env.NODE_ENV === "test" ? { ...testDefaults, ...definedOnly(env) } : definedOnly(env);
+  const result = z.object(shape).safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+}
+
+// An empty variable (FOO=) counts as missing, the way people mean it.
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}

@@ -1,0 +1,17 @@
+// Errors that only exist at the HTTP edge (who is calling, what they sent), with their status.
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export const notLoggedIn = () => new HttpError(401, "NOT_LOGGED_IN", "Log in first: POST /auth/login");
+
+export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
+
+export const validationFailed = (message: string) => new HttpError(400, "VALIDATION_FAILED", message);

@@ -1,0 +1,10 @@
+// The HTTP contract both apps serve, and the plumbing they share.
+export * from "./create-shop-app";
+export * from "./credentials";
+export * from "./env";
+export * from "./error-handler";
+export * from "./http-error";
+export * from "./identity";
+export * from "./json-body";
+export * from "./parse-input";
+export * from "./run-server";

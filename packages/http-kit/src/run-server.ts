@@ -1,0 +1,54 @@
+// Listening and graceful shutdown, the same for both apps: on SIGTERM (a rolling deploy) or
+// SIGINT, stop accepting, let in-flight requests finish, release resources, exit 0 within 5 s.
+import type { Express } from "express";
+import type { AddressInfo } from "node:net";
+import { ConfigError } from "./env";
+
+const SHUTDOWN_DEADLINE_MS = 4000;
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly instanceId: string;
+  /** Releases what the app holds (e.g. its Redis connection) after the last request. */
+  readonly onShutdown?: () => Promise<void>;
+}
+
+export function runServer(app: Express, { host, port, instanceId, onShutdown }: ServerOptions): void {
+  const server = app.listen(port, host, () => {
+    const { port: actual } = server.address() as AddressInfo;
+    console.log(`${instanceId} listening on http://${host}:${actual}`);
+  });
+  server.on("error", (error) => {
+    console.error(`${instanceId} cannot listen on ${host}:${port}: ${error.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${instanceId} got ${signal}: finishing in-flight requests`);
+    // Requests still running at the deadline are cut off rather than holding up the deploy.
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS).unref();
+    server.close(() => {
+      void Promise.resolve(onShutdown?.())
+        .catch((error: unknown) => console.error(`${instanceId} shutdown:`, error))
+        .finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** Runs `start`, turning a configuration problem into its message and exit code 2. */
+export async function startOrExit(start: () => Promise<void> | void): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

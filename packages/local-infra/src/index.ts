@@ -1,0 +1,5 @@
+export * from "./free-port";
+export * from "./managed-process";
+export * from "./redis-server";
+export * from "./wait";
+export * from "./node-server";

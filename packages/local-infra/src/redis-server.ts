@@ -1,0 +1,94 @@
+// A private redis-server for one test run or one comparison: its own free loopback port and its
+// own temp directory, so it never touches (or depends on) a Redis the machine already runs.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port";
+import { ManagedProcess } from "./managed-process";
+import { portAnswers, waitUntil } from "./wait";
+
+export class RedisServerMissingError extends Error {
+  constructor() {
+    super(
+      "redis-server is not on PATH: install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a Redis you own",
+    );
+    this.name = "RedisServerMissingError";
+  }
+}
+
+export interface RedisServerOptions {
+  /** Append-only file on, so a restart keeps the data (default off: nothing on disk). */
+  readonly appendOnly?: boolean;
+}
+
+export class LocalRedisServer {
+  private process: ManagedProcess;
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly options: RedisServerOptions,
+    process: ManagedProcess,
+  ) {
+    this.process = process;
+  }
+
+  static async start(options: RedisServerOptions = {}): Promise<LocalRedisServer> {
+    const dir = await mkdtemp(join(tmpdir(), "cart-redis-"));
+    const port = await freePort();
+    const process = await LocalRedisServer.spawn(port, dir, options);
+    return new LocalRedisServer(port, dir, options, process);
+  }
+
+  private static async spawn(port: number, dir: string, options: RedisServerOptions): Promise<ManagedProcess> {
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
+    args.push("--appendonly", options.appendOnly ? "yes" : "no");
+    const process = await ManagedProcess.start("redis-server", "redis-server", args).catch((error: unknown) => {
+      throw (error as { code?: string }).code === "ENOENT" ? new RedisServerMissingError() : error;
+    });
+    await waitUntil(
+      async () => portAnswers(port) || !process.running,
+      5000,
+      `redis-server did not start on port ${port}`,
+    );
+    if (!process.running) throw new Error(`redis-server exited at start:\n${process.recentOutput}`);
+    return process;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** SIGSTOP: the server keeps its connections open but answers nothing (a hung store). */
+  freeze(): void {
+    this.process.signal("SIGSTOP");
+  }
+
+  resume(): void {
+    this.process.signal("SIGCONT");
+  }
+
+  /** Stops the server process (SIGTERM), keeping its port and directory for `startAgain`. */
+  async halt(): Promise<void> {
+    await this.process.stop();
+  }
+
+  async startAgain(): Promise<void> {
+    this.process = await LocalRedisServer.spawn(this.port, this.dir, this.options);
+  }
+
+  /** SIGTERM, then start again on the same port and directory (with AOF on, data survives). */
+  async restart(): Promise<void> {
+    await this.halt();
+    await this.startAgain();
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop(); // resumes a frozen server first, or it would not act on SIGTERM
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,65 @@
+// A Redis connection for an app that keeps all its state there. Tuned to fail fast: an
+// operation sent while the connection is down fails at once, one that gets no answer within a
+// second fails then (STORE_UNAVAILABLE, 503), and the queue of unanswered commands is bounded,
+// so a hung Redis never hangs a request or grows memory without limit.
+import { DomainError, StoreUnavailableError } from "@cart/domain";
+import { createClient, ErrorReply } from "redis";
+
+const STORE_DEADLINE_MS = 1000;
+const MAX_PENDING_COMMANDS = 1000;
+
+export function createRedisClient(url: string) {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    commandsQueueMaxLength: MAX_PENDING_COMMANDS,
+    socket: {
+      connectTimeout: STORE_DEADLINE_MS,
+      // Keep trying for as long as it takes, at most a second apart, so the app heals by itself.
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
+    },
+  });
+  // Without a listener, a connection error would crash the process; one line per outage is enough.
+  let healthy = true;
+  client.on("error", (error: Error) => {
+    if (healthy) console.error(`redis: ${error.message || error.name}; reconnecting`);
+    healthy = false;
+  });
+  client.on("ready", () => {
+    if (!healthy) console.log("redis: connected again");
+    healthy = true;
+  });
+  return client;
+}
+
+export type RedisClient = ReturnType<typeof createRedisClient>;
+
+/**
+ * Runs a store operation with a deadline; failing to reach Redis becomes StoreUnavailableError.
+ * The deadline is ours because node-redis times out only commands not yet sent: one already on
+ * the wire to a frozen Redis would wait forever. (A write that missed the deadline may still be
+ * applied when Redis wakes up; the client was told 503, and a retry of an add would add twice.)
+ */
+export async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError("no answer in time")), STORE_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([operation(), deadline]);
+  } catch (error) {
+    // Domain errors are answers, and a Redis error reply is a bug of ours (500), not an outage.
+    if (error instanceof DomainError || error instanceof ErrorReply) throw error;
+    throw new StoreUnavailableError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function isRedisReady(redis: RedisClient): Promise<boolean> {
+  try {
+    return (await storeCall(() => redis.ping())) === "PONG";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+// The zero-install load balancer: http-proxy-3 does the proxying; the routing policy is ours.
+//  - sticky: like HAProxy's `cookie SERVERID insert indirect nocache` + `option redispatch`: the
+//    first response pins the client with a SERVERID cookie; if the pinned backend is down, the
+//    client is re-pinned to a live one. The cookie is removed before the request reaches the app.
+//  - round-robin: every request goes to the next live backend.
+// A connection a backend refuses never reached the app, so the request is retried on another
+// live backend (HAProxy's retries + redispatch); any other proxy error is a 502.
+import { parse as parseCookies } from "cookie";
+import { createProxyServer } from "http-proxy-3";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { HealthChecks } from "./health-checks";
+import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
+
+export const STICKY_COOKIE = "SERVERID";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BuiltinBalancer implements LoadBalancer {
+  private readonly proxy = createProxyServer({ proxyTimeout: 10000 });
+  private readonly health = new HealthChecks();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
+  private readonly pinning = new WeakMap<IncomingMessage, string>();
+  private next = 0;
+  /** Requests in flight per backend, and who waits for a drained backend's count to reach 0. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly drained = new Map<string, () => void>();
+  url = "";
+
+  private constructor(readonly policy: RoutingPolicy) {
+    // Added to the backend's own Set-Cookie headers, which the proxy copies onto the response.
+    this.proxy.on("proxyRes", (proxyRes, req) => {
+      const cookie = this.pinning.get(req);
+      if (cookie) proxyRes.headers["set-cookie"] = [...(proxyRes.headers["set-cookie"] ?? []), cookie];
+    });
+  }
+
+  static async start(policy: RoutingPolicy, backends: readonly Backend[]): Promise<BuiltinBalancer> {
+    const balancer = new BuiltinBalancer(policy);
+    balancer.setBackends(backends);
+    await new Promise<void>((resolve) => balancer.server.listen(0, "127.0.0.1", resolve));
+    balancer.url = `http://127.0.0.1:${(balancer.server.address() as AddressInfo).port}`;
+    return balancer;
+  }
+
+  setBackends(backends: readonly Backend[]): void {
+    this.health.track(backends);
+  }
+
+  drain(id: string): Promise<void> {
+    this.health.setMaintenance(id, true);
+    if (!this.inFlight.get(id)) return Promise.resolve();
+    return new Promise((resolve) => this.drained.set(id, resolve));
+  }
+
+  restore(id: string): void {
+    this.health.setMaintenance(id, false);
+  }
+
+  async close(): Promise<void> {
+    this.health.stop();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+    this.proxy.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req).catch(() => undefined);
+    if (body === undefined) return reply(res, 413, "BODY_TOO_LARGE", "The request body is too large for the balancer");
+    const pinned = this.policy === "sticky" ? parseCookies(req.headers.cookie ?? "")[STICKY_COOKIE] : undefined;
+    if (this.policy === "sticky") {
+      const rest = withoutCookie(req.headers.cookie, STICKY_COOKIE);
+      if (rest) req.headers.cookie = rest;
+      else delete req.headers.cookie;
+    }
+
+    const tried = new Set<string>();
+    for (;;) {
+      const live = this.health.live().filter((backend) => !tried.has(backend.id));
+      const backend = live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
+      if (!backend) return reply(res, 503, "NO_BACKEND", "No live server behind the balancer");
+      tried.add(backend.id);
+      if (this.policy === "sticky" && backend.id !== pinned) {
+        this.pinning.set(req, `${STICKY_COOKIE}=${backend.id}; Path=/; HttpOnly; SameSite=Lax`);
+      }
+      const error = await this.track(backend.id, this.forward(req, res, backend, body));
+      if (!error) return;
+      if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED" && !res.headersSent) {
+        this.health.markDown(backend.id);
+        continue;
+      }
+      if (!res.headersSent) return reply(res, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
+      return void res.destroy();
+    }
+  }
+
+  private pick(live: Backend[]): Backend | undefined {
+    if (live.length === 0) return undefined;
+    return live[this.next++ % live.length];
+  }
+
+  private async track<T>(id: string, request: Promise<T>): Promise<T> {
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    try {
+      return await request;
+    } finally {
+      const left = this.inFlight.get(id)! - 1;
+      this.inFlight.set(id, left);
+      if (left === 0) {
+        this.drained.get(id)?.();
+        this.drained.delete(id);
+      }
+    }
+  }
+
+  /** Resolves once the backend's response has been sent on, or with the error that stopped it. */
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    backend: Backend,
+    body: Buffer,
+  ): Promise<Error | undefined> {
+    return new Promise((resolve) => {
+      res.once("finish", () => resolve(undefined));
+      this.proxy.web(req, res, { target: backend.url, buffer: Readable.from([body]) }, (error: Error) =>
+        resolve(error),
+      );
+    });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new Error("too large"));
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function withoutCookie(header: string | undefined, name: string): string | undefined {
+  const kept = header
+    ?.split(";")
+    .map((part) => part.trim())
+    .filter((part) => part && !part.startsWith(`${name}=`));
+  return kept && kept.length > 0 ? kept.join("; ") : undefined;
+}
+
+function reply(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/json", "x-served-by": "balancer" });
+  res.end(JSON.stringify({ error: { code, message } }));
+}

@@ -1,0 +1,60 @@
+// Which backends are alive, HAProxy-style: GET /healthz every 250 ms; two failures in a row mark a
+// backend down, one success marks it up. A refused connection marks it down at once. A backend in
+// maintenance (being deployed) gets no traffic whatever its health.
+import type { Backend } from "./load-balancer";
+
+const INTERVAL_MS = 250;
+const TIMEOUT_MS = 500;
+const FALL = 2;
+
+interface Health {
+  up: boolean;
+  failures: number;
+}
+
+export class HealthChecks {
+  private readonly health = new Map<string, Health>();
+  private readonly timer: NodeJS.Timeout;
+  private backends: readonly Backend[] = [];
+  private readonly maintenance = new Set<string>();
+
+  constructor() {
+    this.timer = setInterval(() => void this.checkAll(), INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  track(backends: readonly Backend[]): void {
+    this.backends = backends;
+    for (const { id } of backends) if (!this.health.has(id)) this.health.set(id, { up: true, failures: 0 });
+  }
+
+  live(): Backend[] {
+    return this.backends.filter((backend) => this.health.get(backend.id)?.up && !this.maintenance.has(backend.id));
+  }
+
+  setMaintenance(id: string, on: boolean): void {
+    if (on) this.maintenance.add(id);
+    else this.maintenance.delete(id);
+  }
+
+  markDown(id: string): void {
+    this.health.set(id, { up: false, failures: FALL });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async checkAll(): Promise<void> {
+    await Promise.all(
+      this.backends.map(async ({ id, url }) => {
+        const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
+          .then((response) => response.ok)
+          .catch(() => false);
+        const previous = this.health.get(id) ?? { up: true, failures: 0 };
+        const failures = ok ? 0 : previous.failures + 1;
+        this.health.set(id, { up: ok || (previous.up && failures < FALL), failures });
+      }),
+    );
+  }
+}

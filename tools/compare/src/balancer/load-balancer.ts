@@ -1,0 +1,24 @@
+// What the suite needs from a load balancer, so that a real one (HAProxy) can take the built-in
+// one's place.
+export type RoutingPolicy = "sticky" | "round-robin";
+
+export interface Backend {
+  readonly id: string;
+  readonly url: string;
+}
+
+export interface LoadBalancer {
+  /** Where clients send their requests. */
+  readonly url: string;
+  readonly policy: RoutingPolicy;
+  /** Replaces the pool (an instance added, say). Unknown ids join as healthy. */
+  setBackends(backends: readonly Backend[]): void;
+  /**
+   * Takes a backend out of rotation (HAProxy's `maint` state) and resolves once no request to it
+   * is in flight, as a deploy does before stopping a server.
+   */
+  drain(id: string): Promise<void>;
+  /** Puts a drained backend back into rotation. */
+  restore(id: string): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
+// Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
+import { ManagedProcess, RedisServerMissingError } from "@cart/local-infra";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { APP_NAMES, type AppName } from "./apps";
+import { compare, type ExpectationKey } from "./compare";
+import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
+import { JOURNEYS } from "./journeys";
+import { writeReportFiles } from "./report/files";
+import { terminalPainter } from "./report/terminal";
+
+const oneOf =
+  <T extends string>(allowed: readonly T[], what: string) =>
+  (value: string, previous: T[] = []): T[] => {
+    if (!allowed.includes(value as T))
+      throw new InvalidArgumentError(`unknown ${what} "${value}"; one of: ${allowed.join(", ")}`);
+    return [...previous, value as T];
+  };
+
+function parseInstances(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > 8) throw new InvalidArgumentError("a whole number from 2 to 8");
+  return n;
+}
+
+function parseExpectation(value: string, previous: Record<string, Outcome> = {}): Record<string, Outcome> {
+  const match = /^([\w-]+):(stateful|stateless)=(pass|fail)$/.exec(value);
+  if (!match || !JOURNEY_NAMES.includes(match[1] as JourneyName)) {
+    throw new InvalidArgumentError('expected JOURNEY:APP=pass|fail, e.g. "server-crash:stateful=pass"');
+  }
+  return { ...previous, [`${match[1]}:${match[2]}`]: match[3] as Outcome };
+}
+
+const journeyHelp = JOURNEY_NAMES.map(
+  (name) =>
+    `  ${name.padEnd(18)} stateful ${JOURNEYS[name].expected.stateful}, stateless ${JOURNEYS[name].expected.stateless}: ${JOURNEYS[name].story}`,
+).join("\n");
+
+const program = new Command()
+  .name("pnpm compare")
+  .description(
+    "Run identical user journeys against real clusters of the stateful and the stateless app, under faults, and compare.",
+  )
+  .addOption(
+    new Option("--journey <name>", "run only this journey (repeatable)").argParser(oneOf(JOURNEY_NAMES, "journey")),
+  )
+  .addOption(new Option("--app <app>", "run only this app").choices(APP_NAMES))
+  .option("--instances <n>", "instances per app (2-8)", parseInstances, 3)
+  .option("--json", "print the JSON report to stdout (progress goes to stderr)")
+  .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
+  .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")
+  .option(
+    "--expect <journey:app=outcome>",
+    "replace an expectation, e.g. server-crash:stateful=pass (repeatable)",
+    parseExpectation,
+  )
+  .addHelpText(
+    "after",
+    `\nJourneys (expected outcomes):\n${journeyHelp}\n\nExit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error.\nRedis: a private redis-server is started on a free port unless REDIS_URL is set.`,
+  )
+  .exitOverride();
+
+interface CliOptions {
+  journey?: JourneyName[];
+  app?: AppName;
+  instances: number;
+  json?: boolean;
+  trace?: boolean;
+  reportDir: string;
+  expect?: Partial<Record<ExpectationKey, Outcome>>;
+}
+
+async function main(): Promise<number> {
+  try {
+    program.parse();
+  } catch (error) {
+    return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
+  }
+  const options = program.opts<CliOptions>();
+  const out = options.json ? process.stderr : process.stdout;
+  const paint = terminalPainter(Boolean(out.isTTY) && !process.env.NO_COLOR);
+  const say = (line: string) => out.write(`${line}\n`);
+
+  const stopEverything = (signal: string) => {
+    say(`\n${signal}: stopping every process the comparison started…`);
+    void ManagedProcess.stopAll().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", () => stopEverything("SIGINT"));
+  process.once("SIGTERM", () => stopEverything("SIGTERM"));
+  process.on("exit", () => ManagedProcess.killAllNow());
+
+  const journeys = options.journey ?? [...JOURNEY_NAMES];
+  const apps = options.app ? [options.app] : [...APP_NAMES];
+  say(`Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each.`);
+  try {
+    const report = await compare(
+      {
+        journeys,
+        apps,
+        instances: options.instances,
+        expect: options.expect ?? {},
+        redisUrl: process.env.REDIS_URL || undefined,
+      },
+      {
+        onJourneyStart: (name) => say(`▸ ${name}: ${JOURNEYS[name].story}`),
+        onResult: (result) => say(paint.journeyLine(result)),
+        onStep: options.trace ? (app, step) => say(paint.traceLine(app, step)) : undefined,
+        onProcessStart: options.trace
+          ? (owner, id, pid) => say(`    [${owner}] started ${id} (pid ${pid})`)
+          : undefined,
+        onFault: options.trace ? (app, fault) => say(paint.faultLine(app, fault)) : undefined,
+      },
+    );
+    const files = await writeReportFiles(report, options.reportDir);
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else say(`\n${paint.table(report, process.stdout.columns || 120)}`);
+    say(`Reports: ${files.join(", ")}`);
+    return report.matched ? 0 : 1;
+  } catch (error) {
+    if (error instanceof RedisServerMissingError) say(error.message);
+    else say(`compare could not set up: ${(error as Error).message}`);
+    await ManagedProcess.stopAll();
+    return 2;
+  }
+}
+
+void main().then((code) => process.exit(code));

@@ -1,0 +1,82 @@
+// N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, and the
+// faults the journeys inflict on them: kill -9, graceful restart, scale-out.
+import { startNodeServer, type NodeServer } from "@cart/local-infra";
+import { clusterEnv, serverScript, type AppName } from "./apps";
+import type { Backend } from "./balancer/load-balancer";
+
+export class Cluster {
+  private readonly instances = new Map<string, NodeServer>();
+  private readonly env: NodeJS.ProcessEnv;
+  private started = 0;
+
+  private constructor(
+    readonly app: AppName,
+    redisUrl: string,
+    private readonly onStart: (id: string, pid: number) => void,
+  ) {
+    this.env = clusterEnv(app, redisUrl);
+  }
+
+  static async start(app: AppName, size: number, redisUrl: string, onStart: (id: string, pid: number) => void) {
+    const cluster = new Cluster(app, redisUrl, onStart);
+    // Settled, not just awaited: if one instance fails to start, the others are stopped too.
+    const starts = await Promise.allSettled(Array.from({ length: size }, () => cluster.addInstance()));
+    const failure = starts.find((start) => start.status === "rejected");
+    if (failure) {
+      await cluster.stop();
+      throw failure.reason;
+    }
+    return cluster;
+  }
+
+  get backends(): Backend[] {
+    return [...this.instances].map(([id, server]) => ({ id, url: server.url }));
+  }
+
+  get ids(): string[] {
+    return [...this.instances.keys()];
+  }
+
+  url(id: string): string {
+    return this.server(id).url;
+  }
+
+  running(id: string): boolean {
+    return this.server(id).process.running;
+  }
+
+  async addInstance(): Promise<string> {
+    const id = `${this.app}-${++this.started}`;
+    this.instances.set(id, await this.launch(id));
+    return id;
+  }
+
+  /** kill -9: the process gets no chance to finish anything, as in a crash. */
+  async kill(id: string): Promise<void> {
+    await this.server(id).process.kill();
+  }
+
+  /** A deploy step: SIGTERM (finish in-flight requests), then start again on the same port. */
+  async restart(id: string): Promise<void> {
+    const old = this.server(id);
+    await old.process.stop(5000);
+    this.instances.set(id, await this.launch(id, old.port));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.instances.values()].map((server) => server.process.stop()));
+  }
+
+  private async launch(id: string, port?: number): Promise<NodeServer> {
+    const env = { ...this.env, INSTANCE_ID: id };
+    const server = await startNodeServer({ name: id, script: serverScript(this.app), env, port });
+    this.onStart(id, server.process.pid);
+    return server;
+  }
+
+  private server(id: string): NodeServer {
+    const server = this.instances.get(id);
+    if (!server) throw new Error(`No instance ${id} in the ${this.app} cluster`);
+    return server;
+  }
+}

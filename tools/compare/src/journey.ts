@@ -1,0 +1,54 @@
+// What a journey is: a named story with an expected outcome per app, run against one stack.
+// Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
+import type { AppName } from "./apps";
+import type { RoutingPolicy } from "./balancer/load-balancer";
+import type { DemoUser, Shopper } from "./shopper";
+
+export type Outcome = "pass" | "fail";
+
+export const JOURNEY_NAMES = [
+  "happy-path",
+  "no-stickiness",
+  "server-crash",
+  "rolling-deploy",
+  "scale-out",
+  "concurrency",
+  "logout-everywhere",
+  "store-outage",
+  "load-spread",
+] as const;
+export type JourneyName = (typeof JOURNEY_NAMES)[number];
+
+export interface JourneyContext {
+  readonly app: AppName;
+  /** A new simulated browser talking to the balancer. */
+  shopper(name: string, user?: DemoUser): Shopper;
+  instanceIds(): string[];
+  instanceUrl(id: string): string;
+  instanceRunning(id: string): boolean;
+  kill(id: string): Promise<void>;
+  restart(id: string): Promise<void>;
+  addInstance(): Promise<string>;
+  /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
+  freezeStore(): Promise<void>;
+  resumeStore(): void;
+  /** Records the cart `shopper` sees now (GET /cart through the balancer), before or after a fault. */
+  observeCart(shopper: Shopper, when: "before" | "after"): Promise<void>;
+  /** Extra facts for the report (requests per instance, say). */
+  note(key: string, value: unknown): void;
+  /** Requests served per instance so far (from X-Served-By). */
+  requestsPerInstance(): Record<string, number>;
+}
+
+export interface Journey {
+  readonly name: JourneyName;
+  /** One sentence: what happens. */
+  readonly story: string;
+  readonly expected: Record<AppName, Outcome>;
+  /** Routing per app when not the default (sticky for stateful, round-robin for stateless). */
+  readonly policy?: Partial<Record<AppName, RoutingPolicy>>;
+  /** Needs the suite's own Redis (to freeze it), not one given by REDIS_URL. */
+  readonly needsPrivateRedis?: boolean;
+  /** Resolves if the users got what they should; throws JourneyFailure at the first step that failed them. */
+  run(context: JourneyContext): Promise<void>;
+}

@@ -1,0 +1,22 @@
+import type { Journey, JourneyName } from "../journey";
+import { concurrency } from "./concurrency";
+import { happyPath } from "./happy-path";
+import { loadSpread } from "./load-spread";
+import { logoutEverywhere } from "./logout-everywhere";
+import { noStickiness } from "./no-stickiness";
+import { rollingDeploy } from "./rolling-deploy";
+import { scaleOut } from "./scale-out";
+import { serverCrash } from "./server-crash";
+import { storeOutage } from "./store-outage";
+
+export const JOURNEYS: Record<JourneyName, Journey> = {
+  "happy-path": happyPath,
+  "no-stickiness": noStickiness,
+  "server-crash": serverCrash,
+  "rolling-deploy": rollingDeploy,
+  "scale-out": scaleOut,
+  concurrency,
+  "logout-everywhere": logoutEverywhere,
+  "store-outage": storeOutage,
+  "load-spread": loadSpread,
+};

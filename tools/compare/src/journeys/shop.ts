@@ -1,0 +1,29 @@
+// The classic order, shared by several journeys: large pepperoni pizza, mushrooms, a Coke.
+import { JourneyFailure } from "../steps";
+import type { Shopper } from "../shopper";
+
+export const CLASSIC_ORDER = { "pepperoni-pizza": 1, mushrooms: 1, coke: 1 };
+export const CLASSIC_TOTAL_CENTS = 1499 + 199 + 299;
+
+/** Views the cart, checks out, and finds the order in the order list. */
+export async function checkOutClassicOrder(shopper: Shopper): Promise<void> {
+  await shopper.expectCart(CLASSIC_ORDER);
+  const order = await shopper.checkout();
+  if (order.totalCents !== CLASSIC_TOTAL_CENTS) {
+    throw new JourneyFailure(`POST /checkout charged ${order.totalCents} cents instead of ${CLASSIC_TOTAL_CENTS}`);
+  }
+  const orders = (await shopper.expect(200, "GET", "/orders")).body.orders as { id: string }[];
+  if (!orders.some((listed) => listed.id === order.id)) {
+    throw new JourneyFailure(`GET /orders does not list the order ${shopper.name} just placed`);
+  }
+}
+
+export async function shopClassicOrder(shopper: Shopper): Promise<void> {
+  await shopper.login();
+  await shopper.add("pepperoni-pizza");
+  await shopper.add("mushrooms");
+  await shopper.add("coke");
+  await checkOutClassicOrder(shopper);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,35 @@
+// reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
+import type { AppName } from "../apps";
+import type { ComparisonReport } from "../result";
+import { formatMs, verdictWords } from "./verdict";
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function markdownReport(report: ComparisonReport): string {
+  const apps = Object.keys(report.latency) as AppName[];
+  const journeys = [...new Set(report.results.map((result) => result.journey))];
+  const lines = [
+    "# Stateful vs stateless: comparison",
+    "",
+    `${report.instances} instances per app, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ${(report.durationMs / 1000).toFixed(1)} s.`,
+    "",
+    `| journey | ${apps.join(" | ")} |`,
+    `| --- | ${apps.map(() => "---").join(" | ")} |`,
+  ];
+  for (const journey of journeys) {
+    const cells = apps.map((app) => {
+      const result = report.results.find((r) => r.journey === journey && r.app === app);
+      if (!result) return "";
+      const failure = result.failure && result.outcome !== "skipped" ? `<br>${cell(result.failure)}` : "";
+      return `**${verdictWords(result)}**${failure}`;
+    });
+    lines.push(`| ${journey} | ${cells.join(" | ")} |`);
+  }
+  lines.push(
+    `| latency p50 / p95 | ${apps.map((app) => `${formatMs(report.latency[app]!.p50Ms)} / ${formatMs(report.latency[app]!.p95Ms)}`).join(" | ")} |`,
+    "",
+    report.matched ? "Every outcome matched its expectation." : "**Some outcomes did not match their expectation.**",
+    "",
+  );
+  return lines.join("\n");
+}

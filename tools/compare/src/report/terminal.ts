@@ -1,0 +1,75 @@
+// What a person sees: a line per journey while it runs, then the side-by-side table.
+import Table from "cli-table3";
+import { createColors } from "picocolors";
+import type { AppName } from "../apps";
+import type { ComparisonReport, JourneyResult } from "../result";
+import type { Step } from "../steps";
+import { formatMs, verdictWords } from "./verdict";
+
+export function terminalPainter(useColor: boolean) {
+  const c = createColors(useColor);
+
+  function paintVerdict(result: JourneyResult): string {
+    const words = verdictWords(result);
+    if (result.outcome === "skipped") return c.dim(words);
+    if (!result.matched) return c.bold(c.red(words));
+    return result.outcome === "pass" ? c.green(words) : c.yellow(words);
+  }
+
+  return {
+    journeyLine(result: JourneyResult): string {
+      const failure = result.failure ? c.dim(` — ${result.failure}`) : "";
+      return `  ${result.app.padEnd(9)} ${paintVerdict(result)} ${c.dim(`${(result.durationMs / 1000).toFixed(1)} s`)}${failure}`;
+    },
+
+    traceLine(app: AppName, step: Step): string {
+      const status =
+        step.status < 400 ? c.green(String(step.status)) : c.red(`${step.status}${step.code ? ` ${step.code}` : ""}`);
+      return (
+        c.dim(`    [${app}] `) +
+        `${step.shopper} → balancer → ${step.instance}: ${step.request} ${status} ${c.dim(formatMs(step.ms))}`
+      );
+    },
+
+    faultLine(app: AppName, fault: string): string {
+      return c.dim(`    [${app}] `) + c.bold(c.magenta(`⚡ ${fault}`));
+    },
+
+    table(report: ComparisonReport, width: number): string {
+      const apps = Object.keys(report.latency) as AppName[];
+      const column = Math.max(30, Math.floor((width - 22) / Math.max(1, apps.length)));
+      const table = new Table({
+        head: ["journey", ...apps].map((title) => c.bold(title)),
+        colWidths: [20, ...apps.map(() => column)],
+        wordWrap: true,
+        style: { head: [], border: [] },
+      });
+      const journeys = [...new Set(report.results.map((result) => result.journey))];
+      for (const journey of journeys) {
+        table.push([
+          journey,
+          ...apps.map((app) => {
+            const result = report.results.find((r) => r.journey === journey && r.app === app);
+            if (!result) return "";
+            return result.failure && result.outcome !== "skipped"
+              ? `${paintVerdict(result)}\n${c.dim(result.failure)}`
+              : paintVerdict(result);
+          }),
+        ]);
+      }
+      table.push([
+        c.bold("latency p50/p95"),
+        ...apps.map((app) => {
+          const latency = report.latency[app]!;
+          return `${formatMs(latency.p50Ms)} / ${formatMs(latency.p95Ms)} (${latency.requests} requests)`;
+        }),
+      ]);
+      const mismatches = report.results.filter((result) => !result.matched).length;
+      const summary =
+        mismatches === 0
+          ? c.green(`Every outcome matched its expectation.`)
+          : c.red(`${mismatches} outcome(s) did not match their expectation.`);
+      return `${table.toString()}\n${summary} ${c.dim(`${report.instances} instances per app, wall time ${(report.durationMs / 1000).toFixed(1)} s`)}`;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { AppName } from "./apps";
+import type { JourneyName, Outcome } from "./journey";
+import type { Step } from "./steps";
+
+export interface JourneyResult {
+  readonly journey: JourneyName;
+  readonly app: AppName;
+  readonly lb: string;
+  readonly expected: Outcome;
+  /** `skipped` when the journey cannot run here (e.g. it must freeze Redis, and REDIS_URL was given). */
+  readonly outcome: Outcome | "skipped";
+  /** Whether the outcome is the expected one (a skipped journey is not counted against the run). */
+  readonly matched: boolean;
+  /** The first failing step, in plain words; null on a pass. */
+  readonly failure: string | null;
+  readonly cartBeforeFault?: string;
+  readonly cartAfterFault?: string;
+  readonly details: Record<string, unknown>;
+  readonly durationMs: number;
+  readonly steps: Step[];
+}
+
+export interface Latency {
+  readonly requests: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+}
+
+export interface ComparisonReport {
+  readonly durationMs: number;
+  readonly instances: number;
+  readonly lb: string;
+  readonly redis: string;
+  readonly results: JourneyResult[];
+  readonly latency: Partial<Record<AppName, Latency>>;
+  readonly matched: boolean;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

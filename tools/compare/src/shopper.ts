@@ -1,0 +1,129 @@
+// A simulated browser: a cookie jar (and the bearer token, when login returns one), talking to
+// the balancer. Every request is recorded as a step; an unexpected answer stops the journey with
+// the first failing step in plain words.
+import { CookieJar } from "tough-cookie";
+import { JourneyFailure, type Step } from "./steps";
+
+export type DemoUser = "alice" | "bob";
+const PASSWORDS: Record<DemoUser, string> = { alice: "pepperoni", bob: "margherita" };
+
+export interface Reply {
+  readonly status: number;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON from the wire, checked by the journeys
+  readonly instance: string;
+  readonly ms: number;
+}
+
+export type CartQuantities = Record<string, number>;
+
+export class Shopper {
+  private readonly jar = new CookieJar();
+  private token: string | undefined;
+  lastInstance = "";
+  /** The cart as this shopper last saw it. */
+  cart: CartQuantities = {};
+
+  constructor(
+    readonly name: string,
+    readonly user: DemoUser,
+    private readonly baseUrl: string,
+    private readonly record: (step: Step) => void,
+  ) {}
+
+  /** Sends a request through the balancer (or to `baseUrl`, e.g. one instance directly). */
+  async send(method: string, path: string, body?: unknown, baseUrl = this.baseUrl): Promise<Reply> {
+    const url = `${baseUrl}${path}`;
+    const headers: Record<string, string> = {};
+    const cookies = await this.jar.getCookieString(url);
+    if (cookies) headers.cookie = cookies;
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const started = performance.now();
+    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
+    const instance = response.headers.get("x-served-by") ?? "balancer";
+    const reply: Reply = { status: response.status, body: text ? JSON.parse(text) : undefined, instance, ms };
+    if (baseUrl === this.baseUrl) this.lastInstance = instance;
+    if (reply.status === 200 && Array.isArray(reply.body?.items)) this.cart = quantities(reply.body.items);
+    this.record({
+      shopper: this.name,
+      request: `${method} ${path}`,
+      instance,
+      status: reply.status,
+      code: reply.body?.error?.code,
+      ms,
+    });
+    return reply;
+  }
+
+  /** Sends a request and stops the journey unless it answers `status`. */
+  async expect(status: number, method: string, path: string, body?: unknown): Promise<Reply> {
+    const reply = await this.send(method, path, body);
+    if (reply.status !== status) throw new JourneyFailure(describeFailure(this.name, `${method} ${path}`, reply));
+    return reply;
+  }
+
+  async login(): Promise<void> {
+    const reply = await this.expect(200, "POST", "/auth/login", {
+      username: this.user,
+      password: PASSWORDS[this.user],
+    });
+    this.token = reply.body.token;
+    this.cart = {};
+  }
+
+  add(sku: string, quantity = 1): Promise<Reply> {
+    return this.expect(200, "POST", "/cart/items", { sku, quantity });
+  }
+
+  /** Views the cart and stops the journey unless it holds exactly `expected`. */
+  async expectCart(expected: CartQuantities): Promise<void> {
+    const reply = await this.expect(200, "GET", "/cart");
+    const seen = quantities(reply.body.items);
+    if (describeCart(seen) !== describeCart(expected)) {
+      throw new JourneyFailure(
+        `GET /cart on ${reply.instance} → 200, but ${this.name}'s cart holds ${describeCart(seen)} instead of ${describeCart(expected)}`,
+      );
+    }
+  }
+
+  async checkout(): Promise<{ id: string; totalCents: number }> {
+    return (await this.expect(201, "POST", "/checkout")).body.order;
+  }
+
+  /** The credentials this browser holds, to replay them elsewhere later. */
+  async credentials(): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    const cookies = await this.jar.getCookieString(this.baseUrl);
+    if (cookies) headers.cookie = cookies;
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    return headers;
+  }
+}
+
+function quantities(items: { sku: string; quantity: number }[]): CartQuantities {
+  return Object.fromEntries(items.map((item) => [item.sku, item.quantity]));
+}
+
+export function describeCart(cart: CartQuantities): string {
+  const lines = Object.entries(cart).sort(([a], [b]) => a.localeCompare(b));
+  return lines.length === 0 ? "nothing" : lines.map(([sku, quantity]) => `${quantity}× ${sku}`).join(", ");
+}
+
+const EXPLANATIONS: Record<string, (name: string) => string> = {
+  UNKNOWN_SESSION: (name) => `this server never saw ${name}'s session`,
+  NOT_LOGGED_IN: (name) => `${name}'s request carried no session`,
+  SESSION_ENDED: (name) => `${name}'s session record is gone`,
+  STORE_UNAVAILABLE: () => "the state store did not answer",
+  NO_BACKEND: () => "no live server behind the balancer",
+  BAD_GATEWAY: () => "the server failed mid-request",
+};
+
+export function describeFailure(name: string, request: string, reply: Reply): string {
+  const code = reply.body?.error?.code as string | undefined;
+  const why =
+    code && EXPLANATIONS[code] ? EXPLANATIONS[code](name) : (reply.body?.error?.message ?? "unexpected answer");
+  return `${request} on ${reply.instance} → ${reply.status}${code ? ` ${code}` : ""}: ${why}`;
+}

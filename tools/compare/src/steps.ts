@@ -1,0 +1,17 @@
+/** One request of a journey, as the user and the report see it. */
+export interface Step {
+  readonly shopper: string;
+  readonly request: string;
+  readonly instance: string;
+  readonly status: number;
+  readonly code?: string | undefined;
+  readonly ms: number;
+}
+
+/** What the journey's user ran into: the first failing step, in plain words. */
+export class JourneyFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "JourneyFailure";
+  }
+}

@@ -1,0 +1,29 @@
+// Runs the built `pnpm compare` CLI as a real process and captures everything it prints.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+export const CLI = join(__dirname, "..", "dist", "cli.js");
+
+export interface CliRun {
+  readonly child: ChildProcess;
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Everything printed so far, stdout and stderr together. */
+  output(): string;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, REDIS_URL: "", NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, output: () => stdout + stderr };
+}
+
+export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).done;

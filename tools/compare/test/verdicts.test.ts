@@ -1,0 +1,115 @@
+// The suite's verdicts, from real processes: CI relies on these to prove that the stateful app
+// fails under server loss and the stateless one does not.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./run-cli";
+
+jest.setTimeout(120_000);
+
+interface Result {
+  journey: string;
+  app: string;
+  expected: string;
+  outcome: string;
+  matched: boolean;
+  failure: string | null;
+  cartBeforeFault?: string;
+  cartAfterFault?: string;
+  steps: { request: string; instance: string; status: number; ms: number }[];
+}
+
+describe("pnpm compare --journey server-crash", () => {
+  it("shows Alice losing her session on the stateful app and keeping her cart on the stateless one", async () => {
+    const { code, stdout } = await runCli([
+      "--journey",
+      "server-crash",
+      "--json",
+      "--report-dir",
+      await mkdtemp(join(tmpdir(), "compare-")),
+    ]);
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout).results as Result[];
+    const stateful = results.find((result) => result.app === "stateful")!;
+    const stateless = results.find((result) => result.app === "stateless")!;
+
+    expect(stateful.outcome).toBe("fail");
+    expect(stateful.failure).toMatch(/→ 401 UNKNOWN_SESSION: this server never saw Alice's session/);
+    expect(stateful.cartBeforeFault).toBe("1× mushrooms, 1× pepperoni-pizza");
+    expect(stateful.cartAfterFault).toBe("401 UNKNOWN_SESSION");
+
+    expect(stateless.outcome).toBe("pass");
+    expect(stateless.cartAfterFault).toBe(stateless.cartBeforeFault);
+    expect(stateless.steps.map((step) => step.status)).not.toContain(401);
+    expect(stateless.steps.at(-1)).toMatchObject({ request: "GET /orders", status: 200 });
+  });
+});
+
+describe("pnpm compare (the whole default matrix)", () => {
+  it("matches every expectation, exits 0, and writes compare.json and compare.md", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-"));
+    const { code, stdout } = await runCli(["--report-dir", dir]);
+    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    // Named first, so that a failure says which journey went wrong and how.
+    const mismatches = (report.results as Result[])
+      .filter((result) => !result.matched)
+      .map((result) => `${result.journey}:${result.app} ${result.outcome}: ${result.failure}`);
+    expect(mismatches).toEqual([]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Every outcome matched its expectation.");
+
+    expect(report).toMatchObject({ instances: 3, lb: "builtin", matched: true });
+    expect(report.latency.stateful.p50Ms).toBeGreaterThan(0);
+    expect(report.latency.stateless.p95Ms).toBeGreaterThan(0);
+    const outcomes = Object.fromEntries(report.results.map((r: Result) => [`${r.journey}:${r.app}`, r.outcome]));
+    expect(outcomes).toEqual({
+      "happy-path:stateful": "pass",
+      "happy-path:stateless": "pass",
+      "no-stickiness:stateful": "fail",
+      "no-stickiness:stateless": "pass",
+      "server-crash:stateful": "fail",
+      "server-crash:stateless": "pass",
+      "rolling-deploy:stateful": "fail",
+      "rolling-deploy:stateless": "pass",
+      "scale-out:stateful": "fail",
+      "scale-out:stateless": "pass",
+      "concurrency:stateful": "pass",
+      "concurrency:stateless": "pass",
+      "logout-everywhere:stateful": "pass",
+      "logout-everywhere:stateless": "pass",
+      "store-outage:stateful": "pass",
+      "store-outage:stateless": "pass",
+      "load-spread:stateful": "fail",
+      "load-spread:stateless": "pass",
+    });
+    expect(await readFile(join(dir, "compare.md"), "utf8")).toMatch(/\| server-crash \| \*\*fail \(as expected\)\*\*/);
+  });
+});
+
+describe("a deliberately broken expectation", () => {
+  it("is reported as a mismatch and makes pnpm compare exit 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-"));
+    const { code, stdout } = await runCli([
+      "--journey",
+      "server-crash",
+      "--app",
+      "stateful",
+      "--expect",
+      "server-crash:stateful=pass",
+      "--report-dir",
+      dir,
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toContain("MISMATCH: expected pass");
+    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        journey: "server-crash",
+        app: "stateful",
+        expected: "pass",
+        outcome: "fail",
+        matched: false,
+      }),
+    ]);
+  });
+});
