@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port";
 import { ManagedProcess } from "./managed-process";
+import { isNotOnPath, MissingToolError } from "./missing-tool";
 import { portAnswers, waitUntil } from "./wait";
 
-export class RedisServerMissingError extends Error {
+export class RedisServerMissingError extends MissingToolError {
   constructor() {
     super(
       "redis-server is not on PATH: install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a Redis you own",
     );
-    this.name = "RedisServerMissingError";
   }
 }
 
@@ -44,7 +44,7 @@ export class LocalRedisServer {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
     args.push("--appendonly", options.appendOnly ? "yes" : "no");
     const process = await ManagedProcess.start("redis-server", "redis-server", args).catch((error: unknown) => {
-      throw (error as { code?: string }).code === "ENOENT" ? new RedisServerMissingError() : error;
+      throw isNotOnPath(error) ? new RedisServerMissingError() : error;
     });
     await waitUntil(
       async () => portAnswers(port) || !process.running,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
-import { ManagedProcess, RedisServerMissingError } from "@cart/local-infra";
+import { ManagedProcess, MissingToolError } from "@cart/local-infra";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { APP_NAMES, type AppName } from "./apps";
+import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
 import { compare, type ExpectationKey } from "./compare";
 import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
 import { JOURNEYS } from "./journeys";
@@ -47,6 +48,11 @@ const program = new Command()
   )
   .addOption(new Option("--app <app>", "run only this app").choices(APP_NAMES))
   .option("--instances <n>", "instances per app (2-8)", parseInstances, 3)
+  .addOption(
+    new Option("--lb <kind>", "load balancer: built-in (no install) or real haproxy processes from PATH")
+      .choices(BALANCER_KINDS)
+      .default("builtin"),
+  )
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
   .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
   .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")
@@ -65,6 +71,7 @@ interface CliOptions {
   journey?: JourneyName[];
   app?: AppName;
   instances: number;
+  lb: BalancerKind;
   json?: boolean;
   trace?: boolean;
   reportDir: string;
@@ -92,13 +99,16 @@ async function main(): Promise<number> {
 
   const journeys = options.journey ?? [...JOURNEY_NAMES];
   const apps = options.app ? [options.app] : [...APP_NAMES];
-  say(`Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each.`);
+  say(
+    `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
+  );
   try {
     const report = await compare(
       {
         journeys,
         apps,
         instances: options.instances,
+        lb: options.lb,
         expect: options.expect ?? {},
         redisUrl: process.env.REDIS_URL || undefined,
       },
@@ -118,7 +128,7 @@ async function main(): Promise<number> {
     say(`Reports: ${files.join(", ")}`);
     return report.matched ? 0 : 1;
   } catch (error) {
-    if (error instanceof RedisServerMissingError) say(error.message);
+    if (error instanceof MissingToolError) say(error.message);
     else say(`compare could not set up: ${(error as Error).message}`);
     await ManagedProcess.stopAll();
     return 2;

@@ -37,6 +37,15 @@ export class Cluster {
     return [...this.instances.keys()];
   }
 
+  /** The ids the next `count` added instances will get. */
+  upcomingIds(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => this.idOf(this.started + i + 1));
+  }
+
+  private idOf(n: number): string {
+    return `${this.app}-${n}`;
+  }
+
   url(id: string): string {
     return this.server(id).url;
   }
@@ -46,7 +55,7 @@ export class Cluster {
   }
 
   async addInstance(): Promise<string> {
-    const id = `${this.app}-${++this.started}`;
+    const id = this.idOf(++this.started);
     this.instances.set(id, await this.launch(id));
     return id;
   }

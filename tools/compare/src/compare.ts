@@ -1,7 +1,8 @@
 // The comparison: a private Redis, then each journey against each app (both apps side by side,
 // each with a fresh cluster), then latency per app. Callers get progress through `events`.
-import { LocalRedisServer } from "@cart/local-infra";
+import { LocalHaproxy, LocalRedisServer } from "@cart/local-infra";
 import type { AppName } from "./apps";
+import type { BalancerKind } from "./balancer/load-balancer";
 import { JOURNEYS } from "./journeys";
 import type { JourneyName, Outcome } from "./journey";
 import { percentile, type ComparisonReport, type JourneyResult, type Latency } from "./result";
@@ -16,6 +17,7 @@ export interface CompareOptions {
   readonly journeys: readonly JourneyName[];
   readonly apps: readonly AppName[];
   readonly instances: number;
+  readonly lb: BalancerKind;
   /** Replaces a journey's declared expectation for one app. */
   readonly expect: Partial<Record<ExpectationKey, Outcome>>;
   /** A Redis to use instead of starting one (its data is left alone; store-outage is skipped). */
@@ -33,6 +35,7 @@ export interface CompareEvents {
 
 export async function compare(options: CompareOptions, events: CompareEvents = {}): Promise<ComparisonReport> {
   const started = Date.now();
+  if (options.lb === "haproxy") await LocalHaproxy.ensureInstalled();
   const privateRedis = options.redisUrl ? undefined : await LocalRedisServer.start();
   const redisUrl = options.redisUrl ?? privateRedis!.url;
   if (privateRedis) events.onProcessStart?.("redis", `redis-server on port ${privateRedis.port}`, privateRedis.pid);
@@ -47,6 +50,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
       const run = (app: AppName) =>
         runJourney(journey, app, {
           instances: options.instances,
+          lb: options.lb,
           redisUrl,
           storeFreeze,
           stacks,
@@ -67,7 +71,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   return {
     durationMs: Date.now() - started,
     instances: options.instances,
-    lb: "builtin",
+    lb: options.lb,
     redis: options.redisUrl ? "given by REDIS_URL" : "private redis-server",
     results,
     latency,

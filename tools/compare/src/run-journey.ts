@@ -1,5 +1,6 @@
 // Runs one journey against one app: a fresh cluster and balancer, the story, the verdict.
 import type { AppName } from "./apps";
+import type { BalancerKind } from "./balancer/load-balancer";
 import type { Journey, JourneyContext, Outcome } from "./journey";
 import type { JourneyResult } from "./result";
 import { describeCart, Shopper, type DemoUser } from "./shopper";
@@ -10,6 +11,7 @@ import { JourneyFailure, type Step } from "./steps";
 
 export interface RunJourneyOptions {
   readonly instances: number;
+  readonly lb: BalancerKind;
   readonly redisUrl: string;
   /** Freezes the suite's own Redis; absent when REDIS_URL was given (nothing of ours to freeze). */
   readonly storeFreeze: SharedFreeze | undefined;
@@ -23,7 +25,7 @@ export interface RunJourneyOptions {
 
 export async function runJourney(journey: Journey, app: AppName, options: RunJourneyOptions): Promise<JourneyResult> {
   const policy = journey.policy?.[app] ?? DEFAULT_POLICY[app];
-  const base = { journey: journey.name, app, lb: `builtin ${policy}`, expected: options.expected, details: {} };
+  const base = { journey: journey.name, app, lb: `${options.lb} ${policy}`, expected: options.expected, details: {} };
   if (journey.needsPrivateRedis && !options.storeFreeze) {
     return {
       ...base,
@@ -43,6 +45,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     app,
     instances: options.instances,
     policy,
+    lb: options.lb,
     redisUrl: options.redisUrl,
     onStart: (id, pid) => options.onStart(app, id, pid),
   });
@@ -71,12 +74,12 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
       try {
         await cluster.restart(id);
       } finally {
-        balancer.restore(id);
+        await balancer.restore(id);
       }
     },
     addInstance: async () => {
       const id = await cluster.addInstance();
-      balancer.setBackends(cluster.backends);
+      await balancer.setBackends(cluster.backends);
       fault(`${id} added behind the balancer`);
       return id;
     },

@@ -1,10 +1,13 @@
 // One app's cluster with a balancer in front of it, torn down as one.
 import type { AppName } from "./apps";
 import { BuiltinBalancer } from "./balancer/builtin-balancer";
-import type { LoadBalancer, RoutingPolicy } from "./balancer/load-balancer";
+import { HaproxyBalancer } from "./balancer/haproxy-balancer";
+import type { BalancerKind, LoadBalancer, RoutingPolicy } from "./balancer/load-balancer";
 import { Cluster } from "./cluster";
 
 export const DEFAULT_POLICY: Record<AppName, RoutingPolicy> = { stateful: "sticky", stateless: "round-robin" };
+/** Server slots HAProxy keeps for instances added while it runs (scale-out adds one). */
+const HAPROXY_SPARE_SLOTS = 2;
 
 export interface Stack {
   readonly cluster: Cluster;
@@ -15,14 +18,19 @@ export interface StackOptions {
   readonly app: AppName;
   readonly instances: number;
   readonly policy: RoutingPolicy;
+  readonly lb: BalancerKind;
   readonly redisUrl: string;
   readonly onStart: (id: string, pid: number) => void;
 }
 
-export async function startStack({ app, instances, policy, redisUrl, onStart }: StackOptions): Promise<Stack> {
+export async function startStack({ app, instances, policy, lb, redisUrl, onStart }: StackOptions): Promise<Stack> {
   const cluster = await Cluster.start(app, instances, redisUrl, onStart);
   try {
-    return { cluster, balancer: await BuiltinBalancer.start(policy, cluster.backends) };
+    if (lb === "builtin") return { cluster, balancer: await BuiltinBalancer.start(policy, cluster.backends) };
+    const slots = cluster.upcomingIds(HAPROXY_SPARE_SLOTS);
+    const balancer = await HaproxyBalancer.start({ name: app, policy, backends: cluster.backends, slots });
+    onStart("haproxy", balancer.pid);
+    return { cluster, balancer };
   } catch (error) {
     await cluster.stop();
     throw error;

@@ -38,13 +38,13 @@ export class BuiltinBalancer implements LoadBalancer {
 
   static async start(policy: RoutingPolicy, backends: readonly Backend[]): Promise<BuiltinBalancer> {
     const balancer = new BuiltinBalancer(policy);
-    balancer.setBackends(backends);
+    balancer.health.track(backends);
     await new Promise<void>((resolve) => balancer.server.listen(0, "127.0.0.1", resolve));
     balancer.url = `http://127.0.0.1:${(balancer.server.address() as AddressInfo).port}`;
     return balancer;
   }
 
-  setBackends(backends: readonly Backend[]): void {
+  async setBackends(backends: readonly Backend[]): Promise<void> {
     this.health.track(backends);
   }
 
@@ -54,7 +54,7 @@ export class BuiltinBalancer implements LoadBalancer {
     return new Promise((resolve) => this.drained.set(id, resolve));
   }
 
-  restore(id: string): void {
+  async restore(id: string): Promise<void> {
     this.health.setMaintenance(id, false);
   }
 

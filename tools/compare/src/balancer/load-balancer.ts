@@ -2,6 +2,10 @@
 // one's place.
 export type RoutingPolicy = "sticky" | "round-robin";
 
+/** `builtin`: zero-install, in this process; `haproxy`: a real haproxy process from PATH. */
+export const BALANCER_KINDS = ["builtin", "haproxy"] as const;
+export type BalancerKind = (typeof BALANCER_KINDS)[number];
+
 export interface Backend {
   readonly id: string;
   readonly url: string;
@@ -12,13 +16,13 @@ export interface LoadBalancer {
   readonly url: string;
   readonly policy: RoutingPolicy;
   /** Replaces the pool (an instance added, say). Unknown ids join as healthy. */
-  setBackends(backends: readonly Backend[]): void;
+  setBackends(backends: readonly Backend[]): Promise<void>;
   /**
    * Takes a backend out of rotation (HAProxy's `maint` state) and resolves once no request to it
    * is in flight, as a deploy does before stopping a server.
    */
   drain(id: string): Promise<void>;
   /** Puts a drained backend back into rotation. */
-  restore(id: string): void;
+  restore(id: string): Promise<void>;
   close(): Promise<void>;
 }

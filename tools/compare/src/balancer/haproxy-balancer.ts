@@ -1,0 +1,100 @@
+// A real HAProxy in front of a cluster, configured from the same source as the Compose stack
+// (haproxy-config.ts). Changes while it runs go through its runtime API, as in production:
+// scale-out fills a server slot declared `disabled` (HAProxy 2.6 cannot give a server added at
+// run time a cookie), and a deploy drains a server with `state maint`.
+import { freePort, LocalHaproxy, waitUntil } from "@cart/local-infra";
+import { renderHaproxyConfig } from "./haproxy-config";
+import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
+
+const DRAIN_TIMEOUT_MS = 15000;
+/** Unused address of a slot that waits for its server. */
+const PARKED = "127.0.0.1:1";
+
+export interface HaproxyBalancerOptions {
+  /** Frontend and backend name (the app). */
+  readonly name: string;
+  readonly policy: RoutingPolicy;
+  readonly backends: readonly Backend[];
+  /** Ids that instances added later will have: each gets a disabled server slot. */
+  readonly slots: readonly string[];
+}
+
+export class HaproxyBalancer implements LoadBalancer {
+  private readonly enabled = new Set<string>();
+
+  private constructor(
+    readonly policy: RoutingPolicy,
+    readonly url: string,
+    private readonly name: string,
+    private readonly haproxy: LocalHaproxy,
+    backends: readonly Backend[],
+  ) {
+    for (const { id } of backends) this.enabled.add(id);
+  }
+
+  static async start({ name, policy, backends, slots }: HaproxyBalancerOptions): Promise<HaproxyBalancer> {
+    const [port, statsPort] = await Promise.all([freePort(), freePort()]);
+    const servers = [
+      ...backends.map(({ id, url }) => ({ id, address: new URL(url).host })),
+      ...slots.map((id) => ({ id, address: PARKED, disabled: true })),
+    ];
+    const haproxy = await LocalHaproxy.start(`haproxy (${name})`, port, ({ adminSocket }) =>
+      renderHaproxyConfig({
+        name,
+        policy,
+        bind: `127.0.0.1:${port}`,
+        statsBind: `127.0.0.1:${statsPort}`,
+        servers,
+        adminSocket,
+      }),
+    );
+    return new HaproxyBalancer(policy, `http://127.0.0.1:${port}`, name, haproxy, backends);
+  }
+
+  get pid(): number {
+    return this.haproxy.pid;
+  }
+
+  async setBackends(backends: readonly Backend[]): Promise<void> {
+    for (const { id, url } of backends) {
+      if (this.enabled.has(id)) continue;
+      const { hostname, port } = new URL(url);
+      await this.run(`set server ${this.name}/${id} addr ${hostname} port ${port}`);
+      await this.run(`set server ${this.name}/${id} state ready`);
+      this.enabled.add(id);
+    }
+  }
+
+  async drain(id: string): Promise<void> {
+    await this.run(`set server ${this.name}/${id} state maint`);
+    await waitUntil(
+      async () => (await this.activeRequests(id)) === 0,
+      DRAIN_TIMEOUT_MS,
+      `haproxy: ${id} still had requests in flight after ${DRAIN_TIMEOUT_MS} ms`,
+    );
+  }
+
+  async restore(id: string): Promise<void> {
+    await this.run(`set server ${this.name}/${id} state ready`);
+  }
+
+  close(): Promise<void> {
+    return this.haproxy.stop();
+  }
+
+  /** Requests queued for, or being served by, one server (`qcur` + `scur` in `show stat`). */
+  private async activeRequests(id: string): Promise<number> {
+    const [header, ...rows] = (await this.haproxy.command("show stat")).split("\n");
+    const columns = header!.replace(/^# /, "").split(",");
+    const row = rows.map((line) => line.split(",")).find((cells) => cells[0] === this.name && cells[1] === id);
+    if (!row) throw new Error(`haproxy: no server ${this.name}/${id}`);
+    const value = (column: string) => Number(row[columns.indexOf(column)] || 0);
+    return value("qcur") + value("scur");
+  }
+
+  /** A runtime API command; HAProxy answers an empty line on success, words on failure. */
+  private async run(command: string): Promise<void> {
+    const answer = await this.haproxy.command(command);
+    if (answer && !/^no need to change/.test(answer)) throw new Error(`haproxy: "${command}" → ${answer}`);
+  }
+}
