@@ -8,6 +8,7 @@ import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
 import { compare, type ExpectationKey } from "./compare";
 import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
 import { JOURNEYS } from "./journeys";
+import { NEEDS_LOCAL_CLUSTERS } from "./run-journey";
 import { writeReportFiles } from "./report/files";
 import { terminalPainter } from "./report/terminal";
 
@@ -25,6 +26,12 @@ function parseInstances(value: string): number {
   return n;
 }
 
+function parseUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol)) throw new InvalidArgumentError("an http:// or https:// URL");
+  return url.href.replace(/\/$/, "");
+}
+
 function parseExpectation(value: string, previous: Record<string, Outcome> = {}): Record<string, Outcome> {
   const match = /^([\w-]+):(stateful|stateless)=(pass|fail)$/.exec(value);
   if (!match || !JOURNEY_NAMES.includes(match[1] as JourneyName)) {
@@ -33,10 +40,14 @@ function parseExpectation(value: string, previous: Record<string, Outcome> = {})
   return { ...previous, [`${match[1]}:${match[2]}`]: match[3] as Outcome };
 }
 
-const journeyHelp = JOURNEY_NAMES.map(
-  (name) =>
-    `  ${name.padEnd(18)} stateful ${JOURNEYS[name].expected.stateful}, stateless ${JOURNEYS[name].expected.stateless}: ${JOURNEYS[name].story}`,
-).join("\n");
+const journeyHelp = JOURNEY_NAMES.map((name) => {
+  const { expected, expectedWithoutStorePersistence: forgetful, story } = JOURNEYS[name];
+  const without = forgetful?.stateless ? ` (${forgetful.stateless} with --no-store-persistence)` : "";
+  return `  ${name.padEnd(18)} stateful ${expected.stateful}, stateless ${expected.stateless}${without}: ${story}`;
+}).join("\n");
+
+/** Options about the local clusters, which mean nothing when the stacks are given by URL. */
+const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence"];
 
 const program = new Command()
   .name("pnpm compare")
@@ -53,6 +64,17 @@ const program = new Command()
       .choices(BALANCER_KINDS)
       .default("builtin"),
   )
+  .addOption(
+    new Option("--stateful-url <url>", "shop at a running stateful stack (its balancer) instead of local clusters")
+      .argParser(parseUrl)
+      .conflicts(LOCAL_ONLY_OPTIONS),
+  )
+  .addOption(
+    new Option("--stateless-url <url>", "shop at a running stateless stack (its balancer) instead of local clusters")
+      .argParser(parseUrl)
+      .conflicts(LOCAL_ONLY_OPTIONS),
+  )
+  .option("--no-store-persistence", "run the private Redis without its append-only file: a restart loses everything")
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
   .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
   .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")
@@ -63,7 +85,7 @@ const program = new Command()
   )
   .addHelpText(
     "after",
-    `\nJourneys (expected outcomes):\n${journeyHelp}\n\nExit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error.\nRedis: a private redis-server is started on a free port unless REDIS_URL is set.`,
+    `\nJourneys (expected outcomes):\n${journeyHelp}\n\nExit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error.\nRedis: a private redis-server is started on a free port unless REDIS_URL is set.\nBy URL (--stateful-url, --stateless-url): only the journeys that need no process control run; the others are skipped.`,
   )
   .exitOverride();
 
@@ -72,10 +94,28 @@ interface CliOptions {
   app?: AppName;
   instances: number;
   lb: BalancerKind;
+  storePersistence: boolean;
   json?: boolean;
   trace?: boolean;
   reportDir: string;
   expect?: Partial<Record<ExpectationKey, Outcome>>;
+  statefulUrl?: string;
+  statelessUrl?: string;
+}
+
+/** What to compare; or, when the flags contradict each other, why not (one line). */
+function plan(
+  options: CliOptions,
+): { apps: AppName[]; journeys: JourneyName[]; urls?: Partial<Record<AppName, string>> } | string {
+  const journeys = options.journey ?? [...JOURNEY_NAMES];
+  const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
+  const byUrl = APP_NAMES.filter((app) => urls[app]);
+  if (byUrl.length === 0) return { apps: options.app ? [options.app] : [...APP_NAMES], journeys };
+  if (options.app && !urls[options.app])
+    return `--app ${options.app} needs --${options.app}-url when the other stack is given by URL`;
+  const local = options.journey?.filter((name) => JOURNEYS[name].needsLocalClusters) ?? [];
+  if (local.length > 0) return `${local.join(", ")} ${NEEDS_LOCAL_CLUSTERS}`;
+  return { apps: options.app ? [options.app] : byUrl, journeys, urls };
 }
 
 async function main(): Promise<number> {
@@ -97,10 +137,16 @@ async function main(): Promise<number> {
   process.once("SIGTERM", () => stopEverything("SIGTERM"));
   process.on("exit", () => ManagedProcess.killAllNow());
 
-  const journeys = options.journey ?? [...JOURNEY_NAMES];
-  const apps = options.app ? [options.app] : [...APP_NAMES];
+  const what = plan(options);
+  if (typeof what === "string") {
+    console.error(`error: ${what}`);
+    return 2;
+  }
+  const { apps, journeys, urls } = what;
   say(
-    `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
+    urls
+      ? `Comparing ${apps.map((app) => `${app} at ${urls[app]}`).join(" and ")}: ${journeys.length} journey(s).`
+      : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
   );
   try {
     const report = await compare(
@@ -109,6 +155,8 @@ async function main(): Promise<number> {
         apps,
         instances: options.instances,
         lb: options.lb,
+        storePersistence: options.storePersistence,
+        urls,
         expect: options.expect ?? {},
         redisUrl: process.env.REDIS_URL || undefined,
       },

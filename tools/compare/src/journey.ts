@@ -16,6 +16,7 @@ export const JOURNEY_NAMES = [
   "logout-everywhere",
   "store-outage",
   "load-spread",
+  "store-restart",
 ] as const;
 export type JourneyName = (typeof JOURNEY_NAMES)[number];
 
@@ -23,8 +24,14 @@ export interface JourneyContext {
   readonly app: AppName;
   /** A new simulated browser talking to the balancer. */
   shopper(name: string, user?: DemoUser): Shopper;
+  /** The servers behind the balancer: the local cluster's, or in URL mode those that answered so far. */
   instanceIds(): string[];
-  instanceUrl(id: string): string;
+  /**
+   * GET `path` with `headers` on every server: directly on each local instance, or in URL mode
+   * through the balancer (without its sticky cookie) until the answers stop showing new servers.
+   */
+  askEveryInstance(path: string, headers: Record<string, string>): Promise<{ instance: string; status: number }[]>;
+  /** The methods below need the local clusters (see `needsLocalClusters`). */
   instanceRunning(id: string): boolean;
   kill(id: string): Promise<void>;
   restart(id: string): Promise<void>;
@@ -32,6 +39,8 @@ export interface JourneyContext {
   /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
   freezeStore(): Promise<void>;
   resumeStore(): void;
+  /** Restarts the private Redis (SIGTERM, same port and data); resolves once every instance is ready again. */
+  restartStore(): Promise<void>;
   /** Records the cart `shopper` sees now (GET /cart through the balancer), before or after a fault. */
   observeCart(shopper: Shopper, when: "before" | "after"): Promise<void>;
   /** Extra facts for the report (requests per instance, say). */
@@ -45,9 +54,13 @@ export interface Journey {
   /** One sentence: what happens. */
   readonly story: string;
   readonly expected: Record<AppName, Outcome>;
+  /** Expectations that differ when the suite's Redis keeps nothing on disk (--no-store-persistence). */
+  readonly expectedWithoutStorePersistence?: Partial<Record<AppName, Outcome>>;
   /** Routing per app when not the default (sticky for stateful, round-robin for stateless). */
   readonly policy?: Partial<Record<AppName, RoutingPolicy>>;
-  /** Needs the suite's own Redis (to freeze it), not one given by REDIS_URL. */
+  /** Kills, restarts or adds servers, faults Redis or changes the routing: cannot run against a stack given by URL. */
+  readonly needsLocalClusters?: boolean;
+  /** Needs the suite's own Redis (to freeze or restart it), not one given by REDIS_URL. */
   readonly needsPrivateRedis?: boolean;
   /** Resolves if the users got what they should; throws JourneyFailure at the first step that failed them. */
   run(context: JourneyContext): Promise<void>;

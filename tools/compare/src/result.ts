@@ -28,7 +28,8 @@ export interface Latency {
 
 export interface ComparisonReport {
   readonly durationMs: number;
-  readonly instances: number;
+  /** Instances per app; null when the stacks were given by URL (the suite cannot know). */
+  readonly instances: number | null;
   readonly lb: string;
   readonly redis: string;
   readonly results: JourneyResult[];

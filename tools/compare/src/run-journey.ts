@@ -1,99 +1,74 @@
-// Runs one journey against one app: a fresh cluster and balancer, the story, the verdict.
+// Runs one journey against one app: a cluster and balancer (local, or a stack given by URL), the
+// story, the verdict.
 import type { AppName } from "./apps";
-import type { BalancerKind } from "./balancer/load-balancer";
+import type { BalancerKind, RoutingPolicy } from "./balancer/load-balancer";
+import { clusterControl } from "./control/cluster-control";
+import type { Control } from "./control/control";
+import { urlControl } from "./control/url-control";
 import type { Journey, JourneyContext, Outcome } from "./journey";
 import type { JourneyResult } from "./result";
+import type { SharedStoreFault } from "./shared-store-fault";
 import { describeCart, Shopper, type DemoUser } from "./shopper";
 import { DEFAULT_POLICY } from "./stack";
 import type { StackPool } from "./stack-pool";
-import type { SharedFreeze } from "./shared-freeze";
 import { JourneyFailure, type Step } from "./steps";
 
-export interface RunJourneyOptions {
+/** Local clusters, started (or reused) by the suite. */
+export interface LocalTarget {
+  readonly kind: "local";
   readonly instances: number;
   readonly lb: BalancerKind;
   readonly redisUrl: string;
-  /** Freezes the suite's own Redis; absent when REDIS_URL was given (nothing of ours to freeze). */
-  readonly storeFreeze: SharedFreeze | undefined;
-  readonly expected: Outcome;
+  /** Freezes or restarts the suite's own Redis; absent when REDIS_URL was given (nothing of ours to fault). */
+  readonly storeFault: SharedStoreFault | undefined;
   readonly stacks: StackPool;
-  readonly onStep: (app: AppName, step: Step) => void;
   readonly onStart: (app: AppName, id: string, pid: number) => void;
+}
+
+/** A running stack given by the URL of its balancer. */
+export interface UrlTarget {
+  readonly kind: "url";
+  readonly url: string;
+}
+
+export interface RunJourneyOptions {
+  readonly target: LocalTarget | UrlTarget;
+  readonly expected: Outcome;
+  readonly onStep: (app: AppName, step: Step) => void;
   /** A fault the journey inflicts (kill -9, restart, scale-out, store freeze), in words. */
   readonly onFault: (app: AppName, fault: string) => void;
 }
 
+export const NEEDS_LOCAL_CLUSTERS =
+  "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out --stateful-url/--stateless-url";
+const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
+
 export async function runJourney(journey: Journey, app: AppName, options: RunJourneyOptions): Promise<JourneyResult> {
+  const { target } = options;
   const policy = journey.policy?.[app] ?? DEFAULT_POLICY[app];
-  const base = { journey: journey.name, app, lb: `${options.lb} ${policy}`, expected: options.expected, details: {} };
-  if (journey.needsPrivateRedis && !options.storeFreeze) {
-    return {
-      ...base,
-      outcome: "skipped",
-      matched: true,
-      failure: "needs the suite's own Redis (unset REDIS_URL)",
-      durationMs: 0,
-      steps: [],
-    };
+  const lb = target.kind === "url" ? `given by URL (${target.url})` : `${target.lb} ${policy}`;
+  const base = { journey: journey.name, app, lb, expected: options.expected, details: {} };
+  const skip =
+    target.kind === "url"
+      ? journey.needsLocalClusters && NEEDS_LOCAL_CLUSTERS
+      : journey.needsPrivateRedis && !target.storeFault && NEEDS_PRIVATE_REDIS;
+  if (skip) {
+    return { ...base, outcome: "skipped", matched: true, failure: skip, durationMs: 0, steps: [] };
   }
 
   const started = Date.now();
   const steps: Step[] = [];
   const details: Record<string, unknown> = {};
   const carts: { before?: string; after?: string } = {};
-  const stack = await options.stacks.acquire({
-    app,
-    instances: options.instances,
-    policy,
-    lb: options.lb,
-    redisUrl: options.redisUrl,
-    onStart: (id, pid) => options.onStart(app, id, pid),
-  });
   const record = (step: Step) => {
     steps.push(step);
     options.onStep(app, step);
   };
-  const { cluster, balancer } = stack;
-  const fault = (what: string) => options.onFault(app, what);
-  let frozen = false;
+  const { balancerUrl, control } = await connect(app, policy, options, () => Object.keys(countByInstance(steps)));
   const context: JourneyContext = {
     app,
-    shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancer.url, record),
-    instanceIds: () => cluster.ids,
-    instanceUrl: (id) => cluster.url(id),
-    instanceRunning: (id) => cluster.running(id),
-    kill: (id) => {
-      fault(`kill -9 ${id}`);
-      return cluster.kill(id);
-    },
-    // As a real deploy does: out of the balancer's rotation first, so that no new request meets
-    // a server that is closing; in-flight ones finish, then SIGTERM, start, back into rotation.
-    restart: async (id) => {
-      fault(`restart ${id} (drain at the balancer, SIGTERM, start again)`);
-      await balancer.drain(id);
-      try {
-        await cluster.restart(id);
-      } finally {
-        await balancer.restore(id);
-      }
-    },
-    addInstance: async () => {
-      const id = await cluster.addInstance();
-      await balancer.setBackends(cluster.backends);
-      fault(`${id} added behind the balancer`);
-      return id;
-    },
-    freezeStore: async () => {
-      frozen = true;
-      await options.storeFreeze?.freeze();
-      fault("Redis frozen (SIGSTOP)");
-    },
-    resumeStore: () => {
-      if (!frozen) return;
-      frozen = false;
-      fault("Redis resumed (SIGCONT)");
-      options.storeFreeze?.resume();
-    },
+    shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record),
+    ...control,
     observeCart: async (shopper, when) => {
       const reply = await shopper.send("GET", "/cart");
       carts[when] =
@@ -111,9 +86,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     outcome = "fail";
     failure = error instanceof JourneyFailure ? error.message : `unexpected error: ${(error as Error).message}`;
   } finally {
-    if (frozen) context.resumeStore();
-    else options.storeFreeze?.leave();
-    await options.stacks.release(stack, options.instances);
+    await control.finish();
   }
   return {
     ...base,
@@ -132,4 +105,29 @@ function countByInstance(steps: Step[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { instance } of steps) if (instance !== "balancer") counts[instance] = (counts[instance] ?? 0) + 1;
   return counts;
+}
+
+/** The balancer to shop at, and what the journey may do to the servers behind it. */
+async function connect(
+  app: AppName,
+  policy: RoutingPolicy,
+  { target, onFault }: RunJourneyOptions,
+  seenInstances: () => string[],
+): Promise<{ balancerUrl: string; control: Control }> {
+  if (target.kind === "url") return { balancerUrl: target.url, control: urlControl(target.url, seenInstances) };
+  const stack = await target.stacks.acquire({
+    app,
+    instances: target.instances,
+    policy,
+    lb: target.lb,
+    redisUrl: target.redisUrl,
+    onStart: (id, pid) => target.onStart(app, id, pid),
+  });
+  const control = clusterControl({
+    stack,
+    storeFault: target.storeFault,
+    fault: (what) => onFault(app, what),
+    release: () => target.stacks.release(stack, target.instances),
+  });
+  return { balancerUrl: stack.balancer.url, control };
 }

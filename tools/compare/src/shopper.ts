@@ -44,7 +44,7 @@ export class Shopper {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
     const instance = response.headers.get("x-served-by") ?? "balancer";
-    const reply: Reply = { status: response.status, body: text ? JSON.parse(text) : undefined, instance, ms };
+    const reply: Reply = { status: response.status, body: parseJson(text), instance, ms };
     if (baseUrl === this.baseUrl) this.lastInstance = instance;
     if (reply.status === 200 && Array.isArray(reply.body?.items)) this.cart = quantities(reply.body.items);
     this.record({
@@ -100,6 +100,15 @@ export class Shopper {
     if (cookies) headers.cookie = cookies;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     return headers;
+  }
+}
+
+/** A body that is not JSON (a proxy's HTML error page, say) is reported by its status alone. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -19,9 +19,11 @@ describe("pnpm compare --help", () => {
   it("lists every flag and every journey with its expectations, and exits 0", async () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--journey", "--app", "--instances", "--json", "--trace", "--report-dir", "--expect"])
-      expect(stdout).toContain(flag);
+    const flags = ["--journey", "--app", "--instances", "--lb", "--stateful-url", "--stateless-url"];
+    flags.push("--no-store-persistence", "--json", "--trace", "--report-dir", "--expect");
+    for (const flag of flags) expect(stdout).toContain(flag);
     expect(stdout).toMatch(/server-crash\s+stateful fail, stateless pass/);
+    expect(stdout).toMatch(/store-restart\s+stateful pass, stateless pass \(fail with --no-store-persistence\)/);
   });
 });
 
@@ -30,6 +32,7 @@ describe("wrong input", () => {
     [["--journey", "moon-landing"], 'unknown journey "moon-landing"'],
     [["--app", "serverless"], "serverless"],
     [["--instances", "1"], "a whole number from 2 to 8"],
+    [["--lb", "nginx"], "nginx"],
     [["--expect", "server-crash=pass"], "JOURNEY:APP=pass|fail"],
   ])("%j is refused with exit 2 and says why", async (args, message) => {
     const { code, stderr } = await runCli(args);

@@ -81,6 +81,8 @@ describe("pnpm compare (the whole default matrix)", () => {
       "store-outage:stateless": "pass",
       "load-spread:stateful": "fail",
       "load-spread:stateless": "pass",
+      "store-restart:stateful": "pass",
+      "store-restart:stateless": "pass",
     });
     expect(await readFile(join(dir, "compare.md"), "utf8")).toMatch(/\| server-crash \| \*\*fail \(as expected\)\*\*/);
   });
@@ -111,5 +113,25 @@ describe("a deliberately broken expectation", () => {
         matched: false,
       }),
     ]);
+  });
+});
+
+describe("pnpm compare --journey store-restart --no-store-persistence", () => {
+  it("shows the stateless app losing Alice's session when Redis keeps nothing on disk, as expected", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-"));
+    const { code, stdout } = await runCli([
+      "--journey",
+      "store-restart",
+      "--no-store-persistence",
+      "--json",
+      "--report-dir",
+      dir,
+    ]);
+    const report = JSON.parse(stdout);
+    const stateless = (report.results as Result[]).find((result) => result.app === "stateless")!;
+    expect(stateless).toMatchObject({ outcome: "fail", expected: "fail", matched: true });
+    expect(stateless.failure).toMatch(/→ 401 SESSION_ENDED/);
+    expect(report.redis).toBe("private redis-server (no persistence)");
+    expect(code).toBe(0);
   });
 });

@@ -11,9 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HealthChecks } from "./health-checks";
+import { STICKY_COOKIE, withoutCookie } from "./sticky-cookie";
 import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 
-export const STICKY_COOKIE = "SERVERID";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BuiltinBalancer implements LoadBalancer {
@@ -142,14 +142,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
-}
-
-function withoutCookie(header: string | undefined, name: string): string | undefined {
-  const kept = header
-    ?.split(";")
-    .map((part) => part.trim())
-    .filter((part) => part && !part.startsWith(`${name}=`));
-  return kept && kept.length > 0 ? kept.join("; ") : undefined;
 }
 
 function reply(res: ServerResponse, status: number, code: string, message: string): void {

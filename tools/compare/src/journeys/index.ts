@@ -8,6 +8,7 @@ import { rollingDeploy } from "./rolling-deploy";
 import { scaleOut } from "./scale-out";
 import { serverCrash } from "./server-crash";
 import { storeOutage } from "./store-outage";
+import { storeRestart } from "./store-restart";
 
 export const JOURNEYS: Record<JourneyName, Journey> = {
   "happy-path": happyPath,
@@ -19,4 +20,5 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "logout-everywhere": logoutEverywhere,
   "store-outage": storeOutage,
   "load-spread": loadSpread,
+  "store-restart": storeRestart,
 };

@@ -8,6 +8,7 @@ export const rollingDeploy: Journey = {
   name: "rolling-deploy",
   story: "10 users keep adding Cokes while every server is restarted in turn (drained, SIGTERM, started again)",
   expected: { stateful: "fail", stateless: "pass" },
+  needsLocalClusters: true,
   async run(context) {
     const shoppers = Array.from({ length: SHOPPERS }, (_, i) =>
       context.shopper(`${i % 2 ? "Bob" : "Alice"} #${i + 1}`, i % 2 ? "bob" : "alice"),

@@ -8,6 +8,7 @@ export const scaleOut: Journey = {
   name: "scale-out",
   story: "add a server while 6 users shop: do the users already logged in ever reach it?",
   expected: { stateful: "fail", stateless: "pass" },
+  needsLocalClusters: true,
   async run(context) {
     const shoppers = Array.from({ length: SHOPPERS }, (_, i) =>
       context.shopper(`Shopper #${i + 1}`, i % 2 ? "bob" : "alice"),

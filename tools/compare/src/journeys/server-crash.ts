@@ -5,6 +5,7 @@ export const serverCrash: Journey = {
   name: "server-crash",
   story: "mid-journey, kill -9 the server that served Alice's last request; she carries on",
   expected: { stateful: "fail", stateless: "pass" },
+  needsLocalClusters: true,
   async run(context) {
     const alice = context.shopper("Alice");
     await alice.login();

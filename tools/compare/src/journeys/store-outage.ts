@@ -10,6 +10,7 @@ export const storeOutage: Journey = {
   story:
     "Redis freezes (SIGSTOP) for 3 s while Alice browses: answers must be fast (200 or 503), servers must live, her cart must survive",
   expected: { stateful: "pass", stateless: "pass" },
+  needsLocalClusters: true,
   needsPrivateRedis: true,
   async run(context) {
     const alice = context.shopper("Alice");

@@ -1,7 +1,7 @@
 // reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
 import type { AppName } from "../apps";
 import type { ComparisonReport } from "../result";
-import { formatMs, verdictWords } from "./verdict";
+import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -11,7 +11,7 @@ export function markdownReport(report: ComparisonReport): string {
   const lines = [
     "# Stateful vs stateless: comparison",
     "",
-    `${report.instances} instances per app, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ${(report.durationMs / 1000).toFixed(1)} s.`,
+    `${describeSetup(report)}.`,
     "",
     `| journey | ${apps.join(" | ")} |`,
     `| --- | ${apps.map(() => "---").join(" | ")} |`,
@@ -28,6 +28,7 @@ export function markdownReport(report: ComparisonReport): string {
   lines.push(
     `| latency p50 / p95 | ${apps.map((app) => `${formatMs(report.latency[app]!.p50Ms)} / ${formatMs(report.latency[app]!.p95Ms)}`).join(" | ")} |`,
     "",
+    ...skipReasons(report).map((reason) => `${reason}.\n`),
     report.matched ? "Every outcome matched its expectation." : "**Some outcomes did not match their expectation.**",
     "",
   );

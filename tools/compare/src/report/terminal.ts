@@ -4,7 +4,7 @@ import { createColors } from "picocolors";
 import type { AppName } from "../apps";
 import type { ComparisonReport, JourneyResult } from "../result";
 import type { Step } from "../steps";
-import { formatMs, verdictWords } from "./verdict";
+import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
 
 export function terminalPainter(useColor: boolean) {
   const c = createColors(useColor);
@@ -69,7 +69,8 @@ export function terminalPainter(useColor: boolean) {
         mismatches === 0
           ? c.green(`Every outcome matched its expectation.`)
           : c.red(`${mismatches} outcome(s) did not match their expectation.`);
-      return `${table.toString()}\n${summary} ${c.dim(`${report.instances} instances per app, wall time ${(report.durationMs / 1000).toFixed(1)} s`)}`;
+      const skips = skipReasons(report).map((reason) => `${c.dim(reason)}\n`);
+      return `${table.toString()}\n${skips.join("")}${summary} ${c.dim(describeSetup(report))}`;
     },
   };
 }

@@ -1,5 +1,5 @@
 // Words for a result, shared by the terminal table and the Markdown report.
-import type { JourneyResult } from "../result";
+import type { ComparisonReport, JourneyResult } from "../result";
 
 export function verdictWords(result: JourneyResult): string {
   if (result.outcome === "skipped") return "skipped";
@@ -9,4 +9,19 @@ export function verdictWords(result: JourneyResult): string {
 
 export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+/** One line on how the run was set up: instances, balancer, Redis, wall time. */
+export function describeSetup(report: ComparisonReport): string {
+  const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
+  return `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ${(report.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** Why journeys were skipped, each reason once. */
+export function skipReasons(report: ComparisonReport): string[] {
+  const skipped = report.results.filter((result) => result.outcome === "skipped");
+  const reasons = new Map<string, Set<string>>();
+  for (const { journey, failure } of skipped)
+    reasons.set(failure ?? "", (reasons.get(failure ?? "") ?? new Set()).add(journey));
+  return [...reasons].map(([reason, journeys]) => `Skipped ${[...journeys].join(", ")}: ${reason}`);
 }

@@ -1,0 +1,89 @@
+// Control of a local stack: real processes to kill and restart, a balancer to drain and extend,
+// the suite's own Redis to freeze and restart. Each fault is reported in words as it happens.
+import { httpAnswers, waitUntil } from "@cart/local-infra";
+import type { SharedStoreFault } from "../shared-store-fault";
+import type { Stack } from "../stack";
+import type { Control } from "./control";
+
+const STORE_RECONNECT_MS = 5000;
+
+export interface ClusterControlOptions {
+  readonly stack: Stack;
+  /** Freezes or restarts the suite's own Redis; absent when REDIS_URL was given (nothing of ours to fault). */
+  readonly storeFault: SharedStoreFault | undefined;
+  readonly fault: (what: string) => void;
+  readonly release: () => Promise<void>;
+}
+
+export function clusterControl({ stack, storeFault, fault, release }: ClusterControlOptions): Control {
+  const { cluster, balancer } = stack;
+  // Whether this journey has reached the shared store fault, and holds Redis frozen.
+  let arrived = false;
+  let frozen = false;
+  const resumeStore = () => {
+    if (!frozen) return;
+    frozen = false;
+    fault("Redis resumed (SIGCONT)");
+    storeFault?.resume();
+  };
+
+  return {
+    instanceIds: () => cluster.ids,
+    askEveryInstance: (path, headers) =>
+      Promise.all(
+        cluster.ids.map(async (instance) => {
+          const response = await fetch(`${cluster.url(instance)}${path}`, { headers });
+          await response.body?.cancel();
+          return { instance, status: response.status };
+        }),
+      ),
+    instanceRunning: (id) => cluster.running(id),
+    kill: (id) => {
+      fault(`kill -9 ${id}`);
+      return cluster.kill(id);
+    },
+    // As a real deploy does: out of the balancer's rotation first, so that no new request meets
+    // a server that is closing; in-flight ones finish, then SIGTERM, start, back into rotation.
+    restart: async (id) => {
+      fault(`restart ${id} (drain at the balancer, SIGTERM, start again)`);
+      await balancer.drain(id);
+      try {
+        await cluster.restart(id);
+      } finally {
+        await balancer.restore(id);
+      }
+    },
+    addInstance: async () => {
+      const id = await cluster.addInstance();
+      await balancer.setBackends(cluster.backends);
+      fault(`${id} added behind the balancer`);
+      return id;
+    },
+    freezeStore: async () => {
+      arrived = frozen = true;
+      await storeFault?.freeze();
+      fault("Redis frozen (SIGSTOP)");
+    },
+    resumeStore,
+    restartStore: async () => {
+      arrived = true;
+      await storeFault?.restart();
+      fault("Redis restarted (SIGTERM, started again on the same port and data directory)");
+      // The users' next step is judged only once every instance has reconnected.
+      await Promise.all(
+        cluster.ids.map((id) =>
+          waitUntil(
+            () => httpAnswers(`${cluster.url(id)}/readyz`),
+            STORE_RECONNECT_MS,
+            `${id} was not ready ${STORE_RECONNECT_MS} ms after Redis restarted`,
+          ),
+        ),
+      );
+    },
+    finish: async () => {
+      resumeStore();
+      if (!arrived) storeFault?.leave();
+      await release();
+    },
+  };
+}

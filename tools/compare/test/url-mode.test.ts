@@ -1,0 +1,94 @@
+// `pnpm compare --stateful-url … --stateless-url …`: the journeys that need no process control,
+// run against stacks that are already running (here: local clusters started by the test, as
+// the Docker Compose stack would be), and the fault journeys refused or skipped with the reason.
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { APP_NAMES, type AppName } from "../src/apps";
+import { JOURNEYS } from "../src/journeys";
+import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../src/stack";
+import { runCli } from "./run-cli";
+
+jest.setTimeout(60_000);
+
+interface Result {
+  journey: keyof typeof JOURNEYS;
+  app: AppName;
+  outcome: string;
+  failure: string | null;
+  details: Record<string, unknown>;
+}
+
+const stacks: Partial<Record<AppName, Stack>> = {};
+const urlArgs = () => [
+  "--stateful-url",
+  stacks.stateful!.balancer.url,
+  "--stateless-url",
+  stacks.stateless!.balancer.url,
+];
+
+beforeAll(async () => {
+  for (const app of APP_NAMES) {
+    stacks[app] = await startStack({
+      app,
+      instances: 3,
+      policy: DEFAULT_POLICY[app],
+      lb: "builtin",
+      redisUrl: process.env.REDIS_URL!,
+      onStart: () => {},
+    });
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(stacks).map(stopStack));
+});
+
+describe("pnpm compare against running stacks given by URL", () => {
+  it("runs happy-path, concurrency, logout-everywhere and load-spread with the usual verdicts, skips the rest, exits 0", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-url-"));
+    const { code, stdout } = await runCli([...urlArgs(), "--trace", "--report-dir", dir]);
+    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    const results = report.results as Result[];
+
+    const ran = results.filter((result) => result.outcome !== "skipped");
+    expect(ran.map(({ journey, app, outcome }) => `${journey}:${app}=${outcome}`).sort()).toEqual(
+      [
+        "happy-path:stateful=pass",
+        "happy-path:stateless=pass",
+        "concurrency:stateful=pass",
+        "concurrency:stateless=pass",
+        "logout-everywhere:stateful=pass",
+        "logout-everywhere:stateless=pass",
+        "load-spread:stateful=fail",
+        "load-spread:stateless=pass",
+      ].sort(),
+    );
+    for (const skipped of results.filter((result) => result.outcome === "skipped")) {
+      expect(JOURNEYS[skipped.journey].needsLocalClusters).toBe(true);
+      expect(skipped.failure).toContain("needs the local clusters");
+    }
+    // The old credentials were tried on every server of each stack, through its balancer.
+    for (const app of APP_NAMES) {
+      const logout = ran.find((result) => result.journey === "logout-everywhere" && result.app === app)!;
+      expect(logout.details.refusedBy).toEqual([`${app}-1`, `${app}-2`, `${app}-3`]);
+    }
+    expect(report.lb).toBe("given by URL");
+    expect(stdout).not.toMatch(/\] started /); // nothing of its own: no Redis, no instance, no balancer
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [["--journey", "server-crash"], "server-crash needs the local clusters"],
+    [["--lb", "haproxy"], "cannot be used with option '--lb <kind>'"],
+    [["--app", "stateful", "--stateless-url", "http://127.0.0.1:1"], "--app stateful needs --stateful-url"],
+    [["--stateful-url", "ftp://example"], "an http:// or https:// URL"],
+  ])("refuses %j in one line, with exit 2", async (args, message) => {
+    const { code, stderr } = await runCli([
+      ...(args.includes("--app") || args[0] === "--stateful-url" ? [] : urlArgs()),
+      ...args,
+    ]);
+    expect(stderr).toContain(message);
+    expect(code).toBe(2);
+  });
+});
