@@ -3,7 +3,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  testMatch: ["<rootDir>/{packages,apps,tools}/*/test/**/*.test.ts"],
+  testMatch: ["<rootDir>/{packages,apps,tools}/*/test/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",

@@ -1,0 +1,29 @@
+# One recipe for both apps: docker build --build-arg APP=stateful (or stateless) .
+# Stage 1 builds the whole workspace with pnpm; stage 2 holds only what one app needs at run time
+# (`pnpm deploy`: its dist/ and production dependencies), and runs it as an unprivileged user.
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /repo
+# pnpm at the version package.json pins (packageManager, with its hash).
+RUN corepack enable
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc tsconfig.base.json tsconfig.build.json ./
+COPY packages ./packages
+COPY apps ./apps
+COPY tools ./tools
+RUN pnpm install --frozen-lockfile
+ARG APP=stateless
+RUN pnpm exec tsc -b "apps/${APP}/tsconfig.build.json"
+RUN pnpm --filter "@cart/${APP}" deploy --prod --legacy /out
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+WORKDIR /app
+COPY --from=build --chown=node:node /out ./
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=5s --timeout=2s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1: the app handles SIGTERM itself (finishes in-flight requests, exits within 5 s).
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/server.js"]

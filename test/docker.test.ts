@@ -1,0 +1,141 @@
+// The Docker side, checked without a Docker engine: the Compose file is valid and has the
+// topology the README promises, the Dockerfile has its essentials, and the slim runtime that its
+// `pnpm deploy` step produces really starts and answers.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, startNodeServer } from "@cart/local-infra";
+import { parse } from "yaml";
+
+jest.setTimeout(60_000);
+
+const root = join(__dirname, "..");
+const APPS = ["stateful", "stateless"] as const;
+
+/** `docker-compose` (Debian's 1.29) or the `docker compose` plugin, whichever is installed. */
+function composeCommand(): string[] | undefined {
+  if (spawnSync("docker-compose", ["version"]).status === 0) return ["docker-compose"];
+  if (spawnSync("docker", ["compose", "version"]).status === 0) return ["docker", "compose"];
+  return undefined;
+}
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: unknown;
+  depends_on?: string[] | Record<string, { condition: string }>;
+}
+
+describe("docker-compose.yml", () => {
+  const compose = composeCommand();
+  // .ci/setup installs docker-compose, so CI always validates; elsewhere this says what is missing.
+  (compose ? it : it.skip)(
+    `is valid for ${compose?.join(" ") ?? "docker-compose (not installed: apt-get install docker-compose)"}`,
+    () => {
+      const [command, ...args] = compose!;
+      const check = spawnSync(command!, [...args, "-f", join(root, "docker-compose.yml"), "config", "-q"], {
+        encoding: "utf8",
+      });
+      // The compose plugin warns that `version` is obsolete; docker-compose 1.29 needs it. Warnings aside, it must pass.
+      if (check.status !== 0) throw new Error(`config -q exited ${check.status}:\n${check.stderr}`);
+    },
+  );
+
+  it("has a durable Redis, three named instances of each app behind its own HAProxy, on the documented ports", async () => {
+    const { services, volumes } = parse(await readFile(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
+      services: Record<string, ComposeService>;
+      volumes: Record<string, unknown>;
+    };
+    expect(services.redis!.image).toMatch(/^redis:/);
+    expect(services.redis!.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
+    expect(services.redis!.healthcheck).toBeDefined();
+    expect(services.redis!.volumes).toEqual(["redis-data:/data"]);
+    expect(Object.keys(volumes)).toContain("redis-data");
+
+    for (const app of APPS) {
+      for (const n of [1, 2, 3]) {
+        const id = `${app}-${n}`;
+        // HAProxy's server names, X-Served-By and the service name are one and the same.
+        expect(services[id]!.environment).toMatchObject({ INSTANCE_ID: id });
+      }
+      const balancer = services[`lb-${app}`]!;
+      expect(balancer.image).toMatch(/^haproxy:/);
+      expect(balancer.volumes).toEqual([`./infra/haproxy/${app}.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro`]);
+      expect(balancer.depends_on).toEqual([`${app}-1`, `${app}-2`, `${app}-3`]);
+    }
+    expect(services["lb-stateful"]!.ports).toEqual(["8081:8080", "8404:8404"]);
+    expect(services["lb-stateless"]!.ports).toEqual(["8082:8080", "8405:8404"]);
+    expect(services["stateless-1"]!.environment).toMatchObject({ REDIS_URL: "redis://redis:6379" });
+    expect(services["stateless-1"]!.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(services["stateful-1"]!.environment).not.toHaveProperty("REDIS_URL");
+  });
+});
+
+describe("Dockerfile", () => {
+  const stages = async () => {
+    const text = (await readFile(join(root, "Dockerfile"), "utf8")).replace(/\\\n/g, " ");
+    return text
+      .split(/^(?=FROM )/m)
+      .slice(1)
+      .map((stage) => stage.split("\n").filter((line) => line && !line.startsWith("#")));
+  };
+
+  it("builds in one stage and runs from a slim second one as a non-root user, with a health check", async () => {
+    const [build, runtime] = await stages();
+    expect(build![0]).toMatch(/^FROM node:\$\{NODE_VERSION\}-\S+ AS build$/);
+    expect(build).toContain("RUN pnpm install --frozen-lockfile");
+    expect(runtime![0]).toMatch(/^FROM node:\S+ AS runtime$/);
+    const user = runtime!.find((line) => line.startsWith("USER "));
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER (root|0)\b/);
+    expect(runtime!.find((line) => line.startsWith("HEALTHCHECK "))).toMatch(/\/healthz/);
+    // Exec form: node itself receives SIGTERM (no shell in between to swallow it).
+    expect(runtime!.find((line) => line.startsWith("CMD "))).toBe('CMD ["node", "dist/server.js"]');
+    expect(runtime!.some((line) => /^RUN .*pnpm/.test(line))).toBe(false);
+  });
+
+  it.each(APPS)(
+    "its pnpm deploy step gives the %s app a runtime of dist/ and production dependencies only, and it starts",
+    async (app) => {
+      const [build] = await stages();
+      const deploy = build!.find((line) => / deploy /.test(line))!.replace(/^RUN /, "");
+      const out = await mkdtemp(join(tmpdir(), `deploy-${app}-`));
+      try {
+        // Run as Docker runs it (sh -c, APP from the build argument), into a temp dir instead of /out.
+        const command = deploy.replace(/\/out$/, out);
+        const result = spawnSync("sh", ["-c", command], {
+          cwd: root,
+          env: { ...process.env, APP: app },
+          encoding: "utf8",
+        });
+        if (result.status !== 0) throw new Error(`${command} failed:\n${result.stdout}${result.stderr}`);
+        expect(spawnSync("ls", [out], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).sort()).toEqual([
+          "dist",
+          "node_modules",
+          "package.json",
+        ]);
+
+        const secrets = { SESSION_SECRET: "s".repeat(32), JWT_SECRET: "j".repeat(32) };
+        const server = await startNodeServer({
+          name: `${app} from its deployed runtime`,
+          script: join(out, "dist", "server.js"),
+          env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, REDIS_URL: process.env.REDIS_URL, ...secrets },
+          port: await freePort(),
+        });
+        try {
+          const health = await fetch(`${server.url}/healthz`);
+          expect(await health.json()).toEqual({ status: "ok", instance: `${app}-docker` });
+          expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+        } finally {
+          await server.process.stop();
+        }
+      } finally {
+        await rm(out, { recursive: true, force: true });
+      }
+    },
+  );
+});
