@@ -1,5 +1,6 @@
 // The classic order, shared by several journeys: large pepperoni pizza, mushrooms, a Coke.
 import { JourneyFailure } from "../steps";
+import type { JourneyContext } from "../journey";
 import type { Shopper } from "../shopper";
 
 export const CLASSIC_ORDER = { "pepperoni-pizza": 1, mushrooms: 1, coke: 1 };
@@ -24,6 +25,22 @@ export async function shopClassicOrder(shopper: Shopper): Promise<void> {
   await shopper.add("mushrooms");
   await shopper.add("coke");
   await checkOutClassicOrder(shopper);
+}
+
+/**
+ * Alice's classic order with a fault in the middle, after the pizza and mushrooms, before the
+ * Coke; her cart is recorded on both sides of the fault.
+ */
+export async function shopClassicOrderAcross(context: JourneyContext, fault: (alice: Shopper) => Promise<void>) {
+  const alice = context.shopper("Alice");
+  await alice.login();
+  await alice.add("pepperoni-pizza");
+  await alice.add("mushrooms");
+  await context.observeCart(alice, "before");
+  await fault(alice);
+  await context.observeCart(alice, "after");
+  await alice.add("coke");
+  await checkOutClassicOrder(alice);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import type { Journey } from "../journey";
-import { checkOutClassicOrder } from "./shop";
+import { shopClassicOrderAcross } from "./shop";
 
 export const storeRestart: Journey = {
   name: "store-restart",
@@ -10,17 +10,5 @@ export const storeRestart: Journey = {
   // The stateless tier moved its state into Redis: a Redis that keeps nothing loses every session.
   expectedWithoutStorePersistence: { stateless: "fail" },
   needsPrivateRedis: true,
-  async run(context) {
-    const alice = context.shopper("Alice");
-    await alice.login();
-    await alice.add("pepperoni-pizza");
-    await alice.add("mushrooms");
-    await context.observeCart(alice, "before");
-
-    await context.restartStore();
-
-    await context.observeCart(alice, "after");
-    await alice.add("coke");
-    await checkOutClassicOrder(alice);
-  },
+  run: (context) => shopClassicOrderAcross(context, () => context.restartStore()),
 };
