@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startNodeServer } from "@cart/local-infra";
+import { startNodeServer } from "@cart/local-infra";
 import { parse } from "yaml";
 
 jest.setTimeout(60_000);
@@ -124,7 +124,6 @@ describe("Dockerfile", () => {
           name: `${app} from its deployed runtime`,
           script: join(out, "dist", "server.js"),
           env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, REDIS_URL: process.env.REDIS_URL, ...secrets },
-          port: await freePort(),
         });
         try {
           const health = await fetch(`${server.url}/healthz`);

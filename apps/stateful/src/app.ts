@@ -1,6 +1,7 @@
-// The stateful shop: sessions, carts and orders all live in this process's memory.
+// The stateful shop: sessions, carts, orders and login counters all live in this process's memory.
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
+import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
 import { MemoryStore } from "express-session";
 import { InMemoryCartRepository } from "./cart-repository";
 import type { AppConfig } from "./config";
@@ -11,5 +12,12 @@ export function createApp(config: AppConfig): express.Express {
   const orders = new InMemoryOrderRepository();
   const carts = new InMemoryCartRepository(orders);
   const identity = createIdentity(config, new MemoryStore());
-  return createShopApp({ instanceId: config.instanceId, identity, carts, orders, isReady: async () => true });
+  return createShopApp({
+    config,
+    identity,
+    carts,
+    orders,
+    isReady: async () => true,
+    rateLimitStore: () => new RateLimitMemoryStore(),
+  });
 }

@@ -1,8 +1,8 @@
-// The stateless shop: sessions, carts and orders all live in Redis; the process keeps nothing.
+// The stateless shop: sessions, carts, orders and login counters all live in Redis; the process keeps nothing.
 import { createShopApp } from "@cart/http-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
-import { isRedisReady, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import { RedisCartRepository } from "./cart-repository";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
@@ -12,5 +12,12 @@ export function createApp(config: AppConfig, redis: RedisClient): express.Expres
   const orders = new RedisOrderRepository(redis);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisStore({ client: redis }));
-  return createShopApp({ instanceId: config.instanceId, identity, carts, orders, isReady: () => isRedisReady(redis) });
+  return createShopApp({
+    config,
+    identity,
+    carts,
+    orders,
+    isReady: () => isRedisReady(redis),
+    rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
+  });
 }

@@ -1,3 +1,4 @@
+import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
@@ -5,7 +6,8 @@ import { loadConfig } from "../src/config";
 /**
  * Stateless instances for a test file, each with its own Redis connection like a separate server,
  * all sharing one Redis (by default the test run's private one). Create them when the file loads:
- * their connections are opened before its tests and closed after them.
+ * their connections are opened before its tests and closed after them. Login limits are out of
+ * the way: they have tests of their own, on a Redis of their own.
  */
 export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const clients: RedisClient[] = [];
@@ -15,7 +17,10 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const instance = (instanceId: string) => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
-    return createApp(loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl }), redis);
+    return createApp(
+      loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS }),
+      redis,
+    );
   };
   const client = () => {
     const redis = createRedisClient(redisUrl);

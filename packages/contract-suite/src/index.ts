@@ -2,3 +2,4 @@ export * from "./contract";
 export * from "./expectations";
 export * from "./harness";
 export * from "./client";
+export * from "./login-limits-contract";

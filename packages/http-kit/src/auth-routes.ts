@@ -1,14 +1,14 @@
 import { findUser, loginInput, verifyCredentials, type CartRepository } from "@cart/domain";
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import type { Identity } from "./identity";
 import { parseInput } from "./parse-input";
 import { principalOf, requireUser } from "./require-user";
 
-export function authRoutes(identity: Identity, carts: CartRepository): Router {
+export function authRoutes(identity: Identity, carts: CartRepository, limits: RequestHandler[]): Router {
   const router = Router();
   const signedIn = requireUser(identity);
 
-  router.post("/auth/login", async (req, res) => {
+  router.post("/auth/login", ...limits, async (req, res) => {
     const { username, password } = parseInput(loginInput, req.body);
     const user = await verifyCredentials(username, password);
     const { token } = await identity.signIn(req, res, user);

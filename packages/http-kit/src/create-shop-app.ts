@@ -8,28 +8,33 @@ import { errorHandler, notFound } from "./error-handler";
 import { healthRoutes } from "./health-routes";
 import type { Identity } from "./identity";
 import { jsonBody } from "./json-body";
+import type { CommonConfig } from "./env";
+import { loginLimits, type RateLimitStoreFactory } from "./login-limits";
 
 export interface ShopAppParts {
-  readonly instanceId: string;
+  readonly config: CommonConfig;
   readonly identity: Identity;
   readonly carts: CartRepository;
   readonly orders: OrderRepository;
   /** Whether the state store answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
+  /** Where the login limiters keep their counters. */
+  readonly rateLimitStore: RateLimitStoreFactory;
 }
 
-export function createShopApp({ instanceId, identity, carts, orders, isReady }: ShopAppParts): express.Express {
+export function createShopApp(parts: ShopAppParts): express.Express {
+  const { config, identity, carts, orders, isReady } = parts;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use((_req, res, next) => {
-    res.setHeader("X-Served-By", instanceId);
+    res.setHeader("X-Served-By", config.instanceId);
     next();
   });
-  app.use(healthRoutes(instanceId, isReady));
+  app.use(healthRoutes(config.instanceId, isReady));
   app.use(jsonBody);
   if (identity.middleware.length > 0) app.use(identity.middleware);
-  app.use(authRoutes(identity, carts));
+  app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore)));
   app.use(cartRoutes(identity, carts, orders));
   app.use(notFound);
   app.use(errorHandler);

@@ -2,6 +2,7 @@
 // on its own line naming the variable, so a wrong deployment fails loudly and clearly.
 import { hostname } from "node:os";
 import { z } from "zod";
+import type { LoginLimitConfig } from "./login-limits";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -32,17 +33,34 @@ export const commonEnv = {
     .regex(/^[\w.-]{1,64}$/, "INSTANCE_ID must be 1-64 letters, digits, '.', '_' or '-'")
     .optional(),
   SESSION_TTL_SECONDS: whole("SESSION_TTL_SECONDS", 10, 7 * 24 * 3600).default(900),
+  // Which proxies' X-Forwarded-For to believe (Express's `trust proxy`): the client's address
+  // decides its login limit, so only a balancer we run may set it.
+  TRUST_PROXY: z.string().min(1).default("loopback"),
+  LOGIN_MAX_FAILURES: whole("LOGIN_MAX_FAILURES", 1, 1_000_000).default(5),
+  LOGIN_MAX_FAILURES_PER_CLIENT: whole("LOGIN_MAX_FAILURES_PER_CLIENT", 1, 1_000_000).default(20),
+  LOGIN_WINDOW_SECONDS: whole("LOGIN_WINDOW_SECONDS", 1, 24 * 3600).default(60),
 };
 
 /** What both apps configure alike. */
-export interface CommonConfig {
+export interface CommonConfig extends LoginLimitConfig {
   readonly host: string;
   readonly port: number;
   readonly instanceId: string;
   readonly sessionTtlSeconds: number;
+  /** Express's `trust proxy`: `loopback` locally, `uniquelocal` behind a balancer on a private network. */
+  readonly trustProxy: string;
 }
 
-type CommonVars = { HOST: string; PORT: number; INSTANCE_ID?: string | undefined; SESSION_TTL_SECONDS: number };
+type CommonVars = {
+  HOST: string;
+  PORT: number;
+  INSTANCE_ID?: string | undefined;
+  SESSION_TTL_SECONDS: number;
+  TRUST_PROXY: string;
+  LOGIN_MAX_FAILURES: number;
+  LOGIN_MAX_FAILURES_PER_CLIENT: number;
+  LOGIN_WINDOW_SECONDS: number;
+};
 
 export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
   return {
@@ -50,6 +68,10 @@ export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
     port: vars.PORT,
     instanceId: vars.INSTANCE_ID ?? `${appName}@${hostname()}`,
     sessionTtlSeconds: vars.SESSION_TTL_SECONDS,
+    trustProxy: vars.TRUST_PROXY,
+    loginMaxFailures: vars.LOGIN_MAX_FAILURES,
+    loginMaxFailuresPerClient: vars.LOGIN_MAX_FAILURES_PER_CLIENT,
+    loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS,
   };
 }
 

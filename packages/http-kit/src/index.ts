@@ -8,3 +8,4 @@ export * from "./identity";
 export * from "./json-body";
 export * from "./parse-input";
 export * from "./run-server";
+export * from "./login-limits";

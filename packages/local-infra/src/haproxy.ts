@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ManagedProcess } from "./managed-process";
 import { isNotOnPath, MissingToolError } from "./missing-tool";
-import { portAnswers, waitUntil } from "./wait";
+import { freePort } from "./free-port";
+import { PortTakenError, portAnswers, waitUntil } from "./wait";
 
 export class HaproxyMissingError extends MissingToolError {
   constructor() {
@@ -17,15 +18,19 @@ export class HaproxyMissingError extends MissingToolError {
   }
 }
 
-export interface HaproxyFiles {
-  readonly dir: string;
+export interface HaproxyPlaces {
   /** Where the runtime API listens: put it in the config's `stats socket` line. */
   readonly adminSocket: string;
+  /** Free loopback ports for the frontend and the stats page. */
+  readonly port: number;
+  readonly statsPort: number;
 }
 
 export class LocalHaproxy {
   private constructor(
-    private readonly files: HaproxyFiles,
+    private readonly dir: string,
+    private readonly adminSocket: string,
+    readonly port: number,
     private readonly process: ManagedProcess,
   ) {}
 
@@ -37,26 +42,44 @@ export class LocalHaproxy {
     await check.exited;
   }
 
-  /** A fresh directory for one haproxy's files; `config` is given the runtime API's socket path. */
-  static async start(name: string, port: number, config: (files: HaproxyFiles) => string): Promise<LocalHaproxy> {
-    const dir = await mkdtemp(join(tmpdir(), "cart-haproxy-"));
-    const files = { dir, adminSocket: join(dir, "admin.sock") };
+  /** Starts haproxy with the configuration `config` renders for the places it is given. */
+  static async start(name: string, config: (places: HaproxyPlaces) => string): Promise<LocalHaproxy> {
+    // Another process may take a free port before haproxy binds it: then try other ports.
+    for (let attempt = 1; ; attempt++) {
+      const dir = await mkdtemp(join(tmpdir(), "cart-haproxy-"));
+      const places = { adminSocket: join(dir, "admin.sock"), port: await freePort(), statsPort: await freePort() };
+      try {
+        return await LocalHaproxy.startIn(dir, name, places, config(places));
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async startIn(
+    dir: string,
+    name: string,
+    places: HaproxyPlaces,
+    config: string,
+  ): Promise<LocalHaproxy> {
     const file = join(dir, "haproxy.cfg");
-    await writeFile(file, config(files));
-    const process = await ManagedProcess.start(name, "haproxy", ["-db", "-f", file]).catch(async (error: unknown) => {
-      await rm(dir, { recursive: true, force: true });
+    await writeFile(file, config);
+    const process = await ManagedProcess.start(name, "haproxy", ["-db", "-f", file]).catch((error: unknown) => {
       throw isNotOnPath(error) ? new HaproxyMissingError() : error;
     });
-    const haproxy = new LocalHaproxy(files, process);
+    const haproxy = new LocalHaproxy(dir, places.adminSocket, places.port, process);
+    // Its own runtime API answers only once it has bound every listener, so the port is really its.
+    const ready = async () => (await haproxy.command("show info")).includes("Pid:") && portAnswers(places.port);
     try {
-      await waitUntil(
-        async () => !process.running || (await portAnswers(port)),
-        5000,
-        `${name} did not listen on ${port}`,
-      );
-      if (!process.running) throw new Error(`${name} exited at start:\n${process.recentOutput}`);
+      await waitUntil(async () => !process.running || (await ready()), 5000, `${name} did not start`);
+      if (!process.running) {
+        throw /cannot bind|Address already in use/i.test(process.recentOutput)
+          ? new PortTakenError(`${name}: a port is taken`)
+          : new Error(`${name} exited at start:\n${process.recentOutput}`);
+      }
     } catch (error) {
-      await haproxy.stop();
+      await process.kill();
       throw error;
     }
     return haproxy;
@@ -69,7 +92,7 @@ export class LocalHaproxy {
   /** One runtime API command (e.g. `show stat`); resolves with HAProxy's answer. */
   command(line: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const socket = connect(this.files.adminSocket);
+      const socket = connect(this.adminSocket);
       let answer = "";
       socket.setEncoding("utf8");
       socket.on("connect", () => socket.end(`${line}\n`));
@@ -81,6 +104,6 @@ export class LocalHaproxy {
 
   async stop(): Promise<void> {
     await this.process.stop();
-    await rm(this.files.dir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true });
   }
 }

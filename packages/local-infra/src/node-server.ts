@@ -1,8 +1,9 @@
-// One app instance as a real OS process: `node <script>` on a free loopback port, considered
-// up once GET /healthz answers 200.
+// One app instance as a real OS process: `node <script>` on a free loopback port, considered up
+// once GET /healthz answers 200 *with its own instance id*: another process that happens to hold
+// the port must not pass for it.
 import { freePort } from "./free-port";
 import { ManagedProcess } from "./managed-process";
-import { httpAnswers, waitUntil } from "./wait";
+import { PortTakenError, waitUntil } from "./wait";
 
 export interface NodeServer {
   readonly process: ManagedProcess;
@@ -11,36 +12,59 @@ export interface NodeServer {
 }
 
 export interface NodeServerOptions {
+  /** Also its INSTANCE_ID, unless `env` sets one. */
   readonly name: string;
   readonly script: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Defaults to a free port. */
+  /** Defaults to a free port (and another one, should that be taken by the time it listens). */
   readonly port?: number;
   readonly startTimeoutMs?: number;
 }
 
-export async function startNodeServer({
-  name,
-  script,
-  env,
-  port,
-  startTimeoutMs = 10000,
-}: NodeServerOptions): Promise<NodeServer> {
-  const chosen = port ?? (await freePort());
+const ATTEMPTS = 3;
+
+export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await startOn(port, options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOn(
+  port: number,
+  { name, script, env, startTimeoutMs = 10000 }: NodeServerOptions,
+): Promise<NodeServer> {
+  const instanceId = env.INSTANCE_ID ?? name;
   const process = await ManagedProcess.start(name, globalThis.process.execPath, [script], {
-    env: { ...globalThis.process.env, ...env, PORT: String(chosen), HOST: "127.0.0.1" },
+    env: { ...globalThis.process.env, INSTANCE_ID: instanceId, ...env, PORT: String(port), HOST: "127.0.0.1" },
   });
-  const url = `http://127.0.0.1:${chosen}`;
+  const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntil(
-      async () => !process.running || (await httpAnswers(`${url}/healthz`)),
+      async () => !process.running || (await answersAs(url, instanceId)),
       startTimeoutMs,
       `${name} did not answer ${url}/healthz within ${startTimeoutMs} ms`,
     );
-    if (!process.running) throw new Error(`${name} exited at start`);
+    if (!process.running) {
+      const output = process.recentOutput;
+      throw /EADDRINUSE|cannot listen/.test(output)
+        ? new PortTakenError(`${name}: port ${port} is taken`)
+        : new Error(`${name} exited at start`);
+    }
   } catch (error) {
     await process.kill();
+    if (error instanceof PortTakenError) throw error;
     throw new Error(`${(error as Error).message}; its output:\n${process.recentOutput}`, { cause: error });
   }
-  return { process, port: chosen, url };
+  return { process, port, url };
+}
+
+async function answersAs(url: string, instanceId: string): Promise<boolean> {
+  const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+  const body = (await response.json().catch(() => undefined)) as { instance?: string } | undefined;
+  return response.ok && body?.instance === instanceId;
 }

@@ -2,11 +2,12 @@
 // own temp directory, so it never touches (or depends on) a Redis the machine already runs.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort } from "./free-port";
 import { ManagedProcess } from "./managed-process";
 import { isNotOnPath, MissingToolError } from "./missing-tool";
-import { portAnswers, waitUntil } from "./wait";
+import { PortTakenError, waitUntil } from "./wait";
 
 export class RedisServerMissingError extends MissingToolError {
   constructor() {
@@ -35,9 +36,18 @@ export class LocalRedisServer {
 
   static async start(options: RedisServerOptions = {}): Promise<LocalRedisServer> {
     const dir = await mkdtemp(join(tmpdir(), "cart-redis-"));
-    const port = await freePort();
-    const process = await LocalRedisServer.spawn(port, dir, options);
-    return new LocalRedisServer(port, dir, options, process);
+    // Another process may take the free port before redis-server binds it: then try another.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        return new LocalRedisServer(port, dir, options, await LocalRedisServer.spawn(port, dir, options));
+      } catch (error) {
+        if (!(error instanceof PortTakenError) || attempt === 3) {
+          await rm(dir, { recursive: true, force: true });
+          throw error;
+        }
+      }
+    }
   }
 
   private static async spawn(port: number, dir: string, options: RedisServerOptions): Promise<ManagedProcess> {
@@ -46,12 +56,20 @@ export class LocalRedisServer {
     const process = await ManagedProcess.start("redis-server", "redis-server", args).catch((error: unknown) => {
       throw isNotOnPath(error) ? new RedisServerMissingError() : error;
     });
+    // Ready once the server on the port is this very process (not another one on the same port).
     await waitUntil(
-      async () => portAnswers(port) || !process.running,
+      async () => !process.running || (await redisProcessId(port)) === process.pid,
       5000,
       `redis-server did not start on port ${port}`,
-    );
-    if (!process.running) throw new Error(`redis-server exited at start:\n${process.recentOutput}`);
+    ).catch(async (error: unknown) => {
+      await process.kill();
+      throw error;
+    });
+    if (!process.running) {
+      throw /Address already in use/i.test(process.recentOutput)
+        ? new PortTakenError(`port ${port} is taken`)
+        : new Error(`redis-server exited at start:\n${process.recentOutput}`);
+    }
     return process;
   }
 
@@ -91,4 +109,24 @@ export class LocalRedisServer {
     await this.process.stop(); // resumes a frozen server first, or it would not act on SIGTERM
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The PID of the redis-server answering on `port` (INFO server), or undefined. */
+function redisProcessId(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    let answer = "";
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on("connect", () => socket.write("INFO server\r\n"));
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString();
+      const match = /process_id:(\d+)/.exec(answer);
+      if (match) {
+        socket.destroy();
+        resolve(Number(match[1]));
+      }
+    });
+    socket.on("close", () => resolve(undefined));
+    socket.on("error", () => resolve(undefined));
+  });
 }

@@ -26,3 +26,11 @@ export async function httpAnswers(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
   return response.ok;
 }
+
+/** A server could not bind its port: another process took it after we found it free. */
+export class PortTakenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PortTakenError";
+  }
+}

@@ -65,6 +65,13 @@ export class Cluster {
     await this.server(id).process.kill();
   }
 
+  /** Starts a killed instance again on the same port, as a supervisor would after a crash. */
+  async revive(id: string): Promise<void> {
+    const dead = this.server(id);
+    if (dead.process.running) throw new Error(`${id} is still running`);
+    this.instances.set(id, await this.launch(id, dead.port));
+  }
+
   /** A deploy step: SIGTERM (finish in-flight requests), then start again on the same port. */
   async restart(id: string): Promise<void> {
     const old = this.server(id);

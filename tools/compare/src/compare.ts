@@ -24,6 +24,8 @@ export interface CompareOptions {
   readonly redisUrl: string | undefined;
   /** The private Redis keeps an append-only file, so a restart loses nothing (Compose does the same). */
   readonly storePersistence: boolean;
+  /** How long the chaos journey goes on. */
+  readonly chaosSeconds: number;
   /**
    * Running stacks to shop at instead of local clusters (the Compose stack, say), by the URL of
    * their balancer: every app in `apps` needs one. Nothing is started; fault journeys are skipped.
@@ -103,6 +105,7 @@ async function runAll(
         runJourney(journey, app, {
           target: target(app),
           expected: expectation(journey, app, options),
+          chaosSeconds: options.chaosSeconds,
           onStep: (stepApp, step) => events.onStep?.(stepApp, step),
           onFault: (faultApp, fault) => events.onFault?.(faultApp, fault),
         }),

@@ -17,11 +17,16 @@ export const JOURNEY_NAMES = [
   "store-outage",
   "load-spread",
   "store-restart",
+  "chaos",
+  // Last: it locks alice out (for a minute) on both clusters.
+  "brute-force",
 ] as const;
 export type JourneyName = (typeof JOURNEY_NAMES)[number];
 
 export interface JourneyContext {
   readonly app: AppName;
+  /** How long the chaos journey goes on (--chaos-seconds). */
+  readonly chaosSeconds: number;
   /** A new simulated browser talking to the balancer. */
   shopper(name: string, user?: DemoUser): Shopper;
   /** The servers behind the balancer: the local cluster's, or in URL mode those that answered so far. */
@@ -34,6 +39,8 @@ export interface JourneyContext {
   /** The methods below need the local clusters (see `needsLocalClusters`). */
   instanceRunning(id: string): boolean;
   kill(id: string): Promise<void>;
+  /** Starts a killed instance again on its port: the same server, with empty memory. */
+  revive(id: string): Promise<void>;
   restart(id: string): Promise<void>;
   addInstance(): Promise<string>;
   /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
@@ -58,6 +65,8 @@ export interface Journey {
   readonly expectedWithoutStorePersistence?: Partial<Record<AppName, Outcome>>;
   /** Routing per app when not the default (sticky for stateful, round-robin for stateless). */
   readonly policy?: Partial<Record<AppName, RoutingPolicy>>;
+  /** Not in the default matrix: run only when asked for with --journey. */
+  readonly optIn?: boolean;
   /** Kills, restarts or adds servers, faults Redis or changes the routing: cannot run against a stack given by URL. */
   readonly needsLocalClusters?: boolean;
   /** Needs the suite's own Redis (to freeze or restart it), not one given by REDIS_URL. */

@@ -34,6 +34,7 @@ export interface UrlTarget {
 export interface RunJourneyOptions {
   readonly target: LocalTarget | UrlTarget;
   readonly expected: Outcome;
+  readonly chaosSeconds: number;
   readonly onStep: (app: AppName, step: Step) => void;
   /** A fault the journey inflicts (kill -9, restart, scale-out, store freeze), in words. */
   readonly onFault: (app: AppName, fault: string) => void;
@@ -67,6 +68,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
   const { balancerUrl, control } = await connect(app, policy, options, () => Object.keys(countByInstance(steps)));
   const context: JourneyContext = {
     app,
+    chaosSeconds: options.chaosSeconds,
     shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record),
     ...control,
     observeCart: async (shopper, when) => {

@@ -5,6 +5,7 @@ import { CookieJar } from "tough-cookie";
 import { JourneyFailure, type Step } from "./steps";
 
 export type DemoUser = "alice" | "bob";
+const REQUEST_TIMEOUT_MS = 15_000;
 const PASSWORDS: Record<DemoUser, string> = { alice: "pepperoni", bob: "margherita" };
 
 export interface Reply {
@@ -39,12 +40,26 @@ export class Shopper {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     const started = performance.now();
-    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    const ms = Math.round((performance.now() - started) * 10) / 10;
-    for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
-    const instance = response.headers.get("x-served-by") ?? "balancer";
-    const reply: Reply = { status: response.status, body: parseJson(text), instance, ms };
+    const reply = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // A journey must end: no answer in time is an answer too (status 0, NO_ANSWER).
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    })
+      .then(async (response) => {
+        const text = await response.text();
+        for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
+        const instance = response.headers.get("x-served-by") ?? "balancer";
+        return { status: response.status, body: parseJson(text), instance };
+      })
+      .catch((error: Error) => ({
+        status: 0,
+        body: { error: { code: "NO_ANSWER", message: error.message } },
+        instance: "balancer",
+      }))
+      .then((answer): Reply => ({ ...answer, ms: Math.round((performance.now() - started) * 10) / 10 }));
+    const { instance, ms } = reply;
     if (baseUrl === this.baseUrl) this.lastInstance = instance;
     if (reply.status === 200 && Array.isArray(reply.body?.items)) this.cart = quantities(reply.body.items);
     this.record({
@@ -128,6 +143,7 @@ const EXPLANATIONS: Record<string, (name: string) => string> = {
   STORE_UNAVAILABLE: () => "the state store did not answer",
   NO_BACKEND: () => "no live server behind the balancer",
   BAD_GATEWAY: () => "the server failed mid-request",
+  NO_ANSWER: () => "no answer at all",
 };
 
 export function describeFailure(name: string, request: string, reply: Reply): string {

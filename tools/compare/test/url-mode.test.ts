@@ -62,6 +62,8 @@ describe("pnpm compare against running stacks given by URL", () => {
         "logout-everywhere:stateless=pass",
         "load-spread:stateful=fail",
         "load-spread:stateless=pass",
+        "brute-force:stateful=fail",
+        "brute-force:stateless=pass",
       ].sort(),
     );
     for (const skipped of results.filter((result) => result.outcome === "skipped")) {

@@ -17,6 +17,7 @@ interface Result {
   cartBeforeFault?: string;
   cartAfterFault?: string;
   steps: { request: string; instance: string; status: number; ms: number }[];
+  details?: Record<string, unknown>;
 }
 
 describe("pnpm compare --journey server-crash", () => {
@@ -83,7 +84,12 @@ describe("pnpm compare (the whole default matrix)", () => {
       "load-spread:stateless": "pass",
       "store-restart:stateful": "pass",
       "store-restart:stateless": "pass",
+      "brute-force:stateful": "fail",
+      "brute-force:stateless": "pass",
     });
+    const checks = (app: string) =>
+      (report.results as Result[]).find((r) => r.journey === "brute-force" && r.app === app)!.details!.passwordChecks;
+    expect({ stateful: checks("stateful"), stateless: checks("stateless") }).toEqual({ stateful: 15, stateless: 5 });
     expect(await readFile(join(dir, "compare.md"), "utf8")).toMatch(/\| server-crash \| \*\*fail \(as expected\)\*\*/);
   });
 });
@@ -132,6 +138,36 @@ describe("pnpm compare --journey store-restart --no-store-persistence", () => {
     expect(stateless).toMatchObject({ outcome: "fail", expected: "fail", matched: true });
     expect(stateless.failure).toMatch(/→ 401 SESSION_ENDED/);
     expect(report.redis).toBe("private redis-server (no persistence)");
+    expect(code).toBe(0);
+  });
+});
+
+describe("pnpm compare --journey chaos (short)", () => {
+  it("loses items on the stateful app and none on the stateless one, whose only failures are requests in flight on a killed server", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-"));
+    const { code, stdout } = await runCli([
+      "--journey",
+      "chaos",
+      "--chaos-seconds",
+      "6",
+      "--json",
+      "--report-dir",
+      dir,
+    ]);
+    const results = JSON.parse(stdout).results as Result[];
+    const stateful = results.find((result) => result.app === "stateful")!;
+    const stateless = results.find((result) => result.app === "stateless")!;
+
+    expect(stateful.outcome).toBe("fail");
+    expect(stateful.details!.itemsLost).toBeGreaterThan(0);
+    expect(stateful.failure).toMatch(/items the users were told were added are gone/);
+
+    expect(stateless.outcome).toBe("pass");
+    expect(stateless.details).toMatchObject({ itemsLost: 0 });
+    expect(stateless.details!.killed).toHaveLength(3); // at 1.5 s, 3 s and 4.5 s
+    expect(stateless.details!.itemsAdded).toBeGreaterThan(0);
+    // A request in flight on a server that is killed gets a 502 from the balancer; nothing else fails.
+    for (const failure of Object.keys(stateless.details!.failures as object)) expect(failure).toBe("502 BAD_GATEWAY");
     expect(code).toBe(0);
   });
 });

@@ -17,7 +17,8 @@ import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BuiltinBalancer implements LoadBalancer {
-  private readonly proxy = createProxyServer({ proxyTimeout: 10000 });
+  // xfwd: the apps see the client's address in X-Forwarded-For (their per-client login limits).
+  private readonly proxy = createProxyServer({ proxyTimeout: 10000, xfwd: true });
   private readonly health = new HealthChecks();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
@@ -123,6 +124,8 @@ export class BuiltinBalancer implements LoadBalancer {
   ): Promise<Error | undefined> {
     return new Promise((resolve) => {
       res.once("finish", () => resolve(undefined));
+      // A response cut off mid-way (the server died after its headers) ends with "close" alone.
+      res.once("close", () => resolve(res.writableFinished ? undefined : new Error("the response was cut off")));
       this.proxy.web(req, res, { target: backend.url, buffer: Readable.from([body]) }, (error: Error) =>
         resolve(error),
       );

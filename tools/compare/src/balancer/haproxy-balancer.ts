@@ -2,7 +2,7 @@
 // (haproxy-config.ts). Changes while it runs go through its runtime API, as in production:
 // scale-out fills a server slot declared `disabled` (HAProxy 2.6 cannot give a server added at
 // run time a cookie), and a deploy drains a server with `state maint`.
-import { freePort, LocalHaproxy, waitUntil } from "@cart/local-infra";
+import { LocalHaproxy, waitUntil } from "@cart/local-infra";
 import { renderHaproxyConfig } from "./haproxy-config";
 import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 
@@ -33,12 +33,11 @@ export class HaproxyBalancer implements LoadBalancer {
   }
 
   static async start({ name, policy, backends, slots }: HaproxyBalancerOptions): Promise<HaproxyBalancer> {
-    const [port, statsPort] = await Promise.all([freePort(), freePort()]);
     const servers = [
       ...backends.map(({ id, url }) => ({ id, address: new URL(url).host })),
       ...slots.map((id) => ({ id, address: PARKED, disabled: true })),
     ];
-    const haproxy = await LocalHaproxy.start(`haproxy (${name})`, port, ({ adminSocket }) =>
+    const haproxy = await LocalHaproxy.start(`haproxy (${name})`, ({ adminSocket, port, statsPort }) =>
       renderHaproxyConfig({
         name,
         policy,
@@ -48,7 +47,7 @@ export class HaproxyBalancer implements LoadBalancer {
         adminSocket,
       }),
     );
-    return new HaproxyBalancer(policy, `http://127.0.0.1:${port}`, name, haproxy, backends);
+    return new HaproxyBalancer(policy, `http://127.0.0.1:${haproxy.port}`, name, haproxy, backends);
   }
 
   get pid(): number {

@@ -54,6 +54,8 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     ...(options.dockerDns ? ["resolvers docker", "  nameserver docker 127.0.0.11:53", "  hold valid 1s", ""] : []),
     "defaults",
     "  mode http",
+    "  # The apps see the client's address (their per-client login limits).",
+    "  option forwardfor",
     "  timeout connect 500ms",
     "  timeout client 30s",
     "  timeout server 10s",

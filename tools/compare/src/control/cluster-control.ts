@@ -42,6 +42,10 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
       fault(`kill -9 ${id}`);
       return cluster.kill(id);
     },
+    revive: async (id) => {
+      await cluster.revive(id);
+      fault(`${id} started again (empty memory)`);
+    },
     // As a real deploy does: out of the balancer's rotation first, so that no new request meets
     // a server that is closing; in-flight ones finish, then SIGTERM, start, back into rotation.
     restart: async (id) => {

@@ -8,6 +8,7 @@ export type Control = Pick<
   | "askEveryInstance"
   | "instanceRunning"
   | "kill"
+  | "revive"
   | "restart"
   | "addInstance"
   | "freezeStore"

@@ -27,6 +27,7 @@ export function urlControl(balancerUrl: string, seenInstances: () => string[]): 
     },
     instanceRunning: local,
     kill: local,
+    revive: local,
     restart: local,
     addInstance: local,
     freezeStore: local,

@@ -1,4 +1,6 @@
 import type { Journey, JourneyName } from "../journey";
+import { bruteForce } from "./brute-force";
+import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
 import { loadSpread } from "./load-spread";
@@ -21,4 +23,6 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-outage": storeOutage,
   "load-spread": loadSpread,
   "store-restart": storeRestart,
+  chaos,
+  "brute-force": bruteForce,
 };

@@ -1,5 +1,6 @@
 import type { Journey } from "../journey";
 import { JourneyFailure } from "../steps";
+import { seededRandom } from "./shop";
 
 const SHOPPERS = 30;
 const MAX_SHARE_RATIO = 1.5;
@@ -8,8 +9,7 @@ const SEED = 7;
 // Real traffic is uneven: a few users do most of the requests (a Zipf-like spread).
 function activity(): number[] {
   const counts = Array.from({ length: SHOPPERS }, (_, rank) => Math.ceil(40 / (rank + 1)));
-  let state = SEED; // a fixed shuffle, so every run tells the same story
-  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = seededRandom(SEED); // a fixed shuffle, so every run tells the same story
   for (let i = counts.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [counts[i], counts[j]] = [counts[j]!, counts[i]!];

@@ -44,3 +44,9 @@ export async function shopClassicOrderAcross(context: JourneyContext, fault: (al
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A repeatable sequence in [0, 1), so that every run tells the same story. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
