@@ -8,7 +8,7 @@ import jwt from "jsonwebtoken";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { storeCall } from "@cart/redis-kit";
-import type { AppConfig } from "./config";
+import type { AppConfig, JwtKeys } from "./config";
 
 declare module "express-session" {
   interface SessionData {
@@ -32,8 +32,10 @@ export function createIdentity(config: AppConfig, store: session.Store): Identit
       // connect-redis derives the record's Redis TTL from the cookie's expiry.
       const cookie = { originalMaxAge: ttlMs, expires: new Date(Date.now() + ttlMs) };
       await storeCall(() => writeSession(sessionId, { cookie, userId: user.id }));
-      const token = jwt.sign({ sid: sessionId }, config.jwtSecret, {
+      const { signingKeyId } = config.jwtKeys;
+      const token = jwt.sign({ sid: sessionId }, config.jwtKeys.secrets.get(signingKeyId)!, {
         algorithm: "HS256",
+        keyid: signingKeyId,
         subject: user.id,
         expiresIn: config.sessionTtlSeconds,
       });
@@ -49,7 +51,7 @@ export function createIdentity(config: AppConfig, store: session.Store): Identit
     async recognise(req) {
       const token = readBearerToken(req) ?? readCookie(req, TOKEN_COOKIE);
       if (!token) throw notLoggedIn();
-      const { sub, sid } = verifyToken(token, config.jwtSecret);
+      const { sub, sid } = verifyToken(token, config.jwtKeys);
       const record = await storeCall(() => readSession(sid));
       if (record?.userId !== sub) {
         throw unauthorized("SESSION_ENDED", "This token's session has ended (logged out or expired); log in again");
@@ -59,7 +61,11 @@ export function createIdentity(config: AppConfig, store: session.Store): Identit
   };
 }
 
-function verifyToken(token: string, secret: string): { sub: string; sid: string } {
+function verifyToken(token: string, keys: JwtKeys): { sub: string; sid: string } {
+  // The key is chosen by the token's `kid`, among the keys this server was given.
+  const kid = jwt.decode(token, { complete: true })?.header.kid;
+  const secret = kid === undefined ? undefined : keys.secrets.get(kid);
+  if (secret === undefined) throw unauthorized("INVALID_TOKEN", "The token is not valid");
   let claims: string | jwt.JwtPayload;
   try {
     // The algorithm is pinned: "none" and every other algorithm are refused.

@@ -14,11 +14,11 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   beforeAll(() => Promise.all(clients.map((client) => client.connect())));
   afterAll(() => Promise.all(clients.map((client) => client.close())));
 
-  const instance = (instanceId: string) => {
+  const instance = (instanceId: string, env: Record<string, string> = {}) => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
     return createApp(
-      loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS }),
+      loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS, ...env }),
       redis,
     );
   };

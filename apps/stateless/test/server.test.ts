@@ -29,6 +29,40 @@ describe("the stateless server process", () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it("logs one JSON line per request, with its id, the instance and the user, and never a password, token or secret", async () => {
+    const env = { NODE_ENV: "production", JWT_SECRET: SECRET, REDIS_URL: process.env.REDIS_URL, ...NO_LOGIN_LIMITS };
+    const server = await startNodeServer({ name: "stateless-logs", script: SCRIPT, env });
+    try {
+      const login = await fetch(`${server.url}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "alice", password: "pepperoni" }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const cart = await fetch(`${server.url}/cart?note=${token}`, {
+        headers: { authorization: `Bearer ${token}`, "x-request-id": "req-from-the-client-42" },
+      });
+      expect(cart.status).toBe(200);
+      expect(cart.headers.get("x-request-id")).toBe("req-from-the-client-42");
+    } finally {
+      await server.process.stop();
+    }
+    const log = server.process.recentOutput;
+    const lines = log
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        instance: "stateless-logs",
+        userId: "alice",
+        req: { id: "req-from-the-client-42", method: "GET", path: "/cart" },
+        res: { status: 200 },
+      }),
+    );
+    for (const secret of ["pepperoni", SECRET, "Bearer", "eyJ"]) expect(log).not.toContain(secret);
+  });
+
   it("refuses to start without JWT_SECRET and REDIS_URL outside tests: exit 2, one line for each", async () => {
     const server = await ManagedProcess.start("stateless", process.execPath, [SCRIPT], {
       env: { ...process.env, NODE_ENV: "production", JWT_SECRET: "", REDIS_URL: "", PORT: "0" },

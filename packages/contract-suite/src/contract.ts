@@ -5,6 +5,7 @@ import { describeCartRoutes } from "./cart-contract";
 import { contractClient } from "./client";
 import type { AppHarness } from "./harness";
 import { describePublicRoutes } from "./public-contract";
+import { describeSecurity } from "./security-contract";
 
 export function describeContract(harness: AppHarness): void {
   const client = contractClient(harness);
@@ -12,5 +13,6 @@ export function describeContract(harness: AppHarness): void {
     describePublicRoutes(client);
     describeAuthRoutes(client);
     describeCartRoutes(client);
+    describeSecurity(client);
   });
 }

@@ -2,12 +2,15 @@
 // Middleware order is part of the contract: instance header first, errors last.
 import type { CartRepository, OrderRepository } from "@cart/domain";
 import express from "express";
+import helmet from "helmet";
 import { authRoutes } from "./auth-routes";
 import { cartRoutes } from "./cart-routes";
 import { errorHandler, notFound } from "./error-handler";
 import { healthRoutes } from "./health-routes";
 import type { Identity } from "./identity";
 import { jsonBody } from "./json-body";
+import { createLogger, requestLogger } from "./logger";
+import { sameOriginOnly } from "./same-origin";
 import type { CommonConfig } from "./env";
 import { loginLimits, type RateLimitStoreFactory } from "./login-limits";
 
@@ -25,14 +28,19 @@ export interface ShopAppParts {
 export function createShopApp(parts: ShopAppParts): express.Express {
   const { config, identity, carts, orders, isReady } = parts;
   const app = express();
+  const logger = createLogger(config.instanceId, config.logLevel);
+  app.locals.logger = logger;
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader("X-Served-By", config.instanceId);
     next();
   });
+  app.use(helmet());
+  app.use(requestLogger(logger));
   app.use(healthRoutes(config.instanceId, isReady));
   app.use(jsonBody);
+  app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
   app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore)));
   app.use(cartRoutes(identity, carts, orders));

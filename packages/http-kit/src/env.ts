@@ -36,6 +36,8 @@ export const commonEnv = {
   // Which proxies' X-Forwarded-For to believe (Express's `trust proxy`): the client's address
   // decides its login limit, so only a balancer we run may set it.
   TRUST_PROXY: z.string().min(1).default("loopback"),
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   LOGIN_MAX_FAILURES: whole("LOGIN_MAX_FAILURES", 1, 1_000_000).default(5),
   LOGIN_MAX_FAILURES_PER_CLIENT: whole("LOGIN_MAX_FAILURES_PER_CLIENT", 1, 1_000_000).default(20),
   LOGIN_WINDOW_SECONDS: whole("LOGIN_WINDOW_SECONDS", 1, 24 * 3600).default(60),
@@ -49,6 +51,8 @@ export interface CommonConfig extends LoginLimitConfig {
   readonly sessionTtlSeconds: number;
   /** Express's `trust proxy`: `loopback` locally, `uniquelocal` behind a balancer on a private network. */
   readonly trustProxy: string;
+  /** pino's level (LOG_LEVEL): info by default, silent under NODE_ENV=test. */
+  readonly logLevel: string;
 }
 
 type CommonVars = {
@@ -57,6 +61,8 @@ type CommonVars = {
   INSTANCE_ID?: string | undefined;
   SESSION_TTL_SECONDS: number;
   TRUST_PROXY: string;
+  NODE_ENV?: string | undefined;
+  LOG_LEVEL?: string | undefined;
   LOGIN_MAX_FAILURES: number;
   LOGIN_MAX_FAILURES_PER_CLIENT: number;
   LOGIN_WINDOW_SECONDS: number;
@@ -69,6 +75,8 @@ export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
     instanceId: vars.INSTANCE_ID ?? `${appName}@${hostname()}`,
     sessionTtlSeconds: vars.SESSION_TTL_SECONDS,
     trustProxy: vars.TRUST_PROXY,
+    // Tests run apps in-process by the dozen: quiet unless asked.
+    logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === "test" ? "silent" : "info"),
     loginMaxFailures: vars.LOGIN_MAX_FAILURES,
     loginMaxFailuresPerClient: vars.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS,

@@ -32,11 +32,11 @@ function describe(error: unknown): [number, string, string] {
   return [500, "INTERNAL", "Something went wrong on our side"];
 }
 
-export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const [status, code, message] = describe(error);
   // 503s are outages the store adapter already reports; a 500 is a bug worth its stack trace.
-  if (status === 500) console.error(error);
+  if (status === 500) (req.log ?? console).error({ err: error }, "unexpected error");
   res.status(status).json({ error: { code, message } });
 };
 

@@ -9,3 +9,5 @@ export * from "./json-body";
 export * from "./parse-input";
 export * from "./run-server";
 export * from "./login-limits";
+export * from "./logger";
+export * from "./same-origin";

@@ -15,12 +15,14 @@ export interface ServerOptions {
 }
 
 export function runServer(app: Express, { host, port, instanceId, onShutdown }: ServerOptions): void {
+  // The app's JSON logger when it has one (createShopApp gives it one).
+  const log: { info(message: string): void; error(message: string): void } = app.locals.logger ?? console;
   const server = app.listen(port, host, () => {
     const { port: actual } = server.address() as AddressInfo;
-    console.log(`${instanceId} listening on http://${host}:${actual}`);
+    log.info(`${instanceId} listening on http://${host}:${actual}`);
   });
   server.on("error", (error) => {
-    console.error(`${instanceId} cannot listen on ${host}:${port}: ${error.message}`);
+    log.error(`${instanceId} cannot listen on ${host}:${port}: ${error.message}`);
     process.exit(1);
   });
 
@@ -28,12 +30,12 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${instanceId} got ${signal}: finishing in-flight requests`);
+    log.info(`${instanceId} got ${signal}: finishing in-flight requests`);
     // Requests still running at the deadline are cut off rather than holding up the deploy.
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS).unref();
     server.close(() => {
       void Promise.resolve(onShutdown?.())
-        .catch((error: unknown) => console.error(`${instanceId} shutdown:`, error))
+        .catch((error: unknown) => log.error(`${instanceId} shutdown: ${(error as Error).message}`))
         .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
