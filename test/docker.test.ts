@@ -127,7 +127,7 @@ describe("Dockerfile", () => {
         });
         try {
           const health = await fetch(`${server.url}/healthz`);
-          expect(await health.json()).toEqual({ status: "ok", instance: `${app}-docker` });
+          expect(await health.json()).toMatchObject({ status: "ok", instance: `${app}-docker` });
           expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
         } finally {
           await server.process.stop();

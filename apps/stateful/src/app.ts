@@ -8,16 +8,31 @@ import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { InMemoryOrderRepository } from "./order-repository";
 
+// MemoryStore notices that a session has expired only when it is read, and carts have no expiry
+// but ours: without a sweep, memory would grow with every user who ever logged in.
+const SWEEP_MS = 60_000;
+
 export function createApp(config: AppConfig): express.Express {
   const orders = new InMemoryOrderRepository();
-  const carts = new InMemoryCartRepository(orders);
-  const identity = createIdentity(config, new MemoryStore());
+  const carts = new InMemoryCartRepository(orders, config.sessionTtlSeconds);
+  const sessions = new MemoryStore();
+  const identity = createIdentity(config, sessions);
+  setInterval(() => {
+    sessions.all(() => undefined); // reading them all drops the expired ones
+    carts.forgetExpired();
+  }, SWEEP_MS).unref();
   return createShopApp({
     config,
     identity,
     carts,
     orders,
     isReady: async () => true,
+    sessionsInMemory: async () => heldSessions(sessions),
     rateLimitStore: () => new RateLimitMemoryStore(),
   });
+}
+
+/** What the store really holds, expired or not (its own `length` drops the expired ones first). */
+function heldSessions(store: MemoryStore): number {
+  return Object.keys((store as unknown as { sessions: Record<string, string> }).sessions).length;
 }

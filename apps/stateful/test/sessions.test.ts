@@ -1,6 +1,8 @@
 // The lesson, as tests: a stateful session exists only in the memory of the instance that made it.
 import { expectError } from "@cart/contract-suite";
 import request from "supertest";
+import { InMemoryCartRepository } from "../src/cart-repository";
+import { InMemoryOrderRepository } from "../src/order-repository";
 import { statefulInstance } from "./instances";
 
 const ALICE = { username: "alice", password: "pepperoni" };
@@ -55,5 +57,30 @@ describe("stateful sessions", () => {
       const tampered = cookie.slice(0, -3) + (cookie.endsWith("AAA") ? "BBB" : "AAA");
       expectError(await request(first).get("/me").set("Cookie", tampered), 401, "UNKNOWN_SESSION");
     });
+  });
+});
+
+describe("stateful memory", () => {
+  // Fake clocks: the sweep runs every minute, sessions here live 10 s.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }));
+  afterEach(() => jest.useRealTimers());
+
+  it("holds one session per logged-in user, and forgets the expired ones within a minute", async () => {
+    const app = statefulInstance("stateful-ttl", { SESSION_TTL_SECONDS: "10" });
+    for (let i = 0; i < 3; i++) await request(app).post("/auth/login").send(ALICE).expect(200);
+    expect((await request(app).get("/healthz")).body.sessionsInMemory).toBe(3);
+
+    jest.advanceTimersByTime(61_000);
+    expect((await request(app).get("/healthz")).body.sessionsInMemory).toBe(0);
+  });
+
+  it("lets a cart expire with its session", async () => {
+    const orders = new InMemoryOrderRepository();
+    const carts = new InMemoryCartRepository(orders, 10);
+    await carts.add("session-1", "coke", 2);
+    jest.advanceTimersByTime(9_000);
+    expect(await carts.lines("session-1")).toHaveLength(1);
+    jest.advanceTimersByTime(2_000);
+    expect(await carts.lines("session-1")).toEqual([]);
   });
 });

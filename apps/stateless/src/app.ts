@@ -18,6 +18,7 @@ export function createApp(config: AppConfig, redis: RedisClient): express.Expres
     carts,
     orders,
     isReady: () => isRedisReady(redis),
+    sessionsInMemory: async () => 0,
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
   });
 }

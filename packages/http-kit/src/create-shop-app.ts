@@ -21,6 +21,8 @@ export interface ShopAppParts {
   readonly orders: OrderRepository;
   /** Whether the state store answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
+  /** How many sessions this process holds in its own memory (for /healthz). */
+  readonly sessionsInMemory: () => Promise<number>;
   /** Where the login limiters keep their counters. */
   readonly rateLimitStore: RateLimitStoreFactory;
 }
@@ -38,7 +40,7 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   });
   app.use(helmet());
   app.use(requestLogger(logger));
-  app.use(healthRoutes(config.instanceId, isReady));
+  app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory));
   app.use(jsonBody);
   app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
