@@ -3,3 +3,4 @@ export * from "./expectations";
 export * from "./harness";
 export * from "./client";
 export * from "./login-limits-contract";
+export * from "./model-contract";

@@ -1,0 +1,64 @@
+// A small, independent reference model of the shop, as a client sees it over HTTP: who each
+// browser is logged in as, what its cart holds, and each user's orders. It shares no code with
+// the apps, so the apps and the model can only agree if both follow the contract.
+
+export const SKUS = ["pepperoni-pizza", "margherita-pizza", "mushrooms", "coke"] as const;
+const PRODUCTS: Record<string, { name: string; priceCents: number }> = {
+  "pepperoni-pizza": { name: "Large pepperoni pizza", priceCents: 1499 },
+  "margherita-pizza": { name: "Margherita pizza", priceCents: 1299 },
+  mushrooms: { name: "Extra mushrooms (topping)", priceCents: 199 },
+  coke: { name: "Coke (330 ml)", priceCents: 299 },
+};
+export const USERS = {
+  alice: { id: "alice", name: "Alice", password: "pepperoni" },
+  bob: { id: "bob", name: "Bob", password: "margherita" },
+};
+export type Username = keyof typeof USERS;
+
+export interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface ModelOrder {
+  readonly id: string;
+  readonly items: ReturnType<typeof view>["items"];
+  readonly totalCents: number;
+}
+
+export interface ModelBrowser {
+  user: Username | null;
+  cart: Map<string, number>;
+}
+
+export class ShopModel {
+  readonly browsers: ModelBrowser[];
+  readonly orders: Record<Username, ModelOrder[]> = { alice: [], bob: [] };
+
+  constructor(browsers: number) {
+    this.browsers = Array.from({ length: browsers }, () => ({ user: null, cart: new Map() }));
+  }
+}
+
+/** The cart as the contract shows it: lines in catalog order, priced in integer cents. */
+export function view(cart: ReadonlyMap<string, number>) {
+  const items = SKUS.filter((sku) => cart.has(sku)).map((sku) => {
+    const { name, priceCents } = PRODUCTS[sku]!;
+    const quantity = cart.get(sku)!;
+    return { sku, name, quantity, unitPriceCents: priceCents, lineTotalCents: priceCents * quantity };
+  });
+  return { items, totalCents: items.reduce((sum, item) => sum + item.lineTotalCents, 0) };
+}
+
+export const error = (status: number, code: string): Answer => ({
+  status,
+  body: { error: { code, message: expect.any(String) } },
+});
+
+export const NOT_LOGGED_IN = error(401, "NOT_LOGGED_IN");
+
+export const isKnownSku = (sku: string) => sku in PRODUCTS;
+
+/** A quantity the contract accepts: a whole number from `min` to 99. */
+export const isValidQuantity = (quantity: number, min: 0 | 1) =>
+  Number.isInteger(quantity) && quantity >= min && quantity <= 99;
