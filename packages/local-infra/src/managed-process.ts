@@ -28,8 +28,15 @@ export class ManagedProcess {
     );
   }
 
-  /** Stops every process still running (e.g. on Ctrl-C), waiting for each to exit. */
+  /** Set by stopAll: a run that is shutting down starts nothing more. */
+  private static closing = false;
+
+  /**
+   * For a run that is ending (Ctrl-C, a set-up error): stops every process still running, waiting
+   * for each to exit, and refuses to start any more (a restart in progress must not leave one behind).
+   */
   static async stopAll(): Promise<void> {
+    ManagedProcess.closing = true;
     await Promise.all([...ManagedProcess.live].map((process) => process.stop()));
   }
 
@@ -43,7 +50,11 @@ export class ManagedProcess {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
       child.once("error", reject);
-      child.once("spawn", () => resolve(new ManagedProcess(name, child)));
+      child.once("spawn", () => {
+        if (!ManagedProcess.closing) return resolve(new ManagedProcess(name, child));
+        child.kill("SIGKILL");
+        reject(new Error(`not starting ${name}: the run is stopping`));
+      });
     });
   }
 

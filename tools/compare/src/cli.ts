@@ -144,6 +144,7 @@ async function main(): Promise<number> {
   const say = (line: string) => out.write(`${line}\n`);
 
   const stopEverything = (signal: string) => {
+    interrupted = true;
     say(`\n${signal}: stopping every process the comparison started…`);
     void ManagedProcess.stopAll().finally(() => process.exit(130));
   };
@@ -200,4 +201,8 @@ async function main(): Promise<number> {
   }
 }
 
-void main().then((code) => process.exit(code));
+// After Ctrl-C the run winds down by itself (its servers are gone); the interrupt decides the exit.
+let interrupted = false;
+void main().then((code) => {
+  if (!interrupted) process.exit(code);
+});

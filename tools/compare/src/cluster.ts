@@ -50,6 +50,10 @@ export class Cluster {
     return this.server(id).url;
   }
 
+  pid(id: string): number {
+    return this.server(id).process.pid;
+  }
+
   running(id: string): boolean {
     return this.server(id).process.running;
   }

@@ -119,6 +119,7 @@ async function main(): Promise<number> {
   const options = program.parse().opts<{ logins: number; concurrency: number; app?: AppName; reportDir: string }>();
   const apps = options.app ? [options.app] : [...APP_NAMES];
   process.once("SIGINT", () => void ManagedProcess.stopAll().finally(() => process.exit(130)));
+  process.on("exit", () => ManagedProcess.killAllNow());
   let redis: LocalRedisServer | undefined;
   try {
     if (apps.includes("stateless") && !process.env.REDIS_URL) redis = await LocalRedisServer.start();

@@ -40,24 +40,26 @@ export class Shopper {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     const started = performance.now();
-    const reply = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      // A journey must end: no answer in time is an answer too (status 0, NO_ANSWER).
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    })
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const call = () =>
+      fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    // Like a browser: a GET whose kept-alive connection was closed under it is sent once more;
+    // a request that changes something never is. A journey must end: no answer in time is an
+    // answer too (status 0, NO_ANSWER).
+    const reply = await call()
+      .catch((error: Error) => (method === "GET" && !signal.aborted ? call() : Promise.reject(error)))
       .then(async (response) => {
         const text = await response.text();
         for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
         const instance = response.headers.get("x-served-by") ?? "balancer";
         return { status: response.status, body: parseJson(text), instance };
       })
-      .catch((error: Error) => ({
-        status: 0,
-        body: { error: { code: "NO_ANSWER", message: error.message } },
-        instance: "balancer",
-      }))
+      .catch((error: Error) => {
+        // fetch says "fetch failed"; why is in its cause (ECONNRESET, "other side closed"…).
+        const cause = error.cause as { code?: string; message?: string } | undefined;
+        const why = cause ? `${error.message}: ${cause.code ?? cause.message}` : error.message;
+        return { status: 0, body: { error: { code: "NO_ANSWER", message: why } }, instance: "balancer" };
+      })
       .then((answer): Reply => ({ ...answer, ms: Math.round((performance.now() - started) * 10) / 10 }));
     const { instance, ms } = reply;
     if (baseUrl === this.baseUrl) this.lastInstance = instance;
@@ -148,7 +150,8 @@ const EXPLANATIONS: Record<string, (name: string) => string> = {
 
 export function describeFailure(name: string, request: string, reply: Reply): string {
   const code = reply.body?.error?.code as string | undefined;
-  const why =
-    code && EXPLANATIONS[code] ? EXPLANATIONS[code](name) : (reply.body?.error?.message ?? "unexpected answer");
+  const explained = code && EXPLANATIONS[code] ? EXPLANATIONS[code](name) : undefined;
+  const message = reply.body?.error?.message ?? "unexpected answer";
+  const why = code === "NO_ANSWER" ? `${explained} (${message})` : (explained ?? message);
   return `${request} on ${reply.instance} → ${reply.status}${code ? ` ${code}` : ""}: ${why}`;
 }

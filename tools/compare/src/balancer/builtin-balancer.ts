@@ -7,7 +7,7 @@
 // live backend (HAProxy's retries + redispatch); any other proxy error is a 502.
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HealthChecks } from "./health-checks";
@@ -18,7 +18,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BuiltinBalancer implements LoadBalancer {
   // xfwd: the apps see the client's address in X-Forwarded-For (their per-client login limits).
-  private readonly proxy = createProxyServer({ proxyTimeout: 10000, xfwd: true });
+  private readonly proxy = createProxyServer({
+    proxyTimeout: 10000,
+    xfwd: true,
+    agent: new Agent({ keepAlive: true, maxSockets: 256 }),
+  });
   private readonly health = new HealthChecks();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
@@ -32,6 +36,10 @@ export class BuiltinBalancer implements LoadBalancer {
   private constructor(readonly policy: RoutingPolicy) {
     // Added to the backend's own Set-Cookie headers, which the proxy copies onto the response.
     this.proxy.on("proxyRes", (proxyRes, req) => {
+      // Each backend connection serves one request (so a dead backend is a clean refusal), and
+      // says so with `Connection: close`; that is not the client's business: its own connection
+      // to the balancer stays open.
+      delete proxyRes.headers.connection;
       const cookie = this.pinning.get(req);
       if (cookie) proxyRes.headers["set-cookie"] = [...(proxyRes.headers["set-cookie"] ?? []), cookie];
     });

@@ -3,7 +3,7 @@
 import type { Journey, JourneyContext } from "../journey";
 import type { DemoUser, Shopper } from "../shopper";
 import { JourneyFailure } from "../steps";
-import { seededRandom, sleep } from "./shop";
+import { alongside, seededRandom, sleep } from "./shop";
 
 const USERS = 20;
 const SKUS = ["pepperoni-pizza", "margherita-pizza", "mushrooms", "coke"];
@@ -38,9 +38,9 @@ export const chaos: Journey = {
 
     const chaosStarted = Date.now();
     const deadline = chaosStarted + context.chaosSeconds * 1000;
-    const kills = crashServers(context, chaosStarted);
+    const kills = alongside(crashServers(context, chaosStarted));
     await Promise.all(shoppers.map((shopper) => shop(shopper, tally, deadline)));
-    const killed = await kills;
+    const killed = await kills();
 
     const held = await itemsHeld(shoppers, started);
     const lost = (["alice", "bob"] as const).reduce(

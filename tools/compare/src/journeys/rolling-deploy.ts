@@ -1,6 +1,6 @@
 import type { Journey } from "../journey";
 import { JourneyFailure } from "../steps";
-import { sleep } from "./shop";
+import { alongside, sleep } from "./shop";
 
 const SHOPPERS = 10;
 
@@ -17,9 +17,11 @@ export const rollingDeploy: Journey = {
     await context.observeCart(shoppers[0]!, "before");
 
     let deploying = true;
-    const deploy = (async () => {
-      for (const id of context.instanceIds()) await context.restart(id);
-    })().finally(() => (deploying = false));
+    const deploy = alongside(
+      (async () => {
+        for (const id of context.instanceIds()) await context.restart(id);
+      })().finally(() => (deploying = false)),
+    );
 
     const added = new Map(shoppers.map((shopper) => [shopper, 0]));
     try {
@@ -33,7 +35,7 @@ export const rollingDeploy: Journey = {
         await sleep(20);
       }
     } finally {
-      await deploy;
+      await deploy();
     }
     await context.observeCart(shoppers[0]!, "after");
     for (const shopper of shoppers) await shopper.expectCart({ coke: added.get(shopper)! });

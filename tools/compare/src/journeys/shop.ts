@@ -50,3 +50,19 @@ export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
+
+/**
+ * Work that goes on while the users shop (a deploy, crashes). Its failure is held, not left
+ * unhandled (which would end the whole run), until the journey asks for the outcome.
+ */
+export function alongside<T>(work: Promise<T>): () => Promise<T> {
+  const outcome = work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const result = await outcome;
+    if (!result.ok) throw result.error;
+    return result.value;
+  };
+}

@@ -1,0 +1,90 @@
+// The load generator, in a process of its own so that it does not share a core's event loop with
+// the balancer it measures: `node load-worker.js` reads its job as JSON on stdin, drives the target
+// with autocannon, and prints the outcome as JSON on stdout.
+import autocannon from "autocannon";
+import { percentile } from "../result";
+
+export interface LoadJob {
+  readonly url: string;
+  readonly seconds: number;
+  readonly connections: number;
+  /** One Cookie header per logged-in user; each request picks a user at random. */
+  readonly users: readonly string[];
+}
+
+export interface LoadOutcome {
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  /** Connection errors, timeouts, and answers other than 2xx. */
+  readonly errors: number;
+  /** Answers per instance, from X-Served-By. */
+  readonly servedBy: Record<string, number>;
+}
+
+/** The mix: 80% GET /cart, 15% POST /cart/items, 5% GET /me. */
+function pick(random: number): { method: "GET" | "POST"; path: string; body?: string } {
+  if (random < 0.8) return { method: "GET", path: "/cart" };
+  if (random < 0.95) return { method: "POST", path: "/cart/items", body: JSON.stringify({ sku: "coke", quantity: 1 }) };
+  return { method: "GET", path: "/me" };
+}
+
+export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
+  const servedBy: Record<string, number> = {};
+  const times: number[] = [];
+  const options: autocannon.Options = {
+    url: job.url,
+    duration: job.seconds,
+    connections: job.connections,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const { method, path, body } = pick(Math.random());
+          const cookie = job.users[Math.floor(Math.random() * job.users.length)]!;
+          const headers = { ...request.headers, cookie, ...(body && { "content-type": "application/json" }) };
+          return { ...request, method, path, headers, ...(body && { body }) };
+        },
+        onResponse: (_status, _body, _context, headers) => {
+          const served = headerValue(headers, "x-served-by") ?? "?";
+          servedBy[served] = (servedBy[served] ?? 0) + 1;
+        },
+      },
+    ],
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on("response", (_client, _status, _bytes, responseTime: number) => times.push(responseTime));
+  });
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: Math.round(result.requests.total / job.seconds),
+    p50Ms: round(percentile(times, 50)),
+    p95Ms: round(percentile(times, 95)),
+    p99Ms: round(percentile(times, 99)),
+    errors: result.errors + result.timeouts + result.non2xx,
+    servedBy,
+  };
+}
+
+// autocannon hands headers over as an object or as a flat [name, value, ...] list, by version.
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return undefined;
+  }
+  const entry = Object.entries((headers ?? {}) as Record<string, unknown>).find(([key]) => key.toLowerCase() === name);
+  return entry === undefined ? undefined : String(entry[1]);
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+if (require.main === module) {
+  let input = "";
+  process.stdin.on("data", (chunk: Buffer) => (input += chunk.toString()));
+  process.stdin.on("end", () => {
+    void runLoad(JSON.parse(input) as LoadJob).then((outcome) => process.stdout.write(JSON.stringify(outcome)));
+  });
+}

@@ -1,0 +1,126 @@
+// From runs to a report: per target the median of the repetitions with their min and max (noise
+// made visible), and the headline ratios between the two stacks, measured in the same run.
+import { availableParallelism } from "node:os";
+import type { AppName } from "../apps";
+import type { LoadOutcome } from "./load-worker";
+
+export interface TargetRun extends LoadOutcome {
+  readonly app: AppName;
+  readonly via: "balancer" | "direct";
+  readonly repetition: number;
+  /** CPU used by the app's instances during the run, in cores (1 = one core busy throughout). */
+  readonly appCpuCores: number;
+}
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface TargetSummary {
+  readonly app: AppName;
+  readonly via: "balancer" | "direct";
+  readonly requestsPerSecond: Spread;
+  readonly p50Ms: Spread;
+  readonly p95Ms: Spread;
+  readonly p99Ms: Spread;
+  readonly appCpuCores: Spread;
+  readonly errors: number;
+  /** Answers per instance over all repetitions, and the busiest over the idlest. */
+  readonly servedBy: Record<string, number>;
+  readonly maxMinRequestsPerInstance: number;
+}
+
+export interface BenchReport {
+  readonly settings: {
+    readonly seconds: number;
+    readonly warmUpSeconds: number;
+    readonly repetitions: number;
+    readonly connections: number;
+    readonly users: number;
+    readonly instances: number;
+    readonly lb: string;
+    readonly node: string;
+    readonly cores: number;
+  };
+  readonly targets: TargetSummary[];
+  readonly ratios: {
+    /** Requests per second through the balancers: stateless over stateful (medians). */
+    readonly statelessToStatefulThroughput: number;
+    readonly statelessToStatefulP99: number;
+    /** p50 through the balancer minus p50 straight to the instance, one request at a time, in ms. */
+    readonly balancerOverheadP50Ms: Record<AppName, number>;
+    readonly maxMinRequestsPerInstance: Record<AppName, number>;
+  };
+  /** p50 in ms of one request at a time, through the balancer and direct. */
+  readonly probes: Record<AppName, { balancer: number; direct: number }>;
+  readonly runs: TargetRun[];
+}
+
+export function summarise(
+  runs: TargetRun[],
+  probes: Record<AppName, { balancer: number; direct: number }>,
+  settings: Omit<BenchReport["settings"], "cores"> & { cores?: number },
+): BenchReport {
+  const targets = (["stateful", "stateless"] as const).flatMap((app) =>
+    (["balancer", "direct"] as const).map((via) =>
+      summariseTarget(
+        app,
+        via,
+        runs.filter((r) => r.app === app && r.via === via),
+      ),
+    ),
+  );
+  const find = (app: AppName, via: "balancer" | "direct") => targets.find((t) => t.app === app && t.via === via)!;
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
+  const overhead = (app: AppName) => round(probes[app].balancer - probes[app].direct);
+  return {
+    settings: { ...settings, cores: settings.cores ?? availableParallelism() },
+    targets,
+    ratios: {
+      statelessToStatefulThroughput: ratio(
+        find("stateless", "balancer").requestsPerSecond.median,
+        find("stateful", "balancer").requestsPerSecond.median,
+      ),
+      statelessToStatefulP99: ratio(
+        find("stateless", "balancer").p99Ms.median,
+        find("stateful", "balancer").p99Ms.median,
+      ),
+      balancerOverheadP50Ms: { stateful: overhead("stateful"), stateless: overhead("stateless") },
+      maxMinRequestsPerInstance: {
+        stateful: find("stateful", "balancer").maxMinRequestsPerInstance,
+        stateless: find("stateless", "balancer").maxMinRequestsPerInstance,
+      },
+    },
+    probes,
+    runs,
+  };
+}
+
+function summariseTarget(app: AppName, via: "balancer" | "direct", runs: TargetRun[]): TargetSummary {
+  const servedBy: Record<string, number> = {};
+  for (const run of runs) for (const [id, n] of Object.entries(run.servedBy)) servedBy[id] = (servedBy[id] ?? 0) + n;
+  const shares = Object.values(servedBy);
+  return {
+    app,
+    via,
+    requestsPerSecond: spread(runs.map((r) => r.requestsPerSecond)),
+    p50Ms: spread(runs.map((r) => r.p50Ms)),
+    p95Ms: spread(runs.map((r) => r.p95Ms)),
+    p99Ms: spread(runs.map((r) => r.p99Ms)),
+    appCpuCores: spread(runs.map((r) => r.appCpuCores)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    servedBy,
+    maxMinRequestsPerInstance: shares.length ? round(Math.max(...shares) / Math.max(1, Math.min(...shares))) : 0,
+  };
+}
+
+function spread(values: number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median: round(median), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
