@@ -3,8 +3,10 @@
 //    first response pins the client with a SERVERID cookie; if the pinned backend is down, the
 //    client is re-pinned to a live one. The cookie is removed before the request reaches the app.
 //  - round-robin: every request goes to the next live backend.
-// A connection a backend refuses never reached the app, so the request is retried on another
-// live backend (HAProxy's retries + redispatch); any other proxy error is a 502.
+// A request that cannot have reached an app is retried on another live backend (HAProxy's
+// retries + redispatch): the connection was refused. So is a GET whose kept-alive connection
+// turned out to be closed (its backend died, or timed it out) before anything came back: reading
+// twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -27,6 +29,8 @@ export class BuiltinBalancer implements LoadBalancer {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
   private readonly pinning = new WeakMap<IncomingMessage, string>();
+  /** Whether a request went out on a kept-alive connection (which may have died while idle). */
+  private readonly reusedConnection = new WeakMap<IncomingMessage, boolean>();
   private next = 0;
   /** Requests in flight per backend, and who waits for a drained backend's count to reach 0. */
   private readonly inFlight = new Map<string, number>();
@@ -35,6 +39,7 @@ export class BuiltinBalancer implements LoadBalancer {
 
   private constructor(readonly policy: RoutingPolicy) {
     // Added to the backend's own Set-Cookie headers, which the proxy copies onto the response.
+    this.proxy.on("proxyReq", (proxyReq, req) => this.reusedConnection.set(req, proxyReq.reusedSocket));
     this.proxy.on("proxyRes", (proxyRes, req) => {
       // Each backend connection serves one request (so a dead backend is a clean refusal), and
       // says so with `Connection: close`; that is not the client's business: its own connection
@@ -95,10 +100,13 @@ export class BuiltinBalancer implements LoadBalancer {
       }
       const error = await this.track(backend.id, this.forward(req, res, backend, body));
       if (!error) return;
-      if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED" && !res.headersSent) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ECONNREFUSED" && !res.headersSent) {
         this.health.markDown(backend.id);
         continue;
       }
+      const staleConnection = (code === "ECONNRESET" || code === "EPIPE") && this.reusedConnection.get(req);
+      if (staleConnection && req.method === "GET" && !res.headersSent) continue;
       if (!res.headersSent) return reply(res, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
       return void res.destroy();
     }
