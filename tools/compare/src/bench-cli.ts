@@ -2,31 +2,25 @@
 // `pnpm bench`: what statelessness and stickiness cost, measured side by side in one run.
 import { ManagedProcess, MissingToolError } from "@cart/local-infra";
 import Table from "cli-table3";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
+import { wholeNumber } from "./cli-args";
 import { bench } from "./bench/bench";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines } from "./bench/report";
-
-const whole = (min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
-  return n;
-};
 
 const program = new Command()
   .name("pnpm bench")
   .description(
     "Drive both clusters (started as pnpm compare starts them) with the same request mix (80% GET /cart, 15% POST /cart/items, 5% GET /me) through their balancers and straight to one instance, and compare.",
   )
-  .option("--duration <s>", "seconds per measured run", whole(1, 600), 4)
-  .option("--warmup <s>", "seconds of warm-up per target, not counted", whole(1, 60), 2)
-  .option("--repetitions <n>", "measured runs per target, interleaved", whole(1, 20), 3)
-  .option("--connections <n>", "concurrent connections of the load generator", whole(1, 1000), 50)
-  .option("--users <n>", "logged-in users per app, each with its own session", whole(1, 5000), 200)
-  .option("--instances <n>", "instances per app (2-8)", whole(2, 8), 3)
+  .option("--duration <s>", "seconds per measured run", wholeNumber(1, 600), 4)
+  .option("--warmup <s>", "seconds of warm-up per target, not counted", wholeNumber(1, 60), 2)
+  .option("--repetitions <n>", "measured runs per target, interleaved", wholeNumber(1, 20), 3)
+  .option("--connections <n>", "concurrent connections of the load generator", wholeNumber(1, 1000), 50)
+  .option("--users <n>", "logged-in users per app, each with its own session", wholeNumber(1, 5000), 200)
+  .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(new Option("--lb <kind>", "load balancer").choices(BALANCER_KINDS).default("builtin"))
   .option("--report-dir <dir>", "where bench.json and bench.md are written", "reports")
   .addHelpText("after", "\nDefaults take about a minute and a half on 2 cores. Exit code: 0, or 2 on a set-up error.");

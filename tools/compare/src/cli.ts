@@ -4,6 +4,7 @@
 import { ManagedProcess, MissingToolError } from "@cart/local-infra";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { APP_NAMES, type AppName } from "./apps";
+import { wholeNumber } from "./cli-args";
 import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
 import { compare, type ExpectationKey } from "./compare";
 import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
@@ -19,19 +20,6 @@ const oneOf =
       throw new InvalidArgumentError(`unknown ${what} "${value}"; one of: ${allowed.join(", ")}`);
     return [...previous, value as T];
   };
-
-function parseInstances(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 8) throw new InvalidArgumentError("a whole number from 2 to 8");
-  return n;
-}
-
-function parseChaosSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 600)
-    throw new InvalidArgumentError("a whole number of seconds from 2 to 600");
-  return n;
-}
 
 function parseUrl(value: string): string {
   const url = URL.canParse(value) ? new URL(value) : undefined;
@@ -66,7 +54,7 @@ const program = new Command()
     new Option("--journey <name>", "run only this journey (repeatable)").argParser(oneOf(JOURNEY_NAMES, "journey")),
   )
   .addOption(new Option("--app <app>", "run only this app").choices(APP_NAMES))
-  .option("--instances <n>", "instances per app (2-8)", parseInstances, 3)
+  .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(
     new Option("--lb <kind>", "load balancer: built-in (no install) or real haproxy processes from PATH")
       .choices(BALANCER_KINDS)
@@ -83,7 +71,7 @@ const program = new Command()
       .conflicts(LOCAL_ONLY_OPTIONS),
   )
   .option("--no-store-persistence", "run the private Redis without its append-only file: a restart loses everything")
-  .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", parseChaosSeconds, 20)
+  .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", wholeNumber(2, 600, " of seconds"), 20)
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
   .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
   .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")

@@ -4,11 +4,12 @@
 // and the sessions it holds, before and after. The stateful app's memory grows with its users
 // (until their sessions expire and are swept); the stateless one's does not.
 import { LocalRedisServer, ManagedProcess, MissingToolError, startNodeServer } from "@cart/local-infra";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { APP_NAMES, clusterEnv, serverScript, type AppName } from "./apps";
+import { wholeNumber } from "./cli-args";
 
 interface MemoryResult {
   readonly app: AppName;
@@ -21,23 +22,16 @@ interface MemoryResult {
   readonly seconds: number;
 }
 
-const whole = (min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
-  return n;
-};
-
 const program = new Command()
   .name("pnpm memory")
   .description("Measure what sessions cost in a server's memory: RSS of one instance before and after N logins.")
   .option(
     "--logins <n>",
     "users who log in and add a pizza (each login costs ~40 ms of scrypt)",
-    whole(1, 1_000_000),
+    wholeNumber(1, 1_000_000),
     10_000,
   )
-  .option("--concurrency <n>", "logins in flight at once", whole(1, 256), 8)
+  .option("--concurrency <n>", "logins in flight at once", wholeNumber(1, 256), 8)
   .addOption(new Option("--app <app>", "measure only this app").choices(APP_NAMES))
   .option("--report-dir <dir>", "where memory.json is written", "reports");
 

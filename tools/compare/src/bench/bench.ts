@@ -92,7 +92,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       probes[target.app][target.via] = outcome.p50Ms;
     }
     options.onProgress(`probed one request at a time (${PROBE_SECONDS} s per target)`);
-    return summarise(runs, probes, { ...options, node: process.version });
+    return summarise(runs, probes, options);
   } finally {
     await Promise.all(Object.values(stacks).map(stopStack));
     await redis?.stop();

@@ -2,6 +2,7 @@
 // made visible), and the headline ratios between the two stacks, measured in the same run.
 import { availableParallelism } from "node:os";
 import type { AppName } from "../apps";
+import type { BenchOptions } from "./bench";
 import type { LoadOutcome } from "./load-worker";
 
 export interface TargetRun extends LoadOutcome {
@@ -33,17 +34,8 @@ export interface TargetSummary {
 }
 
 export interface BenchReport {
-  readonly settings: {
-    readonly seconds: number;
-    readonly warmUpSeconds: number;
-    readonly repetitions: number;
-    readonly connections: number;
-    readonly users: number;
-    readonly instances: number;
-    readonly lb: string;
-    readonly node: string;
-    readonly cores: number;
-  };
+  /** How it was measured, and on what. */
+  readonly settings: Omit<BenchOptions, "onProgress"> & { readonly node: string; readonly cores: number };
   readonly targets: TargetSummary[];
   readonly ratios: {
     /** Requests per second through the balancers: stateless over stateful (medians). */
@@ -61,7 +53,7 @@ export interface BenchReport {
 export function summarise(
   runs: TargetRun[],
   probes: Record<AppName, { balancer: number; direct: number }>,
-  settings: Omit<BenchReport["settings"], "cores"> & { cores?: number },
+  options: BenchOptions,
 ): BenchReport {
   const targets = (["stateful", "stateless"] as const).flatMap((app) =>
     (["balancer", "direct"] as const).map((via) =>
@@ -76,7 +68,7 @@ export function summarise(
   const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
   const overhead = (app: AppName) => round(probes[app].balancer - probes[app].direct);
   return {
-    settings: { ...settings, cores: settings.cores ?? availableParallelism() },
+    settings: { ...withoutCallbacks(options), node: process.version, cores: availableParallelism() },
     targets,
     ratios: {
       statelessToStatefulThroughput: ratio(
@@ -124,3 +116,7 @@ function spread(values: number[]): Spread {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+function withoutCallbacks({ onProgress: _onProgress, ...settings }: BenchOptions): Omit<BenchOptions, "onProgress"> {
+  return settings;
+}
