@@ -1,7 +1,16 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
+import { LocalRedisServer } from "@cart/local-infra";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
+
+/** An instance as the tests run it; login limits are out of the way unless `env` sets them. */
+function testApp(instanceId: string, redisUrl: string, redis: RedisClient, env: Record<string, string>) {
+  return createApp(
+    loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS, ...env }),
+    redis,
+  );
+}
 
 /**
  * Stateless instances for a test file, each with its own Redis connection like a separate server,
@@ -17,10 +26,7 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const instance = (instanceId: string, env: Record<string, string> = {}) => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
-    return createApp(
-      loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS, ...env }),
-      redis,
-    );
+    return testApp(instanceId, redisUrl, redis, env);
   };
   const client = () => {
     const redis = createRedisClient(redisUrl);
@@ -28,4 +34,33 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
     return redis;
   };
   return { instance, client };
+}
+
+/**
+ * Stateless instances on a Redis of the test file's own, started before its tests and stopped
+ * after them: for tests that count (login failures, orders), which the other files' traffic on
+ * the shared Redis would disturb. `empty()` forgets everything the instances stored.
+ */
+export function statelessInstancesOnOwnRedis() {
+  let server: LocalRedisServer;
+  const clients: RedisClient[] = [];
+  beforeAll(async () => {
+    server = await LocalRedisServer.start();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await server.stop();
+  });
+
+  return {
+    async start(instanceId: string, env: Record<string, string> = {}) {
+      const redis = createRedisClient(server.url);
+      clients.push(redis);
+      await redis.connect();
+      return testApp(instanceId, server.url, redis, env);
+    },
+    empty: async () => {
+      await clients[0]?.flushDb();
+    },
+  };
 }

@@ -1,24 +1,25 @@
 // Model-based testing of the HTTP contract: fast-check generates random sequences of operations
-// (log in and out, add, set, remove, check out, list orders; valid and invalid arguments; two
-// browsers, two users and an unknown one), runs each against the app and against the reference model, and compares
-// every status and body. A failure is shrunk to the shortest sequence that still fails, printed
-// one operation per line.
+// (model-steps.ts: log in and out, add, set, remove, check out, list orders; valid and invalid
+// arguments; two browsers, two users and an unknown one), runs each against the app and against
+// the reference model, and compares every status and body. A failure is shrunk to the shortest
+// sequence that still fails, printed one operation per line.
 import fc from "fast-check";
 import type { Express } from "express";
 import request from "supertest";
 import {
-  error,
-  isKnownSku,
-  isValidQuantity,
-  NOT_LOGGED_IN,
-  ShopModel,
-  SKUS,
-  USERS,
-  view,
-  type Answer,
-  type ModelBrowser,
-  type Username,
-} from "./reference-model";
+  add,
+  checkout,
+  listOrders,
+  login,
+  logout,
+  remove,
+  setQuantity,
+  viewCart,
+  whoAmI,
+  type Method,
+  type Step,
+} from "./model-steps";
+import { ShopModel, SKUS, type Username } from "./reference-model";
 
 export interface ModelHarness {
   readonly name: "stateful" | "stateless";
@@ -38,13 +39,7 @@ class RealShop {
 
   constructor(readonly apps: Express[]) {}
 
-  async send(
-    browser: number,
-    instance: number,
-    method: "get" | "post" | "patch" | "delete",
-    path: string,
-    body?: object,
-  ) {
+  async send(browser: number, instance: number, method: Method, path: string, body?: object) {
     const app = this.apps[instance % this.apps.length]!;
     let call = request(app)[method](path);
     const cookie = this.cookies[browser];
@@ -61,17 +56,6 @@ class RealShop {
 }
 
 type Operation = fc.AsyncCommand<ShopModel, RealShop>;
-type Method = "get" | "post" | "patch" | "delete";
-
-/** One operation: in words, as a request, and as the model predicts its answer. */
-interface Step {
-  readonly words: string;
-  readonly method: Method;
-  readonly path: string;
-  readonly body?: object;
-  /** The answer the model predicts; updates the model to its state after the operation. */
-  expect(model: ShopModel, browser: ModelBrowser, actual: Answer): Answer;
-}
 
 class ShopOperation implements Operation {
   constructor(
@@ -92,120 +76,6 @@ class ShopOperation implements Operation {
     return `browser ${this.browser + 1} → instance ${(this.instance % 2) + 1}: ${this.step.words}`;
   }
 }
-
-const loggedIn =
-  (answer: (model: ShopModel, browser: ModelBrowser & { user: Username }, actual: Answer) => Answer) =>
-  (model: ShopModel, browser: ModelBrowser, actual: Answer): Answer =>
-    browser.user ? answer(model, browser as ModelBrowser & { user: Username }, actual) : NOT_LOGGED_IN;
-
-const cartView = (browser: ModelBrowser): Answer => ({ status: 200, body: view(browser.cart) });
-
-const login = (username: Username | "mallory", right: boolean, tokens: boolean): Step => ({
-  words: `log in as ${username} with the ${right ? "right" : "wrong"} password`,
-  method: "post",
-  path: "/auth/login",
-  body: { username, password: username !== "mallory" && right ? USERS[username].password : "wrong" },
-  expect(_model, browser) {
-    if (username === "mallory" || !right) return error(401, "BAD_CREDENTIALS");
-    // A new session: the cart of the old one is not this browser's any more.
-    browser.user = username;
-    browser.cart = new Map();
-    const user = { id: USERS[username].id, name: USERS[username].name };
-    return { status: 200, body: tokens ? { user, token: expect.any(String) } : { user } };
-  },
-});
-
-const logout = (): Step => ({
-  words: "log out",
-  method: "post",
-  path: "/auth/logout",
-  expect: loggedIn((_model, browser) => {
-    browser.cart = new Map();
-    (browser as ModelBrowser).user = null;
-    return { status: 204, body: undefined };
-  }),
-});
-
-const whoAmI = (): Step => ({
-  words: "GET /me",
-  method: "get",
-  path: "/me",
-  expect: loggedIn((_model, { user }) => ({
-    status: 200,
-    body: { user: { id: USERS[user].id, name: USERS[user].name } },
-  })),
-});
-
-const viewCart = (): Step => ({
-  words: "GET /cart",
-  method: "get",
-  path: "/cart",
-  expect: loggedIn((_m, b) => cartView(b)),
-});
-
-const add = (sku: string, quantity: number): Step => ({
-  words: `add ${quantity} × ${sku}`,
-  method: "post",
-  path: "/cart/items",
-  body: { sku, quantity },
-  expect: loggedIn((_model, browser) => {
-    if (!isKnownSku(sku)) return error(400, "UNKNOWN_SKU");
-    if (!isValidQuantity(quantity, 1)) return error(400, "INVALID_QUANTITY");
-    const wanted = (browser.cart.get(sku) ?? 0) + quantity;
-    if (wanted > 99) return error(409, "QUANTITY_LIMIT");
-    browser.cart.set(sku, wanted);
-    return cartView(browser);
-  }),
-});
-
-const setQuantity = (sku: string, quantity: number): Step => ({
-  words: `set ${sku} to ${quantity}`,
-  method: "patch",
-  path: `/cart/items/${sku}`,
-  body: { quantity },
-  expect: loggedIn((_model, browser) => {
-    if (!isValidQuantity(quantity, 0)) return error(400, "INVALID_QUANTITY");
-    if (!browser.cart.has(sku)) return error(404, "NOT_IN_CART");
-    if (quantity === 0) browser.cart.delete(sku);
-    else browser.cart.set(sku, quantity);
-    return cartView(browser);
-  }),
-});
-
-const remove = (sku: string): Step => ({
-  words: `remove ${sku}`,
-  method: "delete",
-  path: `/cart/items/${sku}`,
-  expect: loggedIn((_model, browser) => {
-    if (!browser.cart.delete(sku)) return error(404, "NOT_IN_CART");
-    return cartView(browser);
-  }),
-});
-
-const checkout = (): Step => ({
-  words: "check out",
-  method: "post",
-  path: "/checkout",
-  expect: loggedIn((model, browser, actual) => {
-    if (browser.cart.size === 0) return error(409, "EMPTY_CART");
-    // The order's id comes from the app: the model learns it here, and expects it in GET /orders.
-    const id = (actual.body as { order?: { id?: unknown } } | undefined)?.order?.id;
-    model.orders[browser.user].push({ id: String(id), ...view(browser.cart) });
-    const order = { id: expect.any(String), ...view(browser.cart), createdAt: expect.any(String) };
-    browser.cart = new Map();
-    return { status: 201, body: { order } };
-  }),
-});
-
-const listOrders = (): Step => ({
-  words: "GET /orders",
-  method: "get",
-  path: "/orders",
-  expect: loggedIn((model, { user }) => ({
-    status: 200,
-    body: { orders: model.orders[user].map((order) => ({ ...order, createdAt: expect.any(String) })) },
-  })),
-});
 
 function operation(tokens: boolean): fc.Arbitrary<Operation> {
   // Unbiased: fast-check favours the first constants otherwise, and the coke would rarely be bought.

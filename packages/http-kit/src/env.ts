@@ -55,18 +55,7 @@ export interface CommonConfig extends LoginLimitConfig {
   readonly logLevel: string;
 }
 
-type CommonVars = {
-  HOST: string;
-  PORT: number;
-  INSTANCE_ID?: string | undefined;
-  SESSION_TTL_SECONDS: number;
-  TRUST_PROXY: string;
-  NODE_ENV?: string | undefined;
-  LOG_LEVEL?: string | undefined;
-  LOGIN_MAX_FAILURES: number;
-  LOGIN_MAX_FAILURES_PER_CLIENT: number;
-  LOGIN_WINDOW_SECONDS: number;
-};
+type CommonVars = z.infer<z.ZodObject<typeof commonEnv>>;
 
 export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
   return {

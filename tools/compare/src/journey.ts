@@ -2,7 +2,8 @@
 // Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
 import type { AppName } from "./apps";
 import type { RoutingPolicy } from "./balancer/load-balancer";
-import type { DemoUser, Shopper } from "./shopper";
+import type { DemoUser } from "./demo-logins";
+import type { Shopper } from "./shopper";
 
 export type Outcome = "pass" | "fail";
 

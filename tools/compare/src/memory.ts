@@ -10,6 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { APP_NAMES, clusterEnv, serverScript, type AppName } from "./apps";
 import { wholeNumber } from "./cli-args";
+import { inParallel, logIn, nthUser } from "./demo-logins";
 
 interface MemoryResult {
   readonly app: AppName;
@@ -72,39 +73,19 @@ async function measure(app: AppName, logins: number, concurrency: number, redisU
   }
 }
 
-/** `count` logins, `concurrency` at a time; `onDone` after each with how many are done. */
+/** `count` users log in and put a pizza in their cart, `concurrency` at a time; `onDone` after each. */
 async function runLogins(url: string, count: number, concurrency: number, onDone: (done: number) => void) {
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < count) {
-      const n = next++;
-      await loginAndAddPizza(url, n % 2 ? "bob" : "alice");
-      onDone(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-const PASSWORDS = { alice: "pepperoni", bob: "margherita" };
-
-async function loginAndAddPizza(url: string, username: "alice" | "bob"): Promise<void> {
-  const login = await fetch(`${url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: PASSWORDS[username] }),
+  await inParallel(count, concurrency, async (n) => {
+    const cookie = await logIn(url, nthUser(n));
+    const added = await fetch(`${url}/cart/items`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ sku: "pepperoni-pizza", quantity: 1 }),
+    });
+    if (added.status !== 200) throw new Error(`POST /cart/items → ${added.status}`);
+    onDone(++done);
   });
-  if (login.status !== 200) throw new Error(`POST /auth/login → ${login.status}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((header) => header.split(";")[0])
-    .join("; ");
-  const added = await fetch(`${url}/cart/items`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ sku: "pepperoni-pizza", quantity: 1 }),
-  });
-  if (added.status !== 200) throw new Error(`POST /cart/items → ${added.status}`);
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;

@@ -2,11 +2,10 @@
 // the balancer. Every request is recorded as a step; an unexpected answer stops the journey with
 // the first failing step in plain words.
 import { CookieJar } from "tough-cookie";
+import { DEMO_PASSWORDS, type DemoUser } from "./demo-logins";
 import { JourneyFailure, type Step } from "./steps";
 
-export type DemoUser = "alice" | "bob";
 const REQUEST_TIMEOUT_MS = 15_000;
-const PASSWORDS: Record<DemoUser, string> = { alice: "pepperoni", bob: "margherita" };
 
 export interface Reply {
   readonly status: number;
@@ -85,7 +84,7 @@ export class Shopper {
   async login(): Promise<void> {
     const reply = await this.expect(200, "POST", "/auth/login", {
       username: this.user,
-      password: PASSWORDS[this.user],
+      password: DEMO_PASSWORDS[this.user],
     });
     this.token = reply.body.token;
     this.cart = {};

@@ -19,12 +19,10 @@ import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BuiltinBalancer implements LoadBalancer {
+  /** Kept-alive connections to the backends: a new one per request would cost more than the proxying. */
+  private readonly backendConnections = new Agent({ keepAlive: true, maxSockets: 256 });
   // xfwd: the apps see the client's address in X-Forwarded-For (their per-client login limits).
-  private readonly proxy = createProxyServer({
-    proxyTimeout: 10000,
-    xfwd: true,
-    agent: new Agent({ keepAlive: true, maxSockets: 256 }),
-  });
+  private readonly proxy = createProxyServer({ proxyTimeout: 10000, xfwd: true, agent: this.backendConnections });
   private readonly health = new HealthChecks();
   private readonly server = createServer((req, res) => void this.handle(req, res));
   /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
@@ -38,13 +36,12 @@ export class BuiltinBalancer implements LoadBalancer {
   url = "";
 
   private constructor(readonly policy: RoutingPolicy) {
-    // Added to the backend's own Set-Cookie headers, which the proxy copies onto the response.
     this.proxy.on("proxyReq", (proxyReq, req) => this.reusedConnection.set(req, proxyReq.reusedSocket));
     this.proxy.on("proxyRes", (proxyRes, req) => {
-      // Each backend connection serves one request (so a dead backend is a clean refusal), and
-      // says so with `Connection: close`; that is not the client's business: its own connection
-      // to the balancer stays open.
+      // A backend closing its connection (`Connection: close`, as a server does while it shuts
+      // down) is not the client's business: its own connection to the balancer stays open.
       delete proxyRes.headers.connection;
+      // Added to the backend's own Set-Cookie headers, which the proxy copies onto the response.
       const cookie = this.pinning.get(req);
       if (cookie) proxyRes.headers["set-cookie"] = [...(proxyRes.headers["set-cookie"] ?? []), cookie];
     });
@@ -77,6 +74,7 @@ export class BuiltinBalancer implements LoadBalancer {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
     this.proxy.close();
+    this.backendConnections.destroy();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

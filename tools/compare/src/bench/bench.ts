@@ -8,6 +8,7 @@ import pidusage from "pidusage";
 import { APP_NAMES, type AppName } from "../apps";
 import type { BalancerKind } from "../balancer/load-balancer";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
+import { inParallel, logIn, nthUser } from "../demo-logins";
 import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../stack";
 import type { LoadJob, LoadOutcome } from "./load-worker";
 import { summarise, type BenchReport, type TargetRun } from "./summary";
@@ -55,7 +56,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
     }
     const users = {} as Record<AppName, { balancer: string[]; direct: string[] }>;
     for (const app of APP_NAMES) {
-      users[app] = await logIn(stacks[app]!, options.users);
+      users[app] = await logInUsers(stacks[app]!, options.users);
       options.onProgress(`${app}: ${options.users} users logged in`);
     }
 
@@ -104,28 +105,12 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
  * returns their Cookie headers: through the balancer (with the sticky cookie, if any), and for
  * the first instance directly (the stateful app knows only the sessions it made itself).
  */
-async function logIn(stack: Stack, count: number): Promise<{ balancer: string[]; direct: string[] }> {
+async function logInUsers(stack: Stack, count: number): Promise<{ balancer: string[]; direct: string[] }> {
   const first = stack.cluster.ids[0]!;
   const balancer: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const username = next++ % 2 ? "bob" : "alice";
-      const response = await fetch(`${stack.balancer.url}/auth/login`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ username, password: username === "alice" ? "pepperoni" : "margherita" }),
-      });
-      if (response.status !== 200) throw new Error(`login through the balancer → ${response.status}`);
-      balancer.push(
-        response.headers
-          .getSetCookie()
-          .map((header) => header.split(";")[0])
-          .join("; "),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: LOGINS_AT_ONCE }, worker));
+  await inParallel(count, LOGINS_AT_ONCE, async (n) => {
+    balancer.push(await logIn(stack.balancer.url, nthUser(n)));
+  });
   const pinnedTo = (cookie: string) => new RegExp(`${STICKY_COOKIE}=([^;]+)`).exec(cookie)?.[1];
   const unpinned = (cookie: string) => cookie.replace(new RegExp(`;?\\s*${STICKY_COOKIE}=[^;]+`), "");
   const direct = balancer.filter((cookie) => (pinnedTo(cookie) ?? first) === first).map(unpinned);

@@ -1,7 +1,8 @@
 // Chaos under load: users shop without pause while instances crash (kill -9) and come back, and
 // at the end every item a user was told was added must be in their cart or in one of their orders.
 import type { Journey, JourneyContext } from "../journey";
-import type { DemoUser, Shopper } from "../shopper";
+import type { DemoUser } from "../demo-logins";
+import type { Shopper } from "../shopper";
 import { JourneyFailure } from "../steps";
 import { alongside, seededRandom, sleep } from "./shop";
 

@@ -1,0 +1,140 @@
+// Each operation of the model-based test: what a browser sends, and what the reference model
+// predicts it gets back (updating the model to its state after the operation).
+import {
+  error,
+  isKnownSku,
+  isValidQuantity,
+  NOT_LOGGED_IN,
+  USERS,
+  view,
+  type Answer,
+  type ModelBrowser,
+  type ShopModel,
+  type Username,
+} from "./reference-model";
+
+export type Method = "get" | "post" | "patch" | "delete";
+
+/** One operation: in words, as a request, and as the model predicts its answer. */
+export interface Step {
+  readonly words: string;
+  readonly method: Method;
+  readonly path: string;
+  readonly body?: object;
+  /** The answer the model predicts; updates the model to its state after the operation. */
+  expect(model: ShopModel, browser: ModelBrowser, actual: Answer): Answer;
+}
+
+const loggedIn =
+  (answer: (model: ShopModel, browser: ModelBrowser & { user: Username }, actual: Answer) => Answer) =>
+  (model: ShopModel, browser: ModelBrowser, actual: Answer): Answer =>
+    browser.user ? answer(model, browser as ModelBrowser & { user: Username }, actual) : NOT_LOGGED_IN;
+
+const cartView = (browser: ModelBrowser): Answer => ({ status: 200, body: view(browser.cart) });
+
+export const login = (username: Username | "mallory", right: boolean, tokens: boolean): Step => ({
+  words: `log in as ${username} with the ${right ? "right" : "wrong"} password`,
+  method: "post",
+  path: "/auth/login",
+  body: { username, password: username !== "mallory" && right ? USERS[username].password : "wrong" },
+  expect(_model, browser) {
+    if (username === "mallory" || !right) return error(401, "BAD_CREDENTIALS");
+    // A new session: the cart of the old one is not this browser's any more.
+    browser.user = username;
+    browser.cart = new Map();
+    const user = { id: USERS[username].id, name: USERS[username].name };
+    return { status: 200, body: tokens ? { user, token: expect.any(String) } : { user } };
+  },
+});
+
+export const logout = (): Step => ({
+  words: "log out",
+  method: "post",
+  path: "/auth/logout",
+  expect: loggedIn((_model, browser) => {
+    browser.cart = new Map();
+    (browser as ModelBrowser).user = null;
+    return { status: 204, body: undefined };
+  }),
+});
+
+export const whoAmI = (): Step => ({
+  words: "GET /me",
+  method: "get",
+  path: "/me",
+  expect: loggedIn((_model, { user }) => ({
+    status: 200,
+    body: { user: { id: USERS[user].id, name: USERS[user].name } },
+  })),
+});
+
+export const viewCart = (): Step => ({
+  words: "GET /cart",
+  method: "get",
+  path: "/cart",
+  expect: loggedIn((_m, b) => cartView(b)),
+});
+
+export const add = (sku: string, quantity: number): Step => ({
+  words: `add ${quantity} × ${sku}`,
+  method: "post",
+  path: "/cart/items",
+  body: { sku, quantity },
+  expect: loggedIn((_model, browser) => {
+    if (!isKnownSku(sku)) return error(400, "UNKNOWN_SKU");
+    if (!isValidQuantity(quantity, 1)) return error(400, "INVALID_QUANTITY");
+    const wanted = (browser.cart.get(sku) ?? 0) + quantity;
+    if (wanted > 99) return error(409, "QUANTITY_LIMIT");
+    browser.cart.set(sku, wanted);
+    return cartView(browser);
+  }),
+});
+
+export const setQuantity = (sku: string, quantity: number): Step => ({
+  words: `set ${sku} to ${quantity}`,
+  method: "patch",
+  path: `/cart/items/${sku}`,
+  body: { quantity },
+  expect: loggedIn((_model, browser) => {
+    if (!isValidQuantity(quantity, 0)) return error(400, "INVALID_QUANTITY");
+    if (!browser.cart.has(sku)) return error(404, "NOT_IN_CART");
+    if (quantity === 0) browser.cart.delete(sku);
+    else browser.cart.set(sku, quantity);
+    return cartView(browser);
+  }),
+});
+
+export const remove = (sku: string): Step => ({
+  words: `remove ${sku}`,
+  method: "delete",
+  path: `/cart/items/${sku}`,
+  expect: loggedIn((_model, browser) => {
+    if (!browser.cart.delete(sku)) return error(404, "NOT_IN_CART");
+    return cartView(browser);
+  }),
+});
+
+export const checkout = (): Step => ({
+  words: "check out",
+  method: "post",
+  path: "/checkout",
+  expect: loggedIn((model, browser, actual) => {
+    if (browser.cart.size === 0) return error(409, "EMPTY_CART");
+    // The order's id comes from the app: the model learns it here, and expects it in GET /orders.
+    const id = (actual.body as { order?: { id?: unknown } } | undefined)?.order?.id;
+    model.orders[browser.user].push({ id: String(id), ...view(browser.cart) });
+    const order = { id: expect.any(String), ...view(browser.cart), createdAt: expect.any(String) };
+    browser.cart = new Map();
+    return { status: 201, body: { order } };
+  }),
+});
+
+export const listOrders = (): Step => ({
+  words: "GET /orders",
+  method: "get",
+  path: "/orders",
+  expect: loggedIn((model, { user }) => ({
+    status: 200,
+    body: { orders: model.orders[user].map((order) => ({ ...order, createdAt: expect.any(String) })) },
+  })),
+});

@@ -1,0 +1,31 @@
+// The demo users, and logging them in over plain HTTP by the hundred for the tools that need many
+// sessions (bench, memory). The journeys' browsers (shopper.ts) log in with a cookie jar instead.
+export type DemoUser = "alice" | "bob";
+
+export const DEMO_PASSWORDS: Record<DemoUser, string> = { alice: "pepperoni", bob: "margherita" };
+
+/** The n-th of many users: alice and bob in turns (each login is a session of its own). */
+export const nthUser = (n: number): DemoUser => (n % 2 ? "bob" : "alice");
+
+/** Logs `username` in at `url`; resolves with the Cookie header a browser would send from then on. */
+export async function logIn(url: string, username: DemoUser): Promise<string> {
+  const response = await fetch(`${url}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
+  });
+  if (response.status !== 200) throw new Error(`POST /auth/login at ${url} → ${response.status}`);
+  return response.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0])
+    .join("; ");
+}
+
+/** Runs `task(0)` … `task(count - 1)`, `concurrency` at a time. */
+export async function inParallel(count: number, concurrency: number, task: (n: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
