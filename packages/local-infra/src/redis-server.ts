@@ -81,6 +81,11 @@ export class LocalRedisServer {
     return this.process.pid;
   }
 
+  /** How many keys it holds (DBSIZE); undefined if it does not answer within a second (frozen). */
+  keyCount(): Promise<number | undefined> {
+    return askRedis(this.port, "DBSIZE", /^:(\d+)\r\n/);
+  }
+
   /** SIGSTOP: the server keeps its connections open but answers nothing (a hung store). */
   freeze(): void {
     this.process.signal("SIGSTOP");
@@ -113,14 +118,23 @@ export class LocalRedisServer {
 
 /** The PID of the redis-server answering on `port` (INFO server), or undefined. */
 function redisProcessId(port: number): Promise<number | undefined> {
+  return askRedis(port, "INFO server", /process_id:(\d+)/);
+}
+
+/**
+ * One inline command on a fresh connection; resolves with the number `answer` captures, or
+ * undefined if nothing answers within a second (a frozen or absent server). No client library:
+ * local-infra has no dependencies, and two commands do not need one.
+ */
+function askRedis(port: number, command: string, answer: RegExp): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: "127.0.0.1" });
-    let answer = "";
+    let received = "";
     socket.setTimeout(1000, () => socket.destroy());
-    socket.on("connect", () => socket.write("INFO server\r\n"));
+    socket.on("connect", () => socket.write(`${command}\r\n`));
     socket.on("data", (chunk: Buffer) => {
-      answer += chunk.toString();
-      const match = /process_id:(\d+)/.exec(answer);
+      received += chunk.toString();
+      const match = answer.exec(received);
       if (match) {
         socket.destroy();
         resolve(Number(match[1]));

@@ -11,7 +11,7 @@ import type { SharedStoreFault } from "./shared-store-fault";
 import type { DemoUser } from "./demo-logins";
 import { describeCart, Shopper } from "./shopper";
 import { DEFAULT_POLICY } from "./stack";
-import type { StackPool } from "./stack-pool";
+import type { Stacks } from "./stack-pool";
 import { JourneyFailure, type Step } from "./steps";
 
 /** Local clusters, started (or reused) by the suite. */
@@ -22,7 +22,7 @@ export interface LocalTarget {
   readonly redisUrl: string;
   /** Freezes or restarts the suite's own Redis; absent when REDIS_URL was given (nothing of ours to fault). */
   readonly storeFault: SharedStoreFault | undefined;
-  readonly stacks: StackPool;
+  readonly stacks: Stacks;
   readonly onStart: (app: AppName, id: string, pid: number) => void;
 }
 
@@ -39,6 +39,8 @@ export interface RunJourneyOptions {
   readonly onStep: (app: AppName, step: Step) => void;
   /** A fault the journey inflicts (kill -9, restart, scale-out, store freeze), in words. */
   readonly onFault: (app: AppName, fault: string) => void;
+  /** Waits before each request the journey's users send (the workshop's step-by-step replay). */
+  readonly pace?: () => Promise<void>;
 }
 
 export const NEEDS_LOCAL_CLUSTERS =
@@ -70,7 +72,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
   const context: JourneyContext = {
     app,
     chaosSeconds: options.chaosSeconds,
-    shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record),
+    shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record, options.pace),
     ...control,
     observeCart: async (shopper, when) => {
       const reply = await shopper.send("GET", "/cart");

@@ -28,10 +28,13 @@ export class Shopper {
     readonly user: DemoUser,
     private readonly baseUrl: string,
     private readonly record: (step: Step) => void,
+    /** Waits before each request: the workshop replays a journey slowly enough to follow. */
+    private readonly pace: () => Promise<void> = async () => {},
   ) {}
 
   /** Sends a request through the balancer (or to `baseUrl`, e.g. one instance directly). */
   async send(method: string, path: string, body?: unknown, baseUrl = this.baseUrl): Promise<Reply> {
+    await this.pace();
     const url = `${baseUrl}${path}`;
     const headers: Record<string, string> = {};
     const cookies = await this.jar.getCookieString(url);
@@ -147,9 +150,22 @@ const EXPLANATIONS: Record<string, (name: string) => string> = {
   NO_ANSWER: () => "no answer at all",
 };
 
+/** Why a user got an error code, in plain words (undefined for codes that explain themselves). */
+export function explain(code: string | undefined, name: string): string | undefined {
+  return code && EXPLANATIONS[code] ? EXPLANATIONS[code](name) : undefined;
+}
+
+/** One request as the story goes: `Alice → balancer → stateful-2: GET /cart → 401 UNKNOWN_SESSION — …`. */
+export function narrateStep({ shopper, request, instance, status, code }: Step): string {
+  const route = instance === "balancer" ? `${shopper} → balancer` : `${shopper} → balancer → ${instance}`;
+  const answer = status === 0 ? "no answer" : `${status}${code ? ` ${code}` : ""}`;
+  const why = explain(code, shopper.replace(/ #\d+$/, ""));
+  return `${route}: ${request} → ${answer}${why ? ` — ${why}` : ""}`;
+}
+
 export function describeFailure(name: string, request: string, reply: Reply): string {
   const code = reply.body?.error?.code as string | undefined;
-  const explained = code && EXPLANATIONS[code] ? EXPLANATIONS[code](name) : undefined;
+  const explained = explain(code, name);
   const message = reply.body?.error?.message ?? "unexpected answer";
   const why = code === "NO_ANSWER" ? `${explained} (${message})` : (explained ?? message);
   return `${request} on ${reply.instance} → ${reply.status}${code ? ` ${code}` : ""}: ${why}`;

@@ -4,7 +4,14 @@
 import type { RoutingPolicy } from "./balancer/load-balancer";
 import { startStack, stopStack, type Stack, type StackOptions } from "./stack";
 
-export class StackPool {
+/** Where a journey gets its stack from, and gives it back to. */
+export interface Stacks {
+  acquire(options: StackOptions): Promise<Stack>;
+  /** `instances`: how many the stack had when it was acquired. */
+  release(stack: Stack, instances: number): Promise<void>;
+}
+
+export class StackPool implements Stacks {
   private readonly idle = new Map<string, Stack>();
 
   async acquire(options: StackOptions): Promise<Stack> {

@@ -21,13 +21,16 @@ export interface StackOptions {
   readonly lb: BalancerKind;
   readonly redisUrl: string;
   readonly onStart: (id: string, pid: number) => void;
+  /** How many instances may be added while it runs (HAProxy needs a slot for each); 2 by default. */
+  readonly spareSlots?: number;
 }
 
-export async function startStack({ app, instances, policy, lb, redisUrl, onStart }: StackOptions): Promise<Stack> {
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { app, instances, policy, lb, redisUrl, onStart } = options;
   const cluster = await Cluster.start(app, instances, redisUrl, onStart);
   try {
     if (lb === "builtin") return { cluster, balancer: await BuiltinBalancer.start(policy, cluster.backends) };
-    const slots = cluster.upcomingIds(HAPROXY_SPARE_SLOTS);
+    const slots = cluster.upcomingIds(options.spareSlots ?? HAPROXY_SPARE_SLOTS);
     const balancer = await HaproxyBalancer.start({ name: app, policy, backends: cluster.backends, slots });
     onStart("haproxy", balancer.pid);
     return { cluster, balancer };

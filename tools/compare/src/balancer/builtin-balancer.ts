@@ -35,7 +35,7 @@ export class BuiltinBalancer implements LoadBalancer {
   private readonly drained = new Map<string, () => void>();
   url = "";
 
-  private constructor(readonly policy: RoutingPolicy) {
+  private constructor(private currentPolicy: RoutingPolicy) {
     this.proxy.on("proxyReq", (proxyReq, req) => this.reusedConnection.set(req, proxyReq.reusedSocket));
     this.proxy.on("proxyRes", (proxyRes, req) => {
       // A backend closing its connection (`Connection: close`, as a server does while it shuts
@@ -53,6 +53,14 @@ export class BuiltinBalancer implements LoadBalancer {
     await new Promise<void>((resolve) => balancer.server.listen(0, "127.0.0.1", resolve));
     balancer.url = `http://127.0.0.1:${(balancer.server.address() as AddressInfo).port}`;
     return balancer;
+  }
+
+  get policy(): RoutingPolicy {
+    return this.currentPolicy;
+  }
+
+  async setPolicy(policy: RoutingPolicy): Promise<void> {
+    this.currentPolicy = policy;
   }
 
   async setBackends(backends: readonly Backend[]): Promise<void> {

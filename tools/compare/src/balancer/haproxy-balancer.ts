@@ -3,7 +3,7 @@
 // scale-out fills a server slot declared `disabled` (HAProxy 2.6 cannot give a server added at
 // run time a cookie), and a deploy drains a server with `state maint`.
 import { LocalHaproxy, waitUntil } from "@cart/local-infra";
-import { renderHaproxyConfig } from "./haproxy-config";
+import { renderHaproxyConfig, STICKINESS_VARIABLE } from "./haproxy-config";
 import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 
 const DRAIN_TIMEOUT_MS = 15000;
@@ -21,15 +21,17 @@ export interface HaproxyBalancerOptions {
 
 export class HaproxyBalancer implements LoadBalancer {
   private readonly enabled = new Set<string>();
+  private readonly switchable: boolean;
 
   private constructor(
-    readonly policy: RoutingPolicy,
+    private currentPolicy: RoutingPolicy,
     readonly url: string,
     private readonly name: string,
     private readonly haproxy: LocalHaproxy,
     backends: readonly Backend[],
   ) {
     for (const { id } of backends) this.enabled.add(id);
+    this.switchable = currentPolicy === "sticky";
   }
 
   static async start({ name, policy, backends, slots }: HaproxyBalancerOptions): Promise<HaproxyBalancer> {
@@ -52,6 +54,25 @@ export class HaproxyBalancer implements LoadBalancer {
 
   get pid(): number {
     return this.haproxy.pid;
+  }
+
+  get policy(): RoutingPolicy {
+    return this.currentPolicy;
+  }
+
+  /**
+   * Only a balancer started sticky can switch: its config has the cookie lines, and an
+   * `ignore-persist` rule that obeys the process variable set here (HAProxy calls `set var` on
+   * its runtime API experimental).
+   */
+  async setPolicy(policy: RoutingPolicy): Promise<void> {
+    if (policy === this.currentPolicy) return;
+    if (policy === "sticky" && !this.switchable)
+      throw new Error("haproxy: a balancer started round-robin has no cookies to turn on");
+    await this.run(
+      `experimental-mode on; set var proc.${STICKINESS_VARIABLE} str(${policy === "sticky" ? "on" : "off"})`,
+    );
+    this.currentPolicy = policy;
   }
 
   async setBackends(backends: readonly Backend[]): Promise<void> {

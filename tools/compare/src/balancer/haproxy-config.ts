@@ -8,6 +8,9 @@
 // a refused connection is retried on another server.
 import type { RoutingPolicy } from "./load-balancer";
 
+/** `off` (set at run time) makes a sticky backend ignore the SERVERID cookie: round-robin. */
+export const STICKINESS_VARIABLE = "stickiness";
+
 export interface HaproxyServer {
   /** The server's name, also its SERVERID cookie value: `stateful-2`. */
   readonly id: string;
@@ -78,6 +81,12 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     "  balance roundrobin",
     "  option httpchk GET /healthz",
     ...(policy === "sticky" ? ["  cookie SERVERID insert indirect nocache httponly attr SameSite=Lax"] : []),
+    ...(policy === "sticky" && options.adminSocket
+      ? [
+          "  # Stickiness can be turned off while running (runtime API: set var proc.stickiness str(off)).",
+          `  ignore-persist if { var(proc.${STICKINESS_VARIABLE}) -m str off }`,
+        ]
+      : []),
     ...servers.map(serverLine),
     "",
     "listen stats",

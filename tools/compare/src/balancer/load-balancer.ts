@@ -15,6 +15,11 @@ export interface LoadBalancer {
   /** Where clients send their requests. */
   readonly url: string;
   readonly policy: RoutingPolicy;
+  /**
+   * Turns stickiness off or on while running (the workshop's switch, and a journey that needs
+   * round-robin). A client's SERVERID cookie is kept meanwhile: back on, it is pinned where it was.
+   */
+  setPolicy(policy: RoutingPolicy): Promise<void>;
   /** Replaces the pool (an instance added, say). Unknown ids join as healthy. */
   setBackends(backends: readonly Backend[]): Promise<void>;
   /**

@@ -43,7 +43,7 @@ export async function shopClassicOrderAcross(context: JourneyContext, fault: (al
   await checkOutClassicOrder(alice);
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A repeatable sequence in [0, 1), so that every run tells the same story. */
 export function seededRandom(seed: number): () => number {

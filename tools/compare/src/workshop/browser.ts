@@ -1,0 +1,76 @@
+// The dashboard in a real browser: Debian's Chromium (or CHROMIUM_PATH) driven by playwright-core,
+// which never downloads a browser of its own. Used by the browser test and by the script that
+// regenerates the README's screenshot, so both show the same story.
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+// Headless in a sandboxed container, with no calls home: the machine may have no network at all.
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
+const STEP_TIMEOUT_MS = 15_000;
+
+export class ChromiumMissingError extends Error {
+  constructor(path: string) {
+    super(
+      `no Chromium at ${path}: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary`,
+    );
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
+  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** A projector's resolution, so the screenshot shows what the room sees. */
+export const PROJECTOR = { width: 1600, height: 1000 };
+
+/**
+ * The workshop's opening story, by the buttons: Alice logs in and adds a pizza (by keyboard),
+ * the server that served her is killed, she views her cart. Resolves once both sides show it.
+ */
+export async function crashStory(page: Page, dashboardUrl: string): Promise<void> {
+  await page.goto(dashboardUrl);
+  await page.locator(".instance.up").nth(5).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await ready(page);
+
+  await page.getByRole("button", { name: "Log in as Alice" }).click();
+  await bothSides(page, ".shopper h3", "— logged in");
+  await ready(page);
+
+  await page.keyboard.press("2"); // "Add pepperoni pizza", by its shortcut
+  await bothSides(page, ".shopper .cart", "Large pepperoni pizza");
+  await ready(page);
+
+  await page.getByRole("button", { name: /Kill the last server/ }).click();
+  await bothSides(page, ".instance.down", "DOWN");
+  await ready(page);
+
+  await page.getByRole("button", { name: "View cart" }).click();
+  await bothSides(page, ".shopper .answer", "GET /cart");
+  await ready(page);
+}
+
+export function side(page: Page, app: "stateful" | "stateless") {
+  return page.locator(`.side[data-side="${app}"]`);
+}
+
+async function bothSides(page: Page, selector: string, text: string): Promise<void> {
+  for (const app of ["stateful", "stateless"] as const) {
+    await side(page, app).locator(selector, { hasText: text }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  }
+}
+
+/** Until the last action is over: the next click would be refused while it runs. */
+async function ready(page: Page): Promise<void> {
+  await page.locator("#status", { hasText: "Ready." }).waitFor({ timeout: STEP_TIMEOUT_MS });
+}

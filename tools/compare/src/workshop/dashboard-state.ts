@@ -1,0 +1,103 @@
+// What the workshop's page is told, over Server-Sent Events: the state of both sides (sent whole
+// whenever it changes) and the request log (one entry at a time). The page imports this file, so
+// it imports nothing itself: no Node.js types may reach the browser build.
+
+export type Side = "stateful" | "stateless";
+export type Outcome = "pass" | "fail";
+export type RoutingPolicy = "sticky" | "round-robin";
+
+export interface InstanceView {
+  readonly id: string;
+  /** `up`: its process runs and /healthz answers; `down`: killed (or not answering). */
+  readonly up: boolean;
+  /** Sessions it holds in its own memory (/healthz), null while it does not answer. */
+  readonly sessionsInMemory: number | null;
+  /** Requests it served to the dashboard's shoppers and replays (from X-Served-By). */
+  readonly served: number;
+}
+
+export interface CartLineView {
+  readonly name: string;
+  readonly quantity: number;
+  readonly lineTotalCents: number;
+}
+
+export interface AnswerView {
+  readonly request: string;
+  readonly instance: string;
+  readonly status: number;
+  readonly code?: string;
+  /** The answer in plain words: why a request failed, or what it did. */
+  readonly text: string;
+}
+
+export interface ShopperView {
+  readonly name: string;
+  readonly loggedIn: boolean;
+  /** The cart as the shopper last saw it; null before the first look. */
+  readonly cart: { readonly lines: CartLineView[]; readonly totalCents: number } | null;
+  /** The last answer the shopper got. */
+  readonly lastAnswer: AnswerView | null;
+}
+
+export interface StoreView {
+  /** Keys in the shared Redis; null while it does not answer (frozen). */
+  readonly keys: number | null;
+  readonly frozen: boolean;
+}
+
+export interface PlayResultView {
+  readonly journey: string;
+  readonly outcome: Outcome | "skipped";
+  readonly expected: Outcome;
+  readonly failure: string | null;
+}
+
+export interface SideView {
+  readonly app: Side;
+  readonly balancer: { readonly kind: string; readonly policy: RoutingPolicy };
+  readonly instances: InstanceView[];
+  /** Where this side keeps its users' state outside the servers: Redis, or nothing (null). */
+  readonly store: StoreView | null;
+  readonly shopper: ShopperView;
+  /** The last replayed journey's verdict on this side. */
+  readonly lastPlay: PlayResultView | null;
+}
+
+export interface JourneyView {
+  readonly name: string;
+  readonly story: string;
+  readonly expected: Record<Side, Outcome>;
+}
+
+export interface DashboardState {
+  readonly sides: SideView[];
+  /** What is running now (buttons wait for it), or null. */
+  readonly busy: string | null;
+  readonly journeys: JourneyView[];
+}
+
+export type LogTone = "ok" | "error" | "fault" | "info";
+
+export interface LogEntry {
+  readonly id: number;
+  /** The side the entry belongs to, or both. */
+  readonly side: Side | "both";
+  /** HH:MM:SS */
+  readonly at: string;
+  readonly text: string;
+  readonly tone: LogTone;
+}
+
+/** Every button of the page, by the name it posts to /api/actions/<name>. */
+export const SHOPPER_ACTIONS = [
+  "login",
+  "add-pepperoni-pizza",
+  "add-mushrooms",
+  "add-coke",
+  "view-cart",
+  "checkout",
+] as const;
+export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
+export type ShopperAction = (typeof SHOPPER_ACTIONS)[number];
+export type FaultAction = (typeof FAULT_ACTIONS)[number];

@@ -1,0 +1,162 @@
+// One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
+// through it, and what the page shows of it: servers up or down, the sessions each holds in
+// memory, the requests each served, Alice's cart as she last saw it.
+import type { AppName } from "../apps";
+import type { BalancerKind } from "../balancer/load-balancer";
+import { clusterControl } from "../control/cluster-control";
+import type { Control } from "../control/control";
+import { DEMO_PASSWORDS } from "../demo-logins";
+import { narrateStep, Shopper, type Reply } from "../shopper";
+import type { Stack } from "../stack";
+import type { Stacks } from "../stack-pool";
+import type { Step } from "../steps";
+import type { AnswerView, LogTone, PlayResultView, ShopperView, SideView, StoreView } from "./dashboard-state";
+
+const HEALTH_TIMEOUT_MS = 800;
+
+/** What Alice's buttons send. */
+const SHOPPING: Record<string, { method: string; path: string; body?: unknown }> = {
+  login: { method: "POST", path: "/auth/login", body: { username: "alice", password: DEMO_PASSWORDS.alice } },
+  "add-pepperoni-pizza": { method: "POST", path: "/cart/items", body: { sku: "pepperoni-pizza", quantity: 1 } },
+  "add-mushrooms": { method: "POST", path: "/cart/items", body: { sku: "mushrooms", quantity: 1 } },
+  "add-coke": { method: "POST", path: "/cart/items", body: { sku: "coke", quantity: 1 } },
+  "view-cart": { method: "GET", path: "/cart" },
+  checkout: { method: "POST", path: "/checkout" },
+};
+
+export class WorkshopSide {
+  readonly control: Control;
+  readonly alice: Shopper;
+  lastPlay: PlayResultView | null = null;
+  private readonly served = new Map<string, number>();
+  private readonly sessions = new Map<string, number | null>();
+  private lastServedBy: string | undefined;
+  private aliceView: Omit<ShopperView, "name"> = { loggedIn: false, cart: null, lastAnswer: null };
+  private lastAliceStep: Step | undefined;
+
+  constructor(
+    readonly app: AppName,
+    readonly stack: Stack,
+    private readonly lb: BalancerKind,
+    private readonly log: (text: string, tone: LogTone) => void,
+  ) {
+    this.control = clusterControl({
+      stack,
+      storeFault: undefined, // the workshop freezes its Redis itself, for both sides at once
+      fault: (what) => log(what, "fault"),
+      release: async () => {},
+    });
+    this.alice = new Shopper("Alice", "alice", stack.balancer.url, (step) => {
+      this.lastAliceStep = step;
+      this.record(step);
+    });
+  }
+
+  /** Every request of this side, Alice's or a replayed journey's: counted, and told in the log. */
+  record(step: Step): void {
+    if (step.instance !== "balancer") {
+      this.served.set(step.instance, (this.served.get(step.instance) ?? 0) + 1);
+      this.lastServedBy = step.instance;
+    }
+    this.log(narrateStep(step), step.status >= 200 && step.status < 300 ? "ok" : "error");
+  }
+
+  /** The server that answered last, if it still runs: the one a "kill" button aims at. */
+  get lastServer(): string | undefined {
+    const last = this.lastServedBy;
+    return last && this.stack.cluster.running(last) ? last : undefined;
+  }
+
+  async shop(action: string): Promise<void> {
+    const request = SHOPPING[action];
+    if (!request) throw new Error(`no shopper action ${action}`);
+    this.lastAliceStep = undefined;
+    // A login through `login()` keeps the bearer token the stateless app hands out.
+    const reply =
+      action === "login"
+        ? await this.alice.login().then(
+            () => undefined,
+            () => undefined,
+          )
+        : await this.alice.send(request.method, request.path, request.body);
+    this.see(action, reply);
+  }
+
+  /** Alice's view after an answer: logged in or not, her cart, what the last answer said. */
+  private see(action: string, reply: Reply | undefined): void {
+    const step = this.lastAliceStep;
+    if (!step) return;
+    const { status } = step;
+    const answer: AnswerView = {
+      request: step.request,
+      instance: step.instance,
+      status,
+      ...(step.code && { code: step.code }),
+      text: narrateStep(step),
+    };
+    let { loggedIn, cart } = this.aliceView;
+    if (status === 401) [loggedIn, cart] = [false, null];
+    else if (action === "login" && status === 200) [loggedIn, cart] = [true, null];
+    else if (action === "checkout" && status === 201) cart = { lines: [], totalCents: 0 };
+    else if (status === 200 && reply && Array.isArray(reply.body?.items)) cart = cartOf(reply.body);
+    this.aliceView = { loggedIn, cart, lastAnswer: answer };
+  }
+
+  /** Asks every running instance for its /healthz: up or not, and the sessions it holds. */
+  async poll(): Promise<void> {
+    const { cluster } = this.stack;
+    await Promise.all(
+      cluster.ids.map(async (id) => {
+        if (!cluster.running(id)) return void this.sessions.set(id, null);
+        const health = await fetch(`${cluster.url(id)}/healthz`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
+          .then((response) => (response.ok ? (response.json() as Promise<{ sessionsInMemory: number }>) : undefined))
+          .catch(() => undefined);
+        this.sessions.set(id, health ? health.sessionsInMemory : null);
+      }),
+    );
+  }
+
+  view(store: StoreView | null): SideView {
+    const { cluster, balancer } = this.stack;
+    return {
+      app: this.app,
+      balancer: { kind: this.lb === "builtin" ? "built-in balancer" : "HAProxy", policy: balancer.policy },
+      instances: [...cluster.ids].sort(byNumber).map((id) => {
+        const sessionsInMemory = cluster.running(id) ? (this.sessions.get(id) ?? null) : null;
+        return { id, up: sessionsInMemory !== null, sessionsInMemory, served: this.served.get(id) ?? 0 };
+      }),
+      store,
+      shopper: { name: this.alice.name, ...this.aliceView },
+      lastPlay: this.lastPlay,
+    };
+  }
+
+  /**
+   * The stack a replayed journey gets: this one, with the routing it asks for (no-stickiness
+   * turns stickiness off) until it gives the stack back.
+   */
+  get stacks(): Stacks {
+    const { balancer } = this.stack;
+    let before = balancer.policy;
+    return {
+      acquire: async ({ policy }) => {
+        before = balancer.policy;
+        await balancer.setPolicy(policy);
+        return this.stack;
+      },
+      release: async () => balancer.setPolicy(before),
+    };
+  }
+}
+
+function cartOf(body: { items: { name: string; quantity: number; lineTotalCents: number }[]; totalCents: number }) {
+  return {
+    lines: body.items.map(({ name, quantity, lineTotalCents }) => ({ name, quantity, lineTotalCents })),
+    totalCents: body.totalCents,
+  };
+}
+
+/** stateful-2 before stateful-10. */
+function byNumber(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}

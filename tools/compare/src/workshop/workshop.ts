@@ -1,0 +1,306 @@
+// The workshop: both clusters started exactly as `pnpm compare` starts them (same stacks, same
+// balancers, a private Redis), driven by the dashboard's buttons one action at a time. Every
+// change of state and every request is handed to listeners (the page's event stream).
+import { LocalHaproxy, LocalRedisServer } from "@cart/local-infra";
+import { APP_NAMES, type AppName } from "../apps";
+import type { BalancerKind } from "../balancer/load-balancer";
+import { JOURNEY_NAMES, type JourneyName } from "../journey";
+import { JOURNEYS } from "../journeys";
+import { sleep } from "../journeys/shop";
+import { runJourney } from "../run-journey";
+import { SharedStoreFault } from "../shared-store-fault";
+import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../stack";
+import type { DashboardState, LogEntry, LogTone } from "./dashboard-state";
+import { WorkshopSide } from "./workshop-side";
+
+/** Instances per side at most, counting those added by the "add an instance" button. */
+export const MAX_INSTANCES = 8;
+const POLL_MS = 500;
+const LOG_BACKLOG = 300;
+
+export interface WorkshopOptions {
+  readonly instances: number;
+  readonly lb: BalancerKind;
+  /** How long a replayed chaos journey goes on. */
+  readonly chaosSeconds: number;
+  readonly onProcessStart?: (owner: AppName | "redis", id: string, pid: number) => void;
+}
+
+/** Another action is still running: the page waits for it (its buttons are disabled meanwhile). */
+export class BusyError extends Error {
+  constructor(busy: string) {
+    super(`Busy with: ${busy}. Try again when it is done.`);
+  }
+}
+
+export class Workshop {
+  private readonly stateListeners = new Set<(state: DashboardState) => void>();
+  private readonly logListeners = new Set<(entry: LogEntry) => void>();
+  private readonly backlog: LogEntry[] = [];
+  private readonly sides: WorkshopSide[];
+  private busy: string | null = null;
+  private storeFrozen = false;
+  private storeKeys: number | null = null;
+  private lastLogId = 0;
+  private poller: NodeJS.Timeout | undefined;
+  private polling = false;
+  private lastSent = "";
+  private sendScheduled = false;
+
+  private constructor(
+    private readonly options: WorkshopOptions,
+    private readonly redis: LocalRedisServer,
+    stacks: Stack[],
+  ) {
+    this.sides = stacks.map(
+      (stack) =>
+        new WorkshopSide(stack.cluster.app, stack, options.lb, (text, tone) => this.log(stack.cluster.app, text, tone)),
+    );
+  }
+
+  static async start(options: WorkshopOptions): Promise<Workshop> {
+    if (options.lb === "haproxy") await LocalHaproxy.ensureInstalled();
+    // AOF on, as in `pnpm compare` and Compose: a restarted Redis keeps the users' state.
+    const redis = await LocalRedisServer.start({ appendOnly: true });
+    options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
+    const starts = await Promise.allSettled(
+      APP_NAMES.map((app) =>
+        startStack({
+          app,
+          instances: options.instances,
+          policy: DEFAULT_POLICY[app],
+          lb: options.lb,
+          redisUrl: redis.url,
+          onStart: (id, pid) => options.onProcessStart?.(app, id, pid),
+          spareSlots: MAX_INSTANCES - options.instances,
+        }),
+      ),
+    );
+    const stacks = starts.flatMap((start) => (start.status === "fulfilled" ? [start.value] : []));
+    const failure = starts.find((start) => start.status === "rejected");
+    if (failure) {
+      await Promise.all(stacks.map(stopStack));
+      await redis.stop();
+      throw failure.reason;
+    }
+    const workshop = new Workshop(options, redis, stacks);
+    await workshop.poll();
+    workshop.poller = setInterval(() => void workshop.poll(), POLL_MS);
+    return workshop;
+  }
+
+  state(): DashboardState {
+    const store = { keys: this.storeKeys, frozen: this.storeFrozen };
+    return {
+      sides: this.sides.map((side) => side.view(side.app === "stateless" ? store : null)),
+      busy: this.busy,
+      journeys: JOURNEY_NAMES.map((name) => ({ name, story: JOURNEYS[name].story, expected: JOURNEYS[name].expected })),
+    };
+  }
+
+  /** Calls `listener` with every new state (now, then on each change) and every new log entry. */
+  subscribe(onState: (state: DashboardState) => void, onLog: (entry: LogEntry) => void): () => void {
+    onState(this.state());
+    for (const entry of this.backlog) onLog(entry);
+    this.stateListeners.add(onState);
+    this.logListeners.add(onLog);
+    return () => {
+      this.stateListeners.delete(onState);
+      this.logListeners.delete(onLog);
+    };
+  }
+
+  /** Starts a shopper action on both sides at once; resolves when both have their answer. */
+  shop(action: string): Promise<void> {
+    return this.exclusive(`Alice: ${action}`, () => Promise.all(this.sides.map((side) => side.shop(action))));
+  }
+
+  /** kill -9 on each side: the server that served the side's last request. */
+  killLastServer(): Promise<void> {
+    return this.exclusive("kill -9", () =>
+      this.eachSide(async (side) => {
+        const id = side.lastServer;
+        if (id) await side.control.kill(id);
+        else this.log(side.app, "No running server has served a request yet: nothing to kill.", "info");
+      }),
+    );
+  }
+
+  /** Starts every killed server again (empty memory), as a supervisor would. */
+  reviveAll(): Promise<void> {
+    return this.exclusive("starting killed servers", () => this.reviveKilled());
+  }
+
+  rollingRestart(): Promise<void> {
+    return this.exclusive("rolling restart", () =>
+      this.eachSide(async (side) => {
+        for (const id of side.stack.cluster.ids) {
+          if (side.control.instanceRunning(id)) await side.control.restart(id);
+        }
+        this.log(side.app, "Rolling restart done: every server was restarted once.", "fault");
+      }),
+    );
+  }
+
+  addInstance(): Promise<void> {
+    return this.exclusive("adding an instance", () =>
+      this.eachSide(async (side) => {
+        if (side.stack.cluster.ids.length >= MAX_INSTANCES) {
+          return this.log(side.app, `Already ${MAX_INSTANCES} instances: the workshop stops there.`, "info");
+        }
+        await side.control.addInstance();
+      }),
+    );
+  }
+
+  /** Stickiness off (round-robin) or back on, on the stateful side: the stateless side has none to lose. */
+  toggleStickiness(): Promise<void> {
+    return this.exclusive("switching stickiness", async () => {
+      const { balancer } = this.side("stateful").stack;
+      const policy = balancer.policy === "sticky" ? "round-robin" : "sticky";
+      await balancer.setPolicy(policy);
+      this.log(
+        "stateful",
+        policy === "sticky"
+          ? "Stickiness on: each user goes back to the server that holds their session."
+          : "Stickiness off: each request goes to the next server (round-robin), whoever holds the session.",
+        "fault",
+      );
+    });
+  }
+
+  /** Freezes the shared Redis (SIGSTOP) or resumes it (SIGCONT). */
+  toggleStore(): Promise<void> {
+    return this.exclusive("Redis", async () => this.setStoreFrozen(!this.storeFrozen));
+  }
+
+  /**
+   * Replays a `pnpm compare` journey on both sides at once, from a healthy start (killed servers
+   * started again, Redis running), waiting `paceMs` before each request so the log can be followed.
+   */
+  play(name: JourneyName, paceMs: number): Promise<void> {
+    const journey = JOURNEYS[name];
+    return this.exclusive(`playing ${name}`, async () => {
+      await this.reviveKilled();
+      this.setStoreFrozen(false);
+      this.log("both", `▶ ${name}: ${journey.story}`, "info");
+      const storeFault = new SharedStoreFault(this.redis, this.sides.length);
+      await this.eachSide(async (side) => {
+        const result = await runJourney(journey, side.app, {
+          target: {
+            kind: "local",
+            instances: side.stack.cluster.ids.length,
+            lb: this.options.lb,
+            redisUrl: this.redis.url,
+            storeFault,
+            stacks: side.stacks,
+            onStart: (app, id, pid) => this.options.onProcessStart?.(app, id, pid),
+          },
+          expected: journey.expected[side.app],
+          chaosSeconds: this.options.chaosSeconds,
+          onStep: (_app, step) => side.record(step),
+          onFault: (_app, what) => this.log(side.app, what, "fault"),
+          pace: () => sleep(paceMs),
+        });
+        const { outcome, expected, failure } = result;
+        side.lastPlay = { journey: name, outcome, expected, failure };
+        const verdict = `${name}: ${outcome.toUpperCase()} (expected ${expected})${failure ? ` — ${failure}` : ""}`;
+        this.log(side.app, verdict, outcome === "pass" ? "ok" : "error");
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.poller);
+    this.storeFrozen = false;
+    await Promise.all(this.sides.map((side) => stopStack(side.stack)));
+    await this.redis.stop();
+  }
+
+  private side(app: AppName): WorkshopSide {
+    return this.sides.find((side) => side.app === app)!;
+  }
+
+  private async eachSide(work: (side: WorkshopSide) => Promise<void>): Promise<void> {
+    await Promise.all(this.sides.map(work));
+  }
+
+  private async reviveKilled(): Promise<void> {
+    await this.eachSide(async (side) => {
+      for (const id of side.stack.cluster.ids) if (!side.control.instanceRunning(id)) await side.control.revive(id);
+    });
+  }
+
+  private setStoreFrozen(frozen: boolean): void {
+    if (frozen === this.storeFrozen) return;
+    this.storeFrozen = frozen;
+    if (frozen) this.redis.freeze();
+    else this.redis.resume();
+    this.log(
+      "stateless",
+      frozen ? "Redis frozen (SIGSTOP): every server waits on it." : "Redis resumed (SIGCONT).",
+      "fault",
+    );
+    this.log(
+      "stateful",
+      frozen ? "Redis frozen: this side keeps nothing in it." : "Redis resumed: this side never needed it.",
+      "info",
+    );
+  }
+
+  /**
+   * One action at a time: a second click while one runs is refused at once (BusyError, thrown
+   * before anything starts), not queued. The action's own failure is told in the log.
+   */
+  private exclusive(label: string, work: () => Promise<unknown>): Promise<void> {
+    if (this.busy) throw new BusyError(this.busy);
+    this.busy = label;
+    this.changed();
+    return work()
+      .then(
+        () => undefined,
+        (error: Error) => this.log("both", `${label} failed: ${error.message}`, "error"),
+      )
+      .finally(async () => {
+        this.busy = null;
+        await this.poll();
+      });
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const [keys] = await Promise.all([
+        this.storeFrozen ? Promise.resolve(undefined) : this.redis.keyCount(),
+        ...this.sides.map((side) => side.poll()),
+      ]);
+      this.storeKeys = keys ?? null;
+    } finally {
+      this.polling = false;
+    }
+    this.changed();
+  }
+
+  private log(side: AppName | "both", text: string, tone: LogTone): void {
+    const entry = { id: ++this.lastLogId, side, at: new Date().toTimeString().slice(0, 8), text, tone };
+    this.backlog.push(entry);
+    if (this.backlog.length > LOG_BACKLOG) this.backlog.shift();
+    for (const listener of this.logListeners) listener(entry);
+    this.changed();
+  }
+
+  /** Sends the state to the listeners if it changed, at most once per tick of the event loop. */
+  private changed(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      const state = this.state();
+      const json = JSON.stringify(state);
+      if (json === this.lastSent) return;
+      this.lastSent = json;
+      for (const listener of this.stateListeners) listener(state);
+    });
+  }
+}

@@ -1,0 +1,85 @@
+// The buttons: Alice's shopping (acts on both sides at once), the faults, and the journey replays.
+// Each has a one-key shortcut, shown on it; all of them wait while an action is running.
+import type { DashboardState } from "../../src/workshop/dashboard-state";
+import { escapeHtml } from "./format";
+
+export interface Button {
+  readonly action: string;
+  readonly key: string;
+  /** The label, which may depend on the state (stickiness off/on, Redis frozen or not). */
+  readonly label: (state: DashboardState) => string;
+}
+
+const stateful = (state: DashboardState) => state.sides.find((side) => side.app === "stateful");
+const redis = (state: DashboardState) => state.sides.find((side) => side.store)?.store;
+
+export const SHOPPER_BUTTONS: Button[] = [
+  { action: "login", key: "1", label: () => "Log in as Alice" },
+  { action: "add-pepperoni-pizza", key: "2", label: () => "Add pepperoni pizza" },
+  { action: "add-mushrooms", key: "3", label: () => "Add mushrooms" },
+  { action: "add-coke", key: "4", label: () => "Add Coke" },
+  { action: "view-cart", key: "5", label: () => "View cart" },
+  { action: "checkout", key: "6", label: () => "Check out" },
+];
+
+export const FAULT_BUTTONS: Button[] = [
+  { action: "kill", key: "k", label: () => "Kill the last server (kill -9)" },
+  { action: "revive", key: "s", label: () => "Start killed servers" },
+  { action: "rolling-restart", key: "r", label: () => "Rolling restart" },
+  { action: "add-instance", key: "a", label: () => "Add an instance" },
+  {
+    action: "stickiness",
+    key: "t",
+    label: (state) => (stateful(state)?.balancer.policy === "sticky" ? "Stickiness off" : "Stickiness on"),
+  },
+  { action: "redis", key: "f", label: (state) => (redis(state)?.frozen ? "Resume Redis" : "Freeze Redis") },
+];
+
+export const PLAY_KEY = "p";
+
+/** The controls' markup: three groups of buttons, and the replay's journey and pace. */
+export function controlsHtml(): string {
+  const group = (title: string, buttons: Button[]) =>
+    `<div class="group" role="group" aria-label="${title}"><h2>${title}</h2>${buttons
+      .map(
+        ({ action, key }) =>
+          `<button type="button" data-action="${action}" aria-keyshortcuts="${key}"><kbd>${key.toUpperCase()}</kbd> <span></span></button>`,
+      )
+      .join("")}</div>`;
+  return [
+    group("Alice shops (both sides)", SHOPPER_BUTTONS),
+    group("Faults (both sides)", FAULT_BUTTONS),
+    `<div class="group" role="group" aria-label="Replay a journey"><h2>Replay a <code>pnpm compare</code> journey</h2>
+      <label>Journey <select id="journey"></select></label>
+      <label>Pace <select id="pace">
+        <option value="0">fast</option>
+        <option value="400" selected>step by step</option>
+        <option value="1200">slow</option>
+      </select></label>
+      <button type="button" data-action="play" aria-keyshortcuts="${PLAY_KEY}"><kbd>${PLAY_KEY.toUpperCase()}</kbd> <span>Play</span></button>
+      <p id="story"></p>
+    </div>`,
+  ].join("");
+}
+
+/** Labels and disabled states follow the state; the journey list is filled once. */
+export function updateControls(root: HTMLElement, state: DashboardState): void {
+  for (const button of [...SHOPPER_BUTTONS, ...FAULT_BUTTONS]) {
+    const element = root.querySelector<HTMLButtonElement>(`button[data-action="${button.action}"]`)!;
+    element.querySelector("span")!.textContent = button.label(state);
+  }
+  // aria-disabled rather than disabled: a disabled button drops the keyboard focus.
+  for (const element of root.querySelectorAll<HTMLButtonElement>("button")) {
+    element.setAttribute("aria-disabled", String(state.busy !== null));
+  }
+  const select = root.querySelector<HTMLSelectElement>("#journey")!;
+  if (select.options.length === 0) {
+    select.innerHTML = state.journeys
+      .map(({ name }) => `<option value="${escapeHtml(name)}">${escapeHtml(name)}</option>`)
+      .join("");
+  }
+  const journey = state.journeys.find(({ name }) => name === select.value);
+  root.querySelector("#story")!.textContent = journey
+    ? `${journey.story}. Expected: stateful ${journey.expected.stateful}, stateless ${journey.expected.stateless}.`
+    : "";
+}
