@@ -1,18 +1,37 @@
-// The two apps under comparison, and how to run one instance of each as a real process.
+// The apps the suite runs, and how to run one instance of each as a real process: the two
+// architectures under comparison, and the workshop's lab (the stateful app, which attendees
+// make stateless, judged by the stateless app's expectations).
 import { randomBytes } from "node:crypto";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
-export const APP_NAMES = ["stateful", "stateless"] as const;
+/** The two architectures compared: every journey's expectations are about them. */
+export const ARCHITECTURES = ["stateful", "stateless"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export const APP_NAMES = [...ARCHITECTURES, "lab"] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
+/** Whose expectations an app must meet: the lab's goal is to become stateless. */
+export const JUDGED_AS: Record<AppName, Architecture> = {
+  stateful: "stateful",
+  stateless: "stateless",
+  lab: "stateless",
+};
+
+/** Where the lab lives: apps/lab, or LAB_DIR (another attempt beside it, say). */
+export function labDir(): string {
+  return process.env.LAB_DIR ? resolve(process.env.LAB_DIR) : dirname(require.resolve("@cart/lab/package.json"));
+}
+
 export function serverScript(app: AppName): string {
-  return join(dirname(require.resolve(`@cart/${app}/package.json`)), "dist", "server.js");
+  const home = app === "lab" ? labDir() : dirname(require.resolve(`@cart/${app}/package.json`));
+  return join(home, "dist", "server.js");
 }
 
 /** Secrets shared by every instance of one cluster, fresh for each run. */
 export function clusterEnv(app: AppName, redisUrl: string): NodeJS.ProcessEnv {
   const secret = randomBytes(32).toString("hex");
-  return app === "stateful"
-    ? { NODE_ENV: "production", SESSION_SECRET: secret }
-    : { NODE_ENV: "production", JWT_SECRET: secret, REDIS_URL: redisUrl };
+  if (app === "stateful") return { NODE_ENV: "production", SESSION_SECRET: secret };
+  if (app === "lab") return { NODE_ENV: "production", SESSION_SECRET: secret, REDIS_URL: redisUrl };
+  return { NODE_ENV: "production", JWT_SECRET: secret, REDIS_URL: redisUrl };
 }

@@ -3,8 +3,9 @@
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
 import { ManagedProcess, MissingToolError } from "@cart/local-infra";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { APP_NAMES, type AppName } from "./apps";
+import { APP_NAMES, ARCHITECTURES, labDir, type AppName } from "./apps";
 import { wholeNumber } from "./cli-args";
+import { buildLab } from "./lab";
 import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
 import { compare, type ExpectationKey } from "./compare";
 import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
@@ -28,7 +29,7 @@ function parseUrl(value: string): string {
 }
 
 function parseExpectation(value: string, previous: Record<string, Outcome> = {}): Record<string, Outcome> {
-  const match = /^([\w-]+):(stateful|stateless)=(pass|fail)$/.exec(value);
+  const match = /^([\w-]+):(stateful|stateless|lab)=(pass|fail)$/.exec(value);
   if (!match || !JOURNEY_NAMES.includes(match[1] as JourneyName)) {
     throw new InvalidArgumentError('expected JOURNEY:APP=pass|fail, e.g. "server-crash:stateful=pass"');
   }
@@ -53,7 +54,11 @@ const program = new Command()
   .addOption(
     new Option("--journey <name>", "run only this journey (repeatable)").argParser(oneOf(JOURNEY_NAMES, "journey")),
   )
-  .addOption(new Option("--app <app>", "run only this app").choices(APP_NAMES))
+  .addOption(
+    new Option("--app <app>", "run only this app (lab: the workshop's exercise, judged as stateless)").choices(
+      APP_NAMES,
+    ),
+  )
   .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(
     new Option("--lb <kind>", "load balancer: built-in (no install) or real haproxy processes from PATH")
@@ -111,8 +116,9 @@ function plan(
     options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn,
   );
   const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
-  const byUrl = APP_NAMES.filter((app) => urls[app]);
-  if (byUrl.length === 0) return { apps: options.app ? [options.app] : [...APP_NAMES], journeys };
+  const byUrl = ARCHITECTURES.filter((app) => urls[app]);
+  if (byUrl.length === 0) return { apps: options.app ? [options.app] : [...ARCHITECTURES], journeys };
+  if (options.app === "lab") return "--app lab runs the lab's local cluster: leave out --stateful-url/--stateless-url";
   if (options.app && !urls[options.app])
     return `--app ${options.app} needs --${options.app}-url when the other stack is given by URL`;
   const local = options.journey?.filter((name) => JOURNEYS[name].needsLocalClusters) ?? [];
@@ -152,6 +158,10 @@ async function main(): Promise<number> {
       : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
   );
   try {
+    if (apps.includes("lab")) {
+      say(`Building the lab (${labDir()})…`);
+      await buildLab(labDir());
+    }
     const report = await compare(
       {
         journeys,

@@ -1,7 +1,7 @@
 // The comparison: a private Redis, then each journey against each app (both apps side by side,
 // each with a fresh cluster), then latency per app. Callers get progress through `events`.
 import { LocalHaproxy, LocalRedisServer } from "@cart/local-infra";
-import type { AppName } from "./apps";
+import { JUDGED_AS, type AppName } from "./apps";
 import type { BalancerKind } from "./balancer/load-balancer";
 import { JOURNEYS } from "./journeys";
 import type { Journey, JourneyName, Outcome } from "./journey";
@@ -135,8 +135,9 @@ function report(
 }
 
 function expectation(journey: Journey, app: AppName, options: CompareOptions): Outcome {
-  const forgetful = options.storePersistence ? undefined : journey.expectedWithoutStorePersistence?.[app];
-  return options.expect[`${journey.name}:${app}`] ?? forgetful ?? journey.expected[app];
+  const judgedAs = JUDGED_AS[app];
+  const forgetful = options.storePersistence ? undefined : journey.expectedWithoutStorePersistence?.[judgedAs];
+  return options.expect[`${journey.name}:${app}`] ?? forgetful ?? journey.expected[judgedAs];
 }
 
 function latencyOf(results: JourneyResult[]): Latency {

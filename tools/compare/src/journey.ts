@@ -1,6 +1,6 @@
 // What a journey is: a named story with an expected outcome per app, run against one stack.
 // Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
-import type { AppName } from "./apps";
+import type { AppName, Architecture } from "./apps";
 import type { RoutingPolicy } from "./balancer/load-balancer";
 import type { DemoUser } from "./demo-logins";
 import type { Shopper } from "./shopper";
@@ -61,11 +61,11 @@ export interface Journey {
   readonly name: JourneyName;
   /** One sentence: what happens. */
   readonly story: string;
-  readonly expected: Record<AppName, Outcome>;
+  readonly expected: Record<Architecture, Outcome>;
   /** Expectations that differ when the suite's Redis keeps nothing on disk (--no-store-persistence). */
-  readonly expectedWithoutStorePersistence?: Partial<Record<AppName, Outcome>>;
+  readonly expectedWithoutStorePersistence?: Partial<Record<Architecture, Outcome>>;
   /** Routing per app when not the default (sticky for stateful, round-robin for stateless). */
-  readonly policy?: Partial<Record<AppName, RoutingPolicy>>;
+  readonly policy?: Partial<Record<Architecture, RoutingPolicy>>;
   /** Not in the default matrix: run only when asked for with --journey. */
   readonly optIn?: boolean;
   /** Kills, restarts or adds servers, faults Redis or changes the routing: cannot run against a stack given by URL. */

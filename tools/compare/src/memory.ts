@@ -8,12 +8,12 @@ import { Command, Option } from "commander";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { APP_NAMES, clusterEnv, serverScript, type AppName } from "./apps";
+import { ARCHITECTURES, clusterEnv, serverScript, type Architecture } from "./apps";
 import { wholeNumber } from "./cli-args";
 import { inParallel, logIn, nthUser } from "./demo-logins";
 
 interface MemoryResult {
-  readonly app: AppName;
+  readonly app: Architecture;
   readonly logins: number;
   readonly sessionsInMemory: number;
   /** After a warm-up of a few logins (JIT, heap, scrypt's buffers), which are not counted. */
@@ -33,7 +33,7 @@ const program = new Command()
     10_000,
   )
   .option("--concurrency <n>", "logins in flight at once", wholeNumber(1, 256), 8)
-  .addOption(new Option("--app <app>", "measure only this app").choices(APP_NAMES))
+  .addOption(new Option("--app <app>", "measure only this app").choices(ARCHITECTURES))
   .option("--report-dir <dir>", "where memory.json is written", "reports");
 
 /** Resident memory of a process, in bytes (`ps`: Linux and macOS alike). */
@@ -41,7 +41,12 @@ function rssBytes(pid: number): number {
   return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim()) * 1024;
 }
 
-async function measure(app: AppName, logins: number, concurrency: number, redisUrl: string): Promise<MemoryResult> {
+async function measure(
+  app: Architecture,
+  logins: number,
+  concurrency: number,
+  redisUrl: string,
+): Promise<MemoryResult> {
   const env = { ...clusterEnv(app, redisUrl), INSTANCE_ID: `${app}-memory`, LOG_LEVEL: "warn" };
   const server = await startNodeServer({ name: `${app}-memory`, script: serverScript(app), env });
   try {
@@ -91,8 +96,10 @@ async function runLogins(url: string, count: number, concurrency: number, onDone
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 
 async function main(): Promise<number> {
-  const options = program.parse().opts<{ logins: number; concurrency: number; app?: AppName; reportDir: string }>();
-  const apps = options.app ? [options.app] : [...APP_NAMES];
+  const options = program
+    .parse()
+    .opts<{ logins: number; concurrency: number; app?: Architecture; reportDir: string }>();
+  const apps = options.app ? [options.app] : [...ARCHITECTURES];
   process.once("SIGINT", () => void ManagedProcess.stopAll().finally(() => process.exit(130)));
   process.on("exit", () => ManagedProcess.killAllNow());
   let redis: LocalRedisServer | undefined;

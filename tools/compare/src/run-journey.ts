@@ -1,6 +1,6 @@
 // Runs one journey against one app: a cluster and balancer (local, or a stack given by URL), the
 // story, the verdict.
-import type { AppName } from "./apps";
+import { JUDGED_AS, type AppName } from "./apps";
 import type { BalancerKind, RoutingPolicy } from "./balancer/load-balancer";
 import { clusterControl } from "./control/cluster-control";
 import type { Control } from "./control/control";
@@ -49,7 +49,7 @@ const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
 
 export async function runJourney(journey: Journey, app: AppName, options: RunJourneyOptions): Promise<JourneyResult> {
   const { target } = options;
-  const policy = journey.policy?.[app] ?? DEFAULT_POLICY[app];
+  const policy = journey.policy?.[JUDGED_AS[app]] ?? DEFAULT_POLICY[app];
   const lb = target.kind === "url" ? `given by URL (${target.url})` : `${target.lb} ${policy}`;
   const base = { journey: journey.name, app, lb, expected: options.expected, details: {} };
   const skip =

@@ -5,7 +5,11 @@ import { HaproxyBalancer } from "./balancer/haproxy-balancer";
 import type { BalancerKind, LoadBalancer, RoutingPolicy } from "./balancer/load-balancer";
 import { Cluster } from "./cluster";
 
-export const DEFAULT_POLICY: Record<AppName, RoutingPolicy> = { stateful: "sticky", stateless: "round-robin" };
+export const DEFAULT_POLICY: Record<AppName, RoutingPolicy> = {
+  stateful: "sticky",
+  stateless: "round-robin",
+  lab: "round-robin",
+};
 /** Server slots HAProxy keeps for instances added while it runs (scale-out adds one). */
 const HAPROXY_SPARE_SLOTS = 2;
 

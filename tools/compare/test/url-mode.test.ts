@@ -4,7 +4,7 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP_NAMES, type AppName } from "../src/apps";
+import { ARCHITECTURES, type Architecture } from "../src/apps";
 import { JOURNEYS } from "../src/journeys";
 import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../src/stack";
 import { runCli } from "./run-cli";
@@ -13,13 +13,13 @@ jest.setTimeout(60_000);
 
 interface Result {
   journey: keyof typeof JOURNEYS;
-  app: AppName;
+  app: Architecture;
   outcome: string;
   failure: string | null;
   details: Record<string, unknown>;
 }
 
-const stacks: Partial<Record<AppName, Stack>> = {};
+const stacks: Partial<Record<Architecture, Stack>> = {};
 const urlArgs = () => [
   "--stateful-url",
   stacks.stateful!.balancer.url,
@@ -28,7 +28,7 @@ const urlArgs = () => [
 ];
 
 beforeAll(async () => {
-  for (const app of APP_NAMES) {
+  for (const app of ARCHITECTURES) {
     stacks[app] = await startStack({
       app,
       instances: 3,
@@ -71,7 +71,7 @@ describe("pnpm compare against running stacks given by URL", () => {
       expect(skipped.failure).toContain("needs the local clusters");
     }
     // The old credentials were tried on every server of each stack, through its balancer.
-    for (const app of APP_NAMES) {
+    for (const app of ARCHITECTURES) {
       const logout = ran.find((result) => result.journey === "logout-everywhere" && result.app === app)!;
       expect(logout.details.refusedBy).toEqual([`${app}-1`, `${app}-2`, `${app}-3`]);
     }

@@ -5,7 +5,7 @@ import { LocalRedisServer } from "@cart/local-infra";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import pidusage from "pidusage";
-import { APP_NAMES, type AppName } from "../apps";
+import { ARCHITECTURES, type Architecture } from "../apps";
 import type { BalancerKind } from "../balancer/load-balancer";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
 import { inParallel, logIn, nthUser } from "../demo-logins";
@@ -26,11 +26,11 @@ export interface BenchOptions {
 
 /** What is measured: an app through its balancer, or straight to its first instance. */
 export interface Target {
-  readonly app: AppName;
+  readonly app: Architecture;
   readonly via: "balancer" | "direct";
 }
 
-const TARGETS: Target[] = APP_NAMES.flatMap((app) => [
+const TARGETS: Target[] = ARCHITECTURES.flatMap((app) => [
   { app, via: "balancer" as const },
   { app, via: "direct" as const },
 ]);
@@ -40,9 +40,9 @@ const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for
 export async function bench(options: BenchOptions): Promise<BenchReport> {
   const redis = process.env.REDIS_URL ? undefined : await LocalRedisServer.start({ appendOnly: true });
   const redisUrl = process.env.REDIS_URL || redis!.url;
-  const stacks: Partial<Record<AppName, Stack>> = {};
+  const stacks: Partial<Record<Architecture, Stack>> = {};
   try {
-    for (const app of APP_NAMES) {
+    for (const app of ARCHITECTURES) {
       const policy = DEFAULT_POLICY[app];
       stacks[app] = await startStack({
         app,
@@ -54,8 +54,8 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
       });
       options.onProgress(`${app}: ${options.instances} instances behind the ${options.lb} balancer (${policy})`);
     }
-    const users = {} as Record<AppName, { balancer: string[]; direct: string[] }>;
-    for (const app of APP_NAMES) {
+    const users = {} as Record<Architecture, { balancer: string[]; direct: string[] }>;
+    for (const app of ARCHITECTURES) {
       users[app] = await logInUsers(stacks[app]!, options.users);
       options.onProgress(`${app}: ${options.users} users logged in`);
     }
@@ -84,7 +84,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
     }
     // The balancer's own cost, apart from queueing on a busy machine: one connection, one request
     // at a time, through the balancer and straight to the instance.
-    const probes: Record<AppName, { balancer: number; direct: number }> = {
+    const probes: Record<Architecture, { balancer: number; direct: number }> = {
       stateful: { balancer: 0, direct: 0 },
       stateless: { balancer: 0, direct: 0 },
     };

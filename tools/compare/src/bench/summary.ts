@@ -1,12 +1,12 @@
 // From runs to a report: per target the median of the repetitions with their min and max (noise
 // made visible), and the headline ratios between the two stacks, measured in the same run.
 import { availableParallelism } from "node:os";
-import type { AppName } from "../apps";
+import type { Architecture } from "../apps";
 import type { BenchOptions } from "./bench";
 import type { LoadOutcome } from "./load-worker";
 
 export interface TargetRun extends LoadOutcome {
-  readonly app: AppName;
+  readonly app: Architecture;
   readonly via: "balancer" | "direct";
   readonly repetition: number;
   /** CPU used by the app's instances during the run, in cores (1 = one core busy throughout). */
@@ -20,7 +20,7 @@ export interface Spread {
 }
 
 export interface TargetSummary {
-  readonly app: AppName;
+  readonly app: Architecture;
   readonly via: "balancer" | "direct";
   readonly requestsPerSecond: Spread;
   readonly p50Ms: Spread;
@@ -42,17 +42,17 @@ export interface BenchReport {
     readonly statelessToStatefulThroughput: number;
     readonly statelessToStatefulP99: number;
     /** p50 through the balancer minus p50 straight to the instance, one request at a time, in ms. */
-    readonly balancerOverheadP50Ms: Record<AppName, number>;
-    readonly maxMinRequestsPerInstance: Record<AppName, number>;
+    readonly balancerOverheadP50Ms: Record<Architecture, number>;
+    readonly maxMinRequestsPerInstance: Record<Architecture, number>;
   };
   /** p50 in ms of one request at a time, through the balancer and direct. */
-  readonly probes: Record<AppName, { balancer: number; direct: number }>;
+  readonly probes: Record<Architecture, { balancer: number; direct: number }>;
   readonly runs: TargetRun[];
 }
 
 export function summarise(
   runs: TargetRun[],
-  probes: Record<AppName, { balancer: number; direct: number }>,
+  probes: Record<Architecture, { balancer: number; direct: number }>,
   options: BenchOptions,
 ): BenchReport {
   const targets = (["stateful", "stateless"] as const).flatMap((app) =>
@@ -64,9 +64,9 @@ export function summarise(
       ),
     ),
   );
-  const find = (app: AppName, via: "balancer" | "direct") => targets.find((t) => t.app === app && t.via === via)!;
+  const find = (app: Architecture, via: "balancer" | "direct") => targets.find((t) => t.app === app && t.via === via)!;
   const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
-  const overhead = (app: AppName) => round(probes[app].balancer - probes[app].direct);
+  const overhead = (app: Architecture) => round(probes[app].balancer - probes[app].direct);
   return {
     settings: { ...withoutCallbacks(options), node: process.version, cores: availableParallelism() },
     targets,
@@ -90,7 +90,7 @@ export function summarise(
   };
 }
 
-function summariseTarget(app: AppName, via: "balancer" | "direct", runs: TargetRun[]): TargetSummary {
+function summariseTarget(app: Architecture, via: "balancer" | "direct", runs: TargetRun[]): TargetSummary {
   const servedBy: Record<string, number> = {};
   for (const run of runs) for (const [id, n] of Object.entries(run.servedBy)) servedBy[id] = (servedBy[id] ?? 0) + n;
   const shares = Object.values(servedBy);

@@ -1,7 +1,7 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it.
-import type { AppName } from "../apps";
+import type { Architecture } from "../apps";
 import type { BalancerKind } from "../balancer/load-balancer";
 import { clusterControl } from "../control/cluster-control";
 import type { Control } from "../control/control";
@@ -35,7 +35,7 @@ export class WorkshopSide {
   private lastAliceStep: Step | undefined;
 
   constructor(
-    readonly app: AppName,
+    readonly app: Architecture,
     readonly stack: Stack,
     private readonly lb: BalancerKind,
     private readonly log: (text: string, tone: LogTone) => void,

@@ -2,7 +2,7 @@
 // balancers, a private Redis), driven by the dashboard's buttons one action at a time. Every
 // change of state and every request is handed to listeners (the page's event stream).
 import { LocalHaproxy, LocalRedisServer } from "@cart/local-infra";
-import { APP_NAMES, type AppName } from "../apps";
+import { ARCHITECTURES, type Architecture } from "../apps";
 import type { BalancerKind } from "../balancer/load-balancer";
 import { JOURNEY_NAMES, type JourneyName } from "../journey";
 import { JOURNEYS } from "../journeys";
@@ -23,7 +23,7 @@ export interface WorkshopOptions {
   readonly lb: BalancerKind;
   /** How long a replayed chaos journey goes on. */
   readonly chaosSeconds: number;
-  readonly onProcessStart?: (owner: AppName | "redis", id: string, pid: number) => void;
+  readonly onProcessStart?: (owner: Architecture | "redis", id: string, pid: number) => void;
 }
 
 /** Another action is still running: the page waits for it (its buttons are disabled meanwhile). */
@@ -52,9 +52,8 @@ export class Workshop {
     private readonly redis: LocalRedisServer,
     stacks: Stack[],
   ) {
-    this.sides = stacks.map(
-      (stack) =>
-        new WorkshopSide(stack.cluster.app, stack, options.lb, (text, tone) => this.log(stack.cluster.app, text, tone)),
+    this.sides = ARCHITECTURES.map(
+      (app, i) => new WorkshopSide(app, stacks[i]!, options.lb, (text, tone) => this.log(app, text, tone)),
     );
   }
 
@@ -64,7 +63,7 @@ export class Workshop {
     const redis = await LocalRedisServer.start({ appendOnly: true });
     options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
     const starts = await Promise.allSettled(
-      APP_NAMES.map((app) =>
+      ARCHITECTURES.map((app) =>
         startStack({
           app,
           instances: options.instances,
@@ -194,7 +193,7 @@ export class Workshop {
             redisUrl: this.redis.url,
             storeFault,
             stacks: side.stacks,
-            onStart: (app, id, pid) => this.options.onProcessStart?.(app, id, pid),
+            onStart: (_app, id, pid) => this.options.onProcessStart?.(side.app, id, pid),
           },
           expected: journey.expected[side.app],
           chaosSeconds: this.options.chaosSeconds,
@@ -217,7 +216,7 @@ export class Workshop {
     await this.redis.stop();
   }
 
-  private side(app: AppName): WorkshopSide {
+  private side(app: Architecture): WorkshopSide {
     return this.sides.find((side) => side.app === app)!;
   }
 
@@ -282,7 +281,7 @@ export class Workshop {
     this.changed();
   }
 
-  private log(side: AppName | "both", text: string, tone: LogTone): void {
+  private log(side: Architecture | "both", text: string, tone: LogTone): void {
     const entry = { id: ++this.lastLogId, side, at: new Date().toTimeString().slice(0, 8), text, tone };
     this.backlog.push(entry);
     if (this.backlog.length > LOG_BACKLOG) this.backlog.shift();

@@ -1,0 +1,27 @@
+// The workshop's lab: a copy of the stateful app (made by `pnpm lab:reset`) that attendees make
+// stateless. `pnpm compare --app lab` compiles it first, and says in one line what is missing.
+import { MissingToolError } from "@cart/local-infra";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+
+export class LabMissingError extends MissingToolError {
+  constructor(dir: string) {
+    super(
+      `no lab in ${relative(process.cwd(), dir) || dir}: create it with "pnpm lab:reset" (a copy of apps/stateful to make stateless; see docs/workshop.md)`,
+    );
+  }
+}
+
+/** Compiles the lab (tsc -b, strict, like every package here); its compiler errors are the error. */
+export async function buildLab(dir: string): Promise<void> {
+  const config = join(dir, "tsconfig.build.json");
+  if (!existsSync(join(dir, "src", "server.ts")) || !existsSync(config)) throw new LabMissingError(dir);
+  const tsc = require.resolve("typescript/bin/tsc");
+  await promisify(execFile)(process.execPath, [tsc, "-b", config], { maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout?: string; message: string }) => {
+      throw new Error(`the lab does not compile:\n${error.stdout || error.message}`);
+    },
+  );
+}

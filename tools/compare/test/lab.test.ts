@@ -1,0 +1,51 @@
+// The workshop's exercise, end to end: `pnpm lab:reset` makes a copy of the stateful app, which
+// `pnpm compare --app lab` judges by the stateless app's expectations (it fails them, as the
+// stateful app does); with the expected answer (--solved), every journey passes.
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { runCli } from "./run-cli";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const ATTEMPT = join(ROOT, "apps", "lab", "attempts", `test-${process.pid}`);
+const labEnv = { LAB_DIR: ATTEMPT };
+
+function labReset(...args: string[]) {
+  return promisify(execFile)(process.execPath, [join(ROOT, "scripts", "lab.mjs"), "--dir", ATTEMPT, ...args]);
+}
+
+afterAll(() => rm(ATTEMPT, { recursive: true, force: true }));
+
+describe("the workshop lab", () => {
+  it("starts as the stateful app: it fails where the stateless app passes", async () => {
+    await labReset();
+    const { code, stdout } = await runCli(
+      ["--app", "lab", "--journey", "no-stickiness", "--journey", "server-crash"],
+      labEnv,
+    );
+    expect(stdout).toMatch(/no-stickiness[^\n]*\n\s+lab\s+fail \(MISMATCH: expected pass\)[^\n]*UNKNOWN_SESSION/);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it("is never overwritten without --force", async () => {
+    await expect(labReset()).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${relative(ROOT, ATTEMPT)}/src already exists (your work?): add --force`),
+    });
+  });
+
+  it("passes every journey with the expected answer, and pnpm compare --app lab exits 0", async () => {
+    await labReset("--solved", "--force");
+    const { code, stdout } = await runCli(["--app", "lab"], labEnv);
+    expect(stdout).toContain("Every outcome matched its expectation.");
+    expect(stdout).not.toContain("MISMATCH");
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it("says in one line how to make the lab when there is none", async () => {
+    const { code, stdout } = await runCli(["--app", "lab"], { LAB_DIR: join(ATTEMPT, "missing") });
+    expect(stdout).toContain('create it with "pnpm lab:reset"');
+    expect(code).toBe(2);
+  }, 30_000);
+});
