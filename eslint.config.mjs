@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "reports/**", "coverage/**"] },
+  // apps/lab/src and attempts: the workshop attendees' work in progress (pnpm lab:reset).
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "reports/**",
+      "coverage/**",
+      "apps/lab/src/**",
+      "apps/lab/attempts/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

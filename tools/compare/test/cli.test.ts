@@ -2,18 +2,9 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, startCli } from "./run-cli";
+import { alive, runCli, startCli } from "./run-cli";
 
 jest.setTimeout(60_000);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("pnpm compare --help", () => {
   it("lists every flag and every journey with its expectations, and exits 0", async () => {

@@ -27,3 +27,13 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
 }
 
 export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).done;
+
+/** Whether a process (one the CLI started, say) still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

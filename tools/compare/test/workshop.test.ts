@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { crashStory, launchChromium, PROJECTOR, side } from "../src/workshop/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "../src/workshop/workshop-process";
+import { alive } from "./run-cli";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
 
@@ -68,29 +69,63 @@ describe("the workshop dashboard, in a real browser", () => {
   }, 30_000);
 });
 
+describe("the workshop's actions", () => {
+  const post = (action: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+    fetch(`${workshop.url}api/actions/${action}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }).then(async (response) => ({
+      status: response.status,
+      body: (await response.json()) as { accepted?: string; error?: { code: string; message: string } },
+    }));
+
+  it("refuses a second action while one runs (409 BUSY), rather than queueing it", async () => {
+    expect(await post("play", { journey: "happy-path", paceMs: 1000 })).toEqual({
+      status: 202,
+      body: { accepted: "play" },
+    });
+    const refused = await post("login");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "BUSY", message: expect.stringContaining("playing happy-path") });
+  });
+
+  it("answers wrong input with a JSON error", async () => {
+    expect((await post("reboot")).body.error?.code).toBe("BAD_ACTION");
+    expect((await post("play", { journey: "no-such-journey" })).body.error?.code).toBe("BAD_ACTION");
+    expect((await post("play", { journey: "happy-path", paceMs: -1 })).status).toBe(400);
+    const form = await fetch(`${workshop.url}api/actions/login`, { method: "POST", body: "a=b" });
+    expect(form.status).toBe(415);
+  });
+
+  it("answers only to the names of this machine (no DNS rebinding)", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number | undefined>((resolve) =>
+      request(`${workshop.url}api/events`, { headers: { host: "attacker.example:80" } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).end(),
+    );
+    expect(status).toBe(421);
+  });
+});
+
 describe("Ctrl-C on pnpm workshop", () => {
+  // A replay is still going on (see above): Ctrl-C stops it too.
   it("stops every process it started and exits 0", async () => {
+    // The replay started the servers killed earlier again: 3 + 3 instances, and its Redis.
+    await page.locator(".instance.up").nth(5).waitFor();
     const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(workshop.pid)], { encoding: "utf8" })
       .split("\n")
       .filter(Boolean)
       .map(Number);
-    // Its Redis, and every instance the page shows up (the replayed server-crash left one down per side).
-    expect(children).toHaveLength((await page.locator(".instance.up").count()) + 1);
+    expect(children).toHaveLength(7);
 
     expect(await workshop.stop()).toBe(0);
-    expect(children.filter(isRunning)).toEqual([]);
+    expect(children.filter(alive)).toEqual([]);
   }, 30_000);
 });
 
 async function expectText(locator: ReturnType<Page["locator"]>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

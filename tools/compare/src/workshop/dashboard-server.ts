@@ -4,7 +4,7 @@ import express, { type ErrorRequestHandler } from "express";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JOURNEY_NAMES, type JourneyName } from "../journey";
-import { FAULT_ACTIONS, SHOPPER_ACTIONS, type FaultAction } from "./dashboard-state";
+import { FAULT_ACTIONS, SHOPPER_ACTIONS, type FaultAction, type ShopperAction } from "./dashboard-state";
 import { BusyError, type Workshop } from "./workshop";
 
 /** Where `vite build` puts the page (tools/compare/dist/web). */
@@ -19,6 +19,13 @@ export function createDashboardApp(workshop: Workshop): express.Express {
   }
   const app = express();
   app.disable("x-powered-by");
+  // Only the names of this machine: a web page whose domain is re-pointed at 127.0.0.1 (DNS
+  // rebinding) would be same-origin with the dashboard, and could press its buttons.
+  app.use((req, res, next) =>
+    /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(req.get("host") ?? "")
+      ? next()
+      : fail(res, 421, "WRONG_HOST", "The dashboard answers only to 127.0.0.1 or localhost"),
+  );
   app.use(express.static(PAGE_DIR));
 
   app.get("/api/events", (req, res) => {
@@ -66,7 +73,7 @@ export function createDashboardApp(workshop: Workshop): express.Express {
 
 /** Starts the action (a BusyError is thrown before anything starts); or says why it cannot. */
 function startAction(workshop: Workshop, action: string, body: { journey?: unknown; paceMs?: unknown }): string | void {
-  if ((SHOPPER_ACTIONS as readonly string[]).includes(action)) return void workshop.shop(action);
+  if ((SHOPPER_ACTIONS as readonly string[]).includes(action)) return void workshop.shop(action as ShopperAction);
   if ((FAULT_ACTIONS as readonly string[]).includes(action)) return void FAULTS[action as FaultAction](workshop);
   if (action !== "play") return `Unknown action "${action}"`;
   if (!JOURNEY_NAMES.includes(body.journey as JourneyName)) return `Unknown journey ${JSON.stringify(body.journey)}`;

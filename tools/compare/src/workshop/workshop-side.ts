@@ -5,18 +5,24 @@ import type { Architecture } from "../apps";
 import type { BalancerKind } from "../balancer/load-balancer";
 import { clusterControl } from "../control/cluster-control";
 import type { Control } from "../control/control";
-import { DEMO_PASSWORDS } from "../demo-logins";
 import { narrateStep, Shopper, type Reply } from "../shopper";
 import type { Stack } from "../stack";
 import type { Stacks } from "../stack-pool";
-import type { Step } from "../steps";
-import type { AnswerView, LogTone, PlayResultView, ShopperView, SideView, StoreView } from "./dashboard-state";
+import { JourneyFailure, type Step } from "../steps";
+import type {
+  AnswerView,
+  LogTone,
+  PlayResultView,
+  ShopperAction,
+  ShopperView,
+  SideView,
+  StoreView,
+} from "./dashboard-state";
 
 const HEALTH_TIMEOUT_MS = 800;
 
-/** What Alice's buttons send. */
-const SHOPPING: Record<string, { method: string; path: string; body?: unknown }> = {
-  login: { method: "POST", path: "/auth/login", body: { username: "alice", password: DEMO_PASSWORDS.alice } },
+/** What Alice's buttons send, but for logging in (the shopper's own `login()`). */
+const SHOPPING: Record<Exclude<ShopperAction, "login">, { method: string; path: string; body?: unknown }> = {
   "add-pepperoni-pizza": { method: "POST", path: "/cart/items", body: { sku: "pepperoni-pizza", quantity: 1 } },
   "add-mushrooms": { method: "POST", path: "/cart/items", body: { sku: "mushrooms", quantity: 1 } },
   "add-coke": { method: "POST", path: "/cart/items", body: { sku: "coke", quantity: 1 } },
@@ -67,23 +73,24 @@ export class WorkshopSide {
     return last && this.stack.cluster.running(last) ? last : undefined;
   }
 
-  async shop(action: string): Promise<void> {
-    const request = SHOPPING[action];
-    if (!request) throw new Error(`no shopper action ${action}`);
+  async shop(action: ShopperAction): Promise<void> {
     this.lastAliceStep = undefined;
-    // A login through `login()` keeps the bearer token the stateless app hands out.
-    const reply =
-      action === "login"
-        ? await this.alice.login().then(
-            () => undefined,
-            () => undefined,
-          )
-        : await this.alice.send(request.method, request.path, request.body);
+    let reply: Reply | undefined;
+    if (action === "login") {
+      // The shopper's own login keeps the bearer token the stateless app hands out. A refused
+      // login is already in the log, and in Alice's last answer.
+      await this.alice.login().catch((error: unknown) => {
+        if (!(error instanceof JourneyFailure)) throw error;
+      });
+    } else {
+      const { method, path, body } = SHOPPING[action];
+      reply = await this.alice.send(method, path, body);
+    }
     this.see(action, reply);
   }
 
   /** Alice's view after an answer: logged in or not, her cart, what the last answer said. */
-  private see(action: string, reply: Reply | undefined): void {
+  private see(action: ShopperAction, reply: Reply | undefined): void {
     const step = this.lastAliceStep;
     if (!step) return;
     const { status } = step;

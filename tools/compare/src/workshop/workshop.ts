@@ -10,7 +10,7 @@ import { sleep } from "../journeys/shop";
 import { runJourney } from "../run-journey";
 import { SharedStoreFault } from "../shared-store-fault";
 import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../stack";
-import type { DashboardState, LogEntry, LogTone } from "./dashboard-state";
+import type { DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 
 /** Instances per side at most, counting those added by the "add an instance" button. */
@@ -110,7 +110,7 @@ export class Workshop {
   }
 
   /** Starts a shopper action on both sides at once; resolves when both have their answer. */
-  shop(action: string): Promise<void> {
+  shop(action: ShopperAction): Promise<void> {
     return this.exclusive(`Alice: ${action}`, () => Promise.all(this.sides.map((side) => side.shop(action))));
   }
 
