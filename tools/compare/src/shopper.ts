@@ -148,6 +148,7 @@ const EXPLANATIONS: Record<string, (name: string) => string> = {
   NO_BACKEND: () => "no live server behind the balancer",
   BAD_GATEWAY: () => "the server failed mid-request",
   NO_ANSWER: () => "no answer at all",
+  TOO_MANY_ATTEMPTS: (name) => `too many failed logins for ${name} lately: locked out for a while`,
 };
 
 /** Why a user got an error code, in plain words (undefined for codes that explain themselves). */
