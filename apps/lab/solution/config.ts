@@ -1,6 +1,5 @@
 // LAB SOLUTION: the stateful app's configuration, plus where Redis is (REDIS_URL).
-import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
-import { z } from "zod";
+import { commonConfig, commonEnv, readEnv, redisUrl, secret, type CommonConfig } from "@cart/http-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
@@ -10,13 +9,9 @@ export interface AppConfig extends CommonConfig {
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
-const redisUrl = z
-  .string({ message: "REDIS_URL is required, e.g. redis://127.0.0.1:6379" })
-  .regex(/^rediss?:\/\/\S+$/, "REDIS_URL must look like redis://host:port");
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = readEnv(
-    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), REDIS_URL: redisUrl },
+    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), REDIS_URL: redisUrl("REDIS_URL") },
     env,
     TEST_DEFAULTS,
   );

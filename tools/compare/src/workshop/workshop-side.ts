@@ -2,7 +2,7 @@
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it.
 import type { Architecture } from "../apps";
-import type { BalancerKind } from "../balancer/load-balancer";
+import type { BalancerKind, RoutingPolicy } from "../balancer/load-balancer";
 import { clusterControl } from "../control/cluster-control";
 import type { Control } from "../control/control";
 import { narrateStep, Shopper, type Reply } from "../shopper";
@@ -144,7 +144,7 @@ export class WorkshopSide {
    */
   get stacks(): Stacks {
     const { balancer } = this.stack;
-    let before = balancer.policy;
+    let before: RoutingPolicy;
     return {
       acquire: async ({ policy }) => {
         before = balancer.policy;
