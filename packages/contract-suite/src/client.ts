@@ -9,16 +9,20 @@ export const PIZZA = { sku: "pepperoni-pizza", quantity: 1 };
 export interface ContractClient {
   readonly name: AppHarness["name"];
   readonly issuesTokens: boolean;
+  /** The instance under test: the name in its X-Served-By. */
+  readonly instanceId: string;
   readonly app: Express;
   loggedIn(username?: string): Promise<TestAgent>;
   addItem(agent: TestAgent, item: object): ReturnType<TestAgent["post"]>;
 }
 
 export function contractClient(harness: AppHarness): ContractClient {
-  const app = harness.instance(`${harness.name}-1`);
+  const instanceId = `${harness.name}-1`;
+  const app = harness.instance(instanceId);
   return {
     name: harness.name,
     issuesTokens: harness.issuesTokens,
+    instanceId,
     app,
     async loggedIn(username = "alice") {
       const agent = request.agent(app);

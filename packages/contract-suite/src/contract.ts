@@ -4,6 +4,7 @@ import { describeAuthRoutes } from "./auth-contract";
 import { describeCartRoutes } from "./cart-contract";
 import { contractClient } from "./client";
 import type { AppHarness } from "./harness";
+import { describeMalformedRequests } from "./malformed-contract";
 import { describePublicRoutes } from "./public-contract";
 import { describeSecurity } from "./security-contract";
 
@@ -14,5 +15,6 @@ export function describeContract(harness: AppHarness): void {
     describeAuthRoutes(client);
     describeCartRoutes(client);
     describeSecurity(client);
+    describeMalformedRequests(client);
   });
 }

@@ -4,3 +4,4 @@ export * from "./harness";
 export * from "./client";
 export * from "./login-limits-contract";
 export * from "./model-contract";
+export * from "./raw-http";

@@ -1,4 +1,5 @@
 // The HTTP contract both apps serve, and the plumbing they share.
+export * from "./http-server";
 export * from "./create-shop-app";
 export * from "./credentials";
 export * from "./env";

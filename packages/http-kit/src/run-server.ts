@@ -2,6 +2,7 @@
 // SIGINT, stop accepting, let in-flight requests finish, release resources, exit 0 within 5 s.
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
+import { createHttpServer } from "./http-server";
 import { ConfigError } from "./env";
 
 const SHUTDOWN_DEADLINE_MS = 4000;
@@ -17,7 +18,8 @@ export interface ServerOptions {
 export function runServer(app: Express, { host, port, instanceId, onShutdown }: ServerOptions): void {
   // The app's JSON logger when it has one (createShopApp gives it one).
   const log: { info(message: string): void; error(message: string): void } = app.locals.logger ?? console;
-  const server = app.listen(port, host, () => {
+  const server = createHttpServer(app, instanceId);
+  server.listen(port, host, () => {
     const { port: actual } = server.address() as AddressInfo;
     log.info(`${instanceId} listening on http://${host}:${actual}`);
   });

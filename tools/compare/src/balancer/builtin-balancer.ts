@@ -9,7 +9,8 @@
 // twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createHttpServer } from "@cart/http-kit";
+import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HealthChecks } from "./health-checks";
@@ -24,7 +25,8 @@ export class BuiltinBalancer implements LoadBalancer {
   // xfwd: the apps see the client's address in X-Forwarded-For (their per-client login limits).
   private readonly proxy = createProxyServer({ proxyTimeout: 10000, xfwd: true, agent: this.backendConnections });
   private readonly health = new HealthChecks();
-  private readonly server = createServer((req, res) => void this.handle(req, res));
+  /** Requests it cannot parse are refused as the apps refuse them: JSON, `X-Served-By: balancer`. */
+  private readonly server = createHttpServer((req, res) => void this.handle(req, res), "balancer");
   /** The SERVERID cookie to add to a request's response, when it (re)pins the client. */
   private readonly pinning = new WeakMap<IncomingMessage, string>();
   /** Whether a request went out on a kept-alive connection (which may have died while idle). */
