@@ -5,3 +5,4 @@ export * from "./wait";
 export * from "./node-server";
 export * from "./haproxy";
 export * from "./missing-tool";
+export * from "./prerequisites";

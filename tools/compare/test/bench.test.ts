@@ -3,10 +3,11 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { command } from "./run-cli";
 
 jest.setTimeout(90_000);
 
-const CLI = join(__dirname, "..", "dist", "bench-cli.js");
+const CLI = command("bench");
 
 it("pnpm bench (1 s runs) writes bench.json with the four targets and the ratios, and bench.md", async () => {
   const dir = await mkdtemp(join(tmpdir(), "bench-"));

@@ -3,11 +3,12 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { command } from "./run-cli";
 import { spawn } from "node:child_process";
 
 jest.setTimeout(60_000);
 
-const SCRIPT = join(__dirname, "..", "dist", "memory.js");
+const SCRIPT = command("memory");
 
 it("pnpm memory --logins 60: the stateful instance holds 60 sessions, the stateless one none, and memory.json says so", async () => {
   const dir = await mkdtemp(join(tmpdir(), "memory-"));

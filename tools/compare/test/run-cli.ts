@@ -1,8 +1,6 @@
-// Runs the built `pnpm compare` CLI as a real process and captures everything it prints.
+// Runs a built CLI (`pnpm compare` unless told otherwise) as a real process and captures everything it prints.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-
-export const CLI = join(__dirname, "..", "dist", "cli.js");
 
 export interface CliRun {
   readonly child: ChildProcess;
@@ -11,8 +9,13 @@ export interface CliRun {
   output(): string;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** A built command of tools/compare: `command("workshop")` is dist/commands/workshop.js. */
+export const command = (name: string) => join(__dirname, "..", "dist", "commands", `${name}.js`);
+
+export const CLI = command("compare");
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): CliRun {
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, REDIS_URL: "", NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
-import { ManagedProcess, MissingToolError } from "@cart/local-infra";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { APP_NAMES, ARCHITECTURES, labDir, type AppName } from "./apps";
-import { wholeNumber } from "./cli-args";
-import { buildLab } from "./lab";
-import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
-import { compare, type ExpectationKey } from "./compare";
-import { JOURNEY_NAMES, type JourneyName, type Outcome } from "./journey";
-import { JOURNEYS } from "./journeys";
-import { NEEDS_LOCAL_CLUSTERS } from "./run-journey";
-import { writeReportFiles } from "./report/files";
-import { terminalPainter } from "./report/terminal";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { APP_NAMES, ARCHITECTURES, labDir, type AppName } from "../apps";
+import { BALANCER_KINDS, type BalancerKind } from "../balancer/load-balancer";
+import { compare, type ExpectationKey } from "../compare";
+import { JOURNEY_NAMES, type JourneyName, type Outcome } from "../journey";
+import { JOURNEYS } from "../journeys";
+import { buildLab } from "../lab";
+import { writeReportFiles } from "../report/files";
+import { terminalPainter } from "../report/terminal";
+import { NEEDS_LOCAL_CLUSTERS } from "../run-journey";
+import { wholeNumber } from "./options";
+import { EXIT, runCommand, UsageError } from "./runner";
 
 const oneOf =
   <T extends string>(allowed: readonly T[], what: string) =>
@@ -87,9 +87,22 @@ const program = new Command()
   )
   .addHelpText(
     "after",
-    `\nJourneys (expected outcomes):\n${journeyHelp}\n\nExit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error.\nRedis: a private redis-server is started on a free port unless REDIS_URL is set.\nBy URL (--stateful-url, --stateless-url): only the journeys that need no process control run; the others are skipped.`,
-  )
-  .exitOverride();
+    [
+      "",
+      "Journeys (expected outcomes):",
+      journeyHelp,
+      "",
+      "Examples:",
+      "  pnpm compare                                  the whole default matrix, built-in balancer",
+      "  pnpm compare --journey server-crash --trace   one journey, every request as it happens",
+      "  pnpm compare --lb haproxy --instances 4       real haproxy processes, 4 instances each",
+      "  pnpm compare --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082",
+      "",
+      "Exit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error, 130 on Ctrl-C.",
+      "Redis: a private redis-server is started on a free port unless REDIS_URL is set.",
+      "By URL (--stateful-url, --stateless-url): only the journeys that need no process control run; the others are skipped.",
+    ].join("\n"),
+  );
 
 interface CliOptions {
   journey?: JourneyName[];
@@ -126,38 +139,20 @@ function plan(
   return { apps: options.app ? [options.app] : byUrl, journeys, urls };
 }
 
-async function main(): Promise<number> {
-  try {
-    program.parse();
-  } catch (error) {
-    return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
-  }
-  const options = program.opts<CliOptions>();
-  const out = options.json ? process.stderr : process.stdout;
-  const paint = terminalPainter(Boolean(out.isTTY) && !process.env.NO_COLOR);
-  const say = (line: string) => out.write(`${line}\n`);
-
-  const stopEverything = (signal: string) => {
-    interrupted = true;
-    say(`\n${signal}: stopping every process the comparison started…`);
-    void ManagedProcess.stopAll().finally(() => process.exit(130));
-  };
-  process.once("SIGINT", () => stopEverything("SIGINT"));
-  process.once("SIGTERM", () => stopEverything("SIGTERM"));
-  process.on("exit", () => ManagedProcess.killAllNow());
-
-  const what = plan(options);
-  if (typeof what === "string") {
-    console.error(`error: ${what}`);
-    return 2;
-  }
-  const { apps, journeys, urls } = what;
-  say(
-    urls
-      ? `Comparing ${apps.map((app) => `${app} at ${urls[app]}`).join(" and ")}: ${journeys.length} journey(s).`
-      : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
-  );
-  try {
+runCommand<CliOptions>({
+  program,
+  // With --json, stdout carries the report: progress goes to stderr.
+  progressTo: (options) => (options.json ? process.stderr : process.stdout),
+  async run(options, { say, colors }) {
+    const what = plan(options);
+    if (typeof what === "string") throw new UsageError(what);
+    const { apps, journeys, urls } = what;
+    const paint = terminalPainter(colors);
+    say(
+      urls
+        ? `Comparing ${apps.map((app) => `${app} at ${urls[app]}`).join(" and ")}: ${journeys.length} journey(s).`
+        : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
+    );
     if (apps.includes("lab")) {
       say(`Building the lab (${labDir()})…`);
       await buildLab(labDir());
@@ -190,17 +185,6 @@ async function main(): Promise<number> {
       await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));
     else say(`\n${paint.table(report, process.stdout.columns || 120)}`);
     say(`Reports: ${files.join(", ")}`);
-    return report.matched ? 0 : 1;
-  } catch (error) {
-    if (error instanceof MissingToolError) say(error.message);
-    else say(`compare could not set up: ${(error as Error).message}`);
-    await ManagedProcess.stopAll();
-    return 2;
-  }
-}
-
-// After Ctrl-C the run winds down by itself (its servers are gone); the interrupt decides the exit.
-let interrupted = false;
-void main().then((code) => {
-  if (!interrupted) process.exit(code);
+    return report.matched ? EXIT.ok : EXIT.mismatch;
+  },
 });

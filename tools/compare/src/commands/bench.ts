@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 // `pnpm bench`: what statelessness and stickiness cost, measured side by side in one run.
-import { ManagedProcess, MissingToolError } from "@cart/local-infra";
 import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BALANCER_KINDS, type BalancerKind } from "./balancer/load-balancer";
-import { wholeNumber } from "./cli-args";
-import { bench } from "./bench/bench";
-import { BENCH_HEADERS, benchMarkdown, benchRows, headlines } from "./bench/report";
+import { BALANCER_KINDS, type BalancerKind } from "../balancer/load-balancer";
+import { bench } from "../bench/bench";
+import { BENCH_HEADERS, benchMarkdown, benchRows, headlines } from "../bench/report";
+import { wholeNumber } from "./options";
+import { EXIT, runCommand } from "./runner";
+
+interface BenchOptions {
+  duration: number;
+  warmup: number;
+  repetitions: number;
+  connections: number;
+  users: number;
+  instances: number;
+  lb: BalancerKind;
+  reportDir: string;
+}
 
 const program = new Command()
   .name("pnpm bench")
@@ -23,22 +34,23 @@ const program = new Command()
   .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(new Option("--lb <kind>", "load balancer").choices(BALANCER_KINDS).default("builtin"))
   .option("--report-dir <dir>", "where bench.json and bench.md are written", "reports")
-  .addHelpText("after", "\nDefaults take about a minute and a half on 2 cores. Exit code: 0, or 2 on a set-up error.");
+  .addHelpText(
+    "after",
+    [
+      "",
+      "Examples:",
+      "  pnpm bench                                   defaults: about a minute and a half on 2 cores",
+      "  pnpm bench --duration 10 --repetitions 5     longer runs, steadier numbers",
+      "  pnpm bench --lb haproxy                      through real haproxy processes",
+      "",
+      "Exit code: 0, 2 on a set-up error, 130 on Ctrl-C. Progress goes to stderr, the table to stdout.",
+    ].join("\n"),
+  );
 
-async function main(): Promise<number> {
-  const options = program.parse().opts<{
-    duration: number;
-    warmup: number;
-    repetitions: number;
-    connections: number;
-    users: number;
-    instances: number;
-    lb: BalancerKind;
-    reportDir: string;
-  }>();
-  process.once("SIGINT", () => void ManagedProcess.stopAll().finally(() => process.exit(130)));
-  process.on("exit", () => ManagedProcess.killAllNow());
-  try {
+runCommand<BenchOptions>({
+  program,
+  progressTo: () => process.stderr,
+  async run(options, { say }) {
     const report = await bench({
       seconds: options.duration,
       warmUpSeconds: options.warmup,
@@ -47,7 +59,7 @@ async function main(): Promise<number> {
       users: options.users,
       instances: options.instances,
       lb: options.lb,
-      onProgress: (line) => process.stderr.write(`  ${line}\n`),
+      onProgress: (line) => say(`  ${line}`),
     });
     const table = new Table({ head: BENCH_HEADERS, style: { head: [], border: [] }, wordWrap: true });
     table.push(...benchRows(report));
@@ -57,14 +69,6 @@ async function main(): Promise<number> {
     await writeFile(join(options.reportDir, "bench.json"), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(options.reportDir, "bench.md"), benchMarkdown(report));
     console.log(`Reports: ${join(options.reportDir, "bench.json")}, ${join(options.reportDir, "bench.md")}`);
-    return 0;
-  } catch (error) {
-    console.error(
-      error instanceof MissingToolError ? error.message : `bench could not run: ${(error as Error).message}`,
-    );
-    await ManagedProcess.stopAll();
-    return 2;
-  }
-}
-
-void main().then((code) => process.exit(code));
+    return EXIT.ok;
+  },
+});

@@ -1,4 +1,4 @@
-// Argument parsers shared by the command lines (compare, bench, memory).
+// Option parsers shared by the command lines.
 import { InvalidArgumentError } from "commander";
 
 /** A commander parser for a whole number from `min` to `max`, with the reason when it is not. */

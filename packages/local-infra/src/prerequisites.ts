@@ -1,0 +1,110 @@
+// Every program outside npm that the project runs, how to tell whether this machine has it, and
+// how to install it: one list for `pnpm run doctor` and for the tests that skip (or, in CI, fail)
+// without an optional one.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export type PrerequisiteName = "node" | "pnpm" | "redis-server" | "haproxy" | "chromium" | "docker-compose";
+
+export interface Prerequisite {
+  readonly name: PrerequisiteName;
+  /** Required: nothing runs without it. Optional: what needs it is skipped (or refused in one line). */
+  readonly required: boolean;
+  readonly neededFor: string;
+  readonly install: { readonly debian: string; readonly macos: string };
+  /** What this machine has (a version line), or why it does not count. */
+  find(): { found: string } | { missing: string };
+}
+
+const MIN_NODE = [20, 19] as const;
+
+/** The first line a command prints about its version, if it runs at all. */
+function versionOf(command: string, args: string[]): string | undefined {
+  const run = spawnSync(command, args, { encoding: "utf8", timeout: 10_000 });
+  if (run.error || run.status !== 0) return undefined;
+  return `${run.stdout}${run.stderr}`
+    .split("\n")
+    .find((line) => line.trim())
+    ?.trim();
+}
+
+const onPath =
+  (command: string, args: string[], name = command) =>
+  () => {
+    const version = versionOf(command, args);
+    return version ? { found: version } : { missing: `${name} is not on PATH` };
+  };
+
+/** Debian's Chromium, or the binary CHROMIUM_PATH names (the browser test never downloads one). */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+}
+
+export const PREREQUISITES: readonly Prerequisite[] = [
+  {
+    name: "node",
+    required: true,
+    neededFor: "everything",
+    install: { debian: "https://nodejs.org (20.19 or later; 24 is the current LTS)", macos: "brew install node" },
+    find() {
+      const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+      const recent = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+      return recent
+        ? { found: `Node.js ${process.version}` }
+        : { missing: `Node.js ${process.version} is older than ${MIN_NODE.join(".")}` };
+    },
+  },
+  {
+    name: "pnpm",
+    required: true,
+    neededFor: "installing and running every command",
+    install: { debian: "corepack enable (or npm i -g pnpm@10)", macos: "corepack enable (or brew install pnpm)" },
+    find: onPath("pnpm", ["--version"]),
+  },
+  {
+    name: "redis-server",
+    required: true,
+    neededFor: "pnpm test, pnpm compare, bench, memory and workshop (each starts a private one; REDIS_URL uses yours)",
+    install: { debian: "apt-get install redis-server", macos: "brew install redis" },
+    find: onPath("redis-server", ["--version"]),
+  },
+  {
+    name: "haproxy",
+    required: false,
+    neededFor: "pnpm compare --lb haproxy, and the tests that prove every verdict through it",
+    install: { debian: "apt-get install haproxy", macos: "brew install haproxy" },
+    find: onPath("haproxy", ["-v"]),
+  },
+  {
+    name: "chromium",
+    required: false,
+    neededFor: "the workshop dashboard's browser test and pnpm workshop:screenshot",
+    install: {
+      debian: "apt-get install chromium (or set CHROMIUM_PATH to a Chromium or Chrome binary)",
+      macos: "brew install --cask chromium (then set CHROMIUM_PATH)",
+    },
+    find() {
+      const path = chromiumPath();
+      if (!existsSync(path)) return { missing: `no Chromium at ${path}` };
+      return { found: versionOf(path, ["--version"]) ?? path };
+    },
+  },
+  {
+    name: "docker-compose",
+    required: false,
+    neededFor: "validating docker-compose.yml in pnpm test, and running the stack in containers",
+    install: {
+      debian: "apt-get install --no-install-recommends docker-compose",
+      macos: "brew install docker-compose",
+    },
+    find() {
+      const version =
+        versionOf("docker-compose", ["version", "--short"]) ?? versionOf("docker", ["compose", "version"]);
+      return version ? { found: version } : { missing: "neither docker-compose nor the docker compose plugin" };
+    },
+  },
+];
+
+export function prerequisite(name: PrerequisiteName): Prerequisite {
+  return PREREQUISITES.find((candidate) => candidate.name === name)!;
+}

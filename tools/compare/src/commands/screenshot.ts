@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `pnpm workshop:screenshot`: regenerates the README's picture of the dashboard (docs/workshop.png)
+// from the real page: a real `pnpm workshop`, in headless Chromium, after the crash story.
+import { Command } from "commander";
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { crashStory, launchChromium, PROJECTOR } from "../workshop/browser";
+import { startWorkshopProcess } from "../workshop/workshop-process";
+import { EXIT, runCommand } from "./runner";
+
+const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
+
+const program = new Command()
+  .name("pnpm workshop:screenshot")
+  .description("Regenerate the README's picture of the dashboard from the real page, after the crash story.")
+  .argument("[file]", "where to write the PNG", DEFAULT_OUT)
+  .addHelpText(
+    "after",
+    "\nNeeds Chromium (apt-get install chromium, or CHROMIUM_PATH). Exit code: 0, or 2 if it could not run.",
+  );
+
+runCommand<Record<string, never>>({
+  program,
+  async run(_options, { say, onInterrupt }) {
+    const out = resolve(program.processedArgs[0] as string);
+    const browser = await launchChromium();
+    onInterrupt(() => browser.close());
+    const workshop = await startWorkshopProcess().catch(async (error: unknown) => {
+      await browser.close();
+      throw error;
+    });
+    onInterrupt(async () => void (await workshop.stop()));
+    try {
+      const page = await browser.newPage({ viewport: PROJECTOR });
+      await crashStory(page, workshop.url);
+      await mkdir(dirname(out), { recursive: true });
+      await page.screenshot({ path: out, fullPage: true });
+      say(`Screenshot: ${out}`);
+      return EXIT.ok;
+    } finally {
+      await browser.close();
+      await workshop.stop();
+    }
+  },
+});
