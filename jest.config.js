@@ -12,6 +12,7 @@ module.exports = {
   },
   testEnvironmentOptions: { customExportConditions: ["@cart/source", "node", "node-addons"] },
   globalSetup: "<rootDir>/test/global-setup.ts",
+  reporters: ["default", "<rootDir>/test/skipped-reporter.js"],
   globalTeardown: "<rootDir>/test/global-teardown.ts",
   // Suites start real processes (Redis, app instances): give them room on a 2-core machine.
   testTimeout: 30000,

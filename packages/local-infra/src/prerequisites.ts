@@ -108,3 +108,17 @@ export const PREREQUISITES: readonly Prerequisite[] = [
 export function prerequisite(name: PrerequisiteName): Prerequisite {
   return PREREQUISITES.find((candidate) => candidate.name === name)!;
 }
+
+/** CI sets CI=true: there a missing optional program fails the run rather than skipping tests. */
+export function inCi(): boolean {
+  const ci = process.env.CI ?? "";
+  return ci !== "" && ci !== "false" && ci !== "0";
+}
+
+/** The optional programs this machine lacks, with why each does not count. */
+export function missingOptional(names: readonly PrerequisiteName[]): Array<{ name: PrerequisiteName; why: string }> {
+  return names.flatMap((name) => {
+    const result = prerequisite(name).find();
+    return "missing" in result ? [{ name, why: result.missing }] : [];
+  });
+}

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { composeHaproxyFiles } from "../src/balancer/compose-haproxy";
 import { renderHaproxyConfig } from "../src/balancer/haproxy-config";
 import { JOURNEYS } from "../src/journeys";
+import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 
 jest.setTimeout(120_000);
@@ -30,7 +31,9 @@ describe("the HAProxy configurations", () => {
       expect(await readFile(join(root, path), "utf8")).toBe(content);
     },
   );
+});
 
+describeNeeding("haproxy", "the HAProxy configurations, checked by haproxy -c", () => {
   it.each(composeHaproxyFiles())("$path passes haproxy -c without a warning", ({ path }) => {
     expectValidWithoutWarnings(join(root, path));
   });
@@ -58,7 +61,7 @@ describe("the HAProxy configurations", () => {
   );
 });
 
-describe("pnpm compare --lb haproxy (the whole default matrix)", () => {
+describeNeeding("haproxy", "pnpm compare --lb haproxy (the whole default matrix)", () => {
   it("gives every journey the same verdict as the built-in balancer, and exits 0", async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-haproxy-"));
     const { code } = await runCli(["--lb", "haproxy", "--report-dir", dir]);

@@ -8,6 +8,7 @@ import { oversizedHeaders, notHttp, sendRaw } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
 import { ARCHITECTURES } from "../src/apps";
 import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../src/stack";
+import { describeNeeding } from "./prerequisites";
 
 jest.setTimeout(60_000);
 
@@ -18,9 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
-describe.each(ARCHITECTURES.flatMap((app) => (["builtin", "haproxy"] as const).map((lb) => [app, lb] as const)))(
-  "the %s app behind the %s balancer",
-  (app, lb) => {
+const CASES = ARCHITECTURES.flatMap((app) => (["builtin", "haproxy"] as const).map((lb) => [app, lb] as const));
+
+for (const [app, lb] of CASES) {
+  describeNeeding(lb === "haproxy" ? "haproxy" : undefined, `the ${app} app behind the ${lb} balancer`, () => {
     let stack: Stack;
     beforeAll(async () => {
       const options = { app, lb, instances: 1, policy: DEFAULT_POLICY[app], redisUrl: redis.url };
@@ -83,5 +85,5 @@ describe.each(ARCHITECTURES.flatMap((app) => (["builtin", "haproxy"] as const).m
         expect((await sendRaw(port(), bytes)).status).toBe(400);
       });
     }
-  },
-);
+  });
+}

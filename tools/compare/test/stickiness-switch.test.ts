@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { BuiltinBalancer } from "../src/balancer/builtin-balancer";
 import { HaproxyBalancer } from "../src/balancer/haproxy-balancer";
 import type { Backend, LoadBalancer } from "../src/balancer/load-balancer";
+import { describeNeeding } from "./prerequisites";
 
 const servers: Server[] = [];
 let backends: Backend[];
@@ -36,28 +37,31 @@ async function servedPinnedToWeb2(balancer: LoadBalancer, count = 6): Promise<Se
   return served;
 }
 
-describe.each([
-  ["built-in", () => BuiltinBalancer.start("sticky", backends)],
-  ["HAProxy", () => HaproxyBalancer.start({ name: "shop", policy: "sticky", backends, slots: [] })],
-])("the %s balancer, started sticky", (_kind, start) => {
-  let balancer: LoadBalancer;
-  beforeAll(async () => {
-    balancer = await start();
-  });
-  afterAll(() => balancer.close());
+const BALANCERS = [
+  ["built-in", undefined, () => BuiltinBalancer.start("sticky", backends)],
+  ["HAProxy", "haproxy", () => HaproxyBalancer.start({ name: "shop", policy: "sticky", backends, slots: [] })],
+] as const;
 
-  it("keeps a pinned client on its server", async () => {
-    expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-2"]));
-  });
+for (const [kind, needs, start] of BALANCERS)
+  describeNeeding(needs, `the ${kind} balancer, started sticky`, () => {
+    let balancer: LoadBalancer;
+    beforeAll(async () => {
+      balancer = await start();
+    });
+    afterAll(() => balancer.close());
 
-  it("sends the same client round the servers once stickiness is off", async () => {
-    await balancer.setPolicy("round-robin");
-    expect(balancer.policy).toBe("round-robin");
-    expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-1", "web-2", "web-3"]));
-  });
+    it("keeps a pinned client on its server", async () => {
+      expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-2"]));
+    });
 
-  it("pins the client to its server again once stickiness is back on", async () => {
-    await balancer.setPolicy("sticky");
-    expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-2"]));
+    it("sends the same client round the servers once stickiness is off", async () => {
+      await balancer.setPolicy("round-robin");
+      expect(balancer.policy).toBe("round-robin");
+      expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-1", "web-2", "web-3"]));
+    });
+
+    it("pins the client to its server again once stickiness is back on", async () => {
+      await balancer.setPolicy("sticky");
+      expect(await servedPinnedToWeb2(balancer)).toEqual(new Set(["web-2"]));
+    });
   });
-});

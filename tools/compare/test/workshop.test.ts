@@ -6,124 +6,130 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { crashStory, launchChromium, PROJECTOR, side } from "../src/workshop/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "../src/workshop/workshop-process";
+import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
 
-let workshop: WorkshopProcess;
-let browser: Browser;
-let page: Page;
+describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
+  let workshop: WorkshopProcess;
+  let browser: Browser;
+  let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  workshop = await startWorkshopProcess();
-  page = await browser.newPage({ viewport: PROJECTOR });
-}, 90_000);
+  beforeAll(async () => {
+    browser = await launchChromium();
+    workshop = await startWorkshopProcess();
+    page = await browser.newPage({ viewport: PROJECTOR });
+  }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await workshop?.stop();
-});
+  afterAll(async () => {
+    await browser?.close();
+    await workshop?.stop();
+  });
 
-describe("the workshop dashboard, in a real browser", () => {
-  it("shows Alice's cart lost on the stateful side and kept on the stateless side after kill -9", async () => {
-    await crashStory(page, workshop.url);
+  describe("the workshop dashboard, in a real browser", () => {
+    it("shows Alice's cart lost on the stateful side and kept on the stateless side after kill -9", async () => {
+      await crashStory(page, workshop.url);
 
-    const stateful = side(page, "stateful");
-    await expectText(stateful.locator(".shopper h3"), "Alice — not logged in");
-    await expectText(
-      stateful.locator(".shopper .answer"),
-      "GET /cart → 401 UNKNOWN_SESSION — this server never saw Alice's session",
-    );
-    const stateless = side(page, "stateless");
-    await expectText(stateless.locator(".shopper h3"), "Alice — logged in");
-    await expectText(stateless.locator(".shopper .cart"), "1×Large pepperoni pizza$14.99");
-    for (const app of [stateful, stateless]) {
-      expect(await app.locator(".instance.down").count()).toBe(1);
-      expect(await app.locator(".log").textContent()).toContain("kill -9");
-    }
-    // Only the stateful servers keep sessions; the stateless side keeps them in Redis.
-    expect(await stateless.locator(".store").textContent()).toMatch(/Redis: \d+ keys/);
-    expect(await stateless.locator(".instance.up .stat").allTextContents()).toContain("sessions in memory: 0");
+      const stateful = side(page, "stateful");
+      await expectText(stateful.locator(".shopper h3"), "Alice — not logged in");
+      await expectText(
+        stateful.locator(".shopper .answer"),
+        "GET /cart → 401 UNKNOWN_SESSION — this server never saw Alice's session",
+      );
+      const stateless = side(page, "stateless");
+      await expectText(stateless.locator(".shopper h3"), "Alice — logged in");
+      await expectText(stateless.locator(".shopper .cart"), "1×Large pepperoni pizza$14.99");
+      for (const app of [stateful, stateless]) {
+        expect(await app.locator(".instance.down").count()).toBe(1);
+        expect(await app.locator(".log").textContent()).toContain("kill -9");
+      }
+      // Only the stateful servers keep sessions; the stateless side keeps them in Redis.
+      expect(await stateless.locator(".store").textContent()).toMatch(/Redis: \d+ keys/);
+      expect(await stateless.locator(".instance.up .stat").allTextContents()).toContain("sessions in memory: 0");
 
-    await mkdir(REPORT_DIR, { recursive: true });
-    await page.screenshot({ path: join(REPORT_DIR, "workshop.png"), fullPage: true });
-  }, 60_000);
+      await mkdir(REPORT_DIR, { recursive: true });
+      await page.screenshot({ path: join(REPORT_DIR, "workshop.png"), fullPage: true });
+    }, 60_000);
 
-  it("replays a pnpm compare journey on both sides, with the verdict each side got", async () => {
-    await page.selectOption("#journey", "server-crash");
-    await page.selectOption("#pace", "0");
-    await page.keyboard.press("p");
-    await side(page, "stateful").locator(".verdict").waitFor({ timeout: 30_000 });
-    await side(page, "stateless").locator(".verdict").waitFor({ timeout: 30_000 });
-    await expectText(side(page, "stateful").locator(".verdict"), "server-crash: FAIL (expected fail, as predicted)");
-    await expectText(side(page, "stateless").locator(".verdict"), "server-crash: PASS (expected pass, as predicted)");
-  }, 60_000);
+    it("replays a pnpm compare journey on both sides, with the verdict each side got", async () => {
+      await page.selectOption("#journey", "server-crash");
+      await page.selectOption("#pace", "0");
+      await page.keyboard.press("p");
+      await side(page, "stateful").locator(".verdict").waitFor({ timeout: 30_000 });
+      await side(page, "stateless").locator(".verdict").waitFor({ timeout: 30_000 });
+      await expectText(side(page, "stateful").locator(".verdict"), "server-crash: FAIL (expected fail, as predicted)");
+      await expectText(side(page, "stateless").locator(".verdict"), "server-crash: PASS (expected pass, as predicted)");
+    }, 60_000);
 
-  it("turns stickiness off on the stateful side from the keyboard", async () => {
-    await page.locator("#status", { hasText: "Ready." }).waitFor();
-    await page.keyboard.press("t");
-    await expectText(side(page, "stateful").locator(".balancer"), "round-robin");
-    await expectText(side(page, "stateless").locator(".balancer"), "round-robin");
-    await expectText(page.getByRole("button", { name: /Stickiness on/ }), "Stickiness on");
-  }, 30_000);
-});
+    it("turns stickiness off on the stateful side from the keyboard", async () => {
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await page.keyboard.press("t");
+      await expectText(side(page, "stateful").locator(".balancer"), "round-robin");
+      await expectText(side(page, "stateless").locator(".balancer"), "round-robin");
+      await expectText(page.getByRole("button", { name: /Stickiness on/ }), "Stickiness on");
+    }, 30_000);
+  });
 
-describe("the workshop's actions", () => {
-  const post = (action: string, body: unknown = {}, headers: Record<string, string> = {}) =>
-    fetch(`${workshop.url}api/actions/${action}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }).then(async (response) => ({
-      status: response.status,
-      body: (await response.json()) as { accepted?: string; error?: { code: string; message: string } },
-    }));
+  describe("the workshop's actions", () => {
+    const post = (action: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+      fetch(`${workshop.url}api/actions/${action}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { accepted?: string; error?: { code: string; message: string } },
+      }));
 
-  it("refuses a second action while one runs (409 BUSY), rather than queueing it", async () => {
-    expect(await post("play", { journey: "happy-path", paceMs: 1000 })).toEqual({
-      status: 202,
-      body: { accepted: "play" },
+    it("refuses a second action while one runs (409 BUSY), rather than queueing it", async () => {
+      expect(await post("play", { journey: "happy-path", paceMs: 1000 })).toEqual({
+        status: 202,
+        body: { accepted: "play" },
+      });
+      const refused = await post("login");
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({
+        code: "BUSY",
+        message: expect.stringContaining("playing happy-path"),
+      });
     });
-    const refused = await post("login");
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: "BUSY", message: expect.stringContaining("playing happy-path") });
+
+    it("answers wrong input with a JSON error", async () => {
+      expect((await post("reboot")).body.error?.code).toBe("BAD_ACTION");
+      expect((await post("play", { journey: "no-such-journey" })).body.error?.code).toBe("BAD_ACTION");
+      expect((await post("play", { journey: "happy-path", paceMs: -1 })).status).toBe(400);
+      const form = await fetch(`${workshop.url}api/actions/login`, { method: "POST", body: "a=b" });
+      expect(form.status).toBe(415);
+    });
+
+    it("answers only to the names of this machine (no DNS rebinding)", async () => {
+      const { request } = await import("node:http");
+      const status = await new Promise<number | undefined>((resolve) =>
+        request(`${workshop.url}api/events`, { headers: { host: "attacker.example:80" } }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        }).end(),
+      );
+      expect(status).toBe(421);
+    });
   });
 
-  it("answers wrong input with a JSON error", async () => {
-    expect((await post("reboot")).body.error?.code).toBe("BAD_ACTION");
-    expect((await post("play", { journey: "no-such-journey" })).body.error?.code).toBe("BAD_ACTION");
-    expect((await post("play", { journey: "happy-path", paceMs: -1 })).status).toBe(400);
-    const form = await fetch(`${workshop.url}api/actions/login`, { method: "POST", body: "a=b" });
-    expect(form.status).toBe(415);
+  describe("Ctrl-C on pnpm workshop", () => {
+    // A replay is still going on (see above): Ctrl-C stops it too.
+    it("stops every process it started and exits 0", async () => {
+      // The replay started the servers killed earlier again: 3 + 3 instances, and its Redis.
+      await page.locator(".instance.up").nth(5).waitFor();
+      const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(workshop.pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter(Boolean)
+        .map(Number);
+      expect(children).toHaveLength(7);
+
+      expect(await workshop.stop()).toBe(0);
+      expect(children.filter(alive)).toEqual([]);
+    }, 30_000);
   });
-
-  it("answers only to the names of this machine (no DNS rebinding)", async () => {
-    const { request } = await import("node:http");
-    const status = await new Promise<number | undefined>((resolve) =>
-      request(`${workshop.url}api/events`, { headers: { host: "attacker.example:80" } }, (response) => {
-        response.resume();
-        resolve(response.statusCode);
-      }).end(),
-    );
-    expect(status).toBe(421);
-  });
-});
-
-describe("Ctrl-C on pnpm workshop", () => {
-  // A replay is still going on (see above): Ctrl-C stops it too.
-  it("stops every process it started and exits 0", async () => {
-    // The replay started the servers killed earlier again: 3 + 3 instances, and its Redis.
-    await page.locator(".instance.up").nth(5).waitFor();
-    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(workshop.pid)], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-    expect(children).toHaveLength(7);
-
-    expect(await workshop.stop()).toBe(0);
-    expect(children.filter(alive)).toEqual([]);
-  }, 30_000);
 });
 
 async function expectText(locator: ReturnType<Page["locator"]>, text: string): Promise<void> {
