@@ -6,8 +6,8 @@
 // exception the README names.
 import { oversizedHeaders, notHttp, sendRaw } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
-import { ARCHITECTURES } from "../src/apps";
-import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../src/stack";
+import { startStack, stopStack, type Stack } from "../src/rig/stack";
+import { ARCHITECTURES, DEFAULT_POLICY } from "../src/vocabulary";
 import { describeNeeding } from "./prerequisites";
 
 jest.setTimeout(60_000);

@@ -1,10 +1,10 @@
 // `pnpm memory`, small: the report's shape and the lesson in it (no timing, no size assertions:
 // RSS on a small run is mostly the runtime's own growth).
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { command } from "./run-cli";
-import { spawn } from "node:child_process";
 
 jest.setTimeout(60_000);
 

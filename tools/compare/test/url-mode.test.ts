@@ -4,9 +4,9 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ARCHITECTURES, type Architecture } from "../src/apps";
 import { JOURNEYS } from "../src/journeys";
-import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../src/stack";
+import { startStack, stopStack, type Stack } from "../src/rig/stack";
+import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../src/vocabulary";
 import { runCli } from "./run-cli";
 
 jest.setTimeout(60_000);

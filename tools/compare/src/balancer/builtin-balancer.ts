@@ -7,15 +7,16 @@
 // retries + redispatch): the connection was refused. So is a GET whose kept-alive connection
 // turned out to be closed (its backend died, or timed it out) before anything came back: reading
 // twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
+import { createHttpServer } from "@cart/http-kit";
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { createHttpServer } from "@cart/http-kit";
 import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import type { RoutingPolicy } from "../vocabulary";
 import { HealthChecks } from "./health-checks";
+import type { Backend, LoadBalancer } from "./load-balancer";
 import { STICKY_COOKIE, withoutCookie } from "./sticky-cookie";
-import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,8 +1,7 @@
 // The HAProxy configurations of the Docker Compose stack (infra/haproxy/*.cfg), rendered from the
 // same source as the suite's: three instances per app, reached by their service names.
 import { join } from "node:path";
-import { ARCHITECTURES, type Architecture } from "../apps";
-import { DEFAULT_POLICY } from "../stack";
+import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
 import { renderHaproxyConfig } from "./haproxy-config";
 
 export const COMPOSE_INSTANCES = 3;

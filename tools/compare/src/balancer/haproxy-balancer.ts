@@ -3,8 +3,9 @@
 // scale-out fills a server slot declared `disabled` (HAProxy 2.6 cannot give a server added at
 // run time a cookie), and a deploy drains a server with `state maint`.
 import { LocalHaproxy, waitUntil } from "@cart/local-infra";
+import type { RoutingPolicy } from "../vocabulary";
 import { renderHaproxyConfig, STICKINESS_VARIABLE } from "./haproxy-config";
-import type { Backend, LoadBalancer, RoutingPolicy } from "./load-balancer";
+import type { Backend, LoadBalancer } from "./load-balancer";
 
 const DRAIN_TIMEOUT_MS = 15000;
 /** Unused address of a slot that waits for its server. */

@@ -6,7 +6,7 @@
 //  - round-robin: every request goes to the next server that is up.
 // Health checks (GET /healthz every 250 ms, down after 2 failures) take dead servers out of rotation;
 // a refused connection is retried on another server.
-import type { RoutingPolicy } from "./load-balancer";
+import type { RoutingPolicy } from "../vocabulary";
 
 /** `off` (set at run time) makes a sticky backend ignore the SERVERID cookie: round-robin. */
 export const STICKINESS_VARIABLE = "stickiness";

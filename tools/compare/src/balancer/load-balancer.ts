@@ -1,10 +1,6 @@
 // What the suite needs from a load balancer, so that a real one (HAProxy) can take the built-in
 // one's place.
-export type RoutingPolicy = "sticky" | "round-robin";
-
-/** `builtin`: zero-install, in this process; `haproxy`: a real haproxy process from PATH. */
-export const BALANCER_KINDS = ["builtin", "haproxy"] as const;
-export type BalancerKind = (typeof BALANCER_KINDS)[number];
+import type { RoutingPolicy } from "../vocabulary";
 
 export interface Backend {
   readonly id: string;

@@ -1,34 +1,18 @@
 // The measurement behind `pnpm bench`: both clusters started as `pnpm compare` starts them, 200
 // logged-in users per app, the same request mix through each balancer and straight to one
 // instance, runs interleaved (A B A B) after a warm-up, medians with their min–max.
-import { LocalRedisServer } from "@cart/local-infra";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import pidusage from "pidusage";
-import { ARCHITECTURES, type Architecture } from "../apps";
-import type { BalancerKind } from "../balancer/load-balancer";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
-import { inParallel, logIn, nthUser } from "../demo-logins";
-import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../stack";
+import { logIn, nthUser } from "../rig/demo-logins";
+import type { Stack } from "../rig/stack";
+import { TestBed } from "../rig/test-bed";
+import { round, inParallel } from "../util";
+import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
 import type { LoadJob, LoadOutcome } from "./load-worker";
+import type { BenchOptions, Target } from "./settings";
 import { summarise, type BenchReport, type TargetRun } from "./summary";
-
-export interface BenchOptions {
-  readonly seconds: number;
-  readonly warmUpSeconds: number;
-  readonly repetitions: number;
-  readonly connections: number;
-  readonly users: number;
-  readonly instances: number;
-  readonly lb: BalancerKind;
-  readonly onProgress: (line: string) => void;
-}
-
-/** What is measured: an app through its balancer, or straight to its first instance. */
-export interface Target {
-  readonly app: Architecture;
-  readonly via: "balancer" | "direct";
-}
 
 const TARGETS: Target[] = ARCHITECTURES.flatMap((app) => [
   { app, via: "balancer" as const },
@@ -38,21 +22,13 @@ const PROBE_SECONDS = 2;
 const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
 
 export async function bench(options: BenchOptions): Promise<BenchReport> {
-  const redis = process.env.REDIS_URL ? undefined : await LocalRedisServer.start({ appendOnly: true });
-  const redisUrl = process.env.REDIS_URL || redis!.url;
+  const bed = await TestBed.open({ lb: options.lb });
   const stacks: Partial<Record<Architecture, Stack>> = {};
   try {
     for (const app of ARCHITECTURES) {
-      const policy = DEFAULT_POLICY[app];
-      stacks[app] = await startStack({
-        app,
-        instances: options.instances,
-        policy,
-        lb: options.lb,
-        redisUrl,
-        onStart: () => {},
-      });
-      options.onProgress(`${app}: ${options.instances} instances behind the ${options.lb} balancer (${policy})`);
+      stacks[app] = await bed.startStack(app, { instances: options.instances });
+      const routing = DEFAULT_POLICY[app];
+      options.onProgress(`${app}: ${options.instances} instances behind the ${options.lb} balancer (${routing})`);
     }
     const users = {} as Record<Architecture, { balancer: string[]; direct: string[] }>;
     for (const app of ARCHITECTURES) {
@@ -95,8 +71,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
     options.onProgress(`probed one request at a time (${PROBE_SECONDS} s per target)`);
     return summarise(runs, probes, options);
   } finally {
-    await Promise.all(Object.values(stacks).map(stopStack));
-    await redis?.stop();
+    await bed.close();
   }
 }
 
@@ -143,5 +118,3 @@ function runLoadProcess(job: LoadJob): Promise<LoadOutcome> {
     child.stdin.end(JSON.stringify(job));
   });
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;

@@ -2,7 +2,7 @@
 // the balancer it measures: `node load-worker.js` reads its job as JSON on stdin, drives the target
 // with autocannon, and prints the outcome as JSON on stdout.
 import autocannon from "autocannon";
-import { percentile } from "../result";
+import { round, percentile } from "../util";
 
 export interface LoadJob {
   readonly url: string;
@@ -78,8 +78,6 @@ function headerValue(headers: unknown, name: string): string | undefined {
   const entry = Object.entries((headers ?? {}) as Record<string, unknown>).find(([key]) => key.toLowerCase() === name);
   return entry === undefined ? undefined : String(entry[1]);
 }
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 if (require.main === module) {
   let input = "";

@@ -1,9 +1,10 @@
 // From runs to a report: per target the median of the repetitions with their min and max (noise
 // made visible), and the headline ratios between the two stacks, measured in the same run.
 import { availableParallelism } from "node:os";
-import type { Architecture } from "../apps";
-import type { BenchOptions } from "./bench";
+import { round } from "../util";
+import type { Architecture } from "../vocabulary";
 import type { LoadOutcome } from "./load-worker";
+import type { BenchOptions } from "./settings";
 
 export interface TargetRun extends LoadOutcome {
   readonly app: Architecture;
@@ -114,8 +115,6 @@ function spread(values: number[]): Spread {
   const median = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { median: round(median), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 function withoutCallbacks({ onProgress: _onProgress, ...settings }: BenchOptions): Omit<BenchOptions, "onProgress"> {
   return settings;

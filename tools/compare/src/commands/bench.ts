@@ -4,9 +4,9 @@ import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BALANCER_KINDS, type BalancerKind } from "../balancer/load-balancer";
 import { bench } from "../bench/bench";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines } from "../bench/report";
+import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { wholeNumber } from "./options";
 import { EXIT, runCommand } from "./runner";
 

@@ -2,15 +2,22 @@
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { APP_NAMES, ARCHITECTURES, labDir, type AppName } from "../apps";
-import { BALANCER_KINDS, type BalancerKind } from "../balancer/load-balancer";
-import { compare, type ExpectationKey } from "../compare";
-import { JOURNEY_NAMES, type JourneyName, type Outcome } from "../journey";
+import { compare, NEEDS_LOCAL_CLUSTERS, type ExpectationKey } from "../compare/compare";
+import { writeReportFiles } from "../compare/report/files";
+import { terminalPainter } from "../compare/report/terminal";
 import { JOURNEYS } from "../journeys";
-import { buildLab } from "../lab";
-import { writeReportFiles } from "../report/files";
-import { terminalPainter } from "../report/terminal";
-import { NEEDS_LOCAL_CLUSTERS } from "../run-journey";
+import { labDir } from "../rig/apps";
+import { buildLab } from "../rig/lab";
+import {
+  APP_NAMES,
+  ARCHITECTURES,
+  type AppName,
+  BALANCER_KINDS,
+  type BalancerKind,
+  JOURNEY_NAMES,
+  type JourneyName,
+  type Outcome,
+} from "../vocabulary";
 import { wholeNumber } from "./options";
 import { EXIT, runCommand, UsageError } from "./runner";
 
@@ -167,7 +174,6 @@ runCommand<CliOptions>({
         chaosSeconds: options.chaosSeconds,
         urls,
         expect: options.expect ?? {},
-        redisUrl: process.env.REDIS_URL || undefined,
       },
       {
         onJourneyStart: (name) => say(`▸ ${name}: ${JOURNEYS[name].story}`),

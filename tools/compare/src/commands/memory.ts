@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `pnpm memory`: what a session costs in a server's memory (memory/measure.ts), for each app.
-import { LocalRedisServer } from "@cart/local-infra";
 import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ARCHITECTURES, type Architecture } from "../apps";
 import { measure, type MemoryResult } from "../memory/measure";
+import { TestBed } from "../rig/test-bed";
+import { ARCHITECTURES, type Architecture } from "../vocabulary";
 import { wholeNumber } from "./options";
 import { EXIT, runCommand } from "./runner";
 
@@ -44,13 +44,13 @@ runCommand<MemoryOptions>({
   program,
   async run(options, { say }) {
     const apps = options.app ? [options.app] : [...ARCHITECTURES];
-    const redis = apps.includes("stateless") && !process.env.REDIS_URL ? await LocalRedisServer.start() : undefined;
+    // A store only if an app of the run keeps its state in one.
+    const bed = await TestBed.open({ lb: "builtin", needsStore: apps.includes("stateless") });
     try {
-      const redisUrl = process.env.REDIS_URL || redis?.url || "";
       const results: MemoryResult[] = [];
       for (const app of apps) {
         say(`${app}: ${options.logins} logins, ${options.concurrency} at a time…`);
-        const result = await measure(app, options.logins, options.concurrency, redisUrl, (line) =>
+        const result = await measure(app, options.logins, options.concurrency, bed.instanceEnv(app), (line) =>
           process.stderr.write(`${line}\n`),
         );
         results.push(result);
@@ -64,7 +64,7 @@ runCommand<MemoryOptions>({
       say(`Report: ${file}`);
       return EXIT.ok;
     } finally {
-      await redis?.stop();
+      await bed.close();
     }
   },
 });

@@ -5,7 +5,7 @@ import { createHttpServer } from "@cart/http-kit";
 import { Command, Option } from "commander";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BALANCER_KINDS, type BalancerKind } from "../balancer/load-balancer";
+import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { createDashboardApp } from "../workshop/dashboard-server";
 import { answerWhileStarting } from "../workshop/starting-page";
 import { MAX_INSTANCES, Workshop } from "../workshop/workshop";

@@ -1,5 +1,5 @@
-import type { Journey } from "../journey";
-import { JourneyFailure } from "../steps";
+import type { Journey } from "./journey";
+import { JourneyFailure } from "./steps";
 
 const ATTEMPTS = 30;
 /** The apps' default LOGIN_MAX_FAILURES: failed logins per username per minute. */

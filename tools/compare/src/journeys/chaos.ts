@@ -1,10 +1,10 @@
 // Chaos under load: users shop without pause while instances crash (kill -9) and come back, and
 // at the end every item a user was told was added must be in their cart or in one of their orders.
-import type { Journey, JourneyContext } from "../journey";
-import type { DemoUser } from "../demo-logins";
-import type { Shopper } from "../shopper";
-import { JourneyFailure } from "../steps";
-import { alongside, seededRandom, sleep } from "./shop";
+import type { DemoUser } from "../rig/demo-logins";
+import { alongside, seededRandom, sleep } from "../util";
+import type { Journey, JourneyContext } from "./journey";
+import type { Shopper } from "./shopper";
+import { JourneyFailure } from "./steps";
 
 const USERS = 20;
 const SKUS = ["pepperoni-pizza", "margherita-pizza", "mushrooms", "coke"];

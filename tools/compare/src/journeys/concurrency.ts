@@ -1,5 +1,5 @@
-import type { Journey } from "../journey";
-import { JourneyFailure } from "../steps";
+import type { Journey } from "./journey";
+import { JourneyFailure } from "./steps";
 
 const PARALLEL = 20;
 

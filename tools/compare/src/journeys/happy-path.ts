@@ -1,4 +1,4 @@
-import type { Journey } from "../journey";
+import type { Journey } from "./journey";
 import { shopClassicOrder } from "./shop";
 
 export const happyPath: Journey = {

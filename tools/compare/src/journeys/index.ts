@@ -1,8 +1,9 @@
-import type { Journey, JourneyName } from "../journey";
+import type { JourneyName } from "../vocabulary";
 import { bruteForce } from "./brute-force";
 import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
+import type { Journey } from "./journey";
 import { loadSpread } from "./load-spread";
 import { logoutEverywhere } from "./logout-everywhere";
 import { noStickiness } from "./no-stickiness";

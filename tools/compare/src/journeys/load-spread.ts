@@ -1,6 +1,6 @@
-import type { Journey } from "../journey";
-import { JourneyFailure } from "../steps";
-import { seededRandom } from "./shop";
+import { seededRandom } from "../util";
+import type { Journey } from "./journey";
+import { JourneyFailure } from "./steps";
 
 const SHOPPERS = 30;
 const MAX_SHARE_RATIO = 1.5;

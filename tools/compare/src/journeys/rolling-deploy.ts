@@ -1,6 +1,6 @@
-import type { Journey } from "../journey";
-import { JourneyFailure } from "../steps";
-import { alongside, sleep } from "./shop";
+import { alongside, sleep } from "../util";
+import type { Journey } from "./journey";
+import { JourneyFailure } from "./steps";
 
 const SHOPPERS = 10;
 

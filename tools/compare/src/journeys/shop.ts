@@ -1,7 +1,7 @@
 // The classic order, shared by several journeys: large pepperoni pizza, mushrooms, a Coke.
-import { JourneyFailure } from "../steps";
-import type { JourneyContext } from "../journey";
-import type { Shopper } from "../shopper";
+import type { JourneyContext } from "./journey";
+import type { Shopper } from "./shopper";
+import { JourneyFailure } from "./steps";
 
 export const CLASSIC_ORDER = { "pepperoni-pizza": 1, mushrooms: 1, coke: 1 };
 export const CLASSIC_TOTAL_CENTS = 1499 + 199 + 299;
@@ -41,28 +41,4 @@ export async function shopClassicOrderAcross(context: JourneyContext, fault: (al
   await context.observeCart(alice, "after");
   await alice.add("coke");
   await checkOutClassicOrder(alice);
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A repeatable sequence in [0, 1), so that every run tells the same story. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
-/**
- * Work that goes on while the users shop (a deploy, crashes). Its failure is held, not left
- * unhandled (which would end the whole run), until the journey asks for the outcome.
- */
-export function alongside<T>(work: Promise<T>): () => Promise<T> {
-  const outcome = work.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  return async () => {
-    const result = await outcome;
-    if (!result.ok) throw result.error;
-    return result.value;
-  };
 }

@@ -1,6 +1,6 @@
-import type { Journey } from "../journey";
-import { JourneyFailure } from "../steps";
-import { sleep } from "./shop";
+import { sleep } from "../util";
+import type { Journey } from "./journey";
+import { JourneyFailure } from "./steps";
 
 const OUTAGE_MS = 3000;
 const FAST_ENOUGH_MS = 1500;

@@ -1,4 +1,4 @@
-import type { Journey } from "../journey";
+import type { Journey } from "./journey";
 import { shopClassicOrderAcross } from "./shop";
 
 export const storeRestart: Journey = {

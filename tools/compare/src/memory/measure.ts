@@ -4,8 +4,10 @@
 // expire and are swept); the stateless one's does not.
 import { startNodeServer } from "@cart/local-infra";
 import { execFileSync } from "node:child_process";
-import { clusterEnv, serverScript, type Architecture } from "../apps";
-import { inParallel, logIn, nthUser } from "../demo-logins";
+import { serverScript } from "../rig/apps";
+import { logIn, nthUser } from "../rig/demo-logins";
+import { inParallel } from "../util";
+import { type Architecture } from "../vocabulary";
 
 export interface MemoryResult {
   readonly app: Architecture;
@@ -27,10 +29,11 @@ export async function measure(
   app: Architecture,
   logins: number,
   concurrency: number,
-  redisUrl: string,
+  /** The instance's environment: its secrets and store (TestBed.instanceEnv). */
+  appEnv: NodeJS.ProcessEnv,
   onProgress: (line: string) => void,
 ): Promise<MemoryResult> {
-  const env = { ...clusterEnv(app, redisUrl), INSTANCE_ID: `${app}-memory`, LOG_LEVEL: "warn" };
+  const env = { ...appEnv, INSTANCE_ID: `${app}-memory`, LOG_LEVEL: "warn" };
   const server = await startNodeServer({ name: `${app}-memory`, script: serverScript(app), env });
   try {
     // Warm-up: the first logins grow the heap for reasons that have nothing to do with sessions.

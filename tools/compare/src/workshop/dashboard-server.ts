@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler } from "express";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { JOURNEY_NAMES, type JourneyName } from "../journey";
+import { JOURNEY_NAMES, type JourneyName } from "../vocabulary";
 import { FAULT_ACTIONS, SHOPPER_ACTIONS, type FaultAction, type ShopperAction } from "./dashboard-state";
 import { BusyError, type Workshop } from "./workshop";
 

@@ -1,10 +1,7 @@
 // What the workshop's page is told, over Server-Sent Events: the state of both sides (sent whole
 // whenever it changes) and the request log (one entry at a time). The page imports this file, so
-// it imports nothing itself: no Node.js types may reach the browser build.
-
-export type Side = "stateful" | "stateless";
-export type Outcome = "pass" | "fail";
-export type RoutingPolicy = "sticky" | "round-robin";
+// it imports nothing but the vocabulary: no Node.js types may reach the browser build.
+import type { Architecture, Outcome, RoutingPolicy } from "../vocabulary";
 
 export interface InstanceView {
   readonly id: string;
@@ -54,7 +51,7 @@ export interface PlayResultView {
 }
 
 export interface SideView {
-  readonly app: Side;
+  readonly app: Architecture;
   readonly balancer: { readonly kind: string; readonly policy: RoutingPolicy };
   readonly instances: InstanceView[];
   /** Where this side keeps its users' state outside the servers: Redis, or nothing (null). */
@@ -67,7 +64,7 @@ export interface SideView {
 export interface JourneyView {
   readonly name: string;
   readonly story: string;
-  readonly expected: Record<Side, Outcome>;
+  readonly expected: Record<Architecture, Outcome>;
 }
 
 export interface DashboardState {
@@ -82,7 +79,7 @@ export type LogTone = "ok" | "error" | "fault" | "info";
 export interface LogEntry {
   readonly id: number;
   /** The side the entry belongs to, or both. */
-  readonly side: Side | "both";
+  readonly side: Architecture | "both";
   /** HH:MM:SS */
   readonly at: string;
   readonly text: string;

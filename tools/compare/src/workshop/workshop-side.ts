@@ -1,14 +1,13 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it.
-import type { Architecture } from "../apps";
-import type { BalancerKind, RoutingPolicy } from "../balancer/load-balancer";
-import { clusterControl } from "../control/cluster-control";
-import type { Control } from "../control/control";
-import { narrateStep, Shopper, type Reply } from "../shopper";
-import type { Stack } from "../stack";
-import type { Stacks } from "../stack-pool";
-import { JourneyFailure, type Step } from "../steps";
+import { clusterControl } from "../journeys/control/cluster-control";
+import type { Control } from "../journeys/control/control";
+import { narrateStep, Shopper, type Reply } from "../journeys/shopper";
+import { JourneyFailure, type Step } from "../journeys/steps";
+import type { SharedStoreFault } from "../rig/shared-store-fault";
+import type { Stack } from "../rig/stack";
+import type { Architecture, BalancerKind, RoutingPolicy } from "../vocabulary";
 import type {
   AnswerView,
   LogTone,
@@ -139,20 +138,18 @@ export class WorkshopSide {
   }
 
   /**
-   * The stack a replayed journey gets: this one, with the routing it asks for (no-stickiness
-   * turns stickiness off) until it gives the stack back.
+   * The control a replayed journey gets: this side's stack, with the routing the journey asks
+   * for (no-stickiness turns stickiness off) until the journey ends.
    */
-  get stacks(): Stacks {
+  async replayControl(
+    policy: RoutingPolicy,
+    storeFault: SharedStoreFault | undefined,
+    fault: (what: string) => void,
+  ): Promise<Control> {
     const { balancer } = this.stack;
-    let before: RoutingPolicy;
-    return {
-      acquire: async ({ policy }) => {
-        before = balancer.policy;
-        await balancer.setPolicy(policy);
-        return this.stack;
-      },
-      release: async () => balancer.setPolicy(before),
-    };
+    const before = balancer.policy;
+    await balancer.setPolicy(policy);
+    return clusterControl({ stack: this.stack, storeFault, fault, release: () => balancer.setPolicy(before) });
   }
 }
 

@@ -1,15 +1,19 @@
 // The workshop: both clusters started exactly as `pnpm compare` starts them (same stacks, same
 // balancers, a private Redis), driven by the dashboard's buttons one action at a time. Every
 // change of state and every request is handed to listeners (the page's event stream).
-import { LocalHaproxy, LocalRedisServer } from "@cart/local-infra";
-import { ARCHITECTURES, type Architecture } from "../apps";
-import type { BalancerKind } from "../balancer/load-balancer";
-import { JOURNEY_NAMES, type JourneyName } from "../journey";
 import { JOURNEYS } from "../journeys";
-import { sleep } from "../journeys/shop";
-import { runJourney } from "../run-journey";
-import { SharedStoreFault } from "../shared-store-fault";
-import { DEFAULT_POLICY, startStack, stopStack, type Stack } from "../stack";
+import { journeyPolicy, runJourney } from "../journeys/run-journey";
+import type { Stack } from "../rig/stack";
+import { TestBed } from "../rig/test-bed";
+import { sleep } from "../util";
+import {
+  ARCHITECTURES,
+  type AppName,
+  type Architecture,
+  type BalancerKind,
+  JOURNEY_NAMES,
+  type JourneyName,
+} from "../vocabulary";
 import type { DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 
@@ -23,7 +27,7 @@ export interface WorkshopOptions {
   readonly lb: BalancerKind;
   /** How long a replayed chaos journey goes on. */
   readonly chaosSeconds: number;
-  readonly onProcessStart?: (owner: Architecture | "redis", id: string, pid: number) => void;
+  readonly onProcessStart?: (owner: AppName | "redis", id: string, pid: number) => void;
 }
 
 /** Another action is still running: the page waits for it (its buttons are disabled meanwhile). */
@@ -49,7 +53,7 @@ export class Workshop {
 
   private constructor(
     private readonly options: WorkshopOptions,
-    private readonly redis: LocalRedisServer,
+    private readonly bed: TestBed,
     stacks: Stack[],
   ) {
     this.sides = ARCHITECTURES.map(
@@ -57,32 +61,27 @@ export class Workshop {
     );
   }
 
+  /** The bed's own Redis (the workshop always has one: ownStore). */
+  private get store() {
+    return this.bed.privateRedis!;
+  }
+
   static async start(options: WorkshopOptions): Promise<Workshop> {
-    if (options.lb === "haproxy") await LocalHaproxy.ensureInstalled();
-    // AOF on, as in `pnpm compare` and Compose: a restarted Redis keeps the users' state.
-    const redis = await LocalRedisServer.start({ appendOnly: true });
-    options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
+    // A Redis of its own (its buttons freeze it), with AOF as in `pnpm compare` and Compose: a
+    // restarted Redis keeps the users' state.
+    const bed = await TestBed.open({ lb: options.lb, ownStore: true, onProcessStart: options.onProcessStart });
     const starts = await Promise.allSettled(
       ARCHITECTURES.map((app) =>
-        startStack({
-          app,
-          instances: options.instances,
-          policy: DEFAULT_POLICY[app],
-          lb: options.lb,
-          redisUrl: redis.url,
-          onStart: (id, pid) => options.onProcessStart?.(app, id, pid),
-          spareSlots: MAX_INSTANCES - options.instances,
-        }),
+        bed.startStack(app, { instances: options.instances, spareSlots: MAX_INSTANCES - options.instances }),
       ),
     );
-    const stacks = starts.flatMap((start) => (start.status === "fulfilled" ? [start.value] : []));
     const failure = starts.find((start) => start.status === "rejected");
     if (failure) {
-      await Promise.all(stacks.map(stopStack));
-      await redis.stop();
+      await bed.close();
       throw failure.reason;
     }
-    const workshop = new Workshop(options, redis, stacks);
+    const stacks = starts.flatMap((start) => (start.status === "fulfilled" ? [start.value] : []));
+    const workshop = new Workshop(options, bed, stacks);
     await workshop.poll();
     workshop.poller = setInterval(() => void workshop.poll(), POLL_MS);
     return workshop;
@@ -183,22 +182,17 @@ export class Workshop {
       await this.reviveKilled();
       this.setStoreFrozen(false);
       this.log("both", `▶ ${name}: ${journey.story}`, "info");
-      const storeFault = new SharedStoreFault(this.redis, this.sides.length);
+      const storeFault = this.bed.storeFault(this.sides.length);
       await this.eachSide(async (side) => {
+        const policy = journeyPolicy(journey, side.app);
+        const fault = (what: string) => this.log(side.app, what, "fault");
         const result = await runJourney(journey, side.app, {
-          target: {
-            kind: "local",
-            instances: side.stack.cluster.ids.length,
-            lb: this.options.lb,
-            redisUrl: this.redis.url,
-            storeFault,
-            stacks: side.stacks,
-            onStart: (_app, id, pid) => this.options.onProcessStart?.(side.app, id, pid),
-          },
+          balancerUrl: side.stack.balancer.url,
+          control: await side.replayControl(policy, storeFault, fault),
+          lb: `${this.bed.lb} ${policy}`,
           expected: journey.expected[side.app],
           chaosSeconds: this.options.chaosSeconds,
-          onStep: (_app, step) => side.record(step),
-          onFault: (_app, what) => this.log(side.app, what, "fault"),
+          onStep: (step) => side.record(step),
           pace: () => sleep(paceMs),
         });
         const { outcome, expected, failure } = result;
@@ -212,8 +206,7 @@ export class Workshop {
   async stop(): Promise<void> {
     clearInterval(this.poller);
     this.storeFrozen = false;
-    await Promise.all(this.sides.map((side) => stopStack(side.stack)));
-    await this.redis.stop();
+    await this.bed.close();
   }
 
   private side(app: Architecture): WorkshopSide {
@@ -233,8 +226,8 @@ export class Workshop {
   private setStoreFrozen(frozen: boolean): void {
     if (frozen === this.storeFrozen) return;
     this.storeFrozen = frozen;
-    if (frozen) this.redis.freeze();
-    else this.redis.resume();
+    if (frozen) this.store.freeze();
+    else this.store.resume();
     this.log(
       "stateless",
       frozen ? "Redis frozen (SIGSTOP): every server waits on it." : "Redis resumed (SIGCONT).",
@@ -271,7 +264,7 @@ export class Workshop {
     this.polling = true;
     try {
       const [keys] = await Promise.all([
-        this.storeFrozen ? Promise.resolve(undefined) : this.redis.keyCount(),
+        this.storeFrozen ? Promise.resolve(undefined) : this.store.keyCount(),
         ...this.sides.map((side) => side.poll()),
       ]);
       this.storeKeys = keys ?? null;

@@ -1,8 +1,8 @@
 // Control of a local stack: real processes to kill and restart, a balancer to drain and extend,
 // the suite's own Redis to freeze and restart. Each fault is reported in words as it happens.
 import { httpAnswers, waitUntil } from "@cart/local-infra";
-import type { SharedStoreFault } from "../shared-store-fault";
-import type { Stack } from "../stack";
+import type { SharedStoreFault } from "../../rig/shared-store-fault";
+import type { Stack } from "../../rig/stack";
 import type { Control } from "./control";
 
 const STORE_RECONNECT_MS = 5000;

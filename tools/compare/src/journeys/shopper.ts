@@ -2,7 +2,7 @@
 // the balancer. Every request is recorded as a step; an unexpected answer stops the journey with
 // the first failing step in plain words.
 import { CookieJar } from "tough-cookie";
-import { DEMO_PASSWORDS, type DemoUser } from "./demo-logins";
+import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
 import { JourneyFailure, type Step } from "./steps";
 
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -1,6 +1,6 @@
 // A stack given by URL (`--stateful-url`, say: the Docker Compose stack): the suite sees only its
 // balancer. Servers are known by the X-Served-By headers of their answers; nothing can be faulted.
-import { STICKY_COOKIE, withoutCookie } from "../balancer/sticky-cookie";
+import { STICKY_COOKIE, withoutCookie } from "../../balancer/sticky-cookie";
 import type { Control } from "./control";
 
 /** Enough tries for round-robin to reach every server of a small stack, and to notice stickiness. */

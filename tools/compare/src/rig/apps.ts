@@ -3,20 +3,7 @@
 // make stateless, judged by the stateless app's expectations).
 import { randomBytes } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
-
-/** The two architectures compared: every journey's expectations are about them. */
-export const ARCHITECTURES = ["stateful", "stateless"] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
-
-export const APP_NAMES = [...ARCHITECTURES, "lab"] as const;
-export type AppName = (typeof APP_NAMES)[number];
-
-/** Whose expectations an app must meet: the lab's goal is to become stateless. */
-export const JUDGED_AS: Record<AppName, Architecture> = {
-  stateful: "stateful",
-  stateless: "stateless",
-  lab: "stateless",
-};
+import type { AppName } from "../vocabulary";
 
 /** Where the lab lives: apps/lab, or LAB_DIR (another attempt beside it, say). */
 export function labDir(): string {

@@ -1,28 +1,8 @@
 // What a journey is: a named story with an expected outcome per app, run against one stack.
 // Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
-import type { AppName, Architecture } from "./apps";
-import type { RoutingPolicy } from "./balancer/load-balancer";
-import type { DemoUser } from "./demo-logins";
+import type { DemoUser } from "../rig/demo-logins";
+import type { JourneyName, Outcome, AppName, Architecture, RoutingPolicy } from "../vocabulary";
 import type { Shopper } from "./shopper";
-
-export type Outcome = "pass" | "fail";
-
-export const JOURNEY_NAMES = [
-  "happy-path",
-  "no-stickiness",
-  "server-crash",
-  "rolling-deploy",
-  "scale-out",
-  "concurrency",
-  "logout-everywhere",
-  "store-outage",
-  "load-spread",
-  "store-restart",
-  "chaos",
-  // Last: it locks alice out (for a minute) on both clusters.
-  "brute-force",
-] as const;
-export type JourneyName = (typeof JOURNEY_NAMES)[number];
 
 export interface JourneyContext {
   readonly app: AppName;

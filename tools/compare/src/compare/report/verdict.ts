@@ -1,5 +1,5 @@
 // Words for a result, shared by the terminal table and the Markdown report.
-import type { ComparisonReport, JourneyResult } from "../result";
+import type { ComparisonReport, JourneyResult } from "../../journeys/result";
 
 export function verdictWords(result: JourneyResult): string {
   if (result.outcome === "skipped") return "skipped";

@@ -1,8 +1,9 @@
 // N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, and the
 // faults the journeys inflict on them: kill -9, graceful restart, scale-out.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
-import { clusterEnv, serverScript, type AppName } from "./apps";
-import type { Backend } from "./balancer/load-balancer";
+import type { Backend } from "../balancer/load-balancer";
+import { type AppName } from "../vocabulary";
+import { clusterEnv, serverScript } from "./apps";
 
 export class Cluster {
   private readonly instances = new Map<string, NodeServer>();

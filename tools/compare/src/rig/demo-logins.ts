@@ -20,12 +20,3 @@ export async function logIn(url: string, username: DemoUser): Promise<string> {
     .map((header) => header.split(";")[0])
     .join("; ");
 }
-
-/** Runs `task(0)` … `task(count - 1)`, `concurrency` at a time. */
-export async function inParallel(count: number, concurrency: number, task: (n: number) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}

@@ -1,5 +1,4 @@
-import type { AppName } from "./apps";
-import type { JourneyName, Outcome } from "./journey";
+import type { AppName, JourneyName, Outcome } from "../vocabulary";
 import type { Step } from "./steps";
 
 export interface JourneyResult {
@@ -35,10 +34,4 @@ export interface ComparisonReport {
   readonly results: JourneyResult[];
   readonly latency: Partial<Record<AppName, Latency>>;
   readonly matched: boolean;
-}
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

@@ -1,15 +1,10 @@
 // One app's cluster with a balancer in front of it, torn down as one.
-import type { AppName } from "./apps";
-import { BuiltinBalancer } from "./balancer/builtin-balancer";
-import { HaproxyBalancer } from "./balancer/haproxy-balancer";
-import type { BalancerKind, LoadBalancer, RoutingPolicy } from "./balancer/load-balancer";
+import { BuiltinBalancer } from "../balancer/builtin-balancer";
+import { HaproxyBalancer } from "../balancer/haproxy-balancer";
+import type { LoadBalancer } from "../balancer/load-balancer";
+import type { AppName, BalancerKind, RoutingPolicy } from "../vocabulary";
 import { Cluster } from "./cluster";
 
-export const DEFAULT_POLICY: Record<AppName, RoutingPolicy> = {
-  stateful: "sticky",
-  stateless: "round-robin",
-  lab: "round-robin",
-};
 /** Server slots HAProxy keeps for instances added while it runs (scale-out adds one). */
 const HAPROXY_SPARE_SLOTS = 2;
 

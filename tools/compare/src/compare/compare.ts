@@ -1,0 +1,181 @@
+// The comparison: each journey against each app, both apps side by side, on the test bed (a
+// private Redis, a stack per app and routing, reused while intact) or on stacks given by URL;
+// then latency per app. Callers get progress through `events`.
+import { JOURNEYS } from "../journeys";
+import { clusterControl } from "../journeys/control/cluster-control";
+import type { Control } from "../journeys/control/control";
+import { urlControl } from "../journeys/control/url-control";
+import type { Journey } from "../journeys/journey";
+import type { ComparisonReport, JourneyResult, Latency } from "../journeys/result";
+import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journey";
+import type { Step } from "../journeys/steps";
+import type { SharedStoreFault } from "../rig/shared-store-fault";
+import { StackPool } from "../rig/stack-pool";
+import { TestBed } from "../rig/test-bed";
+import { percentile } from "../util";
+import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
+
+export type ExpectationKey = `${JourneyName}:${AppName}`;
+
+export interface CompareOptions {
+  readonly journeys: readonly JourneyName[];
+  readonly apps: readonly AppName[];
+  readonly instances: number;
+  readonly lb: BalancerKind;
+  /** Replaces a journey's declared expectation for one app. */
+  readonly expect: Partial<Record<ExpectationKey, Outcome>>;
+  /** The private Redis keeps an append-only file, so a restart loses nothing (Compose does the same). */
+  readonly storePersistence: boolean;
+  /** How long the chaos journey goes on. */
+  readonly chaosSeconds: number;
+  /**
+   * Running stacks to shop at instead of local clusters (the Compose stack, say), by the URL of
+   * their balancer: every app in `apps` needs one. Nothing is started; fault journeys are skipped.
+   */
+  readonly urls?: Partial<Record<AppName, string>>;
+}
+
+export interface CompareEvents {
+  onJourneyStart?(journey: JourneyName): void;
+  onResult?(result: JourneyResult): void;
+  onStep?(app: AppName, step: Step): void;
+  /** `owner` is the app whose cluster the process belongs to, or "redis". */
+  onProcessStart?(owner: AppName | "redis", id: string, pid: number): void;
+  onFault?(app: AppName, fault: string): void;
+}
+
+export const NEEDS_LOCAL_CLUSTERS =
+  "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out --stateful-url/--stateless-url";
+const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
+
+/** Where one journey runs for one app: a balancer to shop at and a control, or why it cannot run here. */
+type Venue =
+  | { readonly lb: string; readonly skip: string }
+  | {
+      readonly lb: string;
+      readonly balancerUrl: string;
+      readonly control: Control;
+      readonly onStep?: (step: Step) => void;
+    };
+
+export async function compare(options: CompareOptions, events: CompareEvents = {}): Promise<ComparisonReport> {
+  const started = Date.now();
+  const { urls } = options;
+  if (urls) {
+    const results = await runMatrix(options, events, { urls });
+    return report(options, results, { started, lb: "given by URL", redis: "the stack's own", instances: null });
+  }
+  const bed = await TestBed.open({
+    lb: options.lb,
+    storePersistence: options.storePersistence,
+    onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
+  });
+  try {
+    const results = await runMatrix(options, events, { bed, pool: new StackPool(bed, options.instances) });
+    const setup = { started, lb: options.lb, redis: bed.storeDescription, instances: options.instances };
+    return report(options, results, setup);
+  } finally {
+    await bed.close();
+  }
+}
+
+/** Where the journeys run: the test bed's stacks, or stacks given by the URL of their balancer. */
+type Stacks = { readonly bed: TestBed; readonly pool: StackPool } | { readonly urls: Partial<Record<AppName, string>> };
+
+/** Each journey against every app, the apps side by side. */
+async function runMatrix(options: CompareOptions, events: CompareEvents, stacks: Stacks): Promise<JourneyResult[]> {
+  const results: JourneyResult[] = [];
+  for (const name of options.journeys) {
+    events.onJourneyStart?.(name);
+    const journey = JOURNEYS[name];
+    // Both apps run the journey side by side: a Redis freeze or restart is one fault for both.
+    const storeFault = "bed" in stacks ? stacks.bed.storeFault(options.apps.length) : undefined;
+    const pair = await Promise.all(
+      options.apps.map(async (app) => {
+        const expected = expectation(journey, app, options);
+        const where =
+          "bed" in stacks
+            ? await localVenue(journey, app, {
+                ...stacks,
+                storeFault,
+                onFault: (fault) => events.onFault?.(app, fault),
+              })
+            : urlVenue(journey, stacks.urls[app]!);
+        if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
+        return runJourney(journey, app, {
+          balancerUrl: where.balancerUrl,
+          control: where.control,
+          lb: where.lb,
+          expected,
+          chaosSeconds: options.chaosSeconds,
+          onStep: (step) => {
+            where.onStep?.(step);
+            events.onStep?.(app, step);
+          },
+        });
+      }),
+    );
+    for (const result of pair) events.onResult?.(result);
+    results.push(...pair);
+  }
+  return results;
+}
+
+async function localVenue(
+  journey: Journey,
+  app: AppName,
+  rig: { bed: TestBed; pool: StackPool; storeFault: SharedStoreFault | undefined; onFault: (fault: string) => void },
+): Promise<Venue> {
+  const policy = journeyPolicy(journey, app);
+  const lb = `${rig.bed.lb} ${policy}`;
+  if (journey.needsPrivateRedis && !rig.storeFault) return { lb, skip: NEEDS_PRIVATE_REDIS };
+  const stack = await rig.pool.acquire(app, policy);
+  const control = clusterControl({
+    stack,
+    storeFault: rig.storeFault,
+    fault: rig.onFault,
+    release: () => rig.pool.release(stack),
+  });
+  return { lb, balancerUrl: stack.balancer.url, control };
+}
+
+function urlVenue(journey: Journey, url: string): Venue {
+  const lb = `given by URL (${url})`;
+  if (journey.needsLocalClusters) return { lb, skip: NEEDS_LOCAL_CLUSTERS };
+  // The servers behind it are known only by the X-Served-By of the answers so far.
+  const served = new Set<string>();
+  return {
+    lb,
+    balancerUrl: url,
+    control: urlControl(url, () => [...served]),
+    onStep: ({ instance }) => void (instance !== "balancer" && served.add(instance)),
+  };
+}
+
+function report(
+  options: CompareOptions,
+  results: JourneyResult[],
+  { started, lb, redis, instances }: { started: number; lb: string; redis: string; instances: number | null },
+): ComparisonReport {
+  const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
+  return {
+    durationMs: Date.now() - started,
+    instances,
+    lb,
+    redis,
+    results,
+    latency,
+    matched: results.every((result) => result.matched),
+  };
+}
+
+function expectation(journey: Journey, app: AppName, options: CompareOptions): Outcome {
+  const judgedAs = JUDGED_AS[app];
+  const forgetful = options.storePersistence ? undefined : journey.expectedWithoutStorePersistence?.[judgedAs];
+  return options.expect[`${journey.name}:${app}`] ?? forgetful ?? journey.expected[judgedAs];
+}
+
+function latencyOf(results: JourneyResult[]): Latency {
+  const ms = results.flatMap((result) => result.steps.map((step) => step.ms));
+  return { requests: ms.length, p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95) };
+}
