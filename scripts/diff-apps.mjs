@@ -1,18 +1,62 @@
 #!/usr/bin/env node
 // `pnpm diff:apps`: the unified diff of the two apps' sources. What it shows is the whole lesson:
 // where state lives (memory vs Redis) and how a user is recognised (session cookie vs JWT).
-// Extra arguments go to `git diff` (e.g. `pnpm diff:apps --stat`).
+// `--steps` shows it one idea at a time, through the workshop lab's expected answer:
+//   step 1, stateful → the lab's answer: sessions, carts, orders and login counters move to Redis;
+//   step 2, the lab's answer → stateless: the session cookie gives way to a signed JWT.
+// Other arguments go to `git diff` (e.g. `pnpm diff:apps --stat`).
 import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeLabSources } from "./lab-tree.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = ["diff", "--no-index", ...process.argv.slice(2), "--", "apps/stateful/src", "apps/stateless/src"];
-const color = process.stdout.isTTY ? ["-c", "color.ui=always"] : [];
-const result = spawnSync("git", [...color, ...args], { cwd: root, stdio: "inherit" });
-if (result.error) {
-  console.error(`diff:apps needs git on PATH (${result.error.message})`);
-  process.exit(2);
+const args = process.argv.slice(2);
+const steps = args.includes("--steps");
+const gitArgs = args.filter((arg) => arg !== "--steps");
+if (gitArgs.includes("--help") || gitArgs.includes("-h")) {
+  console.log(`Usage: pnpm diff:apps [--steps] [git diff options, e.g. --stat]
+
+  (none)    the diff of apps/stateful/src and apps/stateless/src
+  --steps   the same in two steps, one idea each, through the workshop lab's expected answer:
+            1. where state lives (stateful → sessions, carts, orders, login counters in Redis)
+            2. how a user is recognised (session cookie → signed JWT naming a session record)`);
+  process.exit(0);
 }
-// git diff --no-index exits 1 when the trees differ, which is the expected case here.
-process.exit(result.status === 1 ? 0 : (result.status ?? 2));
+const color = process.stdout.isTTY ? ["-c", "color.ui=always"] : [];
+
+/** Prints the diff of two folders (relative to `cwd`); git exits 1 when they differ, as expected here. */
+function diff(cwd, from, to) {
+  const result = spawnSync("git", [...color, "diff", "--no-index", ...gitArgs, "--", from, to], {
+    cwd,
+    stdio: "inherit",
+  });
+  if (result.error) {
+    console.error(`diff:apps needs git on PATH (${result.error.message})`);
+    process.exit(2);
+  }
+  if (result.status !== 0 && result.status !== 1) process.exit(result.status ?? 2);
+}
+
+if (!steps) {
+  diff(root, "apps/stateful/src", "apps/stateless/src");
+  process.exit(0);
+}
+
+// The three trees side by side under short names, so that the diff's paths read as the story.
+const work = mkdtempSync(join(tmpdir(), "diff-apps-"));
+try {
+  cpSync(join(root, "apps", "stateful", "src"), join(work, "stateful"), { recursive: true });
+  writeLabSources(root, join(work, "step-1"), { solved: true });
+  cpSync(join(root, "apps", "stateless", "src"), join(work, "stateless"), { recursive: true });
+  console.log("# Step 1 of 2: where state lives. The stateful app with its sessions (connect-redis), carts,");
+  console.log("# orders and login counters in Redis: the workshop lab's expected answer (apps/lab/solution).\n");
+  diff(work, "stateful", "step-1");
+  console.log("\n# Step 2 of 2: how a user is recognised. express-session's cookie gives way to a signed JWT");
+  console.log("# that names a session record in Redis, checked by any instance: the stateless app.\n");
+  diff(work, "step-1", "stateless");
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -2,10 +2,11 @@
 // `pnpm lab:reset`: makes the workshop's lab, a fresh copy of the stateful app in apps/lab/src
 // for attendees to make stateless (docs/workshop.md). `--solved` adds the expected answer: the
 // stateless app's Redis repositories and apps/lab/solution/. Never overwrites work without --force.
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeLabSources } from "./lab-tree.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const labHome = join(root, "apps", "lab");
@@ -50,19 +51,7 @@ if (existsSync(src) && !options.force) {
 
 rmSync(src, { recursive: true, force: true });
 rmSync(join(dir, "dist"), { recursive: true, force: true });
-mkdirSync(src, { recursive: true });
-const statefulSrc = join(root, "apps", "stateful", "src");
-for (const file of readdirSync(statefulSrc).filter((name) => name.endsWith(".ts"))) {
-  cpSync(join(statefulSrc, file), join(src, file));
-}
-const banner = "// LAB: a copy of apps/stateful/src (pnpm lab:reset). Make it stateless: see docs/workshop.md.\n";
-writeFileSync(join(src, "app.ts"), banner + readFileSync(join(src, "app.ts"), "utf8"));
-
-if (options.solved) {
-  const statelessSrc = join(root, "apps", "stateless", "src");
-  for (const file of ["cart-repository.ts", "order-repository.ts"]) cpSync(join(statelessSrc, file), join(src, file));
-  cpSync(join(labHome, "solution"), src, { recursive: true });
-}
+writeLabSources(root, src, { solved: options.solved });
 
 // The compiler settings every package here uses (strict), with paths from wherever the lab is.
 const up = relative(dir, root).split(sep).join("/");

@@ -1,5 +1,6 @@
 // LAB SOLUTION: the stateful app's configuration, plus where Redis is (REDIS_URL).
-import { commonConfig, commonEnv, readEnv, redisUrl, secret, type CommonConfig } from "@cart/http-kit";
+import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { redisUrl } from "@cart/redis-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */

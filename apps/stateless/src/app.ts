@@ -1,8 +1,8 @@
 // The stateless shop: sessions, carts, orders and login counters all live in Redis; the process keeps nothing.
 import { createShopApp } from "@cart/http-kit";
+import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
-import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import { RedisCartRepository } from "./cart-repository";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
@@ -11,7 +11,7 @@ import { RedisOrderRepository } from "./order-repository";
 export function createApp(config: AppConfig, redis: RedisClient): express.Express {
   const orders = new RedisOrderRepository(redis);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
-  const identity = createIdentity(config, new RedisStore({ client: redis }));
+  const identity = createIdentity(config, new RedisStore({ client: redis, ttl: config.sessionTtlSeconds }));
   return createShopApp({
     config,
     identity,

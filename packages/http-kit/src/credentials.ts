@@ -10,3 +10,8 @@ export function readCookie(req: Request, name: string): string | undefined {
 export function readBearerToken(req: Request): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
 }
+
+/** A bearer token from `Authorization` (non-browser clients), else from the cookie `cookieName`. */
+export function readToken(req: Request, cookieName: string): string | undefined {
+  return readBearerToken(req) ?? readCookie(req, cookieName);
+}

@@ -24,40 +24,6 @@ export const secret = (name: string) =>
     .string({ message: `${name} is required (generate one with: openssl rand -hex 32)` })
     .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`);
 
-/** Where an app that keeps its state in Redis finds it: `redis://host:port`. */
-export const redisUrl = (name: string) =>
-  z
-    .string({ message: `${name} is required, e.g. redis://127.0.0.1:6379` })
-    .regex(/^rediss?:\/\/\S+$/, `${name} must look like redis://host:port`);
-
-const KEY_ID = /^[\w.-]{1,32}$/;
-
-/** The id of the key that signs (a JWT's `kid`): "1" unless keys are being rotated. */
-export const keyId = (name: string) =>
-  z.string().regex(KEY_ID, `${name} must be 1-32 letters, digits, '.', '_' or '-'`).default("1");
-
-/** More keys by id, `kid:secret,kid:secret`, each a secret of 32 characters or more (optional). */
-export const keyList = (name: string) =>
-  z
-    .string()
-    .transform((list, ctx) => {
-      const keys = new Map<string, string>();
-      for (const entry of list.split(",").map((part) => part.trim())) {
-        const [kid = "", ...rest] = entry.split(":");
-        const value = rest.join(":");
-        if (!KEY_ID.test(kid) || value.length < 32) {
-          ctx.addIssue({
-            code: "custom",
-            message: `${name} must be kid:secret pairs separated by commas, each secret at least 32 characters`,
-          });
-          return z.NEVER;
-        }
-        keys.set(kid, value);
-      }
-      return keys;
-    })
-    .optional();
-
 /** Variables both apps read. */
 export const commonEnv = {
   PORT: whole("PORT", 0, 65535).default(3000),

@@ -14,4 +14,8 @@ export const notLoggedIn = () => new HttpError(401, "NOT_LOGGED_IN", "Log in fir
 
 export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
 
+/** A valid token whose session record is gone: logged out (on any server) or expired. */
+export const sessionEnded = () =>
+  unauthorized("SESSION_ENDED", "This token's session has ended (logged out or expired); log in again");
+
 export const validationFailed = (message: string) => new HttpError(400, "VALIDATION_FAILED", message);

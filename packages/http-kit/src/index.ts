@@ -7,6 +7,7 @@ export * from "./error-handler";
 export * from "./http-error";
 export * from "./identity";
 export * from "./json-body";
+export * from "./jwt-tokens";
 export * from "./parse-input";
 export * from "./run-server";
 export * from "./login-limits";

@@ -1,2 +1,3 @@
 export * from "./redis-client";
 export * from "./rate-limit-store";
+export * from "./redis-url";

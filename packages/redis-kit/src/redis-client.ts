@@ -35,6 +35,17 @@ export function createRedisClient(url: string) {
 export type RedisClient = ReturnType<typeof createRedisClient>;
 
 /**
+ * A client that starts connecting at once and goes on trying in the background: an app server
+ * starts even while Redis is down (its /readyz says 503 and requests get STORE_UNAVAILABLE until
+ * Redis answers), rather than refusing to start.
+ */
+export function connectInBackground(url: string): RedisClient {
+  const client = createRedisClient(url);
+  client.connect().catch(() => undefined);
+  return client;
+}
+
+/**
  * Runs a store operation with a deadline; failing to reach Redis becomes StoreUnavailableError.
  * The deadline is ours because node-redis times out only commands not yet sent: one already on
  * the wire to a frozen Redis would wait forever. (A write that missed the deadline may still be
