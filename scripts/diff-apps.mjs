@@ -49,10 +49,10 @@ if (!steps) {
 const work = mkdtempSync(join(tmpdir(), "diff-apps-"));
 try {
   cpSync(join(root, "apps", "stateful", "src"), join(work, "stateful"), { recursive: true });
-  writeLabSources(root, join(work, "step-1"), { solved: true });
+  writeLabSources(root, join(work, "step-1"), { solvedParts: 1 });
   cpSync(join(root, "apps", "stateless", "src"), join(work, "stateless"), { recursive: true });
   console.log("# Step 1 of 2: where state lives. The stateful app with its sessions (connect-redis), carts,");
-  console.log("# orders and login counters in Redis: the workshop lab's expected answer (apps/lab/solution).\n");
+  console.log("# orders and login counters in Redis: the workshop lab's expected answer (part 1).\n");
   diff(work, "stateful", "step-1");
   console.log("\n# Step 2 of 2: how a user is recognised. express-session's cookie gives way to a signed JWT");
   console.log("# that names a session record in Redis, checked by any instance: the stateless app.\n");

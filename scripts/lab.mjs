@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // `pnpm lab:reset`: makes the workshop's lab, a fresh copy of the stateful app in apps/lab/src
-// for attendees to make stateless (docs/workshop.md). `--solved` adds the expected answer: the
-// stateless app's Redis repositories and apps/lab/solution/. Never overwrites work without --force.
+// for attendees to make stateless (docs/workshop.md). `--solved` adds the expected answer (of
+// every part, or of parts 1..N with `--part N`; apps/lab/parts.json). Never overwrites work
+// without --force.
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { writeLabSources } from "./lab-tree.mjs";
+import { labParts, writeLabSources } from "./lab-tree.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const labHome = join(root, "apps", "lab");
-const usage = `Usage: pnpm lab:reset [--solved] [--force] [--dir <dir>]
+const parts = labParts(root);
+const usage = `Usage: pnpm lab:reset [--solved [--part <n>]] [--force] [--dir <dir>]
 
   --solved     add the expected answer (for the facilitator, or to compare with yours)
+  --part <n>   with --solved: the answer of parts 1 to n only (${parts.length} part(s): ${parts.map((p) => `${p.part}. ${p.story}`).join("; ")})
   --force      replace a lab that already exists (its src/ is deleted)
   --dir <dir>  make the lab there instead of apps/lab (it must be inside apps/lab)
 
-Then: pnpm compare --app lab    (with --dir: LAB_DIR=<dir> pnpm compare --app lab)`;
+Then: pnpm compare --app lab [--part <n>]    (with --dir: LAB_DIR=<dir> pnpm compare --app lab)`;
 
 function fail(message) {
   console.error(`lab: ${message}`);
@@ -28,6 +31,7 @@ try {
   options = parseArgs({
     options: {
       solved: { type: "boolean" },
+      part: { type: "string" },
       force: { type: "boolean" },
       dir: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -41,6 +45,11 @@ if (options.help) {
   process.exit(0);
 }
 
+const part = options.part === undefined ? parts.length : Number(options.part);
+if (!Number.isInteger(part) || part < 1 || part > parts.length)
+  fail(`--part must be a whole number from 1 to ${parts.length}`);
+if (options.part !== undefined && !options.solved) fail("--part goes with --solved: a fresh lab has no answer in it");
+
 const dir = resolve(options.dir ?? labHome);
 // The lab's dependencies are installed in apps/lab/node_modules: Node finds them from inside apps/lab only.
 if (dir !== labHome && !dir.startsWith(labHome + sep)) fail(`${dir} is not inside ${labHome}`);
@@ -51,7 +60,7 @@ if (existsSync(src) && !options.force) {
 
 rmSync(src, { recursive: true, force: true });
 rmSync(join(dir, "dist"), { recursive: true, force: true });
-writeLabSources(root, src, { solved: options.solved });
+writeLabSources(root, src, { solvedParts: options.solved ? part : 0 });
 
 // The compiler settings every package here uses (strict), with paths from wherever the lab is.
 const up = relative(dir, root).split(sep).join("/");
@@ -78,5 +87,6 @@ writeFileSync(
 );
 
 const where = relative(root, dir);
-console.log(`lab: ${where}/src is ${options.solved ? "the expected answer" : "a fresh copy of apps/stateful/src"}.`);
+const made = options.solved ? `the expected answer of part(s) 1 to ${part}` : "a fresh copy of apps/stateful/src";
+console.log(`lab: ${where}/src is ${made}.`);
 console.log(`Check it with: ${dir === labHome ? "" : `LAB_DIR=${where} `}pnpm compare --app lab`);

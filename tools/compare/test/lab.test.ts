@@ -1,10 +1,12 @@
 // The workshop's exercise, end to end: `pnpm lab:reset` makes a copy of the stateful app, which
 // `pnpm compare --app lab` judges by the stateless app's expectations (it fails them, as the
-// stateful app does); with the expected answer (--solved), every journey passes.
+// stateful app does); with a part's expected answer (--solved --part N), every journey of that
+// part passes.
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { labParts } from "../src/rig/lab";
 import { runCli } from "./run-cli";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -35,13 +37,17 @@ describe("the workshop lab", () => {
     });
   });
 
-  it("passes every journey with the expected answer, and pnpm compare --app lab exits 0", async () => {
-    await labReset("--solved", "--force");
-    const { code, stdout } = await runCli(["--app", "lab"], labEnv);
-    expect(stdout).toContain("Every outcome matched its expectation.");
-    expect(stdout).not.toContain("MISMATCH");
-    expect(code).toBe(0);
-  }, 120_000);
+  it.each(labParts().map(({ part }) => part))(
+    "passes every journey of part %i with that part's expected answer: pnpm compare --app lab --part N exits 0",
+    async (part) => {
+      await labReset("--solved", "--part", String(part), "--force");
+      const { code, stdout } = await runCli(["--app", "lab", "--part", String(part)], labEnv);
+      expect(stdout).toContain("Every outcome matched its expectation.");
+      expect(stdout).not.toContain("MISMATCH");
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 
   it("says in one line how to make the lab when there is none", async () => {
     const { code, stdout } = await runCli(["--app", "lab"], { LAB_DIR: join(ATTEMPT, "missing") });

@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { crashStory, launchChromium, PROJECTOR, side } from "../src/workshop/browser";
-import { startWorkshopProcess, type WorkshopProcess } from "../src/workshop/workshop-process";
+import { crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
+import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
 

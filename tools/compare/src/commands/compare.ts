@@ -7,7 +7,7 @@ import { writeReportFiles } from "../compare/report/files";
 import { terminalPainter } from "../compare/report/terminal";
 import { JOURNEYS } from "../journeys";
 import { labDir } from "../rig/apps";
-import { buildLab } from "../rig/lab";
+import { buildLab, labParts } from "../rig/lab";
 import {
   APP_NAMES,
   ARCHITECTURES,
@@ -66,6 +66,13 @@ const program = new Command()
       APP_NAMES,
     ),
   )
+  .option(
+    "--part <n>",
+    `with --app lab: judge only that part of the lab (${labParts()
+      .map(({ part, story }) => `${part}: ${story}`)
+      .join("; ")})`,
+    wholeNumber(1, labParts().length),
+  )
   .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(
     new Option("--lb <kind>", "load balancer: built-in (no install) or real haproxy processes from PATH")
@@ -103,6 +110,7 @@ const program = new Command()
       "  pnpm compare                                  the whole default matrix, built-in balancer",
       "  pnpm compare --journey server-crash --trace   one journey, every request as it happens",
       "  pnpm compare --lb haproxy --instances 4       real haproxy processes, 4 instances each",
+      "  pnpm compare --app lab --part 1               the workshop lab's first part (pnpm lab:reset)",
       "  pnpm compare --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082",
       "",
       "Exit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error, 130 on Ctrl-C.",
@@ -114,6 +122,7 @@ const program = new Command()
 interface CliOptions {
   journey?: JourneyName[];
   app?: AppName;
+  part?: number;
   instances: number;
   lb: BalancerKind;
   storePersistence: boolean;
@@ -132,8 +141,13 @@ function plan(
 ): { apps: AppName[]; journeys: JourneyName[]; urls?: Partial<Record<AppName, string>> } | string {
   // Always in the matrix's order, whatever the order of the flags: brute-force, say, comes last
   // because it locks alice out.
-  const journeys = JOURNEY_NAMES.filter((name) =>
-    options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn,
+  if (options.part !== undefined && options.app !== "lab") return "--part judges a part of the lab: add --app lab";
+  // A part of the lab is judged by its own journeys only.
+  const part = labParts().find(({ part }) => part === options.part);
+  const journeys = JOURNEY_NAMES.filter(
+    (name) =>
+      (options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn) &&
+      (!part || part.journeys.includes(name)),
   );
   const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
   const byUrl = ARCHITECTURES.filter((app) => urls[app]);

@@ -3,6 +3,7 @@
 import type { DemoUser } from "../rig/demo-logins";
 import { alongside, seededRandom, sleep } from "../util";
 import type { Journey, JourneyContext } from "./journey";
+import { crowd } from "./shop";
 import type { Shopper } from "./shopper";
 import { JourneyFailure } from "./steps";
 
@@ -30,9 +31,7 @@ export const chaos: Journey = {
   async run(context) {
     const started = Date.now();
     const tally: Tally = { requests: 0, failures: {}, added: { alice: 0, bob: 0 } };
-    const shoppers = Array.from({ length: USERS }, (_, i) =>
-      context.shopper(`${i % 2 ? "Bob" : "Alice"} #${i + 1}`, i % 2 ? "bob" : "alice"),
-    );
+    const shoppers = crowd(context, USERS);
     // One after another: the login limiter counts attempts in flight (it refuses a burst of more
     // than 5 for one username), and 10 browsers share each demo user.
     for (const shopper of shoppers) await shopper.login();

@@ -1,34 +1,17 @@
 // What a journey is: a named story with an expected outcome per app, run against one stack.
 // Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
 import type { DemoUser } from "../rig/demo-logins";
+import type { ServerControl } from "./control/control";
 import type { JourneyName, Outcome, AppName, Architecture, RoutingPolicy } from "../vocabulary";
 import type { Shopper } from "./shopper";
 
-export interface JourneyContext {
+/** What a journey has to work with: browsers, the servers (`Control`), and its report. */
+export interface JourneyContext extends ServerControl {
   readonly app: AppName;
   /** How long the chaos journey goes on (--chaos-seconds). */
   readonly chaosSeconds: number;
   /** A new simulated browser talking to the balancer. */
   shopper(name: string, user?: DemoUser): Shopper;
-  /** The servers behind the balancer: the local cluster's, or in URL mode those that answered so far. */
-  instanceIds(): string[];
-  /**
-   * GET `path` with `headers` on every server: directly on each local instance, or in URL mode
-   * through the balancer (without its sticky cookie) until the answers stop showing new servers.
-   */
-  askEveryInstance(path: string, headers: Record<string, string>): Promise<{ instance: string; status: number }[]>;
-  /** The methods below need the local clusters (see `needsLocalClusters`). */
-  instanceRunning(id: string): boolean;
-  kill(id: string): Promise<void>;
-  /** Starts a killed instance again on its port: the same server, with empty memory. */
-  revive(id: string): Promise<void>;
-  restart(id: string): Promise<void>;
-  addInstance(): Promise<string>;
-  /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
-  freezeStore(): Promise<void>;
-  resumeStore(): void;
-  /** Restarts the private Redis (SIGTERM, same port and data); resolves once every instance is ready again. */
-  restartStore(): Promise<void>;
   /** Records the cart `shopper` sees now (GET /cart through the balancer), before or after a fault. */
   observeCart(shopper: Shopper, when: "before" | "after"): Promise<void>;
   /** Extra facts for the report (requests per instance, say). */

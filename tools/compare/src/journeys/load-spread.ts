@@ -1,5 +1,6 @@
 import { seededRandom } from "../util";
 import type { Journey } from "./journey";
+import { crowd } from "./shop";
 import { JourneyFailure } from "./steps";
 
 const SHOPPERS = 30;
@@ -23,7 +24,7 @@ export const loadSpread: Journey = {
   expected: { stateful: "fail", stateless: "pass" },
   async run(context) {
     const counts = activity();
-    const shoppers = counts.map((_, i) => context.shopper(`User #${i + 1}`, i % 2 ? "bob" : "alice"));
+    const shoppers = crowd(context, counts.length);
     for (const shopper of shoppers) await shopper.login();
     await Promise.all(
       shoppers.map(async (shopper, i) => {

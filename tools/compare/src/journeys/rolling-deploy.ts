@@ -1,5 +1,6 @@
 import { alongside, sleep } from "../util";
 import type { Journey } from "./journey";
+import { crowd } from "./shop";
 import { JourneyFailure } from "./steps";
 
 const SHOPPERS = 10;
@@ -10,9 +11,7 @@ export const rollingDeploy: Journey = {
   expected: { stateful: "fail", stateless: "pass" },
   needsLocalClusters: true,
   async run(context) {
-    const shoppers = Array.from({ length: SHOPPERS }, (_, i) =>
-      context.shopper(`${i % 2 ? "Bob" : "Alice"} #${i + 1}`, i % 2 ? "bob" : "alice"),
-    );
+    const shoppers = crowd(context, SHOPPERS);
     for (const shopper of shoppers) await shopper.login();
     await context.observeCart(shoppers[0]!, "before");
 

@@ -40,7 +40,8 @@ export function skippedJourney(
 }
 
 export async function runJourney(journey: Journey, app: AppName, options: RunJourneyOptions): Promise<JourneyResult> {
-  const { control, balancerUrl } = options;
+  const { balancerUrl } = options;
+  const { finish, ...servers } = options.control;
   const started = Date.now();
   const steps: Step[] = [];
   const details: Record<string, unknown> = {};
@@ -53,7 +54,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     app,
     chaosSeconds: options.chaosSeconds,
     shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record, options.pace),
-    ...control,
+    ...servers,
     observeCart: async (shopper, when) => {
       const reply = await shopper.send("GET", "/cart");
       carts[when] =
@@ -71,7 +72,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     outcome = "fail";
     failure = error instanceof JourneyFailure ? error.message : `unexpected error: ${(error as Error).message}`;
   } finally {
-    await control.finish();
+    await finish();
   }
   return {
     journey: journey.name,

@@ -1,4 +1,5 @@
 import type { Journey } from "./journey";
+import { crowd } from "./shop";
 import { JourneyFailure } from "./steps";
 
 const SHOPPERS = 6;
@@ -10,9 +11,7 @@ export const scaleOut: Journey = {
   expected: { stateful: "fail", stateless: "pass" },
   needsLocalClusters: true,
   async run(context) {
-    const shoppers = Array.from({ length: SHOPPERS }, (_, i) =>
-      context.shopper(`Shopper #${i + 1}`, i % 2 ? "bob" : "alice"),
-    );
+    const shoppers = crowd(context, SHOPPERS);
     for (const shopper of shoppers) {
       await shopper.login();
       await shopper.add("pepperoni-pizza");

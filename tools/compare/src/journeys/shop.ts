@@ -1,7 +1,16 @@
 // The classic order, shared by several journeys: large pepperoni pizza, mushrooms, a Coke.
+import { nthUser } from "../rig/demo-logins";
 import type { JourneyContext } from "./journey";
 import type { Shopper } from "./shopper";
 import { JourneyFailure } from "./steps";
+
+/** `count` users, Alice and Bob in turns ("Alice #1", "Bob #2", …), each with a browser and session of its own. */
+export function crowd(context: JourneyContext, count: number): Shopper[] {
+  return Array.from({ length: count }, (_, n) => {
+    const user = nthUser(n);
+    return context.shopper(`${user === "alice" ? "Alice" : "Bob"} #${n + 1}`, user);
+  });
+}
 
 export const CLASSIC_ORDER = { "pepperoni-pizza": 1, mushrooms: 1, coke: 1 };
 export const CLASSIC_TOTAL_CENTS = 1499 + 199 + 299;

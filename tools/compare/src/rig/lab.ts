@@ -2,9 +2,23 @@
 // stateless. `pnpm compare --app lab` compiles it first, and says in one line what is missing.
 import { MissingToolError } from "@cart/local-infra";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
+import type { JourneyName } from "../vocabulary";
+
+/** One part of the lab, one per story (apps/lab/parts.json): the journeys that judge it. */
+export interface LabPart {
+  readonly part: number;
+  readonly story: string;
+  readonly journeys: readonly JourneyName[];
+}
+
+/** The lab's parts, in order; each builds on the ones before it. */
+export function labParts(): LabPart[] {
+  const home = dirname(require.resolve("@cart/lab/package.json"));
+  return (JSON.parse(readFileSync(join(home, "parts.json"), "utf8")) as { parts: LabPart[] }).parts;
+}
 
 export class LabMissingError extends MissingToolError {
   constructor(dir: string) {

@@ -14,13 +14,13 @@ import {
   JOURNEY_NAMES,
   type JourneyName,
 } from "../vocabulary";
+import { DashboardFeed } from "./dashboard-feed";
 import type { DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 
 /** Instances per side at most, counting those added by the "add an instance" button. */
 export const MAX_INSTANCES = 8;
 const POLL_MS = 500;
-const LOG_BACKLOG = 300;
 
 export interface WorkshopOptions {
   readonly instances: number;
@@ -38,18 +38,13 @@ export class BusyError extends Error {
 }
 
 export class Workshop {
-  private readonly stateListeners = new Set<(state: DashboardState) => void>();
-  private readonly logListeners = new Set<(entry: LogEntry) => void>();
-  private readonly backlog: LogEntry[] = [];
+  private readonly feed = new DashboardFeed(() => this.state());
   private readonly sides: WorkshopSide[];
   private busy: string | null = null;
   private storeFrozen = false;
   private storeKeys: number | null = null;
-  private lastLogId = 0;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
-  private lastSent = "";
-  private sendScheduled = false;
 
   private constructor(
     private readonly options: WorkshopOptions,
@@ -98,14 +93,7 @@ export class Workshop {
 
   /** Calls `listener` with every new state (now, then on each change) and every new log entry. */
   subscribe(onState: (state: DashboardState) => void, onLog: (entry: LogEntry) => void): () => void {
-    onState(this.state());
-    for (const entry of this.backlog) onLog(entry);
-    this.stateListeners.add(onState);
-    this.logListeners.add(onLog);
-    return () => {
-      this.stateListeners.delete(onState);
-      this.logListeners.delete(onLog);
-    };
+    return this.feed.subscribe(onState, onLog);
   }
 
   /** Starts a shopper action on both sides at once; resolves when both have their answer. */
@@ -275,24 +263,10 @@ export class Workshop {
   }
 
   private log(side: Architecture | "both", text: string, tone: LogTone): void {
-    const entry = { id: ++this.lastLogId, side, at: new Date().toTimeString().slice(0, 8), text, tone };
-    this.backlog.push(entry);
-    if (this.backlog.length > LOG_BACKLOG) this.backlog.shift();
-    for (const listener of this.logListeners) listener(entry);
-    this.changed();
+    this.feed.log(side, text, tone);
   }
 
-  /** Sends the state to the listeners if it changed, at most once per tick of the event loop. */
   private changed(): void {
-    if (this.sendScheduled) return;
-    this.sendScheduled = true;
-    setImmediate(() => {
-      this.sendScheduled = false;
-      const state = this.state();
-      const json = JSON.stringify(state);
-      if (json === this.lastSent) return;
-      this.lastSent = json;
-      for (const listener of this.stateListeners) listener(state);
-    });
+    this.feed.changed();
   }
 }

@@ -1,20 +1,31 @@
 // What a journey may do to the servers behind the balancer, apart from shopping: a local stack
 // can be faulted (kill, restart, scale-out, Redis); a stack given by URL can only be observed.
-import type { JourneyContext } from "../journey";
 
-export type Control = Pick<
-  JourneyContext,
-  | "instanceIds"
-  | "askEveryInstance"
-  | "instanceRunning"
-  | "kill"
-  | "revive"
-  | "restart"
-  | "addInstance"
-  | "freezeStore"
-  | "resumeStore"
-  | "restartStore"
-> & {
+/** The part of a journey's context that acts on the servers and the store. */
+export interface ServerControl {
+  /** The servers behind the balancer: the local cluster's, or in URL mode those that answered so far. */
+  instanceIds(): string[];
+  /**
+   * GET `path` with `headers` on every server: directly on each local instance, or in URL mode
+   * through the balancer (without its sticky cookie) until the answers stop showing new servers.
+   */
+  askEveryInstance(path: string, headers: Record<string, string>): Promise<{ instance: string; status: number }[]>;
+  /** The methods below need the local clusters (see `needsLocalClusters`). */
+  instanceRunning(id: string): boolean;
+  kill(id: string): Promise<void>;
+  /** Starts a killed instance again on its port: the same server, with empty memory. */
+  revive(id: string): Promise<void>;
+  restart(id: string): Promise<void>;
+  addInstance(): Promise<string>;
+  /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
+  freezeStore(): Promise<void>;
+  resumeStore(): void;
+  /** Restarts the private Redis (SIGTERM, same port and data); resolves once every instance is ready again. */
+  restartStore(): Promise<void>;
+}
+
+/** A ServerControl as run by the suite: finished once the journey is over. */
+export interface Control extends ServerControl {
   /** After the journey, pass or fail: leaves the shared store fault, releases the stack. */
   finish(): Promise<void>;
-};
+}

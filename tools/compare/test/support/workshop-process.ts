@@ -3,7 +3,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
-// The built CLI, whether this file runs built (dist/workshop) or from source (src/workshop, in tests).
 const CLI = join(__dirname, "..", "..", "dist", "commands", "workshop.js");
 const START_TIMEOUT_MS = 60_000;
 

@@ -1,12 +1,13 @@
-#!/usr/bin/env node
 // `pnpm workshop:screenshot`: regenerates the README's picture of the dashboard (docs/workshop.png)
-// from the real page: a real `pnpm workshop`, in headless Chromium, after the crash story.
+// from the real page: a real `pnpm workshop`, in headless Chromium, after the crash story. It
+// lives with the browser test it shares its story with (run by tsx), so that playwright-core
+// stays a development dependency; it runs through the same runner as every command.
 import { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { crashStory, launchChromium, PROJECTOR } from "../workshop/browser";
-import { startWorkshopProcess } from "../workshop/workshop-process";
-import { EXIT, runCommand } from "./runner";
+import { EXIT, runCommand } from "../../src/commands/runner";
+import { crashStory, launchChromium, PROJECTOR } from "./browser";
+import { startWorkshopProcess } from "./workshop-process";
 
 const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
 
