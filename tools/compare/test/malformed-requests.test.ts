@@ -5,30 +5,25 @@
 // parse with its built-in HTML page whatever its configuration says (haproxy/haproxy#3032): the
 // exception the README names.
 import { oversizedHeaders, notHttp, sendRaw } from "@cart/contract-suite";
-import { LocalRedisServer } from "@cart/local-infra";
-import { startStack, stopStack, type Stack } from "../src/rig/stack";
-import { ARCHITECTURES, DEFAULT_POLICY } from "../src/vocabulary";
+import type { Stack } from "../src/rig/stack";
+import { TestBed } from "../src/rig/test-bed";
+import { ARCHITECTURES } from "../src/vocabulary";
 import { describeNeeding } from "./prerequisites";
 
 jest.setTimeout(60_000);
-
-// A Redis of its own: on the run's shared one, other files' journeys lock the demo users out.
-let redis: LocalRedisServer;
-beforeAll(async () => {
-  redis = await LocalRedisServer.start();
-});
-afterAll(() => redis.stop());
 
 const CASES = ARCHITECTURES.flatMap((app) => (["builtin", "haproxy"] as const).map((lb) => [app, lb] as const));
 
 for (const [app, lb] of CASES) {
   describeNeeding(lb === "haproxy" ? "haproxy" : undefined, `the ${app} app behind the ${lb} balancer`, () => {
+    let bed: TestBed;
     let stack: Stack;
     beforeAll(async () => {
-      const options = { app, lb, instances: 1, policy: DEFAULT_POLICY[app], redisUrl: redis.url };
-      stack = await startStack({ ...options, onStart: () => {} });
+      // A Redis of its own: on the run's shared one, other files' journeys lock the demo users out.
+      bed = await TestBed.open({ lb, ownStore: true });
+      stack = await bed.startStack(app, { instances: 1 });
     });
-    afterAll(() => stopStack(stack));
+    afterAll(() => bed.close());
     const port = () => Number(new URL(stack.balancer.url).port);
 
     it("answers a cart line's broken percent-escape with the app's 400 MALFORMED_URL", async () => {

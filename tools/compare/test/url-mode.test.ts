@@ -5,8 +5,9 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JOURNEYS } from "../src/journeys";
-import { startStack, stopStack, type Stack } from "../src/rig/stack";
-import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../src/vocabulary";
+import type { Stack } from "../src/rig/stack";
+import { TestBed } from "../src/rig/test-bed";
+import { ARCHITECTURES, type Architecture } from "../src/vocabulary";
 import { runCli } from "./run-cli";
 
 jest.setTimeout(60_000);
@@ -27,22 +28,14 @@ const urlArgs = () => [
   stacks.stateless!.balancer.url,
 ];
 
+let bed: TestBed;
 beforeAll(async () => {
-  for (const app of ARCHITECTURES) {
-    stacks[app] = await startStack({
-      app,
-      instances: 3,
-      policy: DEFAULT_POLICY[app],
-      lb: "builtin",
-      redisUrl: process.env.REDIS_URL!,
-      onStart: () => {},
-    });
-  }
+  // The test run's Redis (REDIS_URL), as a running stack would have its own.
+  bed = await TestBed.open({ lb: "builtin" });
+  for (const app of ARCHITECTURES) stacks[app] = await bed.startStack(app, { instances: 3 });
 });
 
-afterAll(async () => {
-  await Promise.all(Object.values(stacks).map(stopStack));
-});
+afterAll(() => bed.close());
 
 describe("pnpm compare against running stacks given by URL", () => {
   it("runs happy-path, concurrency, logout-everywhere and load-spread with the usual verdicts, skips the rest, exits 0", async () => {

@@ -41,7 +41,8 @@ export interface HaproxyConfigOptions {
 export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
   const { name, policy, servers } = options;
   const error = (status: number, code: string, message: string) =>
-    `  http-error status ${status} content-type application/json hdr x-served-by balancer string '${JSON.stringify({ error: { code, message } })}'`;
+    `  http-error status ${status} content-type application/json hdr x-served-by balancer string ` +
+    `'${JSON.stringify({ error: { code, message } })}'`;
   const serverOptions = options.dockerDns ? ["resolvers docker", "init-addr none"] : [];
   const serverLine = ({ id, address, disabled }: HaproxyServer) =>
     [

@@ -54,7 +54,8 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
         const cores = (await cpuMs(pids)) - cpuBefore;
         runs.push({ ...target, repetition, ...outcome, appCpuCores: round(cores / (options.seconds * 1000)) });
         options.onProgress(
-          `run ${repetition}/${options.repetitions} ${target.app} ${target.via}: ${outcome.requestsPerSecond} req/s, p99 ${outcome.p99Ms} ms, ${outcome.errors} errors`,
+          `run ${repetition}/${options.repetitions} ${target.app} ${target.via}: ${outcome.requestsPerSecond} ` +
+            `req/s, p99 ${outcome.p99Ms} ms, ${outcome.errors} errors`,
         );
       }
     }

@@ -21,8 +21,10 @@ export function headlines(report: BenchReport): string[] {
   return [
     `stateless / stateful throughput (through the balancers): ${ratios.statelessToStatefulThroughput}`,
     `stateless / stateful p99: ${ratios.statelessToStatefulP99}`,
-    `balancer overhead at p50 (one request at a time, via balancer minus direct): stateful ${ratios.balancerOverheadP50Ms.stateful} ms, stateless ${ratios.balancerOverheadP50Ms.stateless} ms`,
-    `busiest / idlest instance: stateful ${ratios.maxMinRequestsPerInstance.stateful}, stateless ${ratios.maxMinRequestsPerInstance.stateless}`,
+    `balancer overhead at p50 (one request at a time, via balancer minus direct): stateful ` +
+      `${ratios.balancerOverheadP50Ms.stateful} ms, stateless ${ratios.balancerOverheadP50Ms.stateless} ms`,
+    `busiest / idlest instance: stateful ${ratios.maxMinRequestsPerInstance.stateful}, stateless ` +
+      `${ratios.maxMinRequestsPerInstance.stateless}`,
   ];
 }
 
@@ -31,7 +33,9 @@ export function benchMarkdown(report: BenchReport): string {
   return [
     "# pnpm bench",
     "",
-    `${s.instances} instances per app, ${s.lb} balancer, ${s.users} users, ${s.connections} connections, ${s.repetitions} × ${s.seconds} s per target (interleaved, after ${s.warmUpSeconds} s of warm-up), Node ${s.node}, ${s.cores} cores. Medians, [min–max] over the repetitions.`,
+    `${s.instances} instances per app, ${s.lb} balancer, ${s.users} users, ${s.connections} connections, ` +
+      `${s.repetitions} × ${s.seconds} s per target (interleaved, after ${s.warmUpSeconds} s of warm-up), Node ` +
+      `${s.node}, ${s.cores} cores. Medians, [min–max] over the repetitions.`,
     "",
     `| ${HEADERS.join(" | ")} |`,
     `| ${HEADERS.map(() => "---").join(" | ")} |`,

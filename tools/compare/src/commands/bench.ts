@@ -24,7 +24,8 @@ interface BenchOptions {
 const program = new Command()
   .name("pnpm bench")
   .description(
-    "Drive both clusters (started as pnpm compare starts them) with the same request mix (80% GET /cart, 15% POST /cart/items, 5% GET /me) through their balancers and straight to one instance, and compare.",
+    "Drive both clusters (started as pnpm compare starts them) with the same request mix (80% GET /cart, 15% POST " +
+      "/cart/items, 5% GET /me) through their balancers and straight to one instance, and compare.",
   )
   .option("--duration <s>", "seconds per measured run", wholeNumber(1, 600), 4)
   .option("--warmup <s>", "seconds of warm-up per target, not counted", wholeNumber(1, 60), 2)

@@ -47,7 +47,10 @@ const journeyHelp = JOURNEY_NAMES.map((name) => {
   const { expected, expectedWithoutStorePersistence: forgetful, story, optIn } = JOURNEYS[name];
   const without = forgetful?.stateless ? ` (${forgetful.stateless} with --no-store-persistence)` : "";
   const onlyIfAsked = optIn ? " [only with --journey]" : "";
-  return `  ${name.padEnd(18)} stateful ${expected.stateful}, stateless ${expected.stateless}${without}${onlyIfAsked}: ${story}`;
+  return (
+    `  ${name.padEnd(18)} stateful ${expected.stateful}, stateless ` +
+    `${expected.stateless}${without}${onlyIfAsked}: ${story}`
+  );
 }).join("\n");
 
 /** Options about the local clusters, which mean nothing when the stacks are given by URL. */
@@ -56,7 +59,8 @@ const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence"];
 const program = new Command()
   .name("pnpm compare")
   .description(
-    "Run identical user journeys against real clusters of the stateful and the stateless app, under faults, and compare.",
+    "Run identical user journeys against real clusters of the stateful and the stateless app, under faults, and " +
+      "compare.",
   )
   .addOption(
     new Option("--journey <name>", "run only this journey (repeatable)").argParser(oneOf(JOURNEY_NAMES, "journey")),
@@ -115,7 +119,8 @@ const program = new Command()
       "",
       "Exit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error, 130 on Ctrl-C.",
       "Redis: a private redis-server is started on a free port unless REDIS_URL is set.",
-      "By URL (--stateful-url, --stateless-url): only the journeys that need no process control run; the others are skipped.",
+      "By URL (--stateful-url, --stateless-url): only the journeys that need no process control run; the others " +
+        "are skipped.",
     ].join("\n"),
   );
 
@@ -172,7 +177,8 @@ runCommand<CliOptions>({
     say(
       urls
         ? `Comparing ${apps.map((app) => `${app} at ${urls[app]}`).join(" and ")}: ${journeys.length} journey(s).`
-        : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, behind the ${options.lb} balancer.`,
+        : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, ` +
+            `behind the ${options.lb} balancer.`,
     );
     if (apps.includes("lab")) {
       say(`Building the lab (${labDir()})…`);

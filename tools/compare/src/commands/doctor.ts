@@ -10,7 +10,8 @@ import { EXIT, runCommand } from "./runner";
 const program = new Command()
   .name("pnpm run doctor")
   .description(
-    "List every prerequisite (Node.js, pnpm, redis-server, haproxy, Chromium, docker-compose): found, or how to install it.",
+    "List every prerequisite (Node.js, pnpm, redis-server, haproxy, Chromium, docker-compose): found, or how to " +
+      "install it.",
   )
   .addHelpText("after", "\nExit code: 0 when every required program is there, 2 when one is missing.");
 
@@ -33,7 +34,8 @@ runCommand<Record<string, never>>({
     say(
       requiredMissing > 0
         ? `${requiredMissing} required program(s) missing: install them, then run pnpm run doctor again.`
-        : "Everything required is here. Without an optional program, what needs it is skipped by pnpm test (CI=true fails instead) and refused in one line by the commands.",
+        : "Everything required is here. Without an optional program, what needs it is skipped by pnpm test " +
+            "(CI=true fails instead) and refused in one line by the commands.",
     );
     return requiredMissing > 0 ? EXIT.setUp : EXIT.ok;
   },

@@ -55,7 +55,8 @@ runCommand<MemoryOptions>({
         );
         results.push(result);
         say(
-          `${app.padEnd(9)} ${result.sessionsInMemory} sessions in memory, RSS ${result.rssBeforeMb} MB → ${result.rssAfterMb} MB (${result.bytesPerLogin} bytes per login), ${result.seconds} s`,
+          `${app.padEnd(9)} ${result.sessionsInMemory} sessions in memory, RSS ${result.rssBeforeMb} MB → ` +
+            `${result.rssAfterMb} MB (${result.bytesPerLogin} bytes per login), ${result.seconds} s`,
         );
       }
       await mkdir(options.reportDir, { recursive: true });

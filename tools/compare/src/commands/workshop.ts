@@ -23,7 +23,8 @@ interface WorkshopOptions {
 const program = new Command()
   .name("pnpm workshop")
   .description(
-    "Start both clusters (stateful and stateless, each behind its balancer, one private Redis) and serve a live dashboard to shop, crash servers and replay the journeys by hand.",
+    "Start both clusters (stateful and stateless, each behind its balancer, one private Redis) and serve a live " +
+      "dashboard to shop, crash servers and replay the journeys by hand.",
   )
   .option("--port <port>", "the dashboard's port on 127.0.0.1 (0: any free port)", wholeNumber(0, 65535), 8090)
   .option("--instances <n>", `instances per app at start (1-${MAX_INSTANCES})`, wholeNumber(1, MAX_INSTANCES), 3)

@@ -45,7 +45,8 @@ export interface CompareEvents {
 }
 
 export const NEEDS_LOCAL_CLUSTERS =
-  "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out --stateful-url/--stateless-url";
+  "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out " +
+  "--stateful-url/--stateless-url";
 const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
 
 /** Where one journey runs for one app: a balancer to shop at and a control, or why it cannot run here. */

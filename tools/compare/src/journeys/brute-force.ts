@@ -7,7 +7,9 @@ const LIMIT = 5;
 
 export const bruteForce: Journey = {
   name: "brute-force",
-  story: `an attacker tries ${ATTEMPTS} wrong passwords for alice, without cookies, so the balancer spreads them: do more than ${LIMIT} reach a password check?`,
+  story:
+    `an attacker tries ${ATTEMPTS} wrong passwords for alice, without cookies, so the balancer spreads them: ` +
+    `do more than ${LIMIT} reach a password check?`,
   expected: { stateful: "fail", stateless: "pass" },
   async run(context) {
     const checkedBy: Record<string, number> = {};
@@ -30,7 +32,8 @@ export const bruteForce: Journey = {
         .map(([id, n]) => `${id} ${n}`)
         .join(", ");
       throw new JourneyFailure(
-        `${checks} of ${ATTEMPTS} wrong passwords reached a password check (limit ${LIMIT}: ${spread}): each server counts only the attempts it saw`,
+        `${checks} of ${ATTEMPTS} wrong passwords reached a password check (limit ${LIMIT}: ${spread}): each ` +
+          `server counts only the attempts it saw`,
       );
     }
   },

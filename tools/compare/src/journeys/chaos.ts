@@ -24,7 +24,9 @@ interface Tally {
 
 export const chaos: Journey = {
   name: "chaos",
-  story: `${USERS} users shop without pause while a random server is killed (kill -9) and started again every few seconds: are the items they were told were added still theirs at the end?`,
+  story:
+    `${USERS} users shop without pause while a random server is killed (kill -9) and started again every few ` +
+    `seconds: are the items they were told were added still theirs at the end?`,
   expected: { stateful: "fail", stateless: "pass" },
   optIn: true,
   needsLocalClusters: true,
@@ -57,7 +59,8 @@ export const chaos: Journey = {
     context.note("itemsLost", lost);
     if (lost > 0) {
       throw new JourneyFailure(
-        `${lost} of ${tally.added.alice + tally.added.bob} items the users were told were added are gone (${killed.length} crashes, ${failed} of ${tally.requests} requests failed)`,
+        `${lost} of ${tally.added.alice + tally.added.bob} items the users were told were added are gone ` +
+          `(${killed.length} crashes, ${failed} of ${tally.requests} requests failed)`,
       );
     }
   },

@@ -41,7 +41,8 @@ export const loadSpread: Journey = {
         .map(([id, n]) => `${id} ${n}`)
         .join(", ");
       throw new JourneyFailure(
-        `requests per server: ${spread}; max/min ${ratio.toFixed(2)} > ${MAX_SHARE_RATIO}: users stay on the server they logged in on, busy or not`,
+        `requests per server: ${spread}; max/min ${ratio.toFixed(2)} > ${MAX_SHARE_RATIO}: users stay on the ` +
+          `server they logged in on, busy or not`,
       );
     }
   },

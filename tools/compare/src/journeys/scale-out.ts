@@ -30,7 +30,8 @@ export const scaleOut: Journey = {
     context.note("newInstance", { id: added, requestsServed: reached, requestsAfterScaleOut: total });
     if (reached === 0) {
       throw new JourneyFailure(
-        `${added} served none of the ${total} requests the logged-in users made after it joined: each stays pinned to the server that holds their session`,
+        `${added} served none of the ${total} requests the logged-in users made after it joined: each stays pinned ` +
+          `to the server that holds their session`,
       );
     }
   },

@@ -103,7 +103,8 @@ export class Shopper {
     const seen = quantities(reply.body.items);
     if (describeCart(seen) !== describeCart(expected)) {
       throw new JourneyFailure(
-        `GET /cart on ${reply.instance} → 200, but ${this.name}'s cart holds ${describeCart(seen)} instead of ${describeCart(expected)}`,
+        `GET /cart on ${reply.instance} → 200, but ${this.name}'s cart holds ${describeCart(seen)} instead of ` +
+          `${describeCart(expected)}`,
       );
     }
   }

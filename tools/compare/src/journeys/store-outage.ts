@@ -8,7 +8,8 @@ const FAST_ENOUGH_MS = 1500;
 export const storeOutage: Journey = {
   name: "store-outage",
   story:
-    "Redis freezes (SIGSTOP) for 3 s while Alice browses: answers must be fast (200 or 503), servers must live, her cart must survive",
+    "Redis freezes (SIGSTOP) for 3 s while Alice browses: answers must be fast (200 or 503), servers must live, " +
+    "her cart must survive",
   expected: { stateful: "pass", stateless: "pass" },
   needsLocalClusters: true,
   needsPrivateRedis: true,

@@ -4,7 +4,8 @@ import { shopClassicOrderAcross } from "./shop";
 export const storeRestart: Journey = {
   name: "store-restart",
   story:
-    "Redis restarts (SIGTERM, start again on the same port and data) while Alice shops: with its append-only file on, her session and cart survive",
+    "Redis restarts (SIGTERM, start again on the same port and data) while Alice shops: with its append-only file " +
+    "on, her session and cart survive",
   expected: { stateful: "pass", stateless: "pass" },
   needsLocalClusters: true,
   // The stateless tier moved its state into Redis: a Redis that keeps nothing loses every session.

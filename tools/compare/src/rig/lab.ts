@@ -23,7 +23,8 @@ export function labParts(): LabPart[] {
 export class LabMissingError extends MissingToolError {
   constructor(dir: string) {
     super(
-      `no lab in ${relative(process.cwd(), dir) || dir}: create it with "pnpm lab:reset" (a copy of apps/stateful to make stateless; see docs/workshop.md)`,
+      `no lab in ${relative(process.cwd(), dir) || dir}: create it with "pnpm lab:reset" (a copy of apps/stateful ` +
+        `to make stateless; see docs/workshop.md)`,
     );
   }
 }

@@ -14,7 +14,10 @@ export function formatMs(ms: number): string {
 /** One line on how the run was set up: instances, balancer, Redis, wall time. */
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
-  return `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ${(report.durationMs / 1000).toFixed(1)} s`;
+  return (
+    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ` +
+    `${(report.durationMs / 1000).toFixed(1)} s`
+  );
 }
 
 /** Why journeys were skipped, each reason once. */
