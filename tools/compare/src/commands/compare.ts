@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { compare, NEEDS_LOCAL_CLUSTERS, type ExpectationKey } from "../compare/compare";
 import { writeReportFiles } from "../compare/report/files";
 import { terminalPainter } from "../compare/report/terminal";
@@ -18,30 +18,8 @@ import {
   type JourneyName,
   type Outcome,
 } from "../vocabulary";
-import { wholeNumber } from "./options";
+import { oneOf, parseExpectation, parseUrl, wholeNumber } from "./options";
 import { EXIT, runCommand, UsageError } from "./runner";
-
-const oneOf =
-  <T extends string>(allowed: readonly T[], what: string) =>
-  (value: string, previous: T[] = []): T[] => {
-    if (!allowed.includes(value as T))
-      throw new InvalidArgumentError(`unknown ${what} "${value}"; one of: ${allowed.join(", ")}`);
-    return [...previous, value as T];
-  };
-
-function parseUrl(value: string): string {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || !/^https?:$/.test(url.protocol)) throw new InvalidArgumentError("an http:// or https:// URL");
-  return url.href.replace(/\/$/, "");
-}
-
-function parseExpectation(value: string, previous: Record<string, Outcome> = {}): Record<string, Outcome> {
-  const match = /^([\w-]+):(stateful|stateless|lab)=(pass|fail)$/.exec(value);
-  if (!match || !JOURNEY_NAMES.includes(match[1] as JourneyName)) {
-    throw new InvalidArgumentError('expected JOURNEY:APP=pass|fail, e.g. "server-crash:stateful=pass"');
-  }
-  return { ...previous, [`${match[1]}:${match[2]}`]: match[3] as Outcome };
-}
 
 const journeyHelp = JOURNEY_NAMES.map((name) => {
   const { expected, expectedWithoutStorePersistence: forgetful, story, optIn } = JOURNEYS[name];
