@@ -63,7 +63,7 @@ async function start<Options>({ program, run, progressTo }: CommandDefinition<Op
     say(`\n${signal}: stopping every process ${program.name()} started…`);
     // A server stopped by Ctrl-C has done what it was started for; anything else was cut short.
     const code = serving ? EXIT.ok : EXIT.interrupted;
-    void Promise.allSettled(cleanups.map((cleanup) => cleanup()))
+    void Promise.allSettled(cleanups.map(async (cleanup) => cleanup()))
       .then(() => ManagedProcess.stopAll())
       .finally(() => process.exit(code));
   };

@@ -54,7 +54,7 @@ export class TestBed {
 
   /** The store as the reports describe it. */
   get storeDescription(): string {
-    if (!this.privateRedis) return "given by REDIS_URL";
+    if (!this.privateRedis) return this.redisUrl ? "given by REDIS_URL" : "none";
     return `private redis-server (${this.options.storePersistence === false ? "no persistence" : "append-only file on"})`;
   }
 
