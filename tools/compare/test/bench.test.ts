@@ -30,6 +30,9 @@ it("pnpm bench (1 s runs) writes bench.json with the four targets and the ratios
     "stateless balancer",
     "stateless direct",
   ]);
+  // Which errors, if any: the runs keep their kinds ("409 QUANTITY_LIMIT", "ECONNRESET"…).
+  const kinds = report.runs.map((run: { app: string; via: string; errorKinds: object }) => run.errorKinds);
+  expect(kinds).toEqual(report.runs.map(() => ({})));
   for (const target of report.targets) {
     expect(target.requestsPerSecond).toEqual({
       median: expect.any(Number),

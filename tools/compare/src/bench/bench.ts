@@ -53,9 +53,10 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
         const outcome = await runLoadProcess(job(target, options.seconds));
         const cores = (await cpuMs(pids)) - cpuBefore;
         runs.push({ ...target, repetition, ...outcome, appCpuCores: round(cores / (options.seconds * 1000)) });
+        const kinds = Object.entries(outcome.errorKinds).map(([kind, n]) => `${n}× ${kind}`);
         options.onProgress(
           `run ${repetition}/${options.repetitions} ${target.app} ${target.via}: ${outcome.requestsPerSecond} ` +
-            `req/s, p99 ${outcome.p99Ms} ms, ${outcome.errors} errors`,
+            `req/s, p99 ${outcome.p99Ms} ms, ${outcome.errors} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}`,
         );
       }
     }

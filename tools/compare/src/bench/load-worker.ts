@@ -20,6 +20,8 @@ export interface LoadOutcome {
   readonly p99Ms: number;
   /** Connection errors, timeouts, and answers other than 2xx. */
   readonly errors: number;
+  /** What the errors were: "409 QUANTITY_LIMIT", "ECONNRESET", "timeout"… with their counts. */
+  readonly errorKinds: Record<string, number>;
   /** Answers per instance, from X-Served-By. */
   readonly servedBy: Record<string, number>;
 }
@@ -33,6 +35,8 @@ function pick(random: number): { method: "GET" | "POST"; path: string; body?: st
 
 export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
   const servedBy: Record<string, number> = {};
+  const errorKinds: Record<string, number> = {};
+  const count = (kind: string) => void (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
   const times: number[] = [];
   const options: autocannon.Options = {
     url: job.url,
@@ -46,7 +50,8 @@ export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
           const headers = { ...request.headers, cookie, ...(body && { "content-type": "application/json" }) };
           return { ...request, method, path, headers, ...(body && { body }) };
         },
-        onResponse: (_status, _body, _context, headers) => {
+        onResponse: (status, body, _context, headers) => {
+          if (status < 200 || status >= 300) count(`${status} ${errorCode(body)}`.trim());
           const served = headerValue(headers, "x-served-by") ?? "?";
           servedBy[served] = (servedBy[served] ?? 0) + 1;
         },
@@ -56,7 +61,9 @@ export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, _status, _bytes, responseTime: number) => times.push(responseTime));
+    instance.on("reqError", (error: NodeJS.ErrnoException) => count(error.code ?? error.message));
   });
+  if (result.timeouts > 0) errorKinds.timeout = result.timeouts;
   return {
     requests: result.requests.total,
     requestsPerSecond: Math.round(result.requests.total / job.seconds),
@@ -64,8 +71,18 @@ export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
     p95Ms: round(percentile(times, 95)),
     p99Ms: round(percentile(times, 99)),
     errors: result.errors + result.timeouts + result.non2xx,
+    errorKinds,
     servedBy,
   };
+}
+
+/** The contract's error code in a JSON error body, if there is one. */
+function errorCode(body: string): string {
+  try {
+    return String((JSON.parse(body) as { error?: { code?: unknown } }).error?.code ?? "");
+  } catch {
+    return "";
+  }
 }
 
 // autocannon hands headers over as an object or as a flat [name, value, ...] list, by version.
