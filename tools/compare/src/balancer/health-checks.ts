@@ -1,10 +1,13 @@
 // Which backends are alive, HAProxy-style: GET /healthz every 250 ms; two failures in a row mark a
 // backend down, one success marks it up. A refused connection marks it down at once. A backend in
 // maintenance (being deployed) gets no traffic whatever its health.
+// A check may take up to 2 s: it runs on the balancer's own event loop, which under full load can
+// be late by hundreds of milliseconds, and a sticky user moved off a live server loses their
+// session (a bench run saw one UNKNOWN_SESSION that way). A dead server refuses at once anyway.
 import type { Backend } from "./load-balancer";
 
 const INTERVAL_MS = 250;
-const TIMEOUT_MS = 500;
+const TIMEOUT_MS = 2000;
 const FALL = 2;
 
 interface Health {
@@ -17,6 +20,8 @@ export class HealthChecks {
   private readonly timer: NodeJS.Timeout;
   private backends: readonly Backend[] = [];
   private readonly maintenance = new Set<string>();
+  /** A round of checks still waiting for a slow backend: the next round waits for it. */
+  private checking = false;
 
   constructor() {
     this.timer = setInterval(() => void this.checkAll(), INTERVAL_MS);
@@ -46,6 +51,8 @@ export class HealthChecks {
   }
 
   private async checkAll(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
     await Promise.all(
       this.backends.map(async ({ id, url }) => {
         const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
@@ -55,6 +62,6 @@ export class HealthChecks {
         const failures = ok ? 0 : previous.failures + 1;
         this.health.set(id, { up: ok || (previous.up && failures < FALL), failures });
       }),
-    );
+    ).finally(() => (this.checking = false));
   }
 }
