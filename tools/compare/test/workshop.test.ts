@@ -4,10 +4,10 @@ import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
-import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
+import { crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
+import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
 

@@ -6,7 +6,7 @@ import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
 import { urlControl } from "../journeys/control/url-control";
 import type { Journey } from "../journeys/journey";
-import type { ComparisonReport, JourneyResult, Latency } from "../journeys/result";
+import type { JourneyResult } from "../journeys/result";
 import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
@@ -14,6 +14,7 @@ import { StackPool } from "../rig/stack-pool";
 import { TestBed } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
+import type { ComparisonReport, Latency } from "./comparison-report";
 
 export type ExpectationKey = `${JourneyName}:${AppName}`;
 

@@ -1,8 +1,8 @@
 // What a journey is: a named story with an expected outcome per app, run against one stack.
 // Faults are steps inside the story; the verdict comes from the HTTP answers the users got.
 import type { DemoUser } from "../rig/demo-logins";
-import type { ServerControl } from "./control/control";
 import type { JourneyName, Outcome, AppName, Architecture, RoutingPolicy } from "../vocabulary";
+import type { ServerControl } from "./control/control";
 import type { Shopper } from "./shopper";
 
 /** What a journey has to work with: browsers, the servers (`Control`), and its report. */

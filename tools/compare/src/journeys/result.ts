@@ -1,3 +1,5 @@
+// What one journey came to on one app: its outcome against the expectation, why it failed, and
+// every step, for the reports and the dashboard.
 import type { AppName, JourneyName, Outcome } from "../vocabulary";
 import type { Step } from "./steps";
 
@@ -17,21 +19,4 @@ export interface JourneyResult {
   readonly details: Record<string, unknown>;
   readonly durationMs: number;
   readonly steps: Step[];
-}
-
-export interface Latency {
-  readonly requests: number;
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-}
-
-export interface ComparisonReport {
-  readonly durationMs: number;
-  /** Instances per app; null when the stacks were given by URL (the suite cannot know). */
-  readonly instances: number | null;
-  readonly lb: string;
-  readonly redis: string;
-  readonly results: JourneyResult[];
-  readonly latency: Partial<Record<AppName, Latency>>;
-  readonly matched: boolean;
 }

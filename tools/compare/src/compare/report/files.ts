@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ComparisonReport } from "../../journeys/result";
+import type { ComparisonReport } from "../comparison-report";
 import { markdownReport } from "./markdown";
 
 /** Writes compare.json and compare.md into `dir`; returns their paths. */

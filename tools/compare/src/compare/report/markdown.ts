@@ -1,6 +1,6 @@
 // reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
-import type { ComparisonReport } from "../../journeys/result";
 import type { AppName } from "../../vocabulary";
+import type { ComparisonReport } from "../comparison-report";
 import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");

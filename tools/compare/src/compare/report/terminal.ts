@@ -1,9 +1,10 @@
 // What a person sees: a line per journey while it runs, then the side-by-side table.
 import Table from "cli-table3";
 import { createColors } from "picocolors";
-import type { ComparisonReport, JourneyResult } from "../../journeys/result";
+import type { JourneyResult } from "../../journeys/result";
 import type { Step } from "../../journeys/steps";
 import type { AppName } from "../../vocabulary";
+import type { ComparisonReport } from "../comparison-report";
 import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
 
 export function terminalPainter(useColor: boolean) {

@@ -1,5 +1,6 @@
 // Words for a result, shared by the terminal table and the Markdown report.
-import type { ComparisonReport, JourneyResult } from "../../journeys/result";
+import type { JourneyResult } from "../../journeys/result";
+import type { ComparisonReport } from "../comparison-report";
 
 export function verdictWords(result: JourneyResult): string {
   if (result.outcome === "skipped") return "skipped";
