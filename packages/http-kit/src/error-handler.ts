@@ -63,7 +63,7 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   const [status, code, message] = describe(error);
   // 4xx are the client's mistakes (the request log has them); 503s are outages the store adapter
   // already reports; a 500 is a bug worth its stack trace.
-  if (status === 500) (req.log ?? console).error({ err: error }, "unexpected error");
+  if (status === 500) (req.log ?? console).error({ err: error, req: { id: req.id } }, "unexpected error");
   res.status(status).json({ error: { code, message } });
 };
 

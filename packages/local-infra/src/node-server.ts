@@ -15,6 +15,8 @@ export interface NodeServerOptions {
   /** Also its INSTANCE_ID, unless `env` sets one. */
   readonly name: string;
   readonly script: string;
+  /** Node's own flags, before the script (`--cpu-prof`, which NODE_OPTIONS may not carry). */
+  readonly nodeArgs?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   /** Defaults to a free port (and another one, should that be taken by the time it listens). */
   readonly port?: number;
@@ -36,10 +38,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
 
 async function startOn(
   port: number,
-  { name, script, env, startTimeoutMs = 10000 }: NodeServerOptions,
+  { name, script, nodeArgs = [], env, startTimeoutMs = 10000 }: NodeServerOptions,
 ): Promise<NodeServer> {
   const instanceId = env.INSTANCE_ID ?? name;
-  const process = await ManagedProcess.start(name, globalThis.process.execPath, [script], {
+  const process = await ManagedProcess.start(name, globalThis.process.execPath, [...nodeArgs, script], {
     env: { ...globalThis.process.env, INSTANCE_ID: instanceId, ...env, PORT: String(port), HOST: "127.0.0.1" },
   });
   const url = `http://127.0.0.1:${port}`;

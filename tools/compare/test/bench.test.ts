@@ -5,13 +5,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { command } from "./run-cli";
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const CLI = command("bench");
 
-it("pnpm bench (1 s runs) writes bench.json with the four targets and the ratios, and bench.md", async () => {
+it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the ratios and a profile of each app, and bench.md", async () => {
   const dir = await mkdtemp(join(tmpdir(), "bench-"));
-  const args = ["--duration", "1", "--warmup", "1", "--repetitions", "2", "--users", "10", "--connections", "4"];
+  const args = [
+    "--duration",
+    "1",
+    "--warmup",
+    "1",
+    "--repetitions",
+    "1",
+    "--users",
+    "10",
+    "--connections",
+    "4",
+    "--profile",
+  ];
   const child = spawn(process.execPath, [CLI, ...args, "--instances", "2", "--report-dir", dir], {
     env: { ...process.env, REDIS_URL: "" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -23,12 +35,14 @@ it("pnpm bench (1 s runs) writes bench.json with the four targets and the ratios
   expect({ code, output }).toMatchObject({ code: 0 });
 
   const report = JSON.parse(await readFile(join(dir, "bench.json"), "utf8"));
-  expect(report.settings).toMatchObject({ instances: 2, users: 10, repetitions: 2, lb: "builtin" });
+  expect(report.settings).toMatchObject({ instances: 2, users: 10, repetitions: 1, lb: "builtin" });
   expect(report.targets.map((t: { app: string; via: string }) => `${t.app} ${t.via}`)).toEqual([
     "stateful balancer",
     "stateful direct",
     "stateless balancer",
     "stateless direct",
+    "express direct",
+    "express+redis direct",
   ]);
   // Which errors, if any: the runs keep their kinds ("409 QUANTITY_LIMIT", "ECONNRESET"…).
   const kinds = report.runs.map((run: { app: string; via: string; errorKinds: object }) => run.errorKinds);
@@ -45,13 +59,31 @@ it("pnpm bench (1 s runs) writes bench.json with the four targets and the ratios
     (t: { app: string; via: string }) => t.app === "stateless" && t.via === "balancer",
   );
   expect(Object.keys(stateless.servedBy).sort()).toEqual(["stateless-1", "stateless-2"]);
-  expect(report.runs).toHaveLength(8); // 4 targets × 2 repetitions, interleaved
+  expect(report.runs).toHaveLength(6); // 6 targets × 1 repetition
   expect(report.ratios).toEqual({
     statelessToStatefulThroughput: expect.any(Number),
     statelessToStatefulP99: expect.any(Number),
+    statefulToBound: expect.any(Number),
+    statelessToBound: expect.any(Number),
+    boundWithRedisToBound: expect.any(Number),
     balancerOverheadP50Ms: { stateful: expect.any(Number), stateless: expect.any(Number) },
     maxMinRequestsPerInstance: { stateful: expect.any(Number), stateless: expect.any(Number) },
   });
   expect(report.ratios.statelessToStatefulThroughput).toBeGreaterThan(0);
-  expect(await readFile(join(dir, "bench.md"), "utf8")).toMatch(/\| stateless via builtin balancer \|/);
+  expect(report.ratios.statelessToBound).toBeGreaterThan(0);
+
+  // Where each app's CPU went, by package, from its own .cpuprofile kept beside the report.
+  for (const app of ["stateful", "stateless"]) {
+    const profile = report.profiles[app];
+    expect(profile).toMatchObject({ windowOnly: true, file: join(dir, "profiles", `${app}.cpuprofile`) });
+    expect(JSON.parse(await readFile(profile.file, "utf8"))).toHaveProperty("samples");
+    const packages = profile.packages.map((p: { package: string }) => p.package);
+    expect(packages).toEqual(expect.arrayContaining(["express", "router", "@cart/http-kit", "node:http"]));
+  }
+  expect(report.profiles.stateful.packages.map((p: { package: string }) => p.package)).toContain("express-session");
+  expect(report.profiles.stateless.packages.map((p: { package: string }) => p.package)).toContain("@redis/client");
+  const markdown = await readFile(join(dir, "bench.md"), "utf8");
+  expect(markdown).toMatch(/\| stateless via builtin balancer \|/);
+  expect(markdown).toMatch(/\| minimal Express \+ the Redis round trips \(bound of stateless\) \|/);
+  expect(markdown).toMatch(/## Where the CPU goes[\s\S]*\| express-session \|/);
 });

@@ -1,122 +1,168 @@
-// The measurement behind `pnpm bench`: both clusters started as `pnpm compare` starts them, 200
-// logged-in users per app, the same request mix through each balancer and straight to one
-// instance, runs interleaved (A B A B) after a warm-up, medians with their min–max.
-import { spawn } from "node:child_process";
+// The measurement behind `pnpm bench`: both clusters started as `pnpm compare` starts them, and
+// each app's bound (bound-server.ts, one process), 200 logged-in users each, the same request mix
+// through each balancer and straight to one instance, runs interleaved (A B C… A B C…) after a
+// warm-up, medians with their min–max. With a profile directory, then one CPU profile per app.
+import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import { join } from "node:path";
 import pidusage from "pidusage";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
-import { logIn, nthUser } from "../rig/demo-logins";
 import type { Stack } from "../rig/stack";
 import { TestBed } from "../rig/test-bed";
-import { round, inParallel } from "../util";
+import { round } from "../util";
 import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
-import type { LoadJob, LoadOutcome } from "./load-worker";
-import type { BenchOptions, Target } from "./settings";
+import type { LoadJob } from "./load-worker";
+import { profileApp, type AppProfile } from "./profile-app";
+import { emptyCarts, logInUsers, runLoadProcess } from "./run-load";
+import { BOUND_OF, type BenchApp, type BenchOptions, type Bound, type Via } from "./settings";
 import { summarise, type BenchReport, type TargetRun } from "./summary";
 
-const TARGETS: Target[] = ARCHITECTURES.flatMap((app) => [
-  { app, via: "balancer" as const },
-  { app, via: "direct" as const },
-]);
 const PROBE_SECONDS = 2;
-const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
+
+/** One thing the bench drives: where to send each target's load, as whom, and whose CPU to count. */
+interface Subject {
+  readonly app: BenchApp;
+  readonly entries: Partial<Record<Via, { readonly url: string; readonly users: readonly string[] }>>;
+  readonly pids: () => number[];
+  /** Where carts are emptied between runs. */
+  readonly emptyCarts: () => Promise<void>;
+}
 
 export async function bench(options: BenchOptions): Promise<BenchReport> {
   const bed = await TestBed.open({ lb: options.lb });
-  const stacks: Partial<Record<Architecture, Stack>> = {};
+  const bounds: NodeServer[] = [];
   try {
+    const subjects: Subject[] = [];
+    const stacks = {} as Record<Architecture, Stack>;
     for (const app of ARCHITECTURES) {
-      stacks[app] = await bed.startStack(app, { instances: options.instances });
-      const routing = DEFAULT_POLICY[app];
-      options.onProgress(`${app}: ${options.instances} instances behind the ${options.lb} balancer (${routing})`);
-    }
-    const users = {} as Record<Architecture, { balancer: string[]; direct: string[] }>;
-    for (const app of ARCHITECTURES) {
-      users[app] = await logInUsers(stacks[app]!, options.users);
+      const stack = (stacks[app] = await bed.startStack(app, { instances: options.instances }));
+      options.onProgress(
+        `${app}: ${options.instances} instances behind the ${options.lb} balancer (${DEFAULT_POLICY[app]})`,
+      );
+      subjects.push(await appSubject(app, stack, options.users));
       options.onProgress(`${app}: ${options.users} users logged in`);
     }
-
-    const job = (target: Target, seconds: number): LoadJob => {
-      const stack = stacks[target.app]!;
-      const url = target.via === "balancer" ? stack.balancer.url : stack.cluster.url(stack.cluster.ids[0]!);
-      return { url, seconds, connections: options.connections, users: users[target.app][target.via] };
+    for (const app of ARCHITECTURES) {
+      const bound = await startBound(BOUND_OF[app], bed);
+      bounds.push(bound);
+      subjects.push(await boundSubject(BOUND_OF[app], bound, options.users));
+      options.onProgress(`${BOUND_OF[app]} (the bound of ${app}): started, ${options.users} users logged in`);
+    }
+    const targets = subjects.flatMap((subject) =>
+      (["balancer", "direct"] as const).filter((via) => subject.entries[via]).map((via) => ({ subject, via })),
+    );
+    const job = (app: BenchApp, via: Via, seconds: number): LoadJob => {
+      const entry = subjects.find((subject) => subject.app === app)!.entries[via]!;
+      return { url: entry.url, seconds, connections: options.connections, users: entry.users };
     };
-    for (const target of TARGETS) await runLoadProcess(job(target, options.warmUpSeconds));
+    for (const { subject, via } of targets) await runLoadProcess(job(subject.app, via, options.warmUpSeconds));
     options.onProgress(`warmed up (${options.warmUpSeconds} s per target)`);
 
     const runs: TargetRun[] = [];
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
-      for (const target of TARGETS) {
-        await emptyCarts(stacks[target.app]!, users[target.app].balancer);
-        const pids = stacks[target.app]!.cluster.ids.map((id) => stacks[target.app]!.cluster.pid(id));
+      for (const target of targets) {
+        await target.subject.emptyCarts();
+        const pids = target.subject.pids();
         const cpuBefore = await cpuMs(pids);
-        const outcome = await runLoadProcess(job(target, options.seconds));
+        const outcome = await runLoadProcess(job(target.subject.app, target.via, options.seconds));
         const cores = (await cpuMs(pids)) - cpuBefore;
-        runs.push({ ...target, repetition, ...outcome, appCpuCores: round(cores / (options.seconds * 1000)) });
+        const { app } = target.subject;
+        runs.push({
+          app,
+          via: target.via,
+          repetition,
+          ...outcome,
+          appCpuCores: round(cores / (options.seconds * 1000)),
+        });
         const kinds = Object.entries(outcome.errorKinds).map(([kind, n]) => `${n}× ${kind}`);
         options.onProgress(
-          `run ${repetition}/${options.repetitions} ${target.app} ${target.via}: ${outcome.requestsPerSecond} ` +
+          `run ${repetition}/${options.repetitions} ${app} ${target.via}: ${outcome.requestsPerSecond} ` +
             `req/s, p99 ${outcome.p99Ms} ms, ${outcome.errors} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}`,
         );
       }
     }
-    // The balancer's own cost, apart from queueing on a busy machine: one connection, one request
-    // at a time, through the balancer and straight to the instance.
-    const probes: Record<Architecture, { balancer: number; direct: number }> = {
-      stateful: { balancer: 0, direct: 0 },
-      stateless: { balancer: 0, direct: 0 },
-    };
-    for (const target of TARGETS) {
-      const outcome = await runLoadProcess({ ...job(target, PROBE_SECONDS), connections: 1 });
-      probes[target.app][target.via] = outcome.p50Ms;
+    // The balancer's own cost, apart from queueing on a busy machine and from spreading requests
+    // over instances: one connection, one request at a time, to the first instance straight and
+    // through the balancer with the other instances drained (the same process, with and without
+    // the hop).
+    const probes = {} as Record<Architecture, Record<Via, number>>;
+    const probeSeconds = Math.min(PROBE_SECONDS, options.seconds);
+    for (const app of ARCHITECTURES) probes[app] = await probeBalancer(stacks[app], job(app, "direct", probeSeconds));
+    options.onProgress(`probed one request at a time (${probeSeconds} s per target)`);
+
+    let profiles: Record<Architecture, AppProfile> | undefined;
+    const { profileDir } = options;
+    if (profileDir) {
+      profiles = {} as Record<Architecture, AppProfile>;
+      for (const app of ARCHITECTURES) {
+        profiles[app] = await profileApp(app, bed, { ...options, profileDir });
+        options.onProgress(`${app}: CPU profile written to ${profiles[app].file}`);
+      }
     }
-    options.onProgress(`probed one request at a time (${PROBE_SECONDS} s per target)`);
-    return summarise(runs, probes, options);
+    return summarise(runs, probes, profiles, options);
   } finally {
+    await Promise.all(bounds.map((bound) => bound.process.stop()));
     await bed.close();
   }
 }
 
 /**
- * Logs `count` users in through the balancer (alice and bob in turns; each its own session), and
- * returns their Cookie headers: through the balancer (with the sticky cookie, if any), and for
- * the first instance directly (the stateful app knows only the sessions it made itself).
+ * An app's cluster: its users logged in through the balancer (with the sticky cookie, if any);
+ * straight to the first instance go the users it knows (the stateful app knows only the sessions
+ * it made itself), without the sticky cookie.
  */
-async function logInUsers(stack: Stack, count: number): Promise<{ balancer: string[]; direct: string[] }> {
+async function appSubject(app: Architecture, stack: Stack, users: number): Promise<Subject> {
   const first = stack.cluster.ids[0]!;
-  const balancer: string[] = [];
-  await inParallel(count, LOGINS_AT_ONCE, async (n) => {
-    balancer.push(await logIn(stack.balancer.url, nthUser(n)));
-  });
+  const balancer = await logInUsers(stack.balancer.url, users);
   const pinnedTo = (cookie: string) => new RegExp(`${STICKY_COOKIE}=([^;]+)`).exec(cookie)?.[1];
   const unpinned = (cookie: string) => cookie.replace(new RegExp(`;?\\s*${STICKY_COOKIE}=[^;]+`), "");
   const direct = balancer.filter((cookie) => (pinnedTo(cookie) ?? first) === first).map(unpinned);
-  return { balancer, direct };
+  return {
+    app,
+    entries: {
+      balancer: { url: stack.balancer.url, users: balancer },
+      direct: { url: stack.cluster.url(first), users: direct },
+    },
+    pids: () => stack.cluster.ids.map((id) => stack.cluster.pid(id)),
+    emptyCarts: () => emptyCarts(stack.balancer.url, balancer),
+  };
 }
 
-/** Checks every user's cart out, so that no run meets the 99-per-line limit left by the last. */
-async function emptyCarts(stack: Stack, cookies: string[]): Promise<void> {
-  for (const cookie of cookies) {
-    const response = await fetch(`${stack.balancer.url}/checkout`, { method: "POST", headers: { cookie } });
-    await response.body?.cancel();
+/** p50 of one request at a time to the first instance: through the balancer, and straight. */
+async function probeBalancer(stack: Stack, direct: LoadJob): Promise<Record<Via, number>> {
+  const [first, ...others] = stack.cluster.ids;
+  const probe = async (job: LoadJob) => (await runLoadProcess({ ...job, connections: 1 })).p50Ms;
+  for (const id of others) await stack.balancer.drain(id);
+  try {
+    // The users the first instance knows, pinned to it as a sticky balancer pinned them.
+    const pinned = (cookie: string) =>
+      stack.balancer.policy === "sticky" ? `${cookie}; ${STICKY_COOKIE}=${first}` : cookie;
+    const balancer = await probe({ ...direct, url: stack.balancer.url, users: direct.users.map(pinned) });
+    return { balancer, direct: await probe(direct) };
+  } finally {
+    for (const id of others) await stack.balancer.restore(id);
   }
+}
+
+function startBound(bound: Bound, bed: TestBed): Promise<NodeServer> {
+  return startNodeServer({
+    name: bound,
+    script: join(__dirname, "bound-server.js"),
+    env: { REDIS_URL: bound === "express+redis" ? bed.redisUrl : "" },
+  });
+}
+
+async function boundSubject(app: Bound, server: NodeServer, count: number): Promise<Subject> {
+  const users = await logInUsers(server.url, count);
+  return {
+    app,
+    entries: { direct: { url: server.url, users } },
+    pids: () => [server.process.pid],
+    emptyCarts: () => emptyCarts(server.url, users),
+  };
 }
 
 /** CPU time (user + system) the processes have used so far, in ms. */
 async function cpuMs(pids: number[]): Promise<number> {
   const stats = await pidusage(pids);
   return Object.values(stats).reduce((sum, stat) => sum + stat.ctime, 0);
-}
-
-function runLoadProcess(job: LoadJob): Promise<LoadOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, "load-worker.js")], { stdio: ["pipe", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(output) as LoadOutcome) : reject(new Error(`the load generator exited ${code}`)),
-    );
-    child.stdin.end(JSON.stringify(job));
-  });
 }

@@ -1,11 +1,20 @@
-// bench.md and the terminal table: one row per target, medians with [min–max].
+// bench.md and the terminal: one row per target (medians with [min–max]), the headline ratios,
+// and with --profile where each app's CPU went, package by package, side by side.
+import { ARCHITECTURES } from "../vocabulary";
+import { BOUND_OF, type Bound } from "./settings";
 import type { BenchReport, Spread, TargetSummary } from "./summary";
 
 const HEADERS = ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "app CPU (cores)", "requests per instance"];
+const PROFILE_ROWS = 12;
+
+const BOUND_LABEL: Record<Bound, string> = {
+  express: "minimal Express, state in memory (bound of stateful)",
+  "express+redis": "minimal Express + the Redis round trips (bound of stateless)",
+};
 
 export function benchRows(report: BenchReport): string[][] {
   return report.targets.map((target) => [
-    `${target.app} ${target.via === "balancer" ? `via ${report.settings.lb} balancer` : "direct to one instance"}`,
+    label(target, report.settings.lb),
     show(target.requestsPerSecond),
     show(target.p50Ms),
     show(target.p95Ms),
@@ -16,11 +25,20 @@ export function benchRows(report: BenchReport): string[][] {
   ]);
 }
 
+function label({ app, via }: TargetSummary, lb: string): string {
+  if (app === "stateful" || app === "stateless")
+    return `${app} ${via === "balancer" ? `via ${lb} balancer` : "direct to one instance"}`;
+  return BOUND_LABEL[app];
+}
+
 export function headlines(report: BenchReport): string[] {
   const { ratios } = report;
   return [
     `stateless / stateful throughput (through the balancers): ${ratios.statelessToStatefulThroughput}`,
     `stateless / stateful p99: ${ratios.statelessToStatefulP99}`,
+    `each app / its bound (direct): stateful ${ratios.statefulToBound} of ${BOUND_OF.stateful}, stateless ` +
+      `${ratios.statelessToBound} of ${BOUND_OF.stateless}`,
+    `what Redis costs a minimal app (${BOUND_OF.stateless} / ${BOUND_OF.stateful}): ${ratios.boundWithRedisToBound}`,
     `balancer overhead at p50 (one request at a time, via balancer minus direct): stateful ` +
       `${ratios.balancerOverheadP50Ms.stateful} ms, stateless ${ratios.balancerOverheadP50Ms.stateless} ms`,
     `busiest / idlest instance: stateful ${ratios.maxMinRequestsPerInstance.stateful}, stateless ` +
@@ -28,8 +46,40 @@ export function headlines(report: BenchReport): string[] {
   ];
 }
 
+export const PROFILE_HEADERS = ["CPU by package (% of busy time)", ...ARCHITECTURES];
+
+/** The packages that used most CPU in either app, one row each, with each app's share. */
+export function profileRows(report: BenchReport): string[][] {
+  const { profiles } = report;
+  if (!profiles) return [];
+  const top = new Set(
+    ARCHITECTURES.flatMap((app) => profiles[app].packages.slice(0, PROFILE_ROWS)).map((p) => p.package),
+  );
+  const share = (app: (typeof ARCHITECTURES)[number], name: string) =>
+    profiles[app].packages.find((p) => p.package === name)?.percent ?? 0;
+  const rows = [...top]
+    .sort((a, b) => share("stateful", b) + share("stateless", b) - share("stateful", a) - share("stateless", a))
+    .map((name) => [name, ...ARCHITECTURES.map((app) => `${share(app, name)}%`)]);
+  const rest = ARCHITECTURES.map(
+    (app) =>
+      `${Math.round(profiles[app].packages.filter((p) => !top.has(p.package)).reduce((sum, p) => sum + p.percent, 0) * 10) / 10}%`,
+  );
+  return [
+    ...rows,
+    ["everything else", ...rest],
+    ["busy (of the measured run)", ...ARCHITECTURES.map((app) => `${profiles[app].busyPercent}%`)],
+    ["req/s while profiled", ...ARCHITECTURES.map((app) => String(profiles[app].requestsPerSecond))],
+  ];
+}
+
 export function benchMarkdown(report: BenchReport): string {
   const s = report.settings;
+  const table = (headers: string[], rows: string[][]) => [
+    `| ${headers.join(" | ")} |`,
+    `| ${headers.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+  const profiles = report.profiles;
   return [
     "# pnpm bench",
     "",
@@ -37,12 +87,23 @@ export function benchMarkdown(report: BenchReport): string {
       `${s.repetitions} × ${s.seconds} s per target (interleaved, after ${s.warmUpSeconds} s of warm-up), Node ` +
       `${s.node}, ${s.cores} cores. Medians, [min–max] over the repetitions.`,
     "",
-    `| ${HEADERS.join(" | ")} |`,
-    `| ${HEADERS.map(() => "---").join(" | ")} |`,
-    ...benchRows(report).map((row) => `| ${row.join(" | ")} |`),
+    ...table(HEADERS, benchRows(report)),
     "",
     ...headlines(report).map((line) => `- ${line}`),
     "",
+    ...(profiles
+      ? [
+          "## Where the CPU goes",
+          "",
+          `One instance of each app under the same mix, direct, ${s.seconds} s, profiled with \`node --cpu-prof\`: ` +
+            "each sample's time charged to the package of the function it caught running.",
+          "",
+          ...table(PROFILE_HEADERS, profileRows(report)),
+          "",
+          ...ARCHITECTURES.map((app) => `- ${app}: \`${profiles[app].file}\``),
+          "",
+        ]
+      : []),
   ].join("\n");
 }
 

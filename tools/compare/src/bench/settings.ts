@@ -10,11 +10,28 @@ export interface BenchOptions {
   readonly users: number;
   readonly instances: number;
   readonly lb: BalancerKind;
+  /** Where to write a CPU profile of one instance of each app under the mix; none when undefined. */
+  readonly profileDir?: string;
   readonly onProgress: (line: string) => void;
 }
 
-/** What is measured: an app through its balancer, or straight to its first instance. */
+/**
+ * Each app's yardstick (bound-server.ts): minimal Express 5 serving the same mix with the same
+ * kind of state, in memory for the stateful app and with its Redis round trips for the stateless.
+ */
+export const BOUND_OF = { stateful: "express", stateless: "express+redis" } as const satisfies Record<
+  Architecture,
+  string
+>;
+export type Bound = (typeof BOUND_OF)[Architecture];
+
+/** What the bench drives: the two apps and their bounds. */
+export type BenchApp = Architecture | Bound;
+
+export type Via = "balancer" | "direct";
+
+/** What is measured: an app through its balancer, or straight to its first instance (bounds: their one). */
 export interface Target {
-  readonly app: Architecture;
-  readonly via: "balancer" | "direct";
+  readonly app: BenchApp;
+  readonly via: Via;
 }

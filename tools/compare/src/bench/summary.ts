@@ -4,11 +4,12 @@ import { availableParallelism } from "node:os";
 import { round } from "../util";
 import type { Architecture } from "../vocabulary";
 import type { LoadOutcome } from "./load-worker";
-import type { BenchOptions } from "./settings";
+import type { AppProfile } from "./profile-app";
+import { BOUND_OF, type BenchApp, type BenchOptions, type Via } from "./settings";
 
 export interface TargetRun extends LoadOutcome {
-  readonly app: Architecture;
-  readonly via: "balancer" | "direct";
+  readonly app: BenchApp;
+  readonly via: Via;
   readonly repetition: number;
   /** CPU used by the app's instances during the run, in cores (1 = one core busy throughout). */
   readonly appCpuCores: number;
@@ -21,8 +22,8 @@ export interface Spread {
 }
 
 export interface TargetSummary {
-  readonly app: Architecture;
-  readonly via: "balancer" | "direct";
+  readonly app: BenchApp;
+  readonly via: Via;
   readonly requestsPerSecond: Spread;
   readonly p50Ms: Spread;
   readonly p95Ms: Spread;
@@ -42,31 +43,40 @@ export interface BenchReport {
     /** Requests per second through the balancers: stateless over stateful (medians). */
     readonly statelessToStatefulThroughput: number;
     readonly statelessToStatefulP99: number;
+    /** Each app's requests per second over its bound's, both direct to one process (medians). */
+    readonly statefulToBound: number;
+    readonly statelessToBound: number;
+    /** The bounds' own ratio: what Redis round trips cost a minimal Express app. */
+    readonly boundWithRedisToBound: number;
     /** p50 through the balancer minus p50 straight to the instance, one request at a time, in ms. */
     readonly balancerOverheadP50Ms: Record<Architecture, number>;
     readonly maxMinRequestsPerInstance: Record<Architecture, number>;
   };
   /** p50 in ms of one request at a time, through the balancer and direct. */
-  readonly probes: Record<Architecture, { balancer: number; direct: number }>;
+  readonly probes: Record<Architecture, Record<Via, number>>;
+  /** `pnpm bench --profile`: where one instance of each app spent its CPU under the mix. */
+  readonly profiles?: Record<Architecture, AppProfile>;
   readonly runs: TargetRun[];
 }
 
 export function summarise(
   runs: TargetRun[],
-  probes: Record<Architecture, { balancer: number; direct: number }>,
+  probes: Record<Architecture, Record<Via, number>>,
+  profiles: Record<Architecture, AppProfile> | undefined,
   options: BenchOptions,
 ): BenchReport {
-  const targets = (["stateful", "stateless"] as const).flatMap((app) =>
-    (["balancer", "direct"] as const).map((via) =>
-      summariseTarget(
-        app,
-        via,
-        runs.filter((r) => r.app === app && r.via === via),
-      ),
+  // In the order they ran.
+  const measured = [...new Map(runs.map((run) => [`${run.app} ${run.via}`, run])).values()];
+  const targets = measured.map(({ app, via }) =>
+    summariseTarget(
+      app,
+      via,
+      runs.filter((r) => r.app === app && r.via === via),
     ),
   );
-  const find = (app: Architecture, via: "balancer" | "direct") => targets.find((t) => t.app === app && t.via === via)!;
-  const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
+  const find = (app: BenchApp, via: Via) => targets.find((t) => t.app === app && t.via === via)!;
+  const directRatio = (app: BenchApp, to: BenchApp) =>
+    ratio(find(app, "direct").requestsPerSecond.median, find(to, "direct").requestsPerSecond.median);
   const overhead = (app: Architecture) => round(probes[app].balancer - probes[app].direct);
   return {
     settings: { ...withoutCallbacks(options), node: process.version, cores: availableParallelism() },
@@ -80,6 +90,9 @@ export function summarise(
         find("stateless", "balancer").p99Ms.median,
         find("stateful", "balancer").p99Ms.median,
       ),
+      statefulToBound: directRatio("stateful", BOUND_OF.stateful),
+      statelessToBound: directRatio("stateless", BOUND_OF.stateless),
+      boundWithRedisToBound: directRatio(BOUND_OF.stateless, BOUND_OF.stateful),
       balancerOverheadP50Ms: { stateful: overhead("stateful"), stateless: overhead("stateless") },
       maxMinRequestsPerInstance: {
         stateful: find("stateful", "balancer").maxMinRequestsPerInstance,
@@ -87,11 +100,14 @@ export function summarise(
       },
     },
     probes,
+    ...(profiles && { profiles }),
     runs,
   };
 }
 
-function summariseTarget(app: Architecture, via: "balancer" | "direct", runs: TargetRun[]): TargetSummary {
+const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
+
+function summariseTarget(app: BenchApp, via: Via, runs: TargetRun[]): TargetSummary {
   const servedBy: Record<string, number> = {};
   for (const run of runs) for (const [id, n] of Object.entries(run.servedBy)) servedBy[id] = (servedBy[id] ?? 0) + n;
   const shares = Object.values(servedBy);

@@ -3,9 +3,9 @@
 import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { bench } from "../bench/bench";
-import { BENCH_HEADERS, benchMarkdown, benchRows, headlines } from "../bench/report";
+import { BENCH_HEADERS, benchMarkdown, benchRows, headlines, PROFILE_HEADERS, profileRows } from "../bench/report";
 import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { wholeNumber } from "./options";
 import { EXIT, runCommand } from "./runner";
@@ -19,13 +19,16 @@ interface BenchOptions {
   instances: number;
   lb: BalancerKind;
   reportDir: string;
+  profile: boolean;
 }
 
 const program = new Command()
   .name("pnpm bench")
   .description(
     "Drive both clusters (started as pnpm compare starts them) with the same request mix (80% GET /cart, 15% POST " +
-      "/cart/items, 5% GET /me) through their balancers and straight to one instance, and compare.",
+      "/cart/items, 5% GET /me) through their balancers and straight to one instance, and each app's bound " +
+      "(minimal Express 5 serving the same mix, with the same state: in memory, or with the Redis round trips), " +
+      "and compare.",
   )
   .option("--duration <s>", "seconds per measured run", wholeNumber(1, 600), 4)
   .option("--warmup <s>", "seconds of warm-up per target, not counted", wholeNumber(1, 60), 2)
@@ -35,12 +38,19 @@ const program = new Command()
   .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(new Option("--lb <kind>", "load balancer").choices(BALANCER_KINDS).default("builtin"))
   .option("--report-dir <dir>", "where bench.json and bench.md are written", "reports")
+  .option(
+    "--profile",
+    "then profile one instance of each app under the mix (node --cpu-prof): CPU by package in the report, " +
+      "the .cpuprofile files in <report-dir>/profiles",
+    false,
+  )
   .addHelpText(
     "after",
     [
       "",
       "Examples:",
-      "  pnpm bench                                   defaults: about a minute and a half on 2 cores",
+      "  pnpm bench                                   defaults: about two minutes on 2 cores",
+      "  pnpm bench --profile                         and where each app's CPU goes, by package",
       "  pnpm bench --duration 10 --repetitions 5     longer runs, steadier numbers",
       "  pnpm bench --lb haproxy                      through real haproxy processes",
       "",
@@ -60,12 +70,18 @@ runCommand<BenchOptions>({
       users: options.users,
       instances: options.instances,
       lb: options.lb,
+      ...(options.profile && { profileDir: resolve(options.reportDir, "profiles") }),
       onProgress: (line) => say(`  ${line}`),
     });
     const table = new Table({ head: BENCH_HEADERS, style: { head: [], border: [] }, wordWrap: true });
     table.push(...benchRows(report));
     console.log(table.toString());
     for (const line of headlines(report)) console.log(line);
+    if (report.profiles) {
+      const profile = new Table({ head: PROFILE_HEADERS, style: { head: [], border: [] } });
+      profile.push(...profileRows(report));
+      console.log(profile.toString());
+    }
     await mkdir(options.reportDir, { recursive: true });
     await writeFile(join(options.reportDir, "bench.json"), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(options.reportDir, "bench.md"), benchMarkdown(report));

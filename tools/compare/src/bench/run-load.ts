@@ -1,0 +1,39 @@
+// Driving a target from outside: users logged in by the hundred, and a load run in a process of
+// its own (load-worker.ts), so that the generator never shares an event loop with what it measures.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { logIn, nthUser } from "../rig/demo-logins";
+import { inParallel } from "../util";
+import type { LoadJob, LoadOutcome } from "./load-worker";
+
+const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
+
+/** Logs `count` users in at `url` (alice and bob in turns, each its own session): their Cookie headers. */
+export async function logInUsers(url: string, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  await inParallel(count, LOGINS_AT_ONCE, async (n) => {
+    cookies.push(await logIn(url, nthUser(n)));
+  });
+  return cookies;
+}
+
+/** Checks every user's cart out, so that no run meets the 99-per-line limit left by the last. */
+export async function emptyCarts(url: string, cookies: readonly string[]): Promise<void> {
+  for (const cookie of cookies) {
+    const response = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie } });
+    await response.body?.cancel();
+  }
+}
+
+export function runLoadProcess(job: LoadJob): Promise<LoadOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, "load-worker.js")], { stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(output) as LoadOutcome) : reject(new Error(`the load generator exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(job));
+  });
+}
