@@ -1,5 +1,6 @@
 // Configuration of one stateless instance, from the environment.
-import { commonConfig, commonEnv, jwtKeyEnv, jwtKeys, readEnv, type CommonConfig, type JwtKeys } from "@cart/http-kit";
+import { commonConfig, commonEnv, readEnv, type CommonConfig } from "@cart/http-kit";
+import { jwtKeyEnv, jwtKeys, type JwtKeys } from "@cart/http-kit/jwt-tokens";
 import { redisUrl } from "@cart/redis-kit";
 
 export interface AppConfig extends CommonConfig {

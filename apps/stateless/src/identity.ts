@@ -2,7 +2,8 @@
 // record in Redis. Any instance can verify the token and find the record; logout deletes the
 // record, so the token is refused everywhere even before it expires.
 import type { User } from "@cart/domain";
-import { notLoggedIn, readToken, sessionEnded, signToken, verifyToken, type Identity } from "@cart/http-kit";
+import { notLoggedIn, readToken, sessionEnded, type Identity } from "@cart/http-kit";
+import { signToken, verifyToken } from "@cart/http-kit/jwt-tokens";
 import { storeCall } from "@cart/redis-kit";
 import type { RedisStore } from "connect-redis";
 import type { SessionData } from "express-session";

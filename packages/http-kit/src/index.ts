@@ -1,4 +1,5 @@
-// The HTTP contract both apps serve, and the plumbing they share.
+// The HTTP contract both apps serve, and the plumbing they share. The stateless app's JWTs are
+// `@cart/http-kit/jwt-tokens`: the stateful app does not load a JWT library it never uses.
 export * from "./http-server";
 export * from "./create-shop-app";
 export * from "./credentials";
@@ -7,7 +8,6 @@ export * from "./error-handler";
 export * from "./http-error";
 export * from "./identity";
 export * from "./json-body";
-export * from "./jwt-tokens";
 export * from "./parse-input";
 export * from "./run-server";
 export * from "./login-limits";

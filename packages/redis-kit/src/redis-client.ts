@@ -3,7 +3,7 @@
 // second fails then (STORE_UNAVAILABLE, 503), and the queue of unanswered commands is bounded,
 // so a hung Redis never hangs a request or grows memory without limit.
 import { DomainError, StoreUnavailableError } from "@cart/domain";
-import { createClient, ErrorReply } from "redis";
+import { createClient, ErrorReply } from "@redis/client";
 
 const STORE_DEADLINE_MS = 1000;
 const MAX_PENDING_COMMANDS = 1000;

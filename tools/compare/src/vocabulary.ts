@@ -31,7 +31,6 @@ export const JOURNEY_NAMES = [
   "load-spread",
   "store-restart",
   "chaos",
-  // Last: it locks alice out (for a minute) on both clusters.
   "brute-force",
 ] as const;
 export type JourneyName = (typeof JOURNEY_NAMES)[number];

@@ -26,7 +26,7 @@ describe("the workshop lab", () => {
       ["--app", "lab", "--journey", "no-stickiness", "--journey", "server-crash"],
       labEnv,
     );
-    expect(stdout).toMatch(/no-stickiness[^\n]*\n\s+lab\s+fail \(MISMATCH: expected pass\)[^\n]*UNKNOWN_SESSION/);
+    expect(stdout).toMatch(/no-stickiness\s+lab\s+fail \(MISMATCH: expected pass\)[^\n]*UNKNOWN_SESSION/);
     expect(code).toBe(1);
   }, 60_000);
 

@@ -70,6 +70,10 @@ export class BuiltinBalancer implements LoadBalancer {
     this.health.track(backends);
   }
 
+  async liveIds(): Promise<string[]> {
+    return this.health.live().map(({ id }) => id);
+  }
+
   drain(id: string): Promise<void> {
     this.health.setMaintenance(id, true);
     if (!this.inFlight.get(id)) return Promise.resolve();

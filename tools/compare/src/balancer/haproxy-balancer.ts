@@ -77,6 +77,12 @@ export class HaproxyBalancer implements LoadBalancer {
   }
 
   async setBackends(backends: readonly Backend[]): Promise<void> {
+    // One left out goes back to being a parked slot, ready to be filled again.
+    for (const id of [...this.enabled].filter((enabled) => !backends.some((backend) => backend.id === enabled))) {
+      await this.run(`set server ${this.name}/${id} state maint`);
+      await this.run(`set server ${this.name}/${id} addr ${PARKED.replace(":", " port ")}`);
+      this.enabled.delete(id);
+    }
     for (const { id, url } of backends) {
       if (this.enabled.has(id)) continue;
       const { hostname, port } = new URL(url);
@@ -84,6 +90,12 @@ export class HaproxyBalancer implements LoadBalancer {
       await this.run(`set server ${this.name}/${id} state ready`);
       this.enabled.add(id);
     }
+  }
+
+  async liveIds(): Promise<string[]> {
+    const rows = await this.stat();
+    // "UP", or "UP 1/2" on its way down; "no check" for a server without checks.
+    return rows.filter((row) => /^UP|^no check/.test(row.status)).map((row) => row.id);
   }
 
   async drain(id: string): Promise<void> {
@@ -105,12 +117,24 @@ export class HaproxyBalancer implements LoadBalancer {
 
   /** Requests queued for, or being served by, one server (`qcur` + `scur` in `show stat`). */
   private async activeRequests(id: string): Promise<number> {
-    const [header, ...rows] = (await this.haproxy.command("show stat")).split("\n");
-    const columns = header!.replace(/^# /, "").split(",");
-    const row = rows.map((line) => line.split(",")).find((cells) => cells[0] === this.name && cells[1] === id);
+    const row = (await this.stat()).find((server) => server.id === id);
     if (!row) throw new Error(`haproxy: no server ${this.name}/${id}`);
-    const value = (column: string) => Number(row[columns.indexOf(column)] || 0);
-    return value("qcur") + value("scur");
+    return row.active;
+  }
+
+  /** This backend's servers as `show stat` has them: status ("UP", "DOWN", "MAINT"…), requests active. */
+  private async stat(): Promise<{ id: string; status: string; active: number }[]> {
+    const [header, ...lines] = (await this.haproxy.command("show stat")).split("\n");
+    const columns = header!.replace(/^# /, "").split(",");
+    const column = (cells: string[], name: string) => cells[columns.indexOf(name)] ?? "";
+    return lines
+      .map((line) => line.split(","))
+      .filter((cells) => cells[0] === this.name && !["FRONTEND", "BACKEND"].includes(cells[1] ?? ""))
+      .map((cells) => ({
+        id: cells[1]!,
+        status: column(cells, "status"),
+        active: Number(column(cells, "qcur") || 0) + Number(column(cells, "scur") || 0),
+      }));
   }
 
   /** A runtime API command; HAProxy answers an empty line on success, words on failure. */

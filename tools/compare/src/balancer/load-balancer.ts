@@ -16,8 +16,13 @@ export interface LoadBalancer {
    * round-robin). A client's SERVERID cookie is kept meanwhile: back on, it is pinned where it was.
    */
   setPolicy(policy: RoutingPolicy): Promise<void>;
-  /** Replaces the pool (an instance added, say). Unknown ids join as healthy. */
+  /**
+   * Replaces the pool (an instance added or removed, say). Unknown ids join as healthy; ids left
+   * out get no new requests.
+   */
   setBackends(backends: readonly Backend[]): Promise<void>;
+  /** The backends a new client may be sent to now: passing their health checks, not drained. */
+  liveIds(): Promise<string[]>;
   /**
    * Takes a backend out of rotation (HAProxy's `maint` state) and resolves once no request to it
    * is in flight, as a deploy does before stopping a server.

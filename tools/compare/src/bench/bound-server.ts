@@ -12,7 +12,7 @@ import { addLine, priceCart, type CartLine } from "@cart/domain";
 import { parse as parseCookie } from "cookie";
 import express, { type Request, type Response } from "express";
 import { randomUUID } from "node:crypto";
-import { createClient } from "redis";
+import { createClient } from "@redis/client";
 
 const SESSION_COOKIE = "sid";
 const TTL_SECONDS = 3600;

@@ -122,8 +122,7 @@ interface CliOptions {
 function plan(
   options: CliOptions,
 ): { apps: AppName[]; journeys: JourneyName[]; urls?: Partial<Record<AppName, string>> } | string {
-  // Always in the matrix's order, whatever the order of the flags: brute-force, say, comes last
-  // because it locks alice out.
+  // Always in the matrix's order (the report's), whatever the order of the flags.
   if (options.part !== undefined && options.app !== "lab") return "--part judges a part of the lab: add --app lab";
   // A part of the lab is judged by its own journeys only.
   const part = labParts().find(({ part }) => part === options.part);
@@ -170,6 +169,8 @@ runCommand<CliOptions>({
         lb: options.lb,
         storePersistence: options.storePersistence,
         chaosSeconds: options.chaosSeconds,
+        // A trace reads as one story: one journey at a time.
+        sideBySide: !options.trace,
         urls,
         expect: options.expect ?? {},
       },

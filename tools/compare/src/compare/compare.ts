@@ -1,6 +1,7 @@
-// The comparison: each journey against each app, both apps side by side, on the test bed (a
-// private Redis, a stack per app and routing, reused while intact) or on stacks given by URL;
-// then latency per app. Callers get progress through `events`.
+// The comparison: each journey against each app, both apps side by side, on the test bed or on
+// stacks given by URL; then latency per app. On the test bed, journeys run in lanes side by side,
+// each lane on its own private Redis and its own stacks (reused from journey to journey, repaired
+// after faults). Callers get progress through `events`.
 import { JOURNEYS } from "../journeys";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
@@ -11,10 +12,11 @@ import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journ
 import type { Step } from "../journeys/steps";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import { StackPool } from "../rig/stack-pool";
-import { TestBed } from "../rig/test-bed";
+import { TestBed, type BedStore } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
 import type { ComparisonReport, Latency } from "./comparison-report";
+import { lanesOf, runOrder } from "./lanes";
 
 export type ExpectationKey = `${JourneyName}:${AppName}`;
 
@@ -29,6 +31,12 @@ export interface CompareOptions {
   readonly storePersistence: boolean;
   /** How long the chaos journey goes on. */
   readonly chaosSeconds: number;
+  /**
+   * Journeys that disturb whoever shares their store (a Redis fault, a lock-out) run beside the
+   * others, on a private Redis and stacks of their own. On unless false; one lane anyway when the
+   * stacks or the Redis are given.
+   */
+  readonly sideBySide?: boolean;
   /**
    * Running stacks to shop at instead of local clusters (the Compose stack, say), by the URL of
    * their balancer: every app in `apps` needs one. Nothing is started; fault journeys are skipped.
@@ -64,7 +72,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const started = Date.now();
   const { urls } = options;
   if (urls) {
-    const results = await runMatrix(options, events, { urls });
+    const results = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
     return report(options, results, { started, lb: "given by URL", redis: "the stack's own", instances: null });
   }
   const bed = await TestBed.open({
@@ -73,54 +81,91 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
   });
   try {
-    const results = await runMatrix(options, events, { bed, pool: new StackPool(bed, options.instances) });
-    const setup = { started, lb: options.lb, redis: bed.storeDescription, instances: options.instances };
-    return report(options, results, setup);
+    const lanes = await localLanes(bed, options);
+    const results = await runLanes(options, events, lanes);
+    const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
+    return report(options, results, { started, lb: options.lb, redis, instances: options.instances });
   } finally {
     await bed.close();
   }
 }
 
-/** Where the journeys run: the test bed's stacks, or stacks given by the URL of their balancer. */
-type Stacks = { readonly bed: TestBed; readonly pool: StackPool } | { readonly urls: Partial<Record<AppName, string>> };
+/** Where journeys run: local stacks on one store, or stacks given by the URL of their balancer. */
+type Stacks =
+  | { readonly bed: TestBed; readonly store: BedStore; readonly pool: StackPool }
+  | { readonly urls: Partial<Record<AppName, string>> };
 
-/** Each journey against every app, the apps side by side. */
-async function runMatrix(options: CompareOptions, events: CompareEvents, stacks: Stacks): Promise<JourneyResult[]> {
-  const results: JourneyResult[] = [];
-  for (const name of options.journeys) {
-    events.onJourneyStart?.(name);
-    const journey = JOURNEYS[name];
-    // Both apps run the journey side by side: a Redis freeze or restart is one fault for both.
-    const storeFault = "bed" in stacks ? stacks.bed.storeFault(options.apps.length) : undefined;
-    const pair = await Promise.all(
-      options.apps.map(async (app) => {
-        const expected = expectation(journey, app, options);
-        const where =
-          "bed" in stacks
-            ? await localVenue(journey, app, {
-                ...stacks,
-                storeFault,
-                onFault: (fault) => events.onFault?.(app, fault),
-              })
-            : urlVenue(journey, stacks.urls[app]!);
-        if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
-        return runJourney(journey, app, {
-          balancerUrl: where.balancerUrl,
-          control: where.control,
-          lb: where.lb,
-          expected,
-          chaosSeconds: options.chaosSeconds,
-          onStep: (step) => {
-            where.onStep?.(step);
-            events.onStep?.(app, step);
-          },
-        });
-      }),
-    );
-    for (const result of pair) events.onResult?.(result);
-    results.push(...pair);
-  }
-  return results;
+/** Journeys run one after another on the same stacks, beside the other lanes. */
+interface Lane {
+  readonly journeys: readonly JourneyName[];
+  readonly stacks: Stacks;
+}
+
+/**
+ * The lanes on the test bed, each on a store of its own: the bed's, and another private Redis for
+ * the journeys that disturb theirs. A Redis given by REDIS_URL cannot be split: one lane then.
+ */
+async function localLanes(bed: TestBed, options: CompareOptions): Promise<Lane[]> {
+  const apart = options.sideBySide !== false && bed.privateRedis !== undefined;
+  return Promise.all(
+    lanesOf(options.journeys, apart).map(async (journeys, lane) => {
+      const store = lane === 0 ? bed.store : await bed.openStore();
+      return { journeys, stacks: { bed, store, pool: new StackPool(bed, options.instances, store.url) } };
+    }),
+  );
+}
+
+/** The lanes side by side; the results in the matrix's order. */
+async function runLanes(
+  options: CompareOptions,
+  events: CompareEvents,
+  lanes: readonly Lane[],
+): Promise<JourneyResult[]> {
+  const byJourney = new Map<JourneyName, JourneyResult[]>();
+  // Settled, not just awaited: a lane that failed to set up must not stop the bed under another.
+  const settled = await Promise.allSettled(
+    lanes.map(async ({ journeys, stacks }) => {
+      for (const name of journeys) byJourney.set(name, await runPair(JOURNEYS[name], options, events, stacks));
+    }),
+  );
+  const failure = settled.find((lane) => lane.status === "rejected");
+  if (failure) throw failure.reason;
+  return options.journeys.flatMap((name) => byJourney.get(name) ?? []);
+}
+
+/** One journey against every app, the apps side by side. */
+async function runPair(
+  journey: Journey,
+  options: CompareOptions,
+  events: CompareEvents,
+  stacks: Stacks,
+): Promise<JourneyResult[]> {
+  events.onJourneyStart?.(journey.name);
+  // Both apps run the journey side by side: a Redis freeze or restart is one fault for both.
+  const storeFault = "bed" in stacks ? stacks.bed.storeFault(options.apps.length, stacks.store.redis) : undefined;
+  const pair = await Promise.all(
+    options.apps.map(async (app) => {
+      const expected = expectation(journey, app, options);
+      const where =
+        "bed" in stacks
+          ? await localVenue(journey, app, { ...stacks, storeFault, onFault: (fault) => events.onFault?.(app, fault) })
+          : urlVenue(journey, stacks.urls[app]!);
+      if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
+      return runJourney(journey, app, {
+        balancerUrl: where.balancerUrl,
+        control: where.control,
+        lb: where.lb,
+        expected,
+        chaosSeconds: options.chaosSeconds,
+        onStep: (step) => {
+          where.onStep?.(step);
+          events.onStep?.(app, step);
+        },
+      });
+    }),
+  );
+  for (const result of pair) events.onResult?.(result);
+  return pair;
 }
 
 async function localVenue(
@@ -136,7 +181,7 @@ async function localVenue(
     stack,
     storeFault: rig.storeFault,
     fault: rig.onFault,
-    release: () => rig.pool.release(stack),
+    release: () => rig.pool.release(stack, { reusable: !journey.locksOutLogins }),
   });
   return { lb, balancerUrl: stack.balancer.url, control };
 }

@@ -11,6 +11,8 @@ export const bruteForce: Journey = {
     `an attacker tries ${ATTEMPTS} wrong passwords for alice, without cookies, so the balancer spreads them: ` +
     `do more than ${LIMIT} reach a password check?`,
   expected: { stateful: "fail", stateless: "pass" },
+  // alice, and the client address all the journeys come from, for a minute.
+  locksOutLogins: true,
   async run(context) {
     const checkedBy: Record<string, number> = {};
     let refused = 0;

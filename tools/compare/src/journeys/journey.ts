@@ -35,6 +35,11 @@ export interface Journey {
   readonly needsLocalClusters?: boolean;
   /** Needs the suite's own Redis (to freeze or restart it), not one given by REDIS_URL. */
   readonly needsPrivateRedis?: boolean;
+  /**
+   * Leaves logins locked out behind it (failed-login counters on its store and its servers): runs
+   * after every journey that shares them, and its stack is not reused.
+   */
+  readonly locksOutLogins?: boolean;
   /** Resolves if the users got what they should; throws JourneyFailure at the first step that failed them. */
   run(context: JourneyContext): Promise<void>;
 }

@@ -17,7 +17,7 @@ export const rollingDeploy: Journey = {
   needsLocalClusters: true,
   async run(context) {
     const shoppers = crowd(context, SHOPPERS);
-    for (const shopper of shoppers) await shopper.login();
+    await Promise.all(shoppers.map((shopper) => shopper.login()));
     await context.observeCart(shoppers[0]!, "before");
 
     let deploying = true;

@@ -12,10 +12,12 @@ export const scaleOut: Journey = {
   needsLocalClusters: true,
   async run(context) {
     const shoppers = crowd(context, SHOPPERS);
-    for (const shopper of shoppers) {
-      await shopper.login();
-      await shopper.add("pepperoni-pizza");
-    }
+    await Promise.all(
+      shoppers.map(async (shopper) => {
+        await shopper.login();
+        await shopper.add("pepperoni-pizza");
+      }),
+    );
     const before = context.requestsPerInstance();
     const added = await context.addInstance();
     for (let round = 1; round <= ROUNDS; round++) {

@@ -1,5 +1,5 @@
 // N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, and the
-// faults the journeys inflict on them: kill -9, graceful restart, scale-out.
+// faults the journeys inflict on them: kill -9, graceful restart, scale-out; and scale-in.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import type { Backend } from "../balancer/load-balancer";
 import { type AppName } from "../vocabulary";
@@ -7,6 +7,8 @@ import { clusterEnv, serverScript } from "./apps";
 
 export class Cluster {
   private readonly instances = new Map<string, NodeServer>();
+  /** Starts under way: `stop` waits for them, or their processes would outlive the cluster. */
+  private readonly launching = new Set<Promise<void>>();
   private readonly env: NodeJS.ProcessEnv;
   private started = 0;
 
@@ -61,7 +63,7 @@ export class Cluster {
 
   async addInstance(): Promise<string> {
     const id = this.idOf(++this.started);
-    this.instances.set(id, await this.launch(id));
+    await this.launch(id);
     return id;
   }
 
@@ -74,25 +76,42 @@ export class Cluster {
   async revive(id: string): Promise<void> {
     const dead = this.server(id);
     if (dead.process.running) throw new Error(`${id} is still running`);
-    this.instances.set(id, await this.launch(id, dead.port));
+    await this.launch(id, dead.port);
   }
 
   /** A deploy step: SIGTERM (finish in-flight requests), then start again on the same port. */
   async restart(id: string): Promise<void> {
     const old = this.server(id);
     await old.process.stop(5000);
-    this.instances.set(id, await this.launch(id, old.port));
+    await this.launch(id, old.port);
+  }
+
+  /**
+   * Scale-in: SIGTERM (in-flight requests finish), and the instance is gone. The id of the newest
+   * is given again to the next one added (HAProxy keeps a slot, and its cookie, per id).
+   */
+  async remove(id: string): Promise<void> {
+    const server = this.server(id);
+    this.instances.delete(id);
+    if (id === this.idOf(this.started)) this.started--;
+    await server.process.stop();
   }
 
   async stop(): Promise<void> {
+    await Promise.allSettled(this.launching);
     await Promise.all([...this.instances.values()].map((server) => server.process.stop()));
   }
 
-  private async launch(id: string, port?: number): Promise<NodeServer> {
+  private launch(id: string, port?: number): Promise<void> {
     const env = { ...this.env, INSTANCE_ID: id };
-    const server = await startNodeServer({ name: id, script: serverScript(this.app), env, port });
-    this.onStart(id, server.process.pid);
-    return server;
+    const launched = startNodeServer({ name: id, script: serverScript(this.app), env, port }).then((server) => {
+      this.instances.set(id, server);
+      this.onStart(id, server.process.pid);
+    });
+    this.launching.add(launched);
+    const settled = () => void this.launching.delete(launched);
+    launched.then(settled, settled);
+    return launched;
   }
 
   private server(id: string): NodeServer {

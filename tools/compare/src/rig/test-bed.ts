@@ -25,10 +25,20 @@ export interface StackRequest {
   readonly policy?: RoutingPolicy;
   /** How many instances may be added while it runs (HAProxy keeps a slot for each). */
   readonly spareSlots?: number;
+  /** The bed's Redis unless given (one from `openStore`). */
+  readonly redisUrl?: string;
+}
+
+/** A Redis the stacks can use, and ours to fault when `redis` is set. */
+export interface BedStore {
+  readonly url: string;
+  readonly redis: LocalRedisServer | undefined;
 }
 
 export class TestBed {
   private readonly stacks = new Set<Stack>();
+  /** Private stores opened beside the first (`openStore`), stopped by close(). */
+  private readonly moreStores: LocalRedisServer[] = [];
 
   private constructor(
     private readonly options: TestBedOptions,
@@ -58,22 +68,39 @@ export class TestBed {
     return `private redis-server (${this.options.storePersistence === false ? "no persistence" : "append-only file on"})`;
   }
 
-  /** One fault of the private Redis shared by `parties` journeys running side by side; none for a Redis not ours. */
-  storeFault(parties: number): SharedStoreFault | undefined {
-    return this.privateRedis && new SharedStoreFault(this.privateRedis, parties);
+  /** The bed's own store: the private Redis, or the one REDIS_URL names. */
+  get store(): BedStore {
+    return { url: this.redisUrl, redis: this.privateRedis };
+  }
+
+  /** Another private Redis, set up as the first, for journeys that must not share one; only on a bed with its own. */
+  async openStore(): Promise<BedStore> {
+    if (!this.privateRedis) throw new Error("openStore: this bed's Redis is not its own (REDIS_URL)");
+    const redis = await LocalRedisServer.start({ appendOnly: this.options.storePersistence ?? true });
+    this.moreStores.push(redis);
+    this.options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
+    return { url: redis.url, redis };
+  }
+
+  /**
+   * One fault of a private Redis (the bed's unless given) shared by `parties` journeys running
+   * side by side; none for a Redis not ours.
+   */
+  storeFault(parties: number, redis = this.privateRedis): SharedStoreFault | undefined {
+    return redis && new SharedStoreFault(redis, parties);
   }
 
   /** A cluster of `app` behind its balancer, on this bed's stores; close() stops it unless stopStack did. */
   async startStack(
     app: AppName,
-    { instances, policy = DEFAULT_POLICY[app], spareSlots }: StackRequest,
+    { instances, policy = DEFAULT_POLICY[app], spareSlots, redisUrl = this.redisUrl }: StackRequest,
   ): Promise<Stack> {
     const stack = await startStack({
       app,
       instances,
       policy,
       lb: this.options.lb,
-      redisUrl: this.redisUrl,
+      redisUrl,
       spareSlots,
       onStart: (id, pid) => this.options.onProcessStart?.(app, id, pid),
     });
@@ -94,6 +121,6 @@ export class TestBed {
   /** Stops every stack still running, then the private stores. */
   async close(): Promise<void> {
     await Promise.all([...this.stacks].map((stack) => this.stopStack(stack)));
-    await this.privateRedis?.stop();
+    await Promise.all([this.privateRedis, ...this.moreStores].map((redis) => redis?.stop()));
   }
 }

@@ -20,7 +20,8 @@ export function terminalPainter(useColor: boolean) {
   return {
     journeyLine(result: JourneyResult): string {
       const failure = result.failure ? c.dim(` — ${result.failure}`) : "";
-      return `  ${result.app.padEnd(9)} ${paintVerdict(result)} ${c.dim(`${(result.durationMs / 1000).toFixed(1)} s`)}${failure}`;
+      // Named in full: journeys of two lanes finish in between each other.
+      return `  ${result.journey.padEnd(17)} ${result.app.padEnd(9)} ${paintVerdict(result)} ${c.dim(`${(result.durationMs / 1000).toFixed(1)} s`)}${failure}`;
     },
 
     traceLine(app: AppName, step: Step): string {
