@@ -3,11 +3,26 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ADDS_BEFORE_DELETE, pick } from "../src/bench/load-worker";
 import { command } from "./run-cli";
 
 jest.setTimeout(150_000);
 
 const CLI = command("bench");
+
+describe("the bench's request mix", () => {
+  it("deletes a user's line at every 40th add of that user, so that no cart reaches the 99-per-line limit", () => {
+    const adds: number[] = [];
+    const ADD = 0.9; // a draw in the 15% of writes
+    const aliceWrites = Array.from({ length: 2 * ADDS_BEFORE_DELETE }, () => pick(ADD, 0, adds).method);
+    expect(aliceWrites.filter((method) => method === "DELETE")).toHaveLength(2);
+    expect(aliceWrites[ADDS_BEFORE_DELETE - 1]).toBe("DELETE");
+    // Another user's adds are counted apart: Bob's first is an add.
+    expect(pick(ADD, 1, adds)).toMatchObject({ method: "POST", path: "/cart/items" });
+    expect(pick(0.1, 0, adds)).toEqual({ method: "GET", path: "/cart" });
+    expect(pick(0.99, 0, adds)).toEqual({ method: "GET", path: "/me" });
+  });
+});
 
 it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the ratios and a profile of each app, and bench.md", async () => {
   const dir = await mkdtemp(join(tmpdir(), "bench-"));

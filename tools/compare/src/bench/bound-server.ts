@@ -8,7 +8,7 @@
 //
 // PORT and INSTANCE_ID as for the apps. Each app's distance from its bound is what its own
 // features and code cost; the bounds' ratio to each other is what Redis costs a minimal app.
-import { addLine, priceCart, type CartLine } from "@cart/domain";
+import { addLine, DomainError, priceCart, type CartLine } from "@cart/domain";
 import { parse as parseCookie } from "cookie";
 import express, { type Request, type Response } from "express";
 import { randomUUID } from "node:crypto";
@@ -24,6 +24,7 @@ interface BoundState {
   user(sessionId: string): Promise<string | undefined>;
   lines(sessionId: string): Promise<CartLine[]>;
   add(sessionId: string, sku: string, quantity: number): Promise<CartLine[]>;
+  remove(sessionId: string, sku: string): Promise<CartLine[]>;
   empty(sessionId: string): Promise<void>;
 }
 
@@ -36,6 +37,11 @@ function inMemory(): BoundState {
     lines: async (sessionId) => carts.get(sessionId) ?? [],
     async add(sessionId, sku, quantity) {
       const lines = addLine(carts.get(sessionId) ?? [], sku, quantity);
+      carts.set(sessionId, lines);
+      return lines;
+    },
+    async remove(sessionId, sku) {
+      const lines = (carts.get(sessionId) ?? []).filter((line) => line.sku !== sku);
       carts.set(sessionId, lines);
       return lines;
     },
@@ -68,6 +74,10 @@ async function inRedis(url: string): Promise<BoundState> {
         .expire(cartKey(sessionId), TTL_SECONDS)
         .hGetAll(cartKey(sessionId))
         .exec();
+      return toLines(hash as unknown as Record<string, string>);
+    },
+    async remove(sessionId, sku) {
+      const [, hash] = await redis.multi().hDel(cartKey(sessionId), sku).hGetAll(cartKey(sessionId)).exec();
       return toLines(hash as unknown as Record<string, string>);
     },
     empty: async (sessionId) => void (await redis.del(cartKey(sessionId))),
@@ -111,12 +121,21 @@ function boundApp(instanceId: string, state: BoundState): express.Express {
     const { sku, quantity } = req.body as { sku: string; quantity: number };
     if (who) res.json(priceCart(await state.add(who.sessionId, sku, quantity)));
   });
+  app.delete("/cart/items/:sku", async (req, res) => {
+    const who = await loggedIn(req, res);
+    if (who) res.json(priceCart(await state.remove(who.sessionId, String(req.params.sku))));
+  });
   app.post("/checkout", async (req, res) => {
     const who = await loggedIn(req, res);
     if (!who) return;
     const lines = await state.lines(who.sessionId);
     await state.empty(who.sessionId);
     res.status(201).json({ order: { lines } });
+  });
+  // As the apps answer them: a broken cart rule is the client's 409, in the contract's form.
+  app.use((error: Error, _req: Request, res: Response, _next: express.NextFunction) => {
+    const code = error instanceof DomainError ? error.code : "INTERNAL";
+    res.status(error instanceof DomainError ? 409 : 500).json({ error: { code, message: error.message } });
   });
   return app;
 }

@@ -26,11 +26,24 @@ export interface LoadOutcome {
   readonly servedBy: Record<string, number>;
 }
 
-/** The mix: 80% GET /cart, 15% POST /cart/items, 5% GET /me. */
-function pick(random: number): { method: "GET" | "POST"; path: string; body?: string } {
+/**
+ * A user's every 40th add deletes the line instead: however fast the target, no cart reaches the
+ * 99-per-line limit (unless some 60 of one user's adds are in flight at once).
+ */
+export const ADDS_BEFORE_DELETE = 40;
+
+type Request = { method: "GET" | "POST" | "DELETE"; path: string; body?: string };
+
+/**
+ * The mix: 80% GET /cart, 15% POST /cart/items (a Coke; each user's 40th a DELETE of the line),
+ * 5% GET /me. `adds` counts each user's adds so far.
+ */
+export function pick(random: number, user: number, adds: number[]): Request {
   if (random < 0.8) return { method: "GET", path: "/cart" };
-  if (random < 0.95) return { method: "POST", path: "/cart/items", body: JSON.stringify({ sku: "coke", quantity: 1 }) };
-  return { method: "GET", path: "/me" };
+  if (random >= 0.95) return { method: "GET", path: "/me" };
+  adds[user] = ((adds[user] ?? 0) + 1) % ADDS_BEFORE_DELETE;
+  if (adds[user] === 0) return { method: "DELETE", path: "/cart/items/coke" };
+  return { method: "POST", path: "/cart/items", body: JSON.stringify({ sku: "coke", quantity: 1 }) };
 }
 
 export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
@@ -38,6 +51,7 @@ export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
   const errorKinds: Record<string, number> = {};
   const count = (kind: string) => void (errorKinds[kind] = (errorKinds[kind] ?? 0) + 1);
   const times: number[] = [];
+  const adds: number[] = [];
   const options: autocannon.Options = {
     url: job.url,
     duration: job.seconds,
@@ -45,8 +59,9 @@ export async function runLoad(job: LoadJob): Promise<LoadOutcome> {
     requests: [
       {
         setupRequest: (request) => {
-          const { method, path, body } = pick(Math.random());
-          const cookie = job.users[Math.floor(Math.random() * job.users.length)]!;
+          const user = Math.floor(Math.random() * job.users.length);
+          const { method, path, body } = pick(Math.random(), user, adds);
+          const cookie = job.users[user]!;
           const headers = { ...request.headers, cookie, ...(body && { "content-type": "application/json" }) };
           return { ...request, method, path, headers, ...(body && { body }) };
         },
