@@ -2,7 +2,7 @@
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
 import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
-import { MemoryStore } from "express-session";
+import { MemoryStore, type Store } from "express-session";
 import { InMemoryCartRepository } from "./cart-repository";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
@@ -16,6 +16,11 @@ export function createApp(config: AppConfig): express.Express {
   const orders = new InMemoryOrderRepository();
   const carts = new InMemoryCartRepository(orders, config.sessionTtlSeconds);
   const sessions = new MemoryStore();
+  // A session lives as long as its cookie: fixed at login, since express-session sends the cookie
+  // again only when the session changes (and the stateless app's token lives as long). Without
+  // `touch`, express-session no longer rewrites every session on every request to slide an expiry
+  // that no browser's cookie follows, holding each response back until the store has answered.
+  (sessions as Store).touch = undefined;
   const identity = createIdentity(config, sessions);
   setInterval(() => {
     sessions.all(() => undefined); // reading them all drops the expired ones

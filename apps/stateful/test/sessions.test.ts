@@ -74,6 +74,15 @@ describe("stateful memory", () => {
     expect((await request(app).get("/healthz")).body.sessionsInMemory).toBe(0);
   });
 
+  it("ends a session when its cookie expires, however much it was used meanwhile", async () => {
+    const app = statefulInstance("stateful-ttl", { SESSION_TTL_SECONDS: "10" });
+    const cookie = sessionCookie(await request(app).post("/auth/login").send(ALICE).expect(200));
+    jest.advanceTimersByTime(6_000);
+    await request(app).get("/me").set("Cookie", cookie).expect(200);
+    jest.advanceTimersByTime(5_000);
+    expectError(await request(app).get("/me").set("Cookie", cookie), 401, "UNKNOWN_SESSION");
+  });
+
   it("lets a cart expire with its session", async () => {
     const orders = new InMemoryOrderRepository();
     const carts = new InMemoryCartRepository(orders, 10);
