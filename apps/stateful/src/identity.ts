@@ -10,6 +10,8 @@ import type { AppConfig } from "./config";
 declare module "express-session" {
   interface SessionData {
     userId: string;
+    /** Login + the session's lifetime, as its cookie (ms since the epoch). */
+    expiresAt: number;
   }
 }
 
@@ -32,6 +34,7 @@ export function createIdentity(config: AppConfig, store: session.Store): Identit
       // A fresh session id at login, so an id planted before login is worth nothing (fixation).
       await promisify(req.session.regenerate.bind(req.session))();
       req.session.userId = user.id;
+      req.session.expiresAt = Date.now() + config.sessionTtlSeconds * 1000;
       await promisify(req.session.save.bind(req.session))();
       return {};
     },
@@ -42,8 +45,8 @@ export function createIdentity(config: AppConfig, store: session.Store): Identit
     },
 
     async recognise(req) {
-      const userId = req.session.userId;
-      if (userId) return { userId, sessionId: req.sessionID };
+      const { userId, expiresAt } = req.session;
+      if (userId && expiresAt !== undefined) return { userId, sessionId: req.sessionID, expiresAt };
       if (readCookie(req, SESSION_COOKIE)) {
         throw unauthorized(
           "UNKNOWN_SESSION",

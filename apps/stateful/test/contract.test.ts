@@ -1,4 +1,6 @@
-import { describeContract } from "@cart/contract-suite";
+import { describeChatContract, describeContract } from "@cart/contract-suite";
 import { statefulInstance } from "./instances";
 
-describeContract({ name: "stateful", issuesTokens: false, instance: statefulInstance });
+const harness = { name: "stateful", issuesTokens: false, instance: statefulInstance } as const;
+describeContract(harness);
+describeChatContract(harness);

@@ -1,4 +1,5 @@
 // The built server as a real process: how it starts, refuses bad configuration, and stops.
+import { openChat } from "@cart/contract-suite";
 import { ManagedProcess, startNodeServer } from "@cart/local-infra";
 import { request as httpRequest, Agent } from "node:http";
 import { join } from "node:path";
@@ -23,6 +24,23 @@ describe("the stateful server process", () => {
     agent.destroy();
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("closes its chat sockets with 1001 on SIGTERM, so that their clients reconnect elsewhere, and exits 0", async () => {
+    const server = await startNodeServer({
+      name: "stateful-1",
+      script: SCRIPT,
+      env: { NODE_ENV: "production", SESSION_SECRET: SECRET, INSTANCE_ID: "stateful-1" },
+    });
+    const login = await fetch(`${server.url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "alice", password: "pepperoni" }),
+    });
+    const chat = await openChat(server.url, { cookie: login.headers.getSetCookie()[0]!.split(";")[0]! });
+    server.process.signal("SIGTERM");
+    expect(await chat.closed).toEqual({ code: 1001, reason: "The server is restarting" });
+    expect((await server.process.exited).code).toBe(0);
   });
 
   it("refuses to start without SESSION_SECRET outside tests: exit 2 and one clear line", async () => {

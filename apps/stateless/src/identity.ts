@@ -41,12 +41,12 @@ export function createIdentity(config: AppConfig, store: RedisStore): Identity {
     async recognise(req) {
       const token = readToken(req, TOKEN_COOKIE);
       if (!token) throw notLoggedIn();
-      const { sub, sid } = verifyToken(config.jwtKeys, token);
+      const { sub, sid, expiresAt } = verifyToken(config.jwtKeys, token);
       const record = (await storeCall(() => store.get(sid))) as SessionData | null;
       if (record?.userId !== sub) {
         throw sessionEnded();
       }
-      return { userId: sub, sessionId: sid };
+      return { userId: sub, sessionId: sid, expiresAt };
     },
   };
 }

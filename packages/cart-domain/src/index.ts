@@ -1,5 +1,7 @@
-// The shared cart domain: no Express, no Redis.
+// The shared cart domain, and the chat's: no Express, no WebSocket, no Redis.
 export * from "./catalog";
+export * from "./chat";
+export * from "./chat-service";
 export * from "./cart";
 export * from "./errors";
 export * from "./order";

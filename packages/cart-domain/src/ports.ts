@@ -1,7 +1,8 @@
-// Ports: what the shop needs from wherever its state lives. Each app provides adapters:
+// Ports: what the shop and its chat need from wherever their state lives. Each app provides adapters:
 // in process memory (stateful) or in Redis (stateless). Sessions use express-session's own
 // Store interface (MemoryStore, connect-redis' RedisStore), so they need no port here.
 import type { CartLine } from "./cart";
+import type { ChatMessage, ServerFrame } from "./chat";
 import type { Order } from "./order";
 
 /**
@@ -24,4 +25,35 @@ export interface CartRepository {
 export interface OrderRepository {
   /** Oldest first. */
   list(userId: string): Promise<Order[]>;
+}
+
+/** A chat message before the state has given it its id. */
+export type ChatDraft = Omit<ChatMessage, "id">;
+
+/**
+ * The chat's state, apart from the connections themselves, which stay on the server that holds
+ * them: who is online, each conversation's messages and unread counts, and the way a frame reaches
+ * a user's connections: those on this server (stateful), or on any server (stateless).
+ */
+export interface ChatState {
+  /** Where `deliver` reaches, as the sender is told when it reached nobody: "stateful-1", "any server". */
+  readonly reach: string;
+  /** This server holds one more connection of `user`; resolves with whether it is their first anywhere it knows. */
+  join(user: string): Promise<boolean>;
+  /** This server closed one of `user`'s connections; resolves with whether it was their last. */
+  leave(user: string): Promise<boolean>;
+  /** The users with a connection that `deliver` can reach. */
+  online(): Promise<string[]>;
+  /** Appends to the conversation with the next id, and counts it unread for its recipient. */
+  append(draft: ChatDraft): Promise<ChatMessage>;
+  /** The conversation of `user` and `other` after the id `after`, oldest first, at most `limit`. */
+  history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]>;
+  /** `user` has read `other`'s messages up to the id `upTo`; resolves with how many remain unread. */
+  markRead(user: string, other: string, upTo: number): Promise<number>;
+  /** Unread messages per sender (senders with none left out). */
+  unread(user: string): Promise<Record<string, number>>;
+  /** Sends a frame to every connection of `user` it can reach; resolves with whether there was one. */
+  deliver(user: string, frame: ServerFrame): Promise<boolean>;
+  /** Closes the connections of a session that has ended (logout), wherever `deliver` reaches. */
+  endSession(sessionId: string): Promise<void>;
 }

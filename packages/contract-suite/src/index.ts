@@ -5,3 +5,5 @@ export * from "./client";
 export * from "./login-limits-contract";
 export * from "./model-contract";
 export * from "./raw-http";
+export * from "./chat-client";
+export * from "./chat-contract";

@@ -4,7 +4,13 @@ import type { Identity } from "./identity";
 import { parseInput } from "./parse-input";
 import { principalOf, requireUser } from "./require-user";
 
-export function authRoutes(identity: Identity, carts: CartRepository, limits: RequestHandler[]): Router {
+export function authRoutes(
+  identity: Identity,
+  carts: CartRepository,
+  limits: RequestHandler[],
+  /** What else ends with the session (its chat sockets). */
+  sessionEnded: (sessionId: string) => Promise<void>,
+): Router {
   const router = Router();
   const signedIn = requireUser(identity);
 
@@ -20,6 +26,7 @@ export function authRoutes(identity: Identity, carts: CartRepository, limits: Re
     const principal = principalOf(res);
     await carts.discard(principal.sessionId);
     await identity.signOut(req, res, principal);
+    await sessionEnded(principal.sessionId);
     res.status(204).end();
   });
 

@@ -5,6 +5,7 @@ import express from "express";
 import helmet from "helmet";
 import { authRoutes } from "./auth-routes";
 import { cartRoutes } from "./cart-routes";
+import { chatRoutes, type ShopChat } from "./chat-routes";
 import { errorHandler, notFound } from "./error-handler";
 import { healthRoutes } from "./health-routes";
 import type { Identity } from "./identity";
@@ -25,13 +26,17 @@ export interface ShopAppParts {
   readonly sessionsInMemory: () => Promise<number>;
   /** Where the login limiters keep their counters. */
   readonly rateLimitStore: RateLimitStoreFactory;
+  /** The chat (GET /chat and its reads), for an app that has one. */
+  readonly chat?: ShopChat;
 }
 
 export function createShopApp(parts: ShopAppParts): express.Express {
-  const { config, identity, carts, orders, isReady } = parts;
+  const { config, identity, carts, orders, isReady, chat } = parts;
   const app = express();
   const logger = createLogger(config.instanceId, config.logLevel);
   app.locals.logger = logger;
+  // runServer closes the chat's sockets when the server stops.
+  app.locals.chat = chat;
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use((_req, res, next) => {
@@ -44,7 +49,10 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   app.use(jsonBody);
   app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
-  app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore)));
+  // Logging out ends the session's chat sockets too, on every server that holds one.
+  const sessionEnded = async (sessionId: string) => chat?.service.sessionEnded(sessionId);
+  app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore), sessionEnded));
+  if (chat) app.use(chatRoutes(identity, chat));
   app.use(cartRoutes(identity, carts, orders));
   app.use(notFound);
   app.use(errorHandler);

@@ -8,6 +8,8 @@ import type { Request, RequestHandler, Response } from "express";
 export interface Principal {
   readonly userId: string;
   readonly sessionId: string;
+  /** When the session ends by itself (ms since the epoch): a chat socket is closed then. */
+  readonly expiresAt: number;
 }
 
 export interface Identity {

@@ -1,5 +1,8 @@
 // The HTTP contract both apps serve, and the plumbing they share. The stateless app's JWTs are
 // `@cart/http-kit/jwt-tokens`: the stateful app does not load a JWT library it never uses.
+export * from "./app-server";
+export * from "./chat-connections";
+export * from "./chat-routes";
 export * from "./http-server";
 export * from "./create-shop-app";
 export * from "./credentials";

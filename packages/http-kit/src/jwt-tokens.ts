@@ -79,8 +79,13 @@ export function signToken(keys: JwtKeys, { sub, sid }: TokenClaims, ttlSeconds: 
   });
 }
 
+/** A valid token's claims, and when it expires (ms since the epoch). */
+export interface VerifiedToken extends TokenClaims {
+  readonly expiresAt: number;
+}
+
 /** The claims of a valid token; a 401 (INVALID_TOKEN, TOKEN_EXPIRED) otherwise. */
-export function verifyToken(keys: JwtKeys, token: string): TokenClaims {
+export function verifyToken(keys: JwtKeys, token: string): VerifiedToken {
   // The key is chosen by the token's `kid`, among the keys this server was given.
   const kid = jwt.decode(token, { complete: true })?.header.kid;
   const key = kid === undefined ? undefined : keys.secrets.get(kid);
@@ -94,10 +99,15 @@ export function verifyToken(keys: JwtKeys, token: string): TokenClaims {
       throw unauthorized("TOKEN_EXPIRED", "The token has expired; log in again");
     throw invalidToken();
   }
-  if (typeof claims === "string" || typeof claims.sub !== "string" || typeof claims.sid !== "string") {
+  if (
+    typeof claims === "string" ||
+    typeof claims.sub !== "string" ||
+    typeof claims.sid !== "string" ||
+    typeof claims.exp !== "number"
+  ) {
     throw invalidToken();
   }
-  return { sub: claims.sub, sid: claims.sid };
+  return { sub: claims.sub, sid: claims.sid, expiresAt: claims.exp * 1000 };
 }
 
 const invalidToken = () => unauthorized("INVALID_TOKEN", "The token is not valid");

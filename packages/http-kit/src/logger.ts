@@ -48,6 +48,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         ...(principal && { userId: principal.userId }),
       };
       if (res.statusCode >= 500) logger.error(line, "request errored");
+      else if (res.statusCode === 101) logger.info(line, "connection closed");
       else logger.info(line, res.writableFinished ? "request completed" : "request aborted");
     };
     res.on("finish", done);

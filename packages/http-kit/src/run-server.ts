@@ -2,7 +2,9 @@
 // SIGINT, stop accepting, let in-flight requests finish, release resources, exit 0 within 5 s.
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
-import { createHttpServer } from "./http-server";
+import { createAppServer } from "./app-server";
+import { CLOSE } from "./chat-connections";
+import type { ShopChat } from "./chat-routes";
 import { ConfigError } from "./env";
 
 const SHUTDOWN_DEADLINE_MS = 4000;
@@ -18,7 +20,7 @@ export interface ServerOptions {
 export function runServer(app: Express, { host, port, instanceId, onShutdown }: ServerOptions): void {
   // The app's JSON logger when it has one (createShopApp gives it one).
   const log: { info(message: string): void; error(message: string): void } = app.locals.logger ?? console;
-  const server = createHttpServer(app, instanceId);
+  const server = createAppServer(app, instanceId);
   server.listen(port, host, () => {
     const { port: actual } = server.address() as AddressInfo;
     log.info(`${instanceId} listening on http://${host}:${actual}`);
@@ -33,6 +35,8 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
     if (stopping) return;
     stopping = true;
     log.info(`${instanceId} got ${signal}: finishing in-flight requests`);
+    // Chat sockets are long-lived: told to reconnect (to another server) rather than waited for.
+    (app.locals.chat as ShopChat | undefined)?.connections.closeAll(CLOSE.goingAway, "The server is restarting");
     // Requests still running at the deadline are cut off rather than holding up the deploy.
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS).unref();
     server.close(() => {

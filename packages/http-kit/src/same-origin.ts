@@ -15,6 +15,17 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   next(new HttpError(403, "CROSS_SITE_REQUEST", `Requests from ${source} may not change anything here`));
 };
 
+/**
+ * For a WebSocket upgrade, which is a GET: a browser always sends its page's Origin with one, and
+ * a page on another site must not open a socket with the user's cookie (cross-site WebSocket
+ * hijacking). A client that sends no Origin is not a browser, and passes.
+ */
+export const sameOriginSocket: RequestHandler = (req, _res, next) => {
+  const source = originOf(req.headers.origin);
+  if (source === undefined || source === ownOrigin(req)) return next();
+  next(new HttpError(403, "CROSS_SITE_REQUEST", `Pages from ${source} may not open a chat socket here`));
+};
+
 /** The origin a header names; anything unparseable ("null", say) stays as is and matches no site. */
 function originOf(header: string | undefined): string | undefined {
   if (!header) return undefined;

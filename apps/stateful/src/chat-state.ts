@@ -1,0 +1,86 @@
+// The stateful chat: who is online, every conversation, unread counts, all in this process's
+// memory, and a message reaches only the sockets this server holds. Bob connected to another
+// server never hears of it, and a restart forgets everything.
+import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+import type { ChatConnections } from "@cart/http-kit";
+
+/** Messages kept per conversation: memory is bounded, the oldest go first. */
+const KEPT_PER_CONVERSATION = 1000;
+
+export class InMemoryChatState implements ChatState {
+  private readonly conversations = new Map<string, { lastId: number; messages: ChatMessage[] }>();
+  /** `reader<sender`: the last id of the sender's messages the reader has read. */
+  private readonly readUpTo = new Map<string, number>();
+
+  constructor(
+    private readonly connections: ChatConnections,
+    /** This server: as far as a message reaches. */
+    readonly reach: string,
+  ) {}
+
+  /** Open connections per user, on this server: presence as far as it knows. */
+  private readonly connected = new Map<string, number>();
+
+  async join(user: string): Promise<boolean> {
+    const count = (this.connected.get(user) ?? 0) + 1;
+    this.connected.set(user, count);
+    return count === 1;
+  }
+
+  async leave(user: string): Promise<boolean> {
+    const count = (this.connected.get(user) ?? 1) - 1;
+    if (count > 0) this.connected.set(user, count);
+    else this.connected.delete(user);
+    return count === 0;
+  }
+
+  async online(): Promise<string[]> {
+    return [...this.connected.keys()].sort();
+  }
+
+  async append(draft: ChatDraft): Promise<ChatMessage> {
+    const key = conversationOf(draft.from, draft.to);
+    const conversation = this.conversations.get(key) ?? { lastId: 0, messages: [] };
+    const message = { id: conversation.lastId + 1, ...draft };
+    conversation.lastId = message.id;
+    conversation.messages = [...conversation.messages, message].slice(-KEPT_PER_CONVERSATION);
+    this.conversations.set(key, conversation);
+    return message;
+  }
+
+  async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
+    const messages = this.conversations.get(conversationOf(user, other))?.messages ?? [];
+    return messages.filter(({ id }) => id > after).slice(0, limit);
+  }
+
+  async markRead(user: string, other: string, upTo: number): Promise<number> {
+    const key = `${user}<${other}`;
+    this.readUpTo.set(key, Math.max(this.readUpTo.get(key) ?? 0, upTo));
+    return this.unreadFrom(user, other);
+  }
+
+  async unread(user: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const key of this.conversations.keys()) {
+      const [a, b] = key.split(":") as [string, string];
+      const other = a === user ? b : b === user ? a : undefined;
+      const count = other === undefined ? 0 : this.unreadFrom(user, other);
+      if (other !== undefined && count > 0) counts[other] = count;
+    }
+    return counts;
+  }
+
+  async deliver(user: string, frame: ServerFrame): Promise<boolean> {
+    return this.connections.send(user, frame);
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    this.connections.closeSession(sessionId);
+  }
+
+  private unreadFrom(user: string, other: string): number {
+    const read = this.readUpTo.get(`${user}<${other}`) ?? 0;
+    const messages = this.conversations.get(conversationOf(user, other))?.messages ?? [];
+    return messages.filter(({ id, from }) => from === other && id > read).length;
+  }
+}

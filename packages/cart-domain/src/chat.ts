@@ -1,0 +1,114 @@
+// The chat's words, the same for both apps: what a client may send over its WebSocket (checked at
+// the edge: at most 4 kB of JSON text, one of three frames), what the server sends back, and what
+// a message's text may be. Who sends a frame is never in it: the server knows from the identity.
+import { z } from "zod";
+import { findUser } from "./users";
+
+export const MAX_FRAME_BYTES = 4096;
+export const MAX_TEXT_CHARS = 1000;
+/** How long "Alice is typing" lasts unless she types again. */
+export const TYPING_MS = 3000;
+/** Messages per page of `GET /chat/history`. */
+export const HISTORY_PAGE = 50;
+
+/** Why a frame was refused: the `code` of the `error` frame the client gets back. */
+export type ChatErrorCode =
+  | "BINARY_FRAME"
+  | "FRAME_TOO_LARGE"
+  | "NOT_JSON"
+  | "INVALID_FRAME"
+  | "UNKNOWN_USER"
+  | "INVALID_TEXT"
+  | "RATE_LIMITED"
+  | "NOT_DELIVERED"
+  | "STORE_UNAVAILABLE"
+  | "INTERNAL";
+
+export class ChatFrameError extends Error {
+  constructor(
+    readonly code: ChatErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+const userId = z.string().min(1).max(64);
+/** A message id: ordered within a conversation, so a client can resume after the last it saw. */
+const messageId = z.number().int().min(0);
+
+const clientFrame = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("send"), to: userId, text: z.string() }),
+  z.strictObject({ type: z.literal("typing"), to: userId }),
+  z.strictObject({ type: z.literal("read"), with: userId, upTo: messageId }),
+]);
+
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+export interface ChatMessage {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  /** ISO time the server took it. */
+  readonly at: string;
+  /** The server that took it. */
+  readonly servedBy: string;
+}
+
+export type ServerFrame =
+  | ({ readonly type: "message" } & ChatMessage)
+  | { readonly type: "presence"; readonly user: string; readonly online: boolean }
+  | { readonly type: "typing"; readonly from: string }
+  | { readonly type: "unread"; readonly from: string; readonly count: number }
+  | { readonly type: "error"; readonly code: ChatErrorCode; readonly message: string };
+
+/**
+ * A client's frame as the WebSocket delivered it, checked: text, at most MAX_FRAME_BYTES, JSON,
+ * one of the three frames, naming a known user other than `sender`, with a valid text.
+ */
+export function parseClientFrame(data: Buffer | string, isBinary: boolean, sender: string): ClientFrame {
+  if (isBinary) throw new ChatFrameError("BINARY_FRAME", "Frames are JSON text, not binary");
+  const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+  if (bytes > MAX_FRAME_BYTES) {
+    throw new ChatFrameError("FRAME_TOO_LARGE", `A frame may hold at most ${MAX_FRAME_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString());
+  } catch {
+    throw new ChatFrameError("NOT_JSON", "A frame must be JSON");
+  }
+  const parsed = clientFrame.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new ChatFrameError("INVALID_FRAME", `${issue?.message ?? "Invalid frame"}${where}`);
+  }
+  const frame = parsed.data;
+  const other = frame.type === "read" ? frame.with : frame.to;
+  if (other === sender || !findUser(other)) throw new ChatFrameError("UNKNOWN_USER", `No other user "${other}"`);
+  return frame.type === "send" ? { ...frame, text: chatText(frame.text) } : frame;
+}
+
+// Control characters other than line breaks and tabs; invisible format characters (zero-width
+// spaces, direction overrides) count as nothing when deciding whether a text says anything.
+const CONTROL = /[^\P{Cc}\t\n\r]/u;
+const NOTHING = /^[\s\p{Cf}]*$/u;
+
+/** A message's text as kept: trimmed; 1 to MAX_TEXT_CHARS characters that say something. */
+export function chatText(text: string): string {
+  const trimmed = text.normalize("NFC").trim();
+  if (CONTROL.test(trimmed)) throw new ChatFrameError("INVALID_TEXT", "A message may not hold control characters");
+  if (NOTHING.test(trimmed)) throw new ChatFrameError("INVALID_TEXT", "A message must say something");
+  if ([...trimmed].length > MAX_TEXT_CHARS) {
+    throw new ChatFrameError("INVALID_TEXT", `A message may hold at most ${MAX_TEXT_CHARS} characters`);
+  }
+  return trimmed;
+}
+
+/** The conversation of two users, whoever writes: its messages share one order. */
+export function conversationOf(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}

@@ -1,0 +1,54 @@
+// This server's open chat sockets, by user and by session. In both apps they stay on the server
+// that holds them (a TCP connection cannot move to another machine); what differs is whether
+// anything else about the chat lives here too.
+import type { ServerFrame } from "@cart/domain";
+import type { Principal } from "./identity";
+
+/** What the registry needs of a socket. */
+export interface ChatSocket {
+  send(frame: ServerFrame): void;
+  close(code: number, reason: string): void;
+}
+
+/** Close codes the contract uses (4000–4999 are the application's). */
+export const CLOSE = {
+  /** The server is shutting down (a deploy): reconnect, to any server. */
+  goingAway: 1001,
+  /** Too many refused frames. */
+  policy: 1008,
+  /** The session ended (logout): do not reconnect with it. */
+  sessionEnded: 4001,
+} as const;
+
+export class ChatConnections {
+  private readonly byUser = new Map<string, Map<ChatSocket, Principal>>();
+
+  /** Registers a socket; returns what unregisters it. */
+  add(principal: Principal, socket: ChatSocket): () => void {
+    const sockets = this.byUser.get(principal.userId) ?? new Map<ChatSocket, Principal>();
+    sockets.set(socket, principal);
+    this.byUser.set(principal.userId, sockets);
+    return () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && this.byUser.get(principal.userId) === sockets) this.byUser.delete(principal.userId);
+    };
+  }
+
+  /** Sends to every socket of `user` here; whether there was one. */
+  send(user: string, frame: ServerFrame): boolean {
+    const sockets = this.byUser.get(user);
+    for (const socket of sockets?.keys() ?? []) socket.send(frame);
+    return Boolean(sockets?.size);
+  }
+
+  /** Closes the sockets of one session (its user logged out). */
+  closeSession(sessionId: string): void {
+    for (const sockets of this.byUser.values())
+      for (const [socket, principal] of sockets)
+        if (principal.sessionId === sessionId) socket.close(CLOSE.sessionEnded, "The session has ended");
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const sockets of this.byUser.values()) for (const socket of sockets.keys()) socket.close(code, reason);
+  }
+}
