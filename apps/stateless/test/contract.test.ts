@@ -1,6 +1,8 @@
-import { describeContract } from "@cart/contract-suite";
+import { describeChatContract, describeContract } from "@cart/contract-suite";
 import { statelessInstances } from "./instances";
 
 const { instance } = statelessInstances();
+const harness = { name: "stateless", issuesTokens: true, instance } as const;
 
-describeContract({ name: "stateless", issuesTokens: true, instance });
+describeContract(harness);
+describeChatContract(harness);

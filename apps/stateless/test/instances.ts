@@ -62,5 +62,7 @@ export function statelessInstancesOnOwnRedis() {
     empty: async () => {
       await clients[0]?.flushDb();
     },
+    /** The Redis these instances share. */
+    url: () => server.url,
   };
 }

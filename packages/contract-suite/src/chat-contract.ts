@@ -37,6 +37,8 @@ const isError = (code: string) => (frame: ServerFrame) => frame.type === "error"
 export function describeChatContract(harness: AppHarness): void {
   describe(`the chat contract, served by the ${harness.name} app`, () => {
     const instanceId = `${harness.name}-chat`;
+    // Made as the file loads, as the harness wants (its store connections open before the tests).
+    const app = harness.instance(instanceId);
     let server: Server;
     let url: string;
     const open: ChatClient[] = [];
@@ -51,7 +53,7 @@ export function describeChatContract(harness: AppHarness): void {
     };
 
     beforeAll(async () => {
-      ({ server, url } = await listening(harness.instance(instanceId), instanceId));
+      ({ server, url } = await listening(app, instanceId));
     });
     afterEach(async () => {
       for (const client of open.splice(0)) client.close();

@@ -1,0 +1,229 @@
+// The stateless chat. The connections stay on the server that holds them (a socket cannot move);
+// everything else lives in Redis, where every server sees it:
+//  - which servers hold each user: a sorted set per user, server → when its claim runs out,
+//    renewed every second, so a killed server leaves no ghost (its claims run out, and whichever
+//    server notices first tells everyone the user went offline);
+//  - each conversation as a Redis Stream with ids from a counter (ordered), trimmed to the last
+//    1,000 messages: the log a client resumes from after reconnecting to any server;
+//  - unread counts, and how far each user has read;
+//  - routing: a frame for a user is published on the channel of each server that holds them
+//    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
+//    the log closes that gap.
+import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+import type { ChatConnections } from "@cart/http-kit";
+import { storeCall, type RedisClient } from "@cart/redis-kit";
+
+const CLAIM_MS = 4000;
+const RENEW_MS = 1000;
+const SWEEP_MS = 1000;
+const KEPT_PER_CONVERSATION = 1000;
+
+const USERS = "chat:users";
+const ENDED = "chat:ended";
+const serversOf = (user: string) => `chat:servers:${user}`;
+const inbox = (server: string) => `chat:to:${server}`;
+const sequence = (conversation: string) => `chat:seq:${conversation}`;
+const log = (conversation: string) => `chat:log:${conversation}`;
+const unreadOf = (user: string) => `chat:unread:${user}`;
+const readOf = (user: string) => `chat:read:${user}`;
+
+// KEYS servers of the user, all users; ARGV now, server, claim's end, user → 1 if no server held them
+const JOIN = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local held = redis.call('ZCARD', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[4])
+if held == 0 then return 1 end
+return 0`;
+
+// KEYS servers of the user, all users; ARGV now, server, user → 1 if no server holds them any more
+const LEAVE = `
+redis.call('ZREM', KEYS[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+redis.call('SREM', KEYS[2], ARGV[3])
+return 1`;
+
+// Claims that ran out (a server that died). Only the call that removes the last one returns 1,
+// so exactly one server tells the others. KEYS servers of the user, all users; ARGV now, user
+const SWEEP = `
+local gone = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if gone == 0 or redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+redis.call('SREM', KEYS[2], ARGV[2])
+return 1`;
+
+// KEYS servers of the user; ARGV now, payload → how many servers it was published to
+const DELIVER = `
+local servers = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+for _, server in ipairs(servers) do redis.call('PUBLISH', 'chat:to:' .. server, ARGV[2]) end
+return #servers`;
+
+// KEYS sequence, log, unread of the recipient; ARGV from, to, text, at, servedBy, kept → the id
+const APPEND = `
+local id = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], id .. '-0',
+  'from', ARGV[1], 'to', ARGV[2], 'text', ARGV[3], 'at', ARGV[4], 'servedBy', ARGV[5])
+redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+return id`;
+
+// What is unread is what the other wrote after what was read. KEYS read of the user, unread of
+// the user, log; ARGV other, upTo → how many remain
+const READ = `
+local upTo = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'), tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], ARGV[1], upTo)
+local left = 0
+for _, entry in ipairs(redis.call('XRANGE', KEYS[3], (upTo + 1) .. '-0', '+')) do
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'from' and fields[i + 1] == ARGV[1] then left = left + 1 end
+  end
+end
+if left == 0 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HSET', KEYS[2], ARGV[1], left) end
+return left`;
+
+export class RedisChatState implements ChatState {
+  readonly reach = "any server";
+  /** This server's connections per user: it claims a user in Redis while it holds one. */
+  private readonly local = new Map<string, number>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly connections: ChatConnections,
+    private readonly server: string,
+  ) {
+    const renew = setInterval(() => void this.renewClaims().catch(() => undefined), RENEW_MS);
+    const sweep = setInterval(() => void this.sweepGhosts().catch(() => undefined), SWEEP_MS);
+    renew.unref();
+    sweep.unref();
+    this.listen(() => {
+      clearInterval(renew);
+      clearInterval(sweep);
+    });
+  }
+
+  async join(user: string): Promise<boolean> {
+    const count = (this.local.get(user) ?? 0) + 1;
+    this.local.set(user, count);
+    if (count > 1) return false;
+    const now = Date.now();
+    return (await this.script(JOIN, [serversOf(user), USERS], [now, this.server, now + CLAIM_MS, user])) === 1;
+  }
+
+  async leave(user: string): Promise<boolean> {
+    const count = (this.local.get(user) ?? 1) - 1;
+    if (count > 0) {
+      this.local.set(user, count);
+      return false;
+    }
+    this.local.delete(user);
+    return (await this.script(LEAVE, [serversOf(user), USERS], [Date.now(), this.server, user])) === 1;
+  }
+
+  async online(): Promise<string[]> {
+    const users = await storeCall(() => this.redis.sMembers(USERS));
+    const now = String(Date.now());
+    const counts = await storeCall(() => {
+      const batch = this.redis.multi();
+      for (const user of users) batch.zCount(serversOf(user), now, "+inf");
+      return batch.exec();
+    });
+    return users.filter((_user, i) => Number(counts[i]) > 0).sort();
+  }
+
+  async append(draft: ChatDraft): Promise<ChatMessage> {
+    const conversation = conversationOf(draft.from, draft.to);
+    const { from, to, text, at, servedBy } = draft;
+    const id = await this.script(
+      APPEND,
+      [sequence(conversation), log(conversation), unreadOf(to)],
+      [from, to, text, at, servedBy, KEPT_PER_CONVERSATION],
+    );
+    return { id: Number(id), ...draft };
+  }
+
+  async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
+    const entries = await storeCall(() =>
+      this.redis.xRange(log(conversationOf(user, other)), `${after + 1}-0`, "+", { COUNT: limit }),
+    );
+    return (entries ?? []).map(({ id, message }) => ({
+      id: Number(id.split("-")[0]),
+      from: String(message.from),
+      to: String(message.to),
+      text: String(message.text),
+      at: String(message.at),
+      servedBy: String(message.servedBy),
+    }));
+  }
+
+  async markRead(user: string, other: string, upTo: number): Promise<number> {
+    const keys = [readOf(user), unreadOf(user), log(conversationOf(user, other))];
+    return Number(await this.script(READ, keys, [other, upTo]));
+  }
+
+  async unread(user: string): Promise<Record<string, number>> {
+    const counts = await storeCall(() => this.redis.hGetAll(unreadOf(user)));
+    return Object.fromEntries(
+      Object.entries(counts)
+        .map(([from, count]) => [from, Number(count)] as const)
+        .filter(([, count]) => count > 0),
+    );
+  }
+
+  async deliver(user: string, frame: ServerFrame): Promise<boolean> {
+    const payload = JSON.stringify({ user, frame });
+    return Number(await this.script(DELIVER, [serversOf(user)], [Date.now(), payload])) > 0;
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    await storeCall(() => this.redis.publish(ENDED, sessionId));
+  }
+
+  /**
+   * A connection of its own for pub/sub (a subscribed connection can do nothing else), opened once
+   * the main one is ready and closed with it. node-redis subscribes again by itself after a
+   * reconnection.
+   */
+  private listen(onEnd: () => void): void {
+    const subscriber = this.redis.duplicate();
+    subscriber.on("error", () => undefined); // the main connection reports outages
+    const subscribe = async () => {
+      await subscriber.connect();
+      await subscriber.subscribe(inbox(this.server), (payload) => {
+        const { user, frame } = JSON.parse(payload) as { user: string; frame: ServerFrame };
+        this.connections.send(user, frame);
+      });
+      await subscriber.subscribe(ENDED, (sessionId) => this.connections.closeSession(sessionId));
+    };
+    if (this.redis.isReady) void subscribe().catch(() => undefined);
+    else this.redis.once("ready", () => void subscribe().catch(() => undefined));
+    this.redis.once("end", () => {
+      onEnd();
+      if (subscriber.isOpen) void subscriber.close();
+    });
+  }
+
+  /** This server still holds its users: their claims run on. */
+  private async renewClaims(): Promise<void> {
+    if (this.local.size === 0) return;
+    const until = Date.now() + CLAIM_MS;
+    await storeCall(() => {
+      const batch = this.redis.multi();
+      for (const user of this.local.keys()) batch.zAdd(serversOf(user), { score: until, value: this.server });
+      return batch.exec();
+    });
+  }
+
+  /** Users whose last claim ran out (their server died) went offline: tell whoever is online. */
+  private async sweepGhosts(): Promise<void> {
+    const users = await storeCall(() => this.redis.sMembers(USERS));
+    for (const user of users) {
+      if ((await this.script(SWEEP, [serversOf(user), USERS], [Date.now(), user])) !== 1) continue;
+      const frame: ServerFrame = { type: "presence", user, online: false };
+      for (const other of await this.online()) await this.deliver(other, frame);
+    }
+  }
+
+  private script(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return storeCall(() => this.redis.eval(script, { keys, arguments: args.map(String) }));
+  }
+}
