@@ -13,7 +13,7 @@ import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type 
 import type { ChatConnections } from "@cart/http-kit";
 import { storeCall, type RedisClient } from "@cart/redis-kit";
 
-const CLAIM_MS = 4000;
+const CLAIM_MS = 3000;
 const RENEW_MS = 1000;
 const SWEEP_MS = 1000;
 const KEPT_PER_CONVERSATION = 1000;

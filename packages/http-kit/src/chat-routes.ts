@@ -41,9 +41,11 @@ const historyQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
 });
 
-export function chatRoutes(identity: Identity, chat: ShopChat): Router {
+export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: string): Router {
   const router = Router();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  // Which server took the socket, as every answer says (through a balancer too).
+  sockets.on("headers", (headers) => headers.push(`X-Served-By: ${instanceId}`));
   const signedIn = requireUser(identity);
 
   router.get("/chat", sameOriginSocket, signedIn, (req, res) => {

@@ -52,7 +52,7 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   // Logging out ends the session's chat sockets too, on every server that holds one.
   const sessionEnded = async (sessionId: string) => chat?.service.sessionEnded(sessionId);
   app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore), sessionEnded));
-  if (chat) app.use(chatRoutes(identity, chat));
+  if (chat) app.use(chatRoutes(identity, chat, config.instanceId));
   app.use(cartRoutes(identity, carts, orders));
   app.use(notFound);
   app.use(errorHandler);

@@ -30,6 +30,8 @@ export const JOURNEY_NAMES = [
   "store-outage",
   "load-spread",
   "store-restart",
+  "chat-across-servers",
+  "chat-presence",
   "chaos",
   "brute-force",
 ] as const;

@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 describe("the lanes of a run", () => {
   const matrix = JOURNEY_NAMES.filter((name) => name !== "chaos");
 
-  it("puts the journeys that disturb their store (Redis faults, the lock-out) apart from the rest, lock-out last", () => {
+  it("puts the chat's journeys, and those that disturb their store (Redis faults, the lock-out), apart from the rest", () => {
     expect(lanesOf(matrix, true)).toEqual([
       [
         "happy-path",
@@ -26,6 +26,7 @@ describe("the lanes of a run", () => {
         "logout-everywhere",
         "load-spread",
       ],
+      ["chat-across-servers", "chat-presence"],
       ["store-outage", "store-restart", "brute-force"],
     ]);
   });

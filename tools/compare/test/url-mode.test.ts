@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 describe("pnpm compare against running stacks given by URL", () => {
-  it("runs happy-path, concurrency, logout-everywhere and load-spread with the usual verdicts, skips the rest, exits 0", async () => {
+  it("runs the journeys that need no process control with the usual verdicts, skips the rest, exits 0", async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-url-"));
     const { code, stdout } = await runCli([...urlArgs(), "--trace", "--report-dir", dir]);
     const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
@@ -57,6 +57,8 @@ describe("pnpm compare against running stacks given by URL", () => {
         "load-spread:stateless=pass",
         "brute-force:stateful=fail",
         "brute-force:stateless=pass",
+        "chat-across-servers:stateful=fail",
+        "chat-across-servers:stateless=pass",
       ].sort(),
     );
     for (const skipped of results.filter((result) => result.outcome === "skipped")) {

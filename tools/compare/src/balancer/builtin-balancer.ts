@@ -7,11 +7,13 @@
 // retries + redispatch): the connection was refused. So is a GET whose kept-alive connection
 // turned out to be closed (its backend died, or timed it out) before anything came back: reading
 // twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
+// A WebSocket upgrade (the chat) is routed as a request is, then tunnelled for as long as it lasts;
+// it is not a request in flight (a drain does not wait for it: the server closes it when it stops).
 import { createHttpServer } from "@cart/http-kit";
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { Agent, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { RoutingPolicy } from "../vocabulary";
 import { HealthChecks } from "./health-checks";
@@ -33,6 +35,8 @@ export class BuiltinBalancer implements LoadBalancer {
   /** Whether a request went out on a kept-alive connection (which may have died while idle). */
   private readonly reusedConnection = new WeakMap<IncomingMessage, boolean>();
   private next = 0;
+  /** Clients' WebSockets being tunnelled: closed with the balancer. */
+  private readonly tunnels = new Set<Socket>();
   /** Requests in flight per backend, and who waits for a drained backend's count to reach 0. */
   private readonly inFlight = new Map<string, number>();
   private readonly drained = new Map<string, () => void>();
@@ -52,6 +56,9 @@ export class BuiltinBalancer implements LoadBalancer {
 
   static async start(policy: RoutingPolicy, backends: readonly Backend[]): Promise<BuiltinBalancer> {
     const balancer = new BuiltinBalancer(policy);
+    balancer.server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      balancer.upgrade(req, socket, head),
+    );
     balancer.health.track(backends);
     await new Promise<void>((resolve) => balancer.server.listen(0, "127.0.0.1", resolve));
     balancer.url = `http://127.0.0.1:${(balancer.server.address() as AddressInfo).port}`;
@@ -87,6 +94,7 @@ export class BuiltinBalancer implements LoadBalancer {
   async close(): Promise<void> {
     this.health.stop();
     this.server.closeAllConnections();
+    for (const socket of this.tunnels) socket.destroy();
     await new Promise((resolve) => this.server.close(resolve));
     this.proxy.close();
     this.backendConnections.destroy();
@@ -95,12 +103,7 @@ export class BuiltinBalancer implements LoadBalancer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req).catch(() => undefined);
     if (body === undefined) return reply(res, 413, "BODY_TOO_LARGE", "The request body is too large for the balancer");
-    const pinned = this.policy === "sticky" ? parseCookies(req.headers.cookie ?? "")[STICKY_COOKIE] : undefined;
-    if (this.policy === "sticky") {
-      const rest = withoutCookie(req.headers.cookie, STICKY_COOKIE);
-      if (rest) req.headers.cookie = rest;
-      else delete req.headers.cookie;
-    }
+    const pinned = this.takePin(req);
 
     const tried = new Set<string>();
     for (;;) {
@@ -123,6 +126,31 @@ export class BuiltinBalancer implements LoadBalancer {
       if (!res.headersSent) return reply(res, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
       return void res.destroy();
     }
+  }
+
+  /** The server a sticky client is pinned to, if any; the cookie is removed before the app sees it. */
+  private takePin(req: IncomingMessage): string | undefined {
+    if (this.policy !== "sticky") return undefined;
+    const pinned = parseCookies(req.headers.cookie ?? "")[STICKY_COOKIE];
+    const rest = withoutCookie(req.headers.cookie, STICKY_COOKIE);
+    if (rest) req.headers.cookie = rest;
+    else delete req.headers.cookie;
+    return pinned;
+  }
+
+  /** A WebSocket: to the pinned server if it is live, else the next live one; refusals as JSON. */
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    this.tunnels.add(socket);
+    socket.once("close", () => this.tunnels.delete(socket));
+    const pinned = this.takePin(req);
+    const live = this.health.live();
+    const backend = live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
+    if (!backend) return refuseSocket(socket, 503, "NO_BACKEND", "No live server behind the balancer");
+    this.proxy.ws(req, socket, head, { target: backend.url }, (error: Error) => {
+      if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") this.health.markDown(backend.id);
+      refuseSocket(socket, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
+    });
   }
 
   private pick(live: Backend[]): Backend | undefined {
@@ -179,4 +207,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function reply(res: ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { "content-type": "application/json", "x-served-by": "balancer" });
   res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/** An answer on a socket that was to become a WebSocket, in the contract's form. */
+function refuseSocket(socket: Socket, status: number, code: string, message: string): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = JSON.stringify({ error: { code, message } });
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "X-Served-By: balancer",
+    "Connection: close",
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
 }

@@ -65,6 +65,8 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     "  timeout server 10s",
     "  timeout http-request 10s",
     "  timeout queue 5s",
+    "  # A WebSocket (the chat) is a tunnel once upgraded: idle for up to an hour.",
+    "  timeout tunnel 1h",
     "  # A refused connection never reached the app: try once more, on another server.",
     "  retries 1",
     "  option redispatch 1",

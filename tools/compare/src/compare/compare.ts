@@ -102,8 +102,8 @@ interface Lane {
 }
 
 /**
- * The lanes on the test bed, each on a store of its own: the bed's, and another private Redis for
- * the journeys that disturb theirs. A Redis given by REDIS_URL cannot be split: one lane then.
+ * The lanes on the test bed (compare/lanes.ts), each on a store of its own: the first on the bed's,
+ * the others on more private Redis servers. A Redis given by REDIS_URL cannot be split: one lane.
  */
 async function localLanes(bed: TestBed, options: CompareOptions): Promise<Lane[]> {
   const apart = options.sideBySide !== false && bed.privateRedis !== undefined;

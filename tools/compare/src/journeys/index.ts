@@ -1,5 +1,7 @@
 import type { JourneyName } from "../vocabulary";
 import { bruteForce } from "./brute-force";
+import { chatAcrossServers } from "./chat-across-servers";
+import { chatPresence } from "./chat-presence";
 import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
@@ -24,6 +26,8 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-outage": storeOutage,
   "load-spread": loadSpread,
   "store-restart": storeRestart,
+  "chat-across-servers": chatAcrossServers,
+  "chat-presence": chatPresence,
   chaos,
   "brute-force": bruteForce,
 };

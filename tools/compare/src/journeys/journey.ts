@@ -3,6 +3,7 @@
 import type { DemoUser } from "../rig/demo-logins";
 import type { JourneyName, Outcome, AppName, Architecture, RoutingPolicy } from "../vocabulary";
 import type { ServerControl } from "./control/control";
+import type { Chatter } from "./chatter";
 import type { Shopper } from "./shopper";
 
 /** What a journey has to work with: browsers, the servers (`Control`), and its report. */
@@ -12,6 +13,8 @@ export interface JourneyContext extends ServerControl {
   readonly chaosSeconds: number;
   /** A new simulated browser talking to the balancer. */
   shopper(name: string, user?: DemoUser): Shopper;
+  /** Opens `shopper`'s chat through the balancer (a WebSocket, a step); closed when the journey ends. */
+  chat(shopper: Shopper): Promise<Chatter>;
   /** Records the cart `shopper` sees now (GET /cart through the balancer), before or after a fault. */
   observeCart(shopper: Shopper, when: "before" | "after"): Promise<void>;
   /** Extra facts for the report (requests per instance, say). */
@@ -35,6 +38,8 @@ export interface Journey {
   readonly needsLocalClusters?: boolean;
   /** Needs the suite's own Redis (to freeze or restart it), not one given by REDIS_URL. */
   readonly needsPrivateRedis?: boolean;
+  /** The chat's journeys run in a lane of their own, beside the cart's (see compare/lanes.ts). */
+  readonly lane?: "chat";
   /**
    * Leaves logins locked out behind it (failed-login counters on its store and its servers): runs
    * after every journey that shares them, and its stack is not reused.

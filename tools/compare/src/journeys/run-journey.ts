@@ -6,6 +6,7 @@ import { JUDGED_AS, DEFAULT_POLICY, type AppName, type Outcome, type RoutingPoli
 import type { Control } from "./control/control";
 import type { Journey, JourneyContext } from "./journey";
 import type { JourneyResult } from "./result";
+import { Chatter } from "./chatter";
 import { describeCart, Shopper } from "./shopper";
 import { JourneyFailure, type Step } from "./steps";
 
@@ -46,6 +47,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
   const steps: Step[] = [];
   const details: Record<string, unknown> = {};
   const carts: { before?: string; after?: string } = {};
+  const chatters: Chatter[] = [];
   const record = (step: Step) => {
     steps.push(step);
     options.onStep(step);
@@ -55,6 +57,11 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     chaosSeconds: options.chaosSeconds,
     shopper: (name: string, user: DemoUser = "alice") => new Shopper(name, user, balancerUrl, record, options.pace),
     ...servers,
+    chat: async (shopper) => {
+      const chatter = await Chatter.open(shopper, balancerUrl, record);
+      chatters.push(chatter);
+      return chatter;
+    },
     observeCart: async (shopper, when) => {
       const reply = await shopper.send("GET", "/cart");
       carts[when] =
@@ -72,6 +79,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     outcome = "fail";
     failure = error instanceof JourneyFailure ? error.message : `unexpected error: ${(error as Error).message}`;
   } finally {
+    for (const chatter of chatters) chatter.close();
     await finish();
   }
   return {

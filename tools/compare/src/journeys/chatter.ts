@@ -1,0 +1,105 @@
+// A shopper's chat window: a WebSocket to `GET /chat` through the balancer, with the browser's
+// credentials. It keeps every frame it gets, raw and in order, so that a duplicate shows; opening
+// it is a step of the journey (with the server that took it, from X-Served-By).
+import type { ServerFrame } from "@cart/domain";
+import WebSocket from "ws";
+import type { Shopper } from "./shopper";
+import { describeFailure } from "./shopper";
+import { JourneyFailure, type Step } from "./steps";
+
+const OPEN_TIMEOUT_MS = 5000;
+
+export class Chatter {
+  readonly frames: ServerFrame[] = [];
+  private readonly waiting = new Set<() => void>();
+
+  private constructor(
+    readonly shopper: Shopper,
+    /** The server holding this socket. */
+    readonly servedBy: string,
+    private readonly ws: WebSocket,
+  ) {
+    ws.on("message", (data) => {
+      this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      for (const wake of this.waiting) wake();
+    });
+  }
+
+  /** Opens the shopper's chat through the balancer; stops the journey if it is refused. */
+  static open(shopper: Shopper, balancerUrl: string, record: (step: Step) => void): Promise<Chatter> {
+    return shopper.credentials().then(
+      (headers) =>
+        new Promise<Chatter>((resolve, reject) => {
+          const started = performance.now();
+          const ws = new WebSocket(`${balancerUrl.replace(/^http/, "ws")}/chat`, {
+            headers,
+            handshakeTimeout: OPEN_TIMEOUT_MS,
+          });
+          const step = (instance: string, status: number, code?: string) =>
+            record({
+              shopper: shopper.name,
+              request: "GET /chat (WebSocket)",
+              instance,
+              status,
+              code,
+              ms: Math.round((performance.now() - started) * 10) / 10,
+            });
+          ws.once("upgrade", (res) => {
+            const servedBy = String(res.headers["x-served-by"] ?? "balancer");
+            step(servedBy, 101);
+            const chatter = new Chatter(shopper, servedBy, ws);
+            ws.once("open", () => resolve(chatter));
+          });
+          ws.once("unexpected-response", (_req, res) => {
+            let text = "";
+            res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            res.on("end", () => {
+              const body = parseJson(text) as { error?: { code?: string } } | undefined;
+              const instance = String(res.headers["x-served-by"] ?? "balancer");
+              step(instance, res.statusCode ?? 0, body?.error?.code);
+              const reply = { status: res.statusCode ?? 0, body, instance, ms: 0 };
+              reject(new JourneyFailure(describeFailure(shopper.name, "GET /chat (WebSocket)", reply)));
+            });
+          });
+          ws.once("error", (error) => {
+            step("balancer", 0, "NO_ANSWER");
+            reject(new JourneyFailure(`GET /chat (WebSocket) for ${shopper.name} → no answer: ${error.message}`));
+          });
+        }),
+    );
+  }
+
+  send(frame: object): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** The first frame got so far or within `ms` that matches; undefined if none came. */
+  next(match: (frame: ServerFrame) => boolean, ms: number): Promise<ServerFrame | undefined> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.frames.find(match);
+        if (found) finish(found);
+      };
+      const finish = (frame: ServerFrame | undefined) => {
+        clearTimeout(timer);
+        this.waiting.delete(check);
+        resolve(frame);
+      };
+      const timer = setTimeout(() => finish(undefined), ms);
+      this.waiting.add(check);
+      check();
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
