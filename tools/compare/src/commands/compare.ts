@@ -124,12 +124,13 @@ function plan(
 ): { apps: AppName[]; journeys: JourneyName[]; urls?: Partial<Record<AppName, string>> } | string {
   // Always in the matrix's order (the report's), whatever the order of the flags.
   if (options.part !== undefined && options.app !== "lab") return "--part judges a part of the lab: add --app lab";
-  // A part of the lab is judged by its own journeys only.
-  const part = labParts().find(({ part }) => part === options.part);
+  // A part of the lab is judged by its own journeys only; the whole lab by those of all its parts
+  // (a story whose lab part is still to come is not the attendees' to pass).
+  const parts = labParts().filter(({ part }) => options.part === undefined || part === options.part);
+  const judged = options.app === "lab" ? new Set(parts.flatMap(({ journeys }) => journeys)) : undefined;
   const journeys = JOURNEY_NAMES.filter(
     (name) =>
-      (options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn) &&
-      (!part || part.journeys.includes(name)),
+      (options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn) && (!judged || judged.has(name)),
   );
   const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
   const byUrl = ARCHITECTURES.filter((app) => urls[app]);
