@@ -61,7 +61,12 @@ export class Chatter {
               reject(new JourneyFailure(describeFailure(shopper.name, "GET /chat (WebSocket)", reply)));
             });
           });
-          ws.once("error", (error) => {
+          // Before the upgrade, an error is the step's answer; after it (the server was killed, say),
+          // the socket just closes, as a browser's does.
+          let upgraded = false;
+          ws.once("upgrade", () => (upgraded = true));
+          ws.on("error", (error) => {
+            if (upgraded) return;
             step("balancer", 0, "NO_ANSWER");
             reject(new JourneyFailure(`GET /chat (WebSocket) for ${shopper.name} → no answer: ${error.message}`));
           });
