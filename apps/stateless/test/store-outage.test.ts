@@ -1,6 +1,6 @@
 // When Redis stops answering, the stateless app fails fast and honestly (503, well within
 // 1.5 s), stays alive, and heals by itself when Redis is back: nothing hangs, nothing crashes.
-import { expectError } from "@cart/contract-suite";
+import { expectError, listening, openChat } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
 import request from "supertest";
 import { createRedisClient } from "@cart/redis-kit";
@@ -61,6 +61,31 @@ describe("Redis frozen (SIGSTOP: connected but silent)", () => {
     }
     expect((await expectCartBack()).items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
     await request(app).get("/readyz").expect(200);
+  });
+});
+
+describe("Redis frozen under an open chat socket", () => {
+  it("answers a frame with a STORE_UNAVAILABLE error frame within 1.5 s, and the socket stays open", async () => {
+    const { url, server } = await listening(app, "stateless-1");
+    const chat = await openChat(url, { authorization: `Bearer ${token}` });
+    try {
+      redis.freeze();
+      const started = Date.now();
+      chat.send({ type: "send", to: "bob", text: "Anyone?" });
+      try {
+        await chat.next((frame) => frame.type === "error" && frame.code === "STORE_UNAVAILABLE", 1500);
+      } finally {
+        redis.resume();
+      }
+      expect(Date.now() - started).toBeLessThan(1500);
+      await expectCartBack();
+      chat.send({ type: "send", to: "bob", text: "Back?" });
+      await chat.next((frame) => frame.type === "message" && frame.text === "Back?");
+    } finally {
+      chat.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

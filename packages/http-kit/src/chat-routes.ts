@@ -3,13 +3,19 @@
 // three reads go over plain HTTP. Each frame is checked here (parseClientFrame) and limited per
 // connection, then handed to the ChatService in the order it came; a refused frame is answered
 // with an `error` frame, never dropped in silence.
-import { ChatFrameError, DomainError, findUser, parseClientFrame, type ServerFrame } from "@cart/domain";
+import {
+  ChatFrameError,
+  DomainError,
+  findUser,
+  parseClientFrame,
+  type ChatService,
+  type ServerFrame,
+} from "@cart/domain";
 import { Router } from "express";
 import type { Logger } from "pino";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { z } from "zod";
 import { CLOSE, type ChatConnections, type ChatSocket } from "./chat-connections";
-import type { ChatService } from "@cart/domain";
 import { HttpError } from "./http-error";
 import type { Identity, Principal } from "./identity";
 import { parseInput } from "./parse-input";
@@ -88,10 +94,13 @@ function openConnection(ws: WebSocket, principal: Principal, chat: ShopChat, log
     close: (code, reason) => ws.close(code, reason),
   };
   const sendAll = (frames: ServerFrame[]) => frames.forEach(socket.send);
+  // The client learns that its frame was not handled, never the server's internals (they are logged).
   const failed = (error: unknown) => {
-    const code = error instanceof DomainError && error.code === "STORE_UNAVAILABLE" ? "STORE_UNAVAILABLE" : "INTERNAL";
-    if (code === "INTERNAL") log?.error({ err: error, userId }, "chat frame failed");
-    socket.send({ type: "error", code, message: (error as Error).message });
+    if (error instanceof DomainError && error.code === "STORE_UNAVAILABLE") {
+      return socket.send({ type: "error", code: "STORE_UNAVAILABLE", message: "The chat's store did not answer" });
+    }
+    log?.error({ err: error, userId }, "chat frame failed");
+    socket.send({ type: "error", code: "INTERNAL", message: "The server could not handle that frame" });
   };
   const unregister = chat.connections.add(principal, socket);
   // One frame at a time, in the order they came: two messages sent in a row keep their order.
