@@ -76,6 +76,19 @@ describe("the stateless chat, Alice on stateless-1 and Bob on stateless-2", () =
     ]);
   });
 
+  it("reaches Bob's socket with a message sent the moment it opens: it is known everywhere before it opens", async () => {
+    const alice = await chatOn(one, await logIn(one, "alice"));
+    const bobHeaders = await logIn(two, "bob");
+    for (let round = 1; round <= 5; round++) {
+      const bob = await chatOn(two, bobHeaders);
+      alice.send({ type: "send", to: "bob", text: `Round ${round}` });
+      await bob.next((frame) => frame.type === "message" && frame.text === `Round ${round}`, 1000);
+      bob.close();
+      await bob.closed;
+    }
+    expect(alice.frames.filter((frame) => frame.type === "error")).toEqual([]);
+  });
+
   it("tells Alice only when Bob is connected to no server at all", async () => {
     const bob = await chatOn(two, await logIn(two, "bob"));
     const alice = await chatOn(one, await logIn(one, "alice"));

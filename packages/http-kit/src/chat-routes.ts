@@ -54,7 +54,7 @@ export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: strin
   sockets.on("headers", (headers) => headers.push(`X-Served-By: ${instanceId}`));
   const signedIn = requireUser(identity);
 
-  router.get("/chat", sameOriginSocket, signedIn, (req, res) => {
+  router.get("/chat", sameOriginSocket, signedIn, async (req, res) => {
     const { upgrade } = req;
     if (!upgrade || req.headers.upgrade?.toLowerCase() !== "websocket") {
       throw new HttpError(426, "UPGRADE_REQUIRED", "GET /chat opens a WebSocket: send Upgrade: websocket");
@@ -66,7 +66,30 @@ export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: strin
     // The request's log line is written when the connection closes, with its lifetime.
     res.statusCode = 101;
     const principal = principalOf(res);
-    sockets.handleUpgrade(req, upgrade.socket, upgrade.head, (ws) => openConnection(ws, principal, chat, req.log));
+    const { userId } = principal;
+    // Registered, and known to the other servers, before the handshake completes: once the
+    // client's socket is open, a message to its user reaches it. Frames for it wait till then.
+    const socket = new PendingSocket();
+    const unregister = chat.connections.add(principal, socket);
+    const leave = () => {
+      unregister();
+      void chat.service.disconnected(userId).catch(() => undefined);
+    };
+    // The client may hang up before the handshake: it was never a connection.
+    upgrade.socket.once("close", leave);
+    let welcome: ServerFrame[];
+    try {
+      welcome = await chat.service.connected(userId);
+    } catch (error) {
+      upgrade.socket.off("close", leave);
+      leave();
+      throw error; // no store, no chat: 503 STORE_UNAVAILABLE, as JSON
+    }
+    sockets.handleUpgrade(req, upgrade.socket, upgrade.head, (ws) => {
+      upgrade.socket.off("close", leave);
+      socket.attach(ws, welcome);
+      openConnection(ws, principal, { chat, socket, leave }, req.log);
+    });
   });
 
   router.get("/chat/online", signedIn, async (_req, res) => {
@@ -87,13 +110,14 @@ export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: strin
   return router;
 }
 
-function openConnection(ws: WebSocket, principal: Principal, chat: ShopChat, log: Logger | undefined): void {
+function openConnection(
+  ws: WebSocket,
+  principal: Principal,
+  { chat, socket, leave }: { chat: ShopChat; socket: ChatSocket; leave: () => void },
+  log: Logger | undefined,
+): void {
   const { userId } = principal;
-  const socket: ChatSocket = {
-    send: (frame) => void (ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame))),
-    close: (code, reason) => ws.close(code, reason),
-  };
-  const sendAll = (frames: ServerFrame[]) => frames.forEach(socket.send);
+  const sendAll = (frames: ServerFrame[]) => frames.forEach((frame) => socket.send(frame));
   // The client learns that its frame was not handled, never the server's internals (they are logged).
   const failed = (error: unknown) => {
     if (error instanceof DomainError && error.code === "STORE_UNAVAILABLE") {
@@ -102,9 +126,8 @@ function openConnection(ws: WebSocket, principal: Principal, chat: ShopChat, log
     log?.error({ err: error, userId }, "chat frame failed");
     socket.send({ type: "error", code: "INTERNAL", message: "The server could not handle that frame" });
   };
-  const unregister = chat.connections.add(principal, socket);
   // One frame at a time, in the order they came: two messages sent in a row keep their order.
-  let queue = chat.service.connected(userId).then(sendAll, failed);
+  let queue = Promise.resolve();
 
   const allowance = tokenBucket(FRAMES_PER_SECOND, BURST);
   let refusals = 0;
@@ -143,9 +166,34 @@ function openConnection(ws: WebSocket, principal: Principal, chat: ShopChat, log
   ws.on("close", () => {
     clearInterval(heartbeat);
     clearTimeout(expiry);
-    unregister();
-    queue = queue.then(() => chat.service.disconnected(userId)).catch(failed);
+    void queue.then(leave);
   });
+}
+
+/** A socket's place in the registry before its handshake is done: frames for it wait, in order. */
+class PendingSocket implements ChatSocket {
+  private ws: WebSocket | undefined;
+  private waiting: ServerFrame[] = [];
+  /** Closed before its handshake was done (a logout meanwhile): closed as soon as it opens. */
+  private closedEarly: { code: number; reason: string } | undefined;
+
+  /** The handshake is done: the welcome (who is online, what is unread), then what waited. */
+  attach(ws: WebSocket, welcome: ServerFrame[]): void {
+    this.ws = ws;
+    if (this.closedEarly) return ws.close(this.closedEarly.code, this.closedEarly.reason);
+    for (const frame of [...welcome, ...this.waiting]) this.send(frame);
+    this.waiting = [];
+  }
+
+  send(frame: ServerFrame): void {
+    if (!this.ws) return void this.waiting.push(frame);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws) this.ws.close(code, reason);
+    else this.closedEarly = { code, reason };
+  }
 }
 
 /** A frame's bytes, whichever shape ws hands them over in. */

@@ -32,6 +32,7 @@ export const JOURNEY_NAMES = [
   "store-restart",
   "chat-across-servers",
   "chat-presence",
+  "chat-server-crash",
   "chaos",
   "brute-force",
 ] as const;

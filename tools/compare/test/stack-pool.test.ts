@@ -26,7 +26,7 @@ describe("the lanes of a run", () => {
         "logout-everywhere",
         "load-spread",
       ],
-      ["chat-across-servers", "chat-presence"],
+      ["chat-across-servers", "chat-presence", "chat-server-crash"],
       ["store-outage", "store-restart", "brute-force"],
     ]);
   });

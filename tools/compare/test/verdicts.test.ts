@@ -88,6 +88,8 @@ describe("pnpm compare (the whole default matrix)", () => {
       "chat-across-servers:stateless": "pass",
       "chat-presence:stateful": "fail",
       "chat-presence:stateless": "pass",
+      "chat-server-crash:stateful": "fail",
+      "chat-server-crash:stateless": "pass",
       "brute-force:stateful": "fail",
       "brute-force:stateless": "pass",
     });

@@ -2,6 +2,7 @@ import type { JourneyName } from "../vocabulary";
 import { bruteForce } from "./brute-force";
 import { chatAcrossServers } from "./chat-across-servers";
 import { chatPresence } from "./chat-presence";
+import { chatServerCrash } from "./chat-server-crash";
 import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
@@ -28,6 +29,7 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-restart": storeRestart,
   "chat-across-servers": chatAcrossServers,
   "chat-presence": chatPresence,
+  "chat-server-crash": chatServerCrash,
   chaos,
   "brute-force": bruteForce,
 };
