@@ -1,6 +1,5 @@
 // The stateful shop: sessions, carts, orders, login counters and the chat all live in this process's memory.
-import { ChatService } from "@cart/domain";
-import { ChatConnections, createShopApp } from "@cart/http-kit";
+import { createShopApp } from "@cart/http-kit";
 import type express from "express";
 import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
 import { MemoryStore, type Store } from "express-session";
@@ -24,8 +23,6 @@ export function createApp(config: AppConfig): express.Express {
   // that no browser's cookie follows, holding each response back until the store has answered.
   (sessions as Store).touch = undefined;
   const identity = createIdentity(config, sessions);
-  const connections = new ChatConnections();
-  const chat = new ChatService(new InMemoryChatState(connections, config.instanceId), config.instanceId);
   setInterval(() => {
     sessions.all(() => undefined); // reading them all drops the expired ones
     carts.forgetExpired();
@@ -38,7 +35,7 @@ export function createApp(config: AppConfig): express.Express {
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),
     rateLimitStore: () => new RateLimitMemoryStore(),
-    chat: { service: chat, connections },
+    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
   });
 }
 

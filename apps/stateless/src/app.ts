@@ -1,7 +1,6 @@
 // The stateless shop: sessions, carts, orders, login counters and the chat all live in Redis; the
 // process keeps nothing but the chat's open sockets, which cannot move.
-import { ChatService } from "@cart/domain";
-import { ChatConnections, createShopApp } from "@cart/http-kit";
+import { createShopApp } from "@cart/http-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
@@ -15,8 +14,6 @@ export function createApp(config: AppConfig, redis: RedisClient): express.Expres
   const orders = new RedisOrderRepository(redis);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisStore({ client: redis, ttl: config.sessionTtlSeconds }));
-  const connections = new ChatConnections();
-  const chat = new ChatService(new RedisChatState(redis, connections, config.instanceId), config.instanceId);
   return createShopApp({
     config,
     identity,
@@ -25,6 +22,6 @@ export function createApp(config: AppConfig, redis: RedisClient): express.Expres
     isReady: () => isRedisReady(redis),
     sessionsInMemory: async () => 0,
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    chat: { service: chat, connections },
+    chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),
   });
 }

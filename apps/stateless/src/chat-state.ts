@@ -11,7 +11,7 @@
 //    the log closes that gap.
 import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
-import { storeCall, type RedisClient } from "@cart/redis-kit";
+import { storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
 
 const CLAIM_MS = 3000;
 const RENEW_MS = 1000;
@@ -95,9 +95,17 @@ export class RedisChatState implements ChatState {
     const sweep = setInterval(() => void this.sweepGhosts().catch(() => undefined), SWEEP_MS);
     renew.unref();
     sweep.unref();
-    this.listen(() => {
+    // The intervals end with the connection (a server stopping, a test's instance closed).
+    this.redis.once("end", () => {
       clearInterval(renew);
       clearInterval(sweep);
+    });
+    subscribe(redis, {
+      [inbox(server)]: (payload) => {
+        const { user, frame } = JSON.parse(payload) as { user: string; frame: ServerFrame };
+        connections.send(user, frame);
+      },
+      [ENDED]: (sessionId) => connections.closeSession(sessionId),
     });
   }
 
@@ -176,30 +184,6 @@ export class RedisChatState implements ChatState {
 
   async endSession(sessionId: string): Promise<void> {
     await storeCall(() => this.redis.publish(ENDED, sessionId));
-  }
-
-  /**
-   * A connection of its own for pub/sub (a subscribed connection can do nothing else), opened once
-   * the main one is ready and closed with it. node-redis subscribes again by itself after a
-   * reconnection.
-   */
-  private listen(onEnd: () => void): void {
-    const subscriber = this.redis.duplicate();
-    subscriber.on("error", () => undefined); // the main connection reports outages
-    const subscribe = async () => {
-      await subscriber.connect();
-      await subscriber.subscribe(inbox(this.server), (payload) => {
-        const { user, frame } = JSON.parse(payload) as { user: string; frame: ServerFrame };
-        this.connections.send(user, frame);
-      });
-      await subscriber.subscribe(ENDED, (sessionId) => this.connections.closeSession(sessionId));
-    };
-    if (this.redis.isReady) void subscribe().catch(() => undefined);
-    else this.redis.once("ready", () => void subscribe().catch(() => undefined));
-    this.redis.once("end", () => {
-      onEnd();
-      if (subscriber.isOpen) void subscriber.close();
-    });
   }
 
   /** This server still holds its users: their claims run on. */

@@ -1,10 +1,11 @@
 // The HTTP contract both apps serve, assembled over whichever adapters an app passes in.
 // Middleware order is part of the contract: instance header first, errors last.
-import type { CartRepository, OrderRepository } from "@cart/domain";
+import { ChatService, type CartRepository, type ChatState, type OrderRepository } from "@cart/domain";
 import express from "express";
 import helmet from "helmet";
 import { authRoutes } from "./auth-routes";
 import { cartRoutes } from "./cart-routes";
+import { ChatConnections } from "./chat-connections";
 import { chatRoutes, type ShopChat } from "./chat-routes";
 import { errorHandler, notFound } from "./error-handler";
 import { healthRoutes } from "./health-routes";
@@ -26,12 +27,20 @@ export interface ShopAppParts {
   readonly sessionsInMemory: () => Promise<number>;
   /** Where the login limiters keep their counters. */
   readonly rateLimitStore: RateLimitStoreFactory;
-  /** The chat (GET /chat and its reads), for an app that has one. */
-  readonly chat?: ShopChat;
+  /**
+   * Where the chat's state lives (GET /chat and its reads), for an app that has a chat: given this
+   * server's open sockets, which stay here whatever the app, for delivering to them.
+   */
+  readonly chatState?: (connections: ChatConnections) => ChatState;
 }
 
 export function createShopApp(parts: ShopAppParts): express.Express {
-  const { config, identity, carts, orders, isReady, chat } = parts;
+  const { config, identity, carts, orders, isReady, chatState } = parts;
+  const connections = new ChatConnections();
+  const chat: ShopChat | undefined = chatState && {
+    service: new ChatService(chatState(connections), config.instanceId),
+    connections,
+  };
   const app = express();
   const logger = createLogger(config.instanceId, config.logLevel);
   app.locals.logger = logger;

@@ -1,3 +1,4 @@
 export * from "./redis-client";
 export * from "./rate-limit-store";
 export * from "./redis-url";
+export * from "./pub-sub";
