@@ -1,7 +1,15 @@
 // The stateful chat: who is online, every conversation, unread counts, all in this process's
 // memory, and a message reaches only the sockets this server holds. Bob connected to another
 // server never hears of it, and a restart forgets everything.
-import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+import {
+  conversationOf,
+  REF_KEPT_MS,
+  TYPING_MS,
+  type ChatDraft,
+  type ChatMessage,
+  type ChatState,
+  type ServerFrame,
+} from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
 
 /** Messages kept per conversation: memory is bounded, the oldest go first. */
@@ -11,6 +19,8 @@ export class InMemoryChatState implements ChatState {
   private readonly conversations = new Map<string, { lastId: number; messages: ChatMessage[] }>();
   /** `reader<sender`: the last id of the sender's messages the reader has read. */
   private readonly readUpTo = new Map<string, number>();
+  /** `writer>reader`: when the writer's "typing" to the reader runs out. */
+  private readonly typingUntil = new Map<string, number>();
 
   constructor(
     private readonly connections: ChatConnections,
@@ -38,14 +48,21 @@ export class InMemoryChatState implements ChatState {
     return [...this.connected.keys()].sort();
   }
 
-  async append(draft: ChatDraft): Promise<ChatMessage> {
+  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }> {
     const key = conversationOf(draft.from, draft.to);
     const conversation = this.conversations.get(key) ?? { lastId: 0, messages: [] };
+    // A ref is remembered for REF_KEPT_MS, as long as its message is kept.
+    const since = new Date(Date.now() - REF_KEPT_MS).toISOString();
+    const earlier =
+      draft.ref &&
+      conversation.messages.find(({ from, ref, at }) => from === draft.from && ref === draft.ref && at > since);
+    if (earlier) return { message: earlier, repeated: true };
     const message = { id: conversation.lastId + 1, ...draft };
     conversation.lastId = message.id;
     conversation.messages = [...conversation.messages, message].slice(-KEPT_PER_CONVERSATION);
     this.conversations.set(key, conversation);
-    return message;
+    this.typingUntil.delete(`${draft.from}>${draft.to}`);
+    return { message, repeated: false };
   }
 
   async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
@@ -68,6 +85,21 @@ export class InMemoryChatState implements ChatState {
       if (other !== undefined && count > 0) counts[other] = count;
     }
     return counts;
+  }
+
+  async startTyping(from: string, to: string): Promise<void> {
+    this.typingUntil.set(`${from}>${to}`, Date.now() + TYPING_MS);
+  }
+
+  async typingTo(user: string): Promise<string[]> {
+    const now = Date.now();
+    const typing: string[] = [];
+    for (const [key, until] of this.typingUntil) {
+      const [from, to] = key.split(">") as [string, string];
+      if (until <= now) this.typingUntil.delete(key);
+      else if (to === user) typing.push(from);
+    }
+    return typing.sort();
   }
 
   async deliver(user: string, frame: ServerFrame): Promise<boolean> {

@@ -5,11 +5,20 @@
 //    server notices first tells everyone the user went offline);
 //  - each conversation as a Redis Stream with ids from a counter (ordered), trimmed to the last
 //    1,000 messages: the log a client resumes from after reconnecting to any server;
-//  - unread counts, and how far each user has read;
+//  - unread counts, how far each user has read, who is typing to whom (expiring by itself), and
+//    the refs senders gave their messages (so a resend after a lost connection is not a copy);
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
 //    the log closes that gap.
-import { conversationOf, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+import {
+  conversationOf,
+  REF_KEPT_MS,
+  TYPING_MS,
+  type ChatDraft,
+  type ChatMessage,
+  type ChatState,
+  type ServerFrame,
+} from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
 import { storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
 
@@ -26,6 +35,8 @@ const sequence = (conversation: string) => `chat:seq:${conversation}`;
 const log = (conversation: string) => `chat:log:${conversation}`;
 const unreadOf = (user: string) => `chat:unread:${user}`;
 const readOf = (user: string) => `chat:read:${user}`;
+const typingOf = (user: string) => `chat:typing:${user}`;
+const refOf = (from: string, ref: string) => `chat:ref:${from}:${ref}`;
 
 // KEYS servers of the user, all users; ARGV now, server, claim's end, user → 1 if no server held them
 const JOIN = `
@@ -58,13 +69,25 @@ local servers = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 for _, server in ipairs(servers) do redis.call('PUBLISH', 'chat:to:' .. server, ARGV[2]) end
 return #servers`;
 
-// KEYS sequence, log, unread of the recipient; ARGV from, to, text, at, servedBy, kept → the id
+// KEYS sequence, log, unread of the recipient, typing to the recipient, the ref's key (when there
+// is a ref); ARGV from, to, text, at, servedBy, kept, ref or '', how long a ref is kept
+// → {id, 1 if the ref was used before (nothing appended) or 0}
 const APPEND = `
+if ARGV[7] ~= '' then
+  local earlier = redis.call('GET', KEYS[5])
+  if earlier then return {tonumber(earlier), 1} end
+end
 local id = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], id .. '-0',
-  'from', ARGV[1], 'to', ARGV[2], 'text', ARGV[3], 'at', ARGV[4], 'servedBy', ARGV[5])
+local fields = {'from', ARGV[1], 'to', ARGV[2], 'text', ARGV[3], 'at', ARGV[4], 'servedBy', ARGV[5]}
+if ARGV[7] ~= '' then
+  table.insert(fields, 'ref')
+  table.insert(fields, ARGV[7])
+  redis.call('SET', KEYS[5], id, 'PX', ARGV[8])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], id .. '-0', unpack(fields))
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-return id`;
+redis.call('ZREM', KEYS[4], ARGV[1])
+return {id, 0}`;
 
 // What is unread is what the other wrote after what was read. KEYS read of the user, unread of
 // the user, log; ARGV other, upTo → how many remain
@@ -138,29 +161,21 @@ export class RedisChatState implements ChatState {
     return users.filter((_user, i) => Number(counts[i]) > 0).sort();
   }
 
-  async append(draft: ChatDraft): Promise<ChatMessage> {
+  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }> {
     const conversation = conversationOf(draft.from, draft.to);
-    const { from, to, text, at, servedBy } = draft;
-    const id = await this.script(
-      APPEND,
-      [sequence(conversation), log(conversation), unreadOf(to)],
-      [from, to, text, at, servedBy, KEPT_PER_CONVERSATION],
-    );
-    return { id: Number(id), ...draft };
+    const { from, to, text, at, servedBy, ref = "" } = draft;
+    const keys = [sequence(conversation), log(conversation), unreadOf(to), typingOf(to)];
+    if (ref) keys.push(refOf(from, ref));
+    const args = [from, to, text, at, servedBy, KEPT_PER_CONVERSATION, ref, REF_KEPT_MS];
+    const [id, repeated] = (await this.script(APPEND, keys, args)) as [number, number];
+    if (!repeated) return { message: { id, ...draft }, repeated: false };
+    // The message that ref named, from the log (or, trimmed from it since, as the resend has it).
+    const [earlier] = await this.entries(conversation, id, id, 1);
+    return { message: earlier ?? { id, ...draft }, repeated: true };
   }
 
-  async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
-    const entries = await storeCall(() =>
-      this.redis.xRange(log(conversationOf(user, other)), `${after + 1}-0`, "+", { COUNT: limit }),
-    );
-    return (entries ?? []).map(({ id, message }) => ({
-      id: Number(id.split("-")[0]),
-      from: String(message.from),
-      to: String(message.to),
-      text: String(message.text),
-      at: String(message.at),
-      servedBy: String(message.servedBy),
-    }));
+  history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
+    return this.entries(conversationOf(user, other), after + 1, "+", limit);
   }
 
   async markRead(user: string, other: string, upTo: number): Promise<number> {
@@ -175,6 +190,22 @@ export class RedisChatState implements ChatState {
         .map(([from, count]) => [from, Number(count)] as const)
         .filter(([, count]) => count > 0),
     );
+  }
+
+  async startTyping(from: string, to: string): Promise<void> {
+    // A sorted set per recipient, writer → when it runs out; the key goes with the last writer.
+    await storeCall(() =>
+      this.redis
+        .multi()
+        .zAdd(typingOf(to), { score: Date.now() + TYPING_MS, value: from })
+        .pExpire(typingOf(to), TYPING_MS)
+        .exec(),
+    );
+  }
+
+  async typingTo(user: string): Promise<string[]> {
+    const typing = await storeCall(() => this.redis.zRangeByScore(typingOf(user), Date.now(), "+inf"));
+    return typing.sort();
   }
 
   async deliver(user: string, frame: ServerFrame): Promise<boolean> {
@@ -205,6 +236,26 @@ export class RedisChatState implements ChatState {
       const frame: ServerFrame = { type: "presence", user, online: false };
       for (const other of await this.online()) await this.deliver(other, frame);
     }
+  }
+
+  /** Messages of a conversation's log from id `first` to `last` ("+": the end), at most `limit`. */
+  private async entries(
+    conversation: string,
+    first: number,
+    last: number | "+",
+    limit: number,
+  ): Promise<ChatMessage[]> {
+    const end = last === "+" ? last : `${last}-0`;
+    const entries = await storeCall(() => this.redis.xRange(log(conversation), `${first}-0`, end, { COUNT: limit }));
+    return (entries ?? []).map(({ id, message }) => ({
+      id: Number(id.split("-")[0]),
+      from: String(message.from),
+      to: String(message.to),
+      text: String(message.text),
+      at: String(message.at),
+      servedBy: String(message.servedBy),
+      ...(message.ref !== undefined && { ref: String(message.ref) }),
+    }));
   }
 
   private script(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {

@@ -110,6 +110,39 @@ describe("the stateless chat, Alice on stateless-1 and Bob on stateless-2", () =
     expect(await socket.closed).toEqual({ code: 4001, reason: "The session has ended" });
   });
 
+  it("shows Alice typing to Bob on his server, from a key in Redis that runs out by itself", async () => {
+    const alice = await chatOn(one, await logIn(one, "alice"));
+    const bobHeaders = await logIn(two, "bob");
+    const bob = await chatOn(two, bobHeaders);
+    alice.send({ type: "typing", to: "bob" });
+    await bob.next((frame) => frame.type === "typing" && frame.from === "alice");
+    const typing = await fetch(`${two}/chat/typing`, { headers: bobHeaders });
+    expect(await typing.json()).toEqual({ typing: ["alice"] });
+    const redis = createRedisClient(bed.url());
+    await redis.connect();
+    const ttl = await redis.pTTL("chat:typing:bob");
+    await redis.close();
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3000);
+  });
+
+  it("takes a message resent to another server (after a lost connection) with the same ref once", async () => {
+    const aliceHeaders = await logIn(one, "alice");
+    const bob = await chatOn(two, await logIn(two, "bob"));
+    const first = await chatOn(one, aliceHeaders);
+    const ref = `lost-${Date.now()}`;
+    first.send({ type: "send", to: "bob", text: "Did this arrive?", ref });
+    await bob.next((frame) => frame.type === "message" && frame.text === "Did this arrive?");
+    // Alice never saw it come back (her connection dropped), so her client sends it again, elsewhere.
+    const again = await chatOn(two, aliceHeaders);
+    again.send({ type: "send", to: "bob", text: "Did this arrive?", ref });
+    const echo = await again.next((frame) => frame.type === "message" && frame.text === "Did this arrive?");
+    expect(echo).toMatchObject({ ref, servedBy: "stateless-1" });
+    again.send({ type: "send", to: "bob", text: "Good." });
+    await bob.next((frame) => frame.type === "message" && frame.text === "Good.");
+    expect(bob.frames.filter((frame) => frame.type === "message" && frame.text === "Did this arrive?")).toHaveLength(1);
+  });
+
   it("leaves no ghost: a user held only by a server that stopped renewing its claim goes offline", async () => {
     const alice = await chatOn(one, await logIn(one, "alice"));
     // A server that died holding Bob: its claim is in Redis, and nobody renews it.

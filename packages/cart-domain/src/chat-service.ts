@@ -3,7 +3,7 @@
 // differ. The caller has checked the frame (parseClientFrame) and knows the user from the
 // identity: `from` is never taken from a frame.
 import { HISTORY_PAGE, type ChatMessage, type ClientFrame, type ServerFrame } from "./chat";
-import type { ChatState } from "./ports";
+import type { ChatDraft, ChatState } from "./ports";
 
 export class ChatService {
   constructor(
@@ -21,10 +21,11 @@ export class ChatService {
     const first = await this.state.join(user);
     const online = await this.state.online();
     if (first) await this.tellOthers(online, user, presence(user, true));
-    const unread = await this.state.unread(user);
+    const [unread, typing] = await Promise.all([this.state.unread(user), this.state.typingTo(user)]);
     return [
       ...online.filter((other) => other !== user).map((other) => presence(other, true)),
       ...Object.entries(unread).map(([from, count]): ServerFrame => ({ type: "unread", from, count })),
+      ...typing.map((from): ServerFrame => ({ type: "typing", from })),
     ];
   }
 
@@ -37,8 +38,9 @@ export class ChatService {
   async receive(user: string, frame: ClientFrame): Promise<ServerFrame[]> {
     switch (frame.type) {
       case "send":
-        return this.send(user, frame.to, frame.text);
+        return this.send({ from: user, to: frame.to, text: frame.text, ...(frame.ref && { ref: frame.ref }) });
       case "typing":
+        await this.state.startTyping(user, frame.to);
         await this.state.deliver(frame.to, { type: "typing", from: user });
         return [];
       case "read": {
@@ -68,9 +70,21 @@ export class ChatService {
     return this.state.unread(user);
   }
 
-  private async send(from: string, to: string, text: string): Promise<ServerFrame[]> {
-    const message = await this.state.append({ from, to, text, at: this.now().toISOString(), servedBy: this.serverId });
+  /** `GET /chat/typing`: who is typing to `user` now. */
+  typingTo(user: string): Promise<string[]> {
+    return this.state.typingTo(user);
+  }
+
+  private async send(draft: Pick<ChatDraft, "from" | "to" | "text" | "ref">): Promise<ServerFrame[]> {
+    const { from, to } = draft;
+    const { message, repeated } = await this.state.append({
+      ...draft,
+      at: this.now().toISOString(),
+      servedBy: this.serverId,
+    });
     const frame: ServerFrame = { type: "message", ...message };
+    // A resend of a message already taken: the sender learns it arrived; nobody gets it twice.
+    if (repeated) return [frame];
     const delivered = await this.state.deliver(to, frame);
     const unread = (await this.state.unread(to))[from] ?? 0;
     await this.state.deliver(to, { type: "unread", from, count: unread });

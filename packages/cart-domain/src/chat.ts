@@ -8,6 +8,8 @@ export const MAX_FRAME_BYTES = 4096;
 export const MAX_TEXT_CHARS = 1000;
 /** How long "Alice is typing" lasts unless she types again. */
 export const TYPING_MS = 3000;
+/** How long a message's `ref` is remembered: a resend comes within moments of the first try. */
+export const REF_KEPT_MS = 10 * 60 * 1000;
 /** Messages per page of `GET /chat/history`. */
 export const HISTORY_PAGE = 50;
 
@@ -37,9 +39,11 @@ export class ChatFrameError extends Error {
 const userId = z.string().min(1).max(64);
 /** A message id: ordered within a conversation, so a client can resume after the last it saw. */
 const messageId = z.number().int().min(0);
+/** The sender's own name for a message, so that sending it again (after a lost connection) is safe. */
+const messageRef = z.string().regex(/^[\w-]{1,64}$/, "A ref is 1 to 64 letters, digits, _ or -");
 
 const clientFrame = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("send"), to: userId, text: z.string() }),
+  z.strictObject({ type: z.literal("send"), to: userId, text: z.string(), ref: messageRef.optional() }),
   z.strictObject({ type: z.literal("typing"), to: userId }),
   z.strictObject({ type: z.literal("read"), with: userId, upTo: messageId }),
 ]);
@@ -55,6 +59,12 @@ export interface ChatMessage {
   readonly at: string;
   /** The server that took it. */
   readonly servedBy: string;
+  /**
+   * The sender's reference, when they gave one: a client that lost its connection before it saw
+   * its message come back sends it again with the same `ref`, and gets the first one back, not a
+   * second copy (for REF_KEPT_MS).
+   */
+  readonly ref?: string;
 }
 
 export type ServerFrame =

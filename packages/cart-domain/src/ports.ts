@@ -44,14 +44,22 @@ export interface ChatState {
   leave(user: string): Promise<boolean>;
   /** The users with a connection that `deliver` can reach. */
   online(): Promise<string[]>;
-  /** Appends to the conversation with the next id, and counts it unread for its recipient. */
-  append(draft: ChatDraft): Promise<ChatMessage>;
+  /**
+   * Appends to the conversation with the next id, counts it unread for its recipient, and ends
+   * the sender's typing to them. A draft whose `ref` its sender already used (a resend) appends
+   * nothing: it resolves with the message that ref named, `repeated`.
+   */
+  append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }>;
   /** The conversation of `user` and `other` after the id `after`, oldest first, at most `limit`. */
   history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]>;
   /** `user` has read `other`'s messages up to the id `upTo`; resolves with how many remain unread. */
   markRead(user: string, other: string, upTo: number): Promise<number>;
   /** Unread messages per sender (senders with none left out). */
   unread(user: string): Promise<Record<string, number>>;
+  /** `from` is typing to `to`: for the next TYPING_MS, unless they type again or send. */
+  startTyping(from: string, to: string): Promise<void>;
+  /** Who is typing to `user` now. */
+  typingTo(user: string): Promise<string[]>;
   /** Sends a frame to every connection of `user` it can reach; resolves with whether there was one. */
   deliver(user: string, frame: ServerFrame): Promise<boolean>;
   /** Closes the connections of a session that has ended (logout), wherever `deliver` reaches. */

@@ -14,7 +14,7 @@ interface StoredUser extends User {
   readonly passwordHash: string;
 }
 
-// Demo only: alice / pepperoni, bob / margherita (see the README).
+// Demo only: alice / pepperoni, bob / margherita, carol / calzone (see the README).
 const USERS: readonly StoredUser[] = [
   {
     id: "alice",
@@ -29,6 +29,13 @@ const USERS: readonly StoredUser[] = [
     name: "Bob",
     passwordHash:
       "scrypt:f11e00cebddb954daae8d475d0b22607:c911120965e0dfb9f6bd4df5574b094d11b4e59d32b96ceec1a8b012b58e2044",
+  },
+  {
+    id: "carol",
+    username: "carol",
+    name: "Carol",
+    passwordHash:
+      "scrypt:75dbb29d96c0633d0dedd53400e761b4:267b4880f16dc17f649bd85d6a53e077718b57d9b60b72fbb13b711100555efc",
   },
 ];
 

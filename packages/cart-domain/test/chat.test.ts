@@ -28,6 +28,8 @@ const refusal = (run: () => unknown) => {
 describe("a client's frame", () => {
   it("is one of send, typing and read", () => {
     expect(frame({ type: "send", to: "bob", text: " hi " })).toEqual({ type: "send", to: "bob", text: "hi" });
+    const withRef = { type: "send", to: "bob", text: "hi", ref: "c4-1_x" };
+    expect(frame(withRef)).toEqual(withRef);
     expect(frame({ type: "typing", to: "bob" })).toEqual({ type: "typing", to: "bob" });
     expect(frame({ type: "read", with: "bob", upTo: 3 })).toEqual({ type: "read", with: "bob", upTo: 3 });
   });
@@ -40,6 +42,8 @@ describe("a client's frame", () => {
     expect(refusal(() => frame({ type: "shout", to: "bob" }))).toBe("INVALID_FRAME");
     expect(refusal(() => frame({ type: "read", with: "bob", upTo: -1 }))).toBe("INVALID_FRAME");
     expect(refusal(() => frame([]))).toBe("INVALID_FRAME");
+    expect(refusal(() => frame({ type: "send", to: "bob", text: "hi", ref: "a b" }))).toBe("INVALID_FRAME");
+    expect(refusal(() => frame({ type: "send", to: "bob", text: "hi", ref: "r".repeat(65) }))).toBe("INVALID_FRAME");
   });
 
   it("may not say who sends it: a `from` is refused, never believed", () => {
@@ -88,6 +92,8 @@ class OneServerChat implements ChatState {
   private readonly connections = new Map<string, number>();
   private readonly messages = new Map<string, ChatMessage[]>();
   private readonly readUpTo = new Map<string, number>();
+  /** `writer>reader`; expiry is the stores' business (tested in each app). */
+  private readonly typing = new Set<string>();
 
   async join(user: string) {
     this.connections.set(user, (this.connections.get(user) ?? 0) + 1);
@@ -104,9 +110,18 @@ class OneServerChat implements ChatState {
   }
   async append(draft: ChatDraft) {
     const conversation = this.messages.get(conversationOf(draft.from, draft.to)) ?? [];
+    const earlier = conversation.find(({ from, ref }) => draft.ref && from === draft.from && ref === draft.ref);
+    if (earlier) return { message: earlier, repeated: true };
     const message = { id: conversation.length + 1, ...draft };
     this.messages.set(conversationOf(draft.from, draft.to), [...conversation, message]);
-    return message;
+    this.typing.delete(`${draft.from}>${draft.to}`);
+    return { message, repeated: false };
+  }
+  async startTyping(from: string, to: string) {
+    this.typing.add(`${from}>${to}`);
+  }
+  async typingTo(user: string) {
+    return [...this.typing].filter((key) => key.endsWith(`>${user}`)).map((key) => key.split(">")[0]!);
   }
   async history(user: string, other: string, after: number, limit: number) {
     return (this.messages.get(conversationOf(user, other)) ?? []).filter(({ id }) => id > after).slice(0, limit);
@@ -200,11 +215,40 @@ describe("the chat service", () => {
     expect((await chat.history("bob", "alice", 2)).map(({ id }) => id)).toEqual([3]);
   });
 
-  it("relays typing to the other user only", async () => {
+  it("relays typing to the other user only, and ends it when the message comes", async () => {
     await chat.connected("alice");
     await chat.connected("bob");
     await chat.receive("alice", { type: "typing", to: "bob" });
     expect(got("bob")).toEqual([{ type: "typing", from: "alice" }]);
     expect(got("alice")).toEqual([{ type: "presence", user: "bob", online: true }]);
+    expect(await chat.typingTo("bob")).toEqual(["alice"]);
+    expect(await chat.typingTo("alice")).toEqual([]);
+    await chat.receive("alice", { type: "send", to: "bob", text: "Here it is" });
+    expect(await chat.typingTo("bob")).toEqual([]);
+  });
+
+  it("tells a user who connects who is typing to them", async () => {
+    await chat.connected("alice");
+    await chat.receive("alice", { type: "typing", to: "bob" });
+    expect(await chat.connected("bob")).toEqual([
+      { type: "presence", user: "alice", online: true },
+      { type: "typing", from: "alice" },
+    ]);
+  });
+
+  it("takes a message sent again with the same ref once: the resend gets the first one back", async () => {
+    await chat.connected("alice");
+    await chat.connected("bob");
+    const first = await chat.receive("alice", { type: "send", to: "bob", text: "Once", ref: "r-1" });
+    expect(first).toEqual([]);
+    const again = await chat.receive("alice", { type: "send", to: "bob", text: "Once", ref: "r-1" });
+    const message = { type: "message", id: 1, from: "alice", to: "bob", text: "Once", ref: "r-1" };
+    expect(again).toEqual([expect.objectContaining(message)]);
+    expect(got("bob").filter(({ type }) => type === "message")).toHaveLength(1);
+    expect(await chat.unread("bob")).toEqual({ alice: 1 });
+    // The same ref from someone else, or another ref, is another message.
+    await chat.receive("bob", { type: "send", to: "alice", text: "Once", ref: "r-1" });
+    await chat.receive("alice", { type: "send", to: "bob", text: "Once", ref: "r-2" });
+    expect((await chat.history("alice", "bob")).map(({ id }) => id)).toEqual([1, 2, 3]);
   });
 });

@@ -4,6 +4,7 @@ describe("verifyCredentials", () => {
   it("accepts the demo users with their passwords", async () => {
     await expect(verifyCredentials("alice", "pepperoni")).resolves.toEqual({ id: "alice", name: "Alice" });
     await expect(verifyCredentials("bob", "margherita")).resolves.toEqual({ id: "bob", name: "Bob" });
+    await expect(verifyCredentials("carol", "calzone")).resolves.toEqual({ id: "carol", name: "Carol" });
   });
 
   it.each([

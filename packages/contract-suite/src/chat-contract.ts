@@ -139,11 +139,37 @@ export function describeChatContract(harness: AppHarness): void {
         await bob.next((frame) => frame.type === "presence" && frame.user === "alice" && !frame.online);
       });
 
-      it("relays Alice's typing to Bob", async () => {
+      it("relays Alice's typing to Bob, says so over HTTP, and ends it with her message", async () => {
         const alice = await chat("alice");
-        const bob = await chat("bob");
+        const bobHeaders = await logIn(url, "bob");
+        const bob = await chat("bob", bobHeaders);
         alice.send({ type: "typing", to: "bob" });
         expect(await bob.next((frame) => frame.type === "typing")).toEqual({ type: "typing", from: "alice" });
+        expect((await get("/chat/typing", bobHeaders)).body).toEqual({ typing: ["alice"] });
+        alice.send({ type: "send", to: "bob", text: "Done typing" });
+        await bob.next((frame) => frame.type === "message" && frame.text === "Done typing");
+        expect((await get("/chat/typing", bobHeaders)).body).toEqual({ typing: [] });
+      });
+
+      it("takes a message resent with the same ref once, and gives the resend the first one back", async () => {
+        const alice = await chat("alice");
+        const bob = await chat("bob");
+        const ref = `resend-${Date.now()}`;
+        alice.send({ type: "send", to: "bob", text: "Sent twice", ref });
+        const first = await alice.next((frame) => frame.type === "message" && frame.text === "Sent twice");
+        alice.send({ type: "send", to: "bob", text: "Sent twice", ref });
+        alice.send({ type: "send", to: "bob", text: "Then this" });
+        await bob.next((frame) => frame.type === "message" && frame.text === "Then this");
+        const echoes = alice.frames.filter((frame) => frame.type === "message" && frame.text === "Sent twice");
+        expect(echoes).toEqual([first, first]);
+        expect(first).toMatchObject({ ref });
+        expect(bob.frames.filter((frame) => frame.type === "message" && frame.text === "Sent twice")).toEqual([first]);
+        const headers = await logIn(url, "bob");
+        const after = (first as { id: number }).id - 1;
+        const { messages } = (await get(`/chat/history?with=alice&after=${after}`, headers)).body;
+        const texts = (messages as { text: string }[]).map(({ text }) => text);
+        expect(texts.filter((text) => text === "Sent twice")).toHaveLength(1);
+        expect(texts).toContain("Then this");
       });
     });
 

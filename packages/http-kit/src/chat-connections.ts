@@ -22,6 +22,7 @@ export const CLOSE = {
 
 export class ChatConnections {
   private readonly byUser = new Map<string, Map<ChatSocket, Principal>>();
+  private readonly whenEmpty = new Set<() => void>();
 
   /** Registers a socket; returns what unregisters it. */
   add(principal: Principal, socket: ChatSocket): () => void {
@@ -31,7 +32,24 @@ export class ChatConnections {
     return () => {
       sockets.delete(socket);
       if (sockets.size === 0 && this.byUser.get(principal.userId) === sockets) this.byUser.delete(principal.userId);
+      if (this.byUser.size === 0) for (const resolve of this.whenEmpty) resolve();
     };
+  }
+
+  /**
+   * Resolves once no socket is left: each is unregistered after its close, once the frames it
+   * sent before have been handled and its user's leaving recorded (so a server stopping finishes
+   * them before it lets go of its store).
+   */
+  empty(): Promise<void> {
+    if (this.byUser.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.whenEmpty.delete(done);
+        resolve();
+      };
+      this.whenEmpty.add(done);
+    });
   }
 
   /** Sends to every socket of `user` here; whether there was one. */

@@ -1,6 +1,6 @@
 // The chat's routes, the same for both apps. `GET /chat` turns into a WebSocket for a recognised
 // user of this site (the app's own middleware ran on the upgrade request: see app-server.ts), and
-// three reads go over plain HTTP. Each frame is checked here (parseClientFrame) and limited per
+// four reads go over plain HTTP. Each frame is checked here (parseClientFrame) and limited per
 // connection, then handed to the ChatService in the order it came; a refused frame is answered
 // with an `error` frame, never dropped in silence.
 import {
@@ -71,9 +71,12 @@ export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: strin
     // client's socket is open, a message to its user reaches it. Frames for it wait till then.
     const socket = new PendingSocket();
     const unregister = chat.connections.add(principal, socket);
+    // Unregistered once the others have been told: a server stopping waits for that (see run-server.ts).
     const leave = () => {
-      unregister();
-      void chat.service.disconnected(userId).catch(() => undefined);
+      void chat.service
+        .disconnected(userId)
+        .catch(() => undefined)
+        .finally(unregister);
     };
     // The client may hang up before the handshake: it was never a connection.
     upgrade.socket.once("close", leave);
@@ -98,6 +101,10 @@ export function chatRoutes(identity: Identity, chat: ShopChat, instanceId: strin
 
   router.get("/chat/unread", signedIn, async (_req, res) => {
     res.json({ unread: await chat.service.unread(principalOf(res).userId) });
+  });
+
+  router.get("/chat/typing", signedIn, async (_req, res) => {
+    res.json({ typing: await chat.service.typingTo(principalOf(res).userId) });
   });
 
   router.get("/chat/history", signedIn, async (req, res) => {

@@ -35,12 +35,20 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
     if (stopping) return;
     stopping = true;
     log.info(`${instanceId} got ${signal}: finishing in-flight requests`);
-    // Chat sockets are long-lived: told to reconnect (to another server) rather than waited for.
-    (app.locals.chat as ShopChat | undefined)?.connections.closeAll(CLOSE.goingAway, "The server is restarting");
+    // Chat sockets are long-lived: told to reconnect (to another server) rather than waited for;
+    // the frames they sent before are handled before the store is let go.
+    const connections = (app.locals.chat as ShopChat | undefined)?.connections;
+    connections?.closeAll(CLOSE.goingAway, "The server is restarting");
     // Requests still running at the deadline are cut off rather than holding up the deploy.
-    setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS).unref();
+    const deadline = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        server.closeAllConnections();
+        resolve();
+      }, SHUTDOWN_DEADLINE_MS).unref(),
+    );
     server.close(() => {
-      void Promise.resolve(onShutdown?.())
+      void Promise.race([connections?.empty(), deadline])
+        .then(() => onShutdown?.())
         .catch((error: unknown) => log.error(`${instanceId} shutdown: ${(error as Error).message}`))
         .finally(() => process.exit(0));
     });

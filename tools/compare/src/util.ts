@@ -12,6 +12,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** The values that occur more than once in `values` (each repeat listed): what a duplicate check reports. */
+export const repeated = <T>(values: readonly T[]): T[] => values.filter((value, i) => values.indexOf(value) !== i);
+
 /** Runs `task(0)`…`task(count - 1)`, `concurrency` at a time. */
 export async function inParallel(count: number, concurrency: number, task: (n: number) => Promise<void>) {
   let next = 0;

@@ -32,7 +32,10 @@ export const JOURNEY_NAMES = [
   "store-restart",
   "chat-across-servers",
   "chat-presence",
+  "chat-typing",
   "chat-server-crash",
+  "chat-rolling-deploy",
+  "chat-scale-out",
   "chaos",
   "brute-force",
 ] as const;

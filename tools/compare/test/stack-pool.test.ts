@@ -26,7 +26,14 @@ describe("the lanes of a run", () => {
         "logout-everywhere",
         "load-spread",
       ],
-      ["chat-across-servers", "chat-presence", "chat-server-crash"],
+      [
+        "chat-across-servers",
+        "chat-presence",
+        "chat-typing",
+        "chat-server-crash",
+        "chat-rolling-deploy",
+        "chat-scale-out",
+      ],
       ["store-outage", "store-restart", "brute-force"],
     ]);
   });

@@ -59,6 +59,8 @@ describe("pnpm compare against running stacks given by URL", () => {
         "brute-force:stateless=pass",
         "chat-across-servers:stateful=fail",
         "chat-across-servers:stateless=pass",
+        "chat-typing:stateful=fail",
+        "chat-typing:stateless=pass",
       ].sort(),
     );
     for (const skipped of results.filter((result) => result.outcome === "skipped")) {

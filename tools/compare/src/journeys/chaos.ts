@@ -32,7 +32,7 @@ export const chaos: Journey = {
   needsLocalClusters: true,
   async run(context) {
     const started = Date.now();
-    const tally: Tally = { requests: 0, failures: {}, added: { alice: 0, bob: 0 } };
+    const tally: Tally = { requests: 0, failures: {}, added: { alice: 0, bob: 0, carol: 0 } };
     const shoppers = crowd(context, USERS);
     // One after another: the login limiter counts attempts in flight (it refuses a burst of more
     // than 5 for one username), and 10 browsers share each demo user.
@@ -45,7 +45,7 @@ export const chaos: Journey = {
     const killed = await kills();
 
     const held = await itemsHeld(shoppers, started);
-    const lost = (["alice", "bob"] as const).reduce(
+    const lost = (Object.keys(held) as DemoUser[]).reduce(
       (sum, user) => sum + Math.max(0, tally.added[user] - held[user]),
       0,
     );
@@ -107,7 +107,7 @@ async function shop(shopper: Shopper, tally: Tally, deadline: number): Promise<v
  * the orders placed during the journey (every browser's view of the order list, each order once).
  */
 async function itemsHeld(shoppers: Shopper[], since: number): Promise<Record<DemoUser, number>> {
-  const held: Record<DemoUser, number> = { alice: 0, bob: 0 };
+  const held: Record<DemoUser, number> = { alice: 0, bob: 0, carol: 0 };
   const orders = new Map<string, { user: DemoUser; items: number }>();
   for (const shopper of shoppers) {
     let cart = await shopper.send("GET", "/cart");

@@ -1,5 +1,5 @@
 import type { ChatMessage, ServerFrame } from "@cart/domain";
-import { sleep } from "../util";
+import { repeated, sleep } from "../util";
 import { chatPairApart } from "./chat-pair";
 import type { Journey } from "./journey";
 import { JourneyFailure } from "./steps";
@@ -56,8 +56,7 @@ export const chatServerCrash: Journey = {
       ["old", old],
       ["new", messagesIn(again.frames)],
     ] as const) {
-      const ids = frames.map(({ id }) => id);
-      const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+      const twice = repeated(frames.map(({ id }) => id));
       if (twice.length > 0) throw new JourneyFailure(`Bob's ${socket} socket got message(s) ${twice} twice`);
     }
     if (got.length !== MESSAGES) {

@@ -11,7 +11,12 @@ const OPEN_TIMEOUT_MS = 5000;
 
 export class Chatter {
   readonly frames: ServerFrame[] = [];
+  /** Resolves with the close code once the socket has closed (a server restarting says 1001). */
+  readonly closed: Promise<number>;
   private readonly waiting = new Set<() => void>();
+  private ended = false;
+  /** Closed by this side (the journey is over), not by the server. */
+  closedHere = false;
 
   private constructor(
     readonly shopper: Shopper,
@@ -23,6 +28,17 @@ export class Chatter {
       this.frames.push(JSON.parse(data.toString()) as ServerFrame);
       for (const wake of this.waiting) wake();
     });
+    this.closed = new Promise((resolve) =>
+      ws.once("close", (code) => {
+        this.ended = true;
+        for (const wake of this.waiting) wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
   }
 
   /** Opens the shopper's chat through the balancer; stops the journey if it is refused. */
@@ -78,12 +94,12 @@ export class Chatter {
     this.ws.send(JSON.stringify(frame));
   }
 
-  /** The first frame got so far or within `ms` that matches; undefined if none came. */
+  /** The first frame got so far or within `ms` that matches; undefined if none came before then or the close. */
   next(match: (frame: ServerFrame) => boolean, ms: number): Promise<ServerFrame | undefined> {
     return new Promise((resolve) => {
       const check = () => {
         const found = this.frames.find(match);
-        if (found) finish(found);
+        if (found || this.ended) finish(found);
       };
       const finish = (frame: ServerFrame | undefined) => {
         clearTimeout(timer);
@@ -97,6 +113,7 @@ export class Chatter {
   }
 
   close(): void {
+    this.closedHere = true;
     this.ws.close();
   }
 }

@@ -2,7 +2,10 @@ import type { JourneyName } from "../vocabulary";
 import { bruteForce } from "./brute-force";
 import { chatAcrossServers } from "./chat-across-servers";
 import { chatPresence } from "./chat-presence";
+import { chatRollingDeploy } from "./chat-rolling-deploy";
+import { chatScaleOut } from "./chat-scale-out";
 import { chatServerCrash } from "./chat-server-crash";
+import { chatTyping } from "./chat-typing";
 import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
@@ -29,7 +32,10 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-restart": storeRestart,
   "chat-across-servers": chatAcrossServers,
   "chat-presence": chatPresence,
+  "chat-typing": chatTyping,
   "chat-server-crash": chatServerCrash,
+  "chat-rolling-deploy": chatRollingDeploy,
+  "chat-scale-out": chatScaleOut,
   chaos,
   "brute-force": bruteForce,
 };
