@@ -14,7 +14,8 @@ interface StoredUser extends User {
   readonly passwordHash: string;
 }
 
-// Demo only: alice / pepperoni, bob / margherita, carol / calzone (see the README).
+// Demo only: alice / pepperoni, bob / margherita, carol / calzone, and dave, erin and frank for
+// the chat's bench (see the README).
 const USERS: readonly StoredUser[] = [
   {
     id: "alice",
@@ -36,6 +37,27 @@ const USERS: readonly StoredUser[] = [
     name: "Carol",
     passwordHash:
       "scrypt:75dbb29d96c0633d0dedd53400e761b4:267b4880f16dc17f649bd85d6a53e077718b57d9b60b72fbb13b711100555efc",
+  },
+  {
+    id: "dave",
+    username: "dave",
+    name: "Dave",
+    passwordHash:
+      "scrypt:4b676f2b6046ea3d4bd1f10866176d77:00f36c3323146296bcd39d52aa33a4638d33dcc0688a97d62fbd4f28197b54f9",
+  },
+  {
+    id: "erin",
+    username: "erin",
+    name: "Erin",
+    passwordHash:
+      "scrypt:88ce5e4ef599544c50fa988de6b993a6:9b61ef0b6bd51632ecd7aadf0ab5dc08963a8aaa7467712731b07436fa02cb05",
+  },
+  {
+    id: "frank",
+    username: "frank",
+    name: "Frank",
+    passwordHash:
+      "scrypt:dcffc9a7f1b8687aed042ee94c82aa72:fbd16a34a8144b2ea0fdb42192173017e544c32afe2f7adf6602deb32d5e7c53",
   },
 ];
 

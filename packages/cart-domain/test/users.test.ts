@@ -5,6 +5,13 @@ describe("verifyCredentials", () => {
     await expect(verifyCredentials("alice", "pepperoni")).resolves.toEqual({ id: "alice", name: "Alice" });
     await expect(verifyCredentials("bob", "margherita")).resolves.toEqual({ id: "bob", name: "Bob" });
     await expect(verifyCredentials("carol", "calzone")).resolves.toEqual({ id: "carol", name: "Carol" });
+    for (const [username, password] of [
+      ["dave", "diavola"],
+      ["erin", "funghi"],
+      ["frank", "quattro"],
+    ]) {
+      await expect(verifyCredentials(username!, password!)).resolves.toMatchObject({ id: username });
+    }
   });
 
   it.each([

@@ -10,6 +10,19 @@ jest.setTimeout(150_000);
 
 const CLI = command("bench");
 
+/** Runs `pnpm bench` with `args` on a private Redis; it must exit 0 (its output is shown if not). */
+async function expectBenchToSucceed(args: string[]): Promise<void> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, REDIS_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  expect({ code, output }).toMatchObject({ code: 0 });
+}
+
 describe("the bench's request mix", () => {
   it("deletes a user's line at every 40th add of that user, so that no cart reaches the 99-per-line limit", () => {
     const adds: number[] = [];
@@ -39,15 +52,7 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
     "4",
     "--profile",
   ];
-  const child = spawn(process.execPath, [CLI, ...args, "--instances", "2", "--report-dir", dir], {
-    env: { ...process.env, REDIS_URL: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise((resolve) => child.once("exit", resolve));
-  expect({ code, output }).toMatchObject({ code: 0 });
+  await expectBenchToSucceed([...args, "--instances", "2", "--report-dir", dir]);
 
   const report = JSON.parse(await readFile(join(dir, "bench.json"), "utf8"));
   expect(report.settings).toMatchObject({ instances: 2, users: 10, repetitions: 1, lb: "builtin" });
@@ -101,4 +106,31 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
   expect(markdown).toMatch(/\| stateless via builtin balancer \|/);
   expect(markdown).toMatch(/\| minimal Express \+ the Redis round trips \(bound of stateless\) \|/);
   expect(markdown).toMatch(/## Where the CPU goes[\s\S]*\| express-session \|/);
+});
+
+it("pnpm bench --chat (1 s) delivers every copy on the stateless side, across servers, and only some on the stateful side", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bench-chat-"));
+  const args = ["--chat", "--duration", "1", "--warmup", "1", "--connections", "6", "--instances", "2"];
+  await expectBenchToSucceed([...args, "--report-dir", dir]);
+
+  const report = JSON.parse(await readFile(join(dir, "bench-chat.json"), "utf8"));
+  expect(report.settings).toMatchObject({ connections: 6, rate: 5, instances: 2, seconds: 1 });
+  const { stateful, stateless } = report.apps;
+  // Six users, one socket each, every one writing to the next: each copy reaches the one socket.
+  expect(stateless.sent).toBeGreaterThan(0);
+  expect(stateless).toMatchObject({ expected: stateless.sent, delivered: stateless.sent, errors: {} });
+  expect(stateless.deliveredPercent).toBe(100);
+  expect(stateless.acrossServers).toBeGreaterThan(0);
+  expect(Object.keys(stateless.socketsPerServer).sort()).toEqual(["stateless-1", "stateless-2"]);
+  // A new browser lands on the next server: some user's next one is on another server, out of reach.
+  expect(stateful.deliveredPercent).toBeLessThan(100);
+  expect(stateful.acrossServers).toBe(0);
+  expect(stateful.errors.NOT_DELIVERED).toBeGreaterThan(0);
+  expect(Object.keys(stateful.rssMbPerInstance).sort()).toEqual(["stateful-1", "stateful-2"]);
+  expect(report.ratios).toEqual({
+    statelessToStatefulP50: expect.any(Number),
+    statelessToStatefulP99: expect.any(Number),
+    statelessToStatefulCpuPerDelivery: expect.any(Number),
+  });
+  expect(await readFile(join(dir, "bench-chat.md"), "utf8")).toContain("| stateless | ");
 });

@@ -4,12 +4,12 @@
 // warm-up, medians with their min–max. With a profile directory, then one CPU profile per app.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import { join } from "node:path";
-import pidusage from "pidusage";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
 import type { Stack } from "../rig/stack";
 import { TestBed } from "../rig/test-bed";
 import { round } from "../util";
 import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
+import { cpuMs } from "./cpu-time";
 import type { LoadJob } from "./load-worker";
 import { profileApp, type AppProfile } from "./profile-app";
 import { emptyCarts, logInUsers, runLoadProcess } from "./run-load";
@@ -159,10 +159,4 @@ async function boundSubject(app: Bound, server: NodeServer, count: number): Prom
     pids: () => [server.process.pid],
     emptyCarts: () => emptyCarts(server.url, users),
   };
-}
-
-/** CPU time (user + system) the processes have used so far, in ms. */
-async function cpuMs(pids: number[]): Promise<number> {
-  const stats = await pidusage(pids);
-  return Object.values(stats).reduce((sum, stat) => sum + stat.ctime, 0);
 }

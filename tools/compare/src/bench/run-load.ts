@@ -26,13 +26,18 @@ export async function emptyCarts(url: string, cookies: readonly string[]): Promi
 }
 
 export function runLoadProcess(job: LoadJob): Promise<LoadOutcome> {
+  return runWorker("load-worker.js", job);
+}
+
+/** Runs a generator script of this folder in a process of its own: the job on stdin, its outcome on stdout. */
+export function runWorker<Job, Outcome>(script: string, job: Job): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, "load-worker.js")], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [join(__dirname, script)], { stdio: ["pipe", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
     child.once("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(output) as LoadOutcome) : reject(new Error(`the load generator exited ${code}`)),
+      code === 0 ? resolve(JSON.parse(output) as Outcome) : reject(new Error(`the load generator exited ${code}`)),
     );
     child.stdin.end(JSON.stringify(job));
   });

@@ -5,6 +5,8 @@ import { Command, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { bench } from "../bench/bench";
+import { chatBench } from "../bench/chat-bench";
+import { CHAT_HEADERS, chatHeadlines, chatMarkdown, chatRows } from "../bench/chat-report";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines, PROFILE_HEADERS, profileRows } from "../bench/report";
 import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { wholeNumber } from "./options";
@@ -20,7 +22,12 @@ interface BenchOptions {
   lb: BalancerKind;
   reportDir: string;
   profile: boolean;
+  chat: boolean;
+  rate: number;
 }
+
+/** --chat's sockets per app unless --connections says: four per demo user. */
+const CHAT_SOCKETS = 24;
 
 const program = new Command()
   .name("pnpm bench")
@@ -44,6 +51,13 @@ const program = new Command()
       "the .cpuprofile files in <report-dir>/profiles",
     false,
   )
+  .option(
+    "--chat",
+    "measure the chat instead: sockets through each balancer (--connections, default 24), each writing --rate " +
+      "messages a second to the next user; delivery latency, copies delivered, CPU, sockets and memory per instance",
+    false,
+  )
+  .option("--rate <n>", "with --chat: messages each socket writes a second (the chat allows 10)", wholeNumber(1, 10), 5)
   .addHelpText(
     "after",
     [
@@ -53,6 +67,7 @@ const program = new Command()
       "  pnpm bench --profile                         and where each app's CPU goes, by package",
       "  pnpm bench --duration 10 --repetitions 5     longer runs, steadier numbers",
       "  pnpm bench --lb haproxy                      through real haproxy processes",
+      "  pnpm bench --chat                            the chat: 24 sockets per app, 5 messages/s each",
       "",
       "Exit code: 0, 2 on a set-up error, 130 on Ctrl-C. Progress goes to stderr, the table to stdout.",
     ].join("\n"),
@@ -62,6 +77,7 @@ runCommand<BenchOptions>({
   program,
   progressTo: () => process.stderr,
   async run(options, { say }) {
+    if (options.chat) return benchChat(options, say);
     const report = await bench({
       seconds: options.duration,
       warmUpSeconds: options.warmup,
@@ -89,3 +105,26 @@ runCommand<BenchOptions>({
     return EXIT.ok;
   },
 });
+
+/** `--chat`: both apps' chats under the same load, one after the other. */
+async function benchChat(options: BenchOptions, say: (line: string) => void): Promise<number> {
+  const connections = program.getOptionValueSource("connections") === "default" ? CHAT_SOCKETS : options.connections;
+  const report = await chatBench({
+    seconds: options.duration,
+    warmUpSeconds: options.warmup,
+    connections,
+    rate: options.rate,
+    instances: options.instances,
+    lb: options.lb,
+    onProgress: (line) => say(`  ${line}`),
+  });
+  const table = new Table({ head: CHAT_HEADERS, style: { head: [], border: [] }, wordWrap: true });
+  table.push(...chatRows(report));
+  console.log(table.toString());
+  for (const line of chatHeadlines(report)) console.log(line);
+  await mkdir(options.reportDir, { recursive: true });
+  await writeFile(join(options.reportDir, "bench-chat.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(options.reportDir, "bench-chat.md"), chatMarkdown(report));
+  console.log(`Reports: ${join(options.reportDir, "bench-chat.json")}, ${join(options.reportDir, "bench-chat.md")}`);
+  return EXIT.ok;
+}

@@ -1,6 +1,6 @@
 // Chaos under load: users shop without pause while instances crash (kill -9) and come back, and
 // at the end every item a user was told was added must be in their cart or in one of their orders.
-import type { DemoUser } from "../rig/demo-logins";
+import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
 import { alongside, seededRandom, sleep } from "../util";
 import type { Journey, JourneyContext } from "./journey";
 import { crowd } from "./shop";
@@ -32,7 +32,7 @@ export const chaos: Journey = {
   needsLocalClusters: true,
   async run(context) {
     const started = Date.now();
-    const tally: Tally = { requests: 0, failures: {}, added: { alice: 0, bob: 0, carol: 0 } };
+    const tally: Tally = { requests: 0, failures: {}, added: noneEach() };
     const shoppers = crowd(context, USERS);
     // One after another: the login limiter counts attempts in flight (it refuses a burst of more
     // than 5 for one username), and 10 browsers share each demo user.
@@ -107,7 +107,7 @@ async function shop(shopper: Shopper, tally: Tally, deadline: number): Promise<v
  * the orders placed during the journey (every browser's view of the order list, each order once).
  */
 async function itemsHeld(shoppers: Shopper[], since: number): Promise<Record<DemoUser, number>> {
-  const held: Record<DemoUser, number> = { alice: 0, bob: 0, carol: 0 };
+  const held = noneEach();
   const orders = new Map<string, { user: DemoUser; items: number }>();
   for (const shopper of shoppers) {
     let cart = await shopper.send("GET", "/cart");
@@ -126,5 +126,8 @@ async function itemsHeld(shoppers: Shopper[], since: number): Promise<Record<Dem
   for (const { user, items } of orders.values()) held[user] += items;
   return held;
 }
+
+const noneEach = () =>
+  Object.fromEntries(Object.keys(DEMO_PASSWORDS).map((user) => [user, 0])) as Record<DemoUser, number>;
 
 const count = (items: { quantity: number }[]) => items.reduce((sum, item) => sum + item.quantity, 0);

@@ -1,8 +1,15 @@
 // The demo users, and logging them in over plain HTTP by the hundred for the tools that need many
 // sessions (bench, memory). The journeys' browsers (shopper.ts) log in with a cookie jar instead.
-export type DemoUser = "alice" | "bob" | "carol";
+export const DEMO_PASSWORDS = {
+  alice: "pepperoni",
+  bob: "margherita",
+  carol: "calzone",
+  dave: "diavola",
+  erin: "funghi",
+  frank: "quattro",
+} as const;
 
-export const DEMO_PASSWORDS: Record<DemoUser, string> = { alice: "pepperoni", bob: "margherita", carol: "calzone" };
+export type DemoUser = keyof typeof DEMO_PASSWORDS;
 
 /** The n-th of many users: alice and bob in turns (each login is a session of its own). */
 export const nthUser = (n: number): DemoUser => (n % 2 ? "bob" : "alice");
