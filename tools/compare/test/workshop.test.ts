@@ -62,6 +62,43 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       await expectText(side(page, "stateless").locator(".verdict"), "server-crash: PASS (expected pass, as predicted)");
     }, 60_000);
 
+    it("shows the chat: Bob gets Alice's message and typing across servers, and keeps them after his server's kill -9, only on the stateless side", async () => {
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await page.keyboard.press("c");
+      await bothChats(page, "bob", "h4", "Bob's chat: on");
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      const stateful = side(page, "stateful");
+      const stateless = side(page, "stateless");
+      const server = async (app: typeof stateful, user: string) =>
+        /on (\S+)/.exec((await app.locator(`.chatter[data-user="${user}"] h4`).textContent()) ?? "")?.[1];
+      for (const app of [stateful, stateless]) expect(await server(app, "alice")).not.toBe(await server(app, "bob"));
+
+      await page.keyboard.press("w");
+      const bobsMessages = stateless.locator('.chatter[data-user="bob"] .messages');
+      await expectText(bobsMessages, "Pizza <b>tonight</b>?"); // the markup shown as text
+      expect(await bobsMessages.locator("b").count()).toBe(0);
+      await expectText(stateful.locator('.chatter[data-user="alice"] .answer'), "bob is not connected to stateful-");
+      expect(await stateful.locator('.chatter[data-user="bob"] .messages').textContent()).toBe("No messages yet.");
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+
+      await page.keyboard.press("y");
+      await expectText(stateless.locator('.chatter[data-user="bob"] .typing'), "alice is typing");
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      expect(await stateful.locator('.chatter[data-user="bob"] .typing').textContent()).toBe("nobody typing");
+
+      const bobWasOn = await server(stateless, "bob");
+      await page.keyboard.press("b");
+      await expectText(stateless.locator('.chatter[data-user="bob"] h4'), "(reconnected 1×)");
+      expect(await server(stateless, "bob")).not.toBe(bobWasOn);
+      await expectText(bobsMessages, "Pizza <b>tonight</b>?");
+      await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "refused:");
+      await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "401 UNKNOWN_SESSION");
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await page.getByRole("button", { name: "Start killed servers" }).click();
+      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+    }, 60_000);
+
     it("turns stickiness off on the stateful side from the keyboard", async () => {
       await page.locator("#status", { hasText: "Ready." }).waitFor();
       await page.keyboard.press("t");
@@ -131,6 +168,13 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
     }, 30_000);
   });
 });
+
+/** Waits until `user`'s chat window shows `text` in `selector` on both sides. */
+async function bothChats(page: Page, user: string, selector: string, text: string): Promise<void> {
+  for (const app of ["stateful", "stateless"] as const) {
+    await expectText(side(page, app).locator(`.chatter[data-user="${user}"] ${selector}`), text);
+  }
+}
 
 async function expectText(locator: ReturnType<Page["locator"]>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });

@@ -5,15 +5,16 @@
 // socket's frames and every page of history are kept raw, so that a duplicate shows.
 import type { ChatMessage } from "@cart/domain";
 import { sleep } from "../util";
-import type { Chatter } from "./chatter";
+import { ChatRefused, type Chatter } from "./chatter";
 import type { JourneyContext } from "./journey";
 import { JourneyFailure } from "./steps";
 
 /** How long a sent message may take to come back before the connection is suspected. */
 const ECHO_MS = 2000;
 const SEND_ATTEMPTS = 4;
-/** A browser's pause before it reconnects. */
+/** A browser's pauses before each try to reconnect, doubling; a refusal of its identity (4xx) ends them. */
 const RECONNECT_DELAY_MS = 50;
+const RECONNECT_TRIES = 5;
 
 export class ChatLine {
   readonly sockets: Chatter[];
@@ -25,7 +26,7 @@ export class ChatLine {
   private stopFollowing = () => {};
 
   constructor(
-    private readonly context: JourneyContext,
+    private readonly context: Pick<JourneyContext, "chat">,
     first: Chatter,
     /** The other user of the conversation this line resumes on reconnecting. */
     private readonly other: string,
@@ -41,15 +42,18 @@ export class ChatLine {
     return this.sockets.length - 1;
   }
 
-  /** Reconnects as soon as the server closes the socket, as a browser does, until `stop`. */
-  keepOpen(): void {
+  /**
+   * Reconnects as soon as the server closes the socket, as a browser does, until `stop`; a
+   * reconnect that fails (a 401: the session was gone) ends it, and is told to `onGiveUp`.
+   */
+  keepOpen(onGiveUp?: (why: string) => void): void {
     const stopped = new Promise<"stopped">((resolve) => (this.stopFollowing = () => resolve("stopped")));
     this.following = (async () => {
       while ((await Promise.race([this.current.closed, stopped])) !== "stopped" && !this.current.closedHere) {
         await this.open();
       }
     })();
-    this.following.catch(() => undefined); // held for `stop`
+    this.following.catch((error: Error) => onGiveUp?.(error.message)); // and held for `stop`
   }
 
   /** Stops reconnecting; rethrows what made a reconnect fail (a 401: the session was gone). */
@@ -85,7 +89,8 @@ export class ChatLine {
     return [...live, ...this.resumed.flat()].filter(({ from, to }) => from === this.other || to === this.other);
   }
 
-  private get current(): Chatter {
+  /** The socket now: the last one opened. */
+  get current(): Chatter {
     return this.sockets.at(-1)!;
   }
 
@@ -97,10 +102,9 @@ export class ChatLine {
   }
 
   private async reconnect(): Promise<void> {
-    await sleep(RECONNECT_DELAY_MS);
     // What the new socket gets live may already be past a gap: resume from what was seen before it.
     let after = Math.max(0, ...this.seen().map(({ id }) => id));
-    const socket = await this.context.chat(this.current.shopper);
+    const socket = await this.connect();
     this.sockets.push(socket);
     for (;;) {
       const page = await socket.shopper.expect(200, "GET", `/chat/history?with=${this.other}&after=${after}`);
@@ -108,6 +112,22 @@ export class ChatLine {
       if (messages.length === 0) return;
       this.resumed.push(messages);
       after = messages.at(-1)!.id;
+    }
+  }
+
+  /**
+   * A new socket through the balancer, as a browser's chat opens one: a server that did not answer
+   * (a 502 from a balancer that had not yet noticed it was dead) is tried again after a pause.
+   */
+  private async connect(): Promise<Chatter> {
+    for (let attempt = 1; ; attempt++) {
+      await sleep(RECONNECT_DELAY_MS * 2 ** (attempt - 1));
+      try {
+        return await this.context.chat(this.current.shopper);
+      } catch (error) {
+        const transient = error instanceof ChatRefused && (error.status === 0 || error.status >= 500);
+        if (!transient || attempt === RECONNECT_TRIES) throw error;
+      }
     }
   }
 }

@@ -6,8 +6,11 @@ import type { Chatter } from "./chatter";
 import type { JourneyContext } from "./journey";
 import { JourneyFailure } from "./steps";
 
+/** What opening chats needs of a journey's context (the workshop gives it too). */
+export type ChatRoom = Pick<JourneyContext, "shopper" | "chat" | "instanceIds" | "note">;
+
 /** Alice's chat, then Bob's on another server. */
-export async function chatPairApart(context: JourneyContext): Promise<{ alice: Chatter; bob: Chatter }> {
+export async function chatPairApart(context: ChatRoom): Promise<{ alice: Chatter; bob: Chatter }> {
   const aliceBrowser = context.shopper("Alice", "alice");
   await aliceBrowser.login();
   const alice = await context.chat(aliceBrowser);
@@ -23,7 +26,7 @@ export async function chatPairApart(context: JourneyContext): Promise<{ alice: C
  * moves it on (with the login in between, every connection would land on every other server).
  */
 export async function chatLandingOn(
-  context: JourneyContext,
+  context: ChatRoom,
   user: DemoUser,
   wanted: (server: string) => boolean,
   which: string,

@@ -9,8 +9,20 @@ import { JourneyFailure, type Step } from "./steps";
 
 const OPEN_TIMEOUT_MS = 5000;
 
+/** A socket that did not open: the answer's status (0: none came), and what the user saw. */
+export class ChatRefused extends JourneyFailure {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class Chatter {
   readonly frames: ServerFrame[] = [];
+  /** When each frame came (performance.now()), in the order of `frames`. */
+  readonly arrivals: number[] = [];
   /** Resolves with the close code once the socket has closed (a server restarting says 1001). */
   readonly closed: Promise<number>;
   private readonly waiting = new Set<() => void>();
@@ -26,6 +38,7 @@ export class Chatter {
   ) {
     ws.on("message", (data) => {
       this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      this.arrivals.push(performance.now());
       for (const wake of this.waiting) wake();
     });
     this.closed = new Promise((resolve) =>
@@ -74,7 +87,7 @@ export class Chatter {
               const instance = String(res.headers["x-served-by"] ?? "balancer");
               step(instance, res.statusCode ?? 0, body?.error?.code);
               const reply = { status: res.statusCode ?? 0, body, instance, ms: 0 };
-              reject(new JourneyFailure(describeFailure(shopper.name, "GET /chat (WebSocket)", reply)));
+              reject(new ChatRefused(reply.status, describeFailure(shopper.name, "GET /chat (WebSocket)", reply)));
             });
           });
           // Before the upgrade, an error is the step's answer; after it (the server was killed, say),
@@ -84,7 +97,7 @@ export class Chatter {
           ws.on("error", (error) => {
             if (upgraded) return;
             step("balancer", 0, "NO_ANSWER");
-            reject(new JourneyFailure(`GET /chat (WebSocket) for ${shopper.name} → no answer: ${error.message}`));
+            reject(new ChatRefused(0, `GET /chat (WebSocket) for ${shopper.name} → no answer: ${error.message}`));
           });
         }),
     );

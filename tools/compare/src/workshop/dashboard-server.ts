@@ -4,7 +4,14 @@ import express, { type ErrorRequestHandler } from "express";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { JOURNEY_NAMES, type JourneyName } from "../vocabulary";
-import { FAULT_ACTIONS, SHOPPER_ACTIONS, type FaultAction, type ShopperAction } from "./dashboard-state";
+import {
+  CHAT_ACTIONS,
+  FAULT_ACTIONS,
+  SHOPPER_ACTIONS,
+  type ChatAction,
+  type FaultAction,
+  type ShopperAction,
+} from "./dashboard-state";
 import { BusyError, type Workshop } from "./workshop";
 
 /** Where `vite build` puts the page (tools/compare/dist/web). */
@@ -75,6 +82,7 @@ export function createDashboardApp(workshop: Workshop): express.Express {
 function startAction(workshop: Workshop, action: string, body: { journey?: unknown; paceMs?: unknown }): string | void {
   if ((SHOPPER_ACTIONS as readonly string[]).includes(action)) return void workshop.shop(action as ShopperAction);
   if ((FAULT_ACTIONS as readonly string[]).includes(action)) return void FAULTS[action as FaultAction](workshop);
+  if ((CHAT_ACTIONS as readonly string[]).includes(action)) return void workshop.chat(action as ChatAction);
   if (action !== "play") return `Unknown action "${action}"`;
   if (!JOURNEY_NAMES.includes(body.journey as JourneyName)) return `Unknown journey ${JSON.stringify(body.journey)}`;
   const pace = body.paceMs ?? DEFAULT_PACE_MS;

@@ -43,6 +43,39 @@ export interface StoreView {
   readonly frozen: boolean;
 }
 
+export interface ChatMessageView {
+  readonly id: number;
+  readonly from: string;
+  readonly text: string;
+  /** The server that took the message. */
+  readonly servedBy: string;
+}
+
+/** One user's chat window, as their browser sees it. */
+export interface ChatterView {
+  /** The server holding their socket now (from the upgrade's X-Served-By). */
+  readonly server: string;
+  readonly connected: boolean;
+  /** How many times the socket was opened again after its server closed it. */
+  readonly reconnects: number;
+  /** Why it could not reconnect (its session was gone), or null. */
+  readonly refused: string | null;
+  /** Who this socket has been told is online. */
+  readonly online: string[];
+  /** Who is typing to them now. */
+  readonly typing: string[];
+  readonly unread: Record<string, number>;
+  /** The last error frame's message, or null. */
+  readonly lastError: string | null;
+  /** The last messages of the conversation they have seen (live or from history), oldest first. */
+  readonly messages: ChatMessageView[];
+}
+
+export interface ChatView {
+  readonly alice: ChatterView;
+  readonly bob: ChatterView;
+}
+
 export interface PlayResultView {
   readonly journey: string;
   readonly outcome: Outcome | "skipped";
@@ -57,6 +90,8 @@ export interface SideView {
   /** Where this side keeps its users' state outside the servers: Redis, or nothing (null). */
   readonly store: StoreView | null;
   readonly shopper: ShopperView;
+  /** Alice's and Bob's chat windows, once the chat buttons have connected them; null before. */
+  readonly chat: ChatView | null;
   /** The last replayed journey's verdict on this side. */
   readonly lastPlay: PlayResultView | null;
 }
@@ -96,5 +131,7 @@ export const SHOPPER_ACTIONS = [
   "checkout",
 ] as const;
 export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
+export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;
 export type ShopperAction = (typeof SHOPPER_ACTIONS)[number];
+export type ChatAction = (typeof CHAT_ACTIONS)[number];
 export type FaultAction = (typeof FAULT_ACTIONS)[number];

@@ -1,6 +1,7 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it.
+import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
 import { narrateStep, Shopper, type Reply } from "../journeys/shopper";
@@ -10,6 +11,7 @@ import type { Stack } from "../rig/stack";
 import type { Architecture, BalancerKind, RoutingPolicy } from "../vocabulary";
 import type {
   AnswerView,
+  ChatAction,
   LogTone,
   PlayResultView,
   ShopperAction,
@@ -17,6 +19,7 @@ import type {
   SideView,
   StoreView,
 } from "./dashboard-state";
+import { WorkshopChat } from "./workshop-chat";
 
 const HEALTH_TIMEOUT_MS = 800;
 
@@ -32,6 +35,7 @@ const SHOPPING: Record<Exclude<ShopperAction, "login">, { method: string; path: 
 export class WorkshopSide {
   readonly control: Control;
   readonly alice: Shopper;
+  readonly chat: WorkshopChat;
   lastPlay: PlayResultView | null = null;
   private readonly served = new Map<string, number>();
   private readonly sessions = new Map<string, number | null>();
@@ -51,10 +55,33 @@ export class WorkshopSide {
       fault: (what) => log(what, "fault"),
       release: async () => {},
     });
-    this.alice = new Shopper("Alice", "alice", stack.balancer.url, (step) => {
+    const url = stack.balancer.url;
+    this.alice = new Shopper("Alice", "alice", url, (step) => {
       this.lastAliceStep = step;
       this.record(step);
     });
+    // Alice and Bob chat from browsers of their own, beside the shopping Alice.
+    const record = (step: Step) => this.record(step);
+    this.chat = new WorkshopChat(
+      app,
+      {
+        shopper: (name, user = "alice") => new Shopper(name, user, url, record),
+        chat: (shopper) => Chatter.open(shopper, url, record),
+        instanceIds: () => stack.cluster.ids,
+        note: () => undefined,
+      },
+      log,
+    );
+  }
+
+  /** A chat button on this side. */
+  async chatAction(action: ChatAction): Promise<void> {
+    if (action === "chat-connect") return this.chat.connect();
+    if (action === "chat-write") return this.chat.aliceWrites();
+    if (action === "chat-type") return this.chat.aliceTypes();
+    const bobs = this.chat.bobsServer;
+    if (bobs && this.stack.cluster.running(bobs)) return this.control.kill(bobs);
+    this.log(bobs ? `${bobs}, Bob's server, is already down.` : "Bob is not in the chat yet: connect first.", "info");
   }
 
   /** Every request of this side, Alice's or a replayed journey's: counted, and told in the log. */
@@ -63,7 +90,8 @@ export class WorkshopSide {
       this.served.set(step.instance, (this.served.get(step.instance) ?? 0) + 1);
       this.lastServedBy = step.instance;
     }
-    this.log(narrateStep(step), step.status >= 200 && step.status < 300 ? "ok" : "error");
+    const ok = (step.status >= 200 && step.status < 300) || step.status === 101; // 101: a chat socket opened
+    this.log(narrateStep(step), ok ? "ok" : "error");
   }
 
   /** The server that answered last, if it still runs: the one a "kill" button aims at. */
@@ -133,6 +161,7 @@ export class WorkshopSide {
       }),
       store,
       shopper: { name: this.alice.name, ...this.aliceView },
+      chat: this.chat.view(),
       lastPlay: this.lastPlay,
     };
   }

@@ -15,12 +15,19 @@ import {
   type JourneyName,
 } from "../vocabulary";
 import { DashboardFeed } from "./dashboard-feed";
-import type { DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
+import type { ChatAction, DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 
 /** Instances per side at most, counting those added by the "add an instance" button. */
 export const MAX_INSTANCES = 8;
 const POLL_MS = 500;
+
+const CHAT_LABELS: Record<ChatAction, string> = {
+  "chat-connect": "chat: Alice and Bob connect",
+  "chat-write": "chat: Alice writes",
+  "chat-type": "chat: Alice types",
+  "kill-bobs-server": "kill -9 Bob's chat server",
+};
 
 export interface WorkshopOptions {
   readonly instances: number;
@@ -99,6 +106,11 @@ export class Workshop {
   /** Starts a shopper action on both sides at once; resolves when both have their answer. */
   shop(action: ShopperAction): Promise<void> {
     return this.exclusive(`Alice: ${action}`, () => Promise.all(this.sides.map((side) => side.shop(action))));
+  }
+
+  /** A chat button, on both sides at once: connect Alice and Bob, Alice writes or types, kill Bob's server. */
+  chat(action: ChatAction): Promise<void> {
+    return this.exclusive(CHAT_LABELS[action], () => this.eachSide((side) => side.chatAction(action)));
   }
 
   /** kill -9 on each side: the server that served the side's last request. */
@@ -193,6 +205,7 @@ export class Workshop {
 
   async stop(): Promise<void> {
     clearInterval(this.poller);
+    for (const side of this.sides) side.chat.close();
     this.storeFrozen = false;
     await this.bed.close();
   }

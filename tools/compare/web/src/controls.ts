@@ -1,4 +1,5 @@
-// The buttons: Alice's shopping (acts on both sides at once), the faults, and the journey replays.
+// The buttons: Alice's shopping and the chat (each acts on both sides at once), the faults, and
+// the journey replays.
 // Each has a one-key shortcut, shown on it; all of them wait while an action is running.
 import type { DashboardState } from "../../src/workshop/dashboard-state";
 import { escapeHtml } from "./format";
@@ -35,9 +36,19 @@ export const FAULT_BUTTONS: Button[] = [
   { action: "redis", key: "f", label: (state) => (redis(state)?.frozen ? "Resume Redis" : "Freeze Redis") },
 ];
 
+export const CHAT_BUTTONS: Button[] = [
+  { action: "chat-connect", key: "c", label: () => "Alice and Bob open the chat" },
+  { action: "chat-write", key: "w", label: () => "Alice writes to Bob" },
+  { action: "chat-type", key: "y", label: () => "Alice types" },
+  { action: "kill-bobs-server", key: "b", label: () => "Kill Bob's server (kill -9)" },
+];
+
+/** Every button with a shortcut of its own. */
+export const ALL_BUTTONS = [...SHOPPER_BUTTONS, ...CHAT_BUTTONS, ...FAULT_BUTTONS];
+
 export const PLAY_KEY = "p";
 
-/** The controls' markup: three groups of buttons, and the replay's journey and pace. */
+/** The controls' markup: four groups of buttons, and the replay's journey and pace. */
 export function controlsHtml(): string {
   const group = (title: string, buttons: Button[]) =>
     `<div class="group" role="group" aria-label="${title}"><h2>${title}</h2>${buttons
@@ -48,6 +59,7 @@ export function controlsHtml(): string {
       .join("")}</div>`;
   return [
     group("Alice shops (both sides)", SHOPPER_BUTTONS),
+    group("Chat (both sides)", CHAT_BUTTONS),
     group("Faults (both sides)", FAULT_BUTTONS),
     `<div class="group" role="group" aria-label="Replay a journey"><h2>Replay a <code>pnpm compare</code> journey</h2>
       <label>Journey <select id="journey"></select></label>
@@ -64,7 +76,7 @@ export function controlsHtml(): string {
 
 /** Labels and disabled states follow the state; the journey list is filled once. */
 export function updateControls(root: HTMLElement, state: DashboardState): void {
-  for (const button of [...SHOPPER_BUTTONS, ...FAULT_BUTTONS]) {
+  for (const button of ALL_BUTTONS) {
     const element = root.querySelector<HTMLButtonElement>(`button[data-action="${button.action}"]`)!;
     element.querySelector("span")!.textContent = button.label(state);
   }

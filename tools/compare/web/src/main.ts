@@ -1,7 +1,7 @@
 // The workshop dashboard: listens to `pnpm workshop`'s event stream and posts the buttons'
 // actions. Plain TypeScript and the DOM; Vite bundles it, nothing is fetched from the network.
 import type { DashboardState, LogEntry, SideView } from "../../src/workshop/dashboard-state";
-import { controlsHtml, FAULT_BUTTONS, PLAY_KEY, SHOPPER_BUTTONS, updateControls } from "./controls";
+import { ALL_BUTTONS, controlsHtml, PLAY_KEY, updateControls } from "./controls";
 import { escapeHtml } from "./format";
 import { sideHtml } from "./side-view";
 import "./style.css";
@@ -25,7 +25,7 @@ controls.querySelector("#journey")!.addEventListener("change", () => state && up
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || (event.target as HTMLElement).tagName === "SELECT") return;
   const key = event.key.toLowerCase();
-  const button = [...SHOPPER_BUTTONS, ...FAULT_BUTTONS].find((candidate) => candidate.key === key);
+  const button = ALL_BUTTONS.find((candidate) => candidate.key === key);
   const action = button?.action ?? (key === PLAY_KEY ? "play" : undefined);
   if (!action) return;
   event.preventDefault();

@@ -1,11 +1,24 @@
 // One column of the dashboard: the balancer, the servers behind it, where the state lives, and
 // Alice as she sees the shop. Status is in words as well as colour (projectors wash colours out).
-import type { InstanceView, ShopperView, SideView, StoreView } from "../../src/workshop/dashboard-state";
+import type {
+  ChatterView,
+  ChatView,
+  InstanceView,
+  ShopperView,
+  SideView,
+  StoreView,
+} from "../../src/workshop/dashboard-state";
 import { escapeHtml, money } from "./format";
 
 const TITLES: Record<SideView["app"], { title: string; lesson: string }> = {
-  stateful: { title: "Stateful", lesson: "Each server keeps its users' sessions and carts in its own memory." },
-  stateless: { title: "Stateless", lesson: "Servers keep nothing: sessions and carts live in Redis." },
+  stateful: {
+    title: "Stateful",
+    lesson: "Each server keeps its users' sessions, carts and chat in its own memory.",
+  },
+  stateless: {
+    title: "Stateless",
+    lesson: "Servers keep only the chat's open sockets: sessions, carts and the rest of the chat live in Redis.",
+  },
 };
 
 export function sideHtml(side: SideView): string {
@@ -17,6 +30,7 @@ export function sideHtml(side: SideView): string {
     <ul class="instances" aria-label="Servers">${side.instances.map(instanceHtml).join("")}</ul>
     ${storeHtml(side.store)}
     ${shopperHtml(side.shopper)}
+    ${chatHtml(side.chat)}
     ${side.lastPlay ? playHtml(side.lastPlay) : ""}
     <h3>Requests</h3>
     <ol class="log" aria-live="polite" aria-label="${title} request log"></ol>`;
@@ -57,6 +71,39 @@ function shopperHtml(shopper: ShopperView): string {
     <h3>${escapeHtml(shopper.name)} — ${shopper.loggedIn ? "logged in" : "not logged in"}</h3>
     ${cart}
     ${answer ? `<p class="answer ${failed ? "error" : "ok"}">${escapeHtml(answer.text)}</p>` : ""}
+  </div>`;
+}
+
+function chatHtml(chat: ChatView | null): string {
+  if (!chat) return `<div class="chat none">Chat: nobody connected yet (press C).</div>`;
+  return `<div class="chat" aria-label="Chat">
+    ${chatterHtml("Alice", chat.alice)}
+    ${chatterHtml("Bob", chat.bob)}
+  </div>`;
+}
+
+/** One chat window: where its socket is, what it knows, the last messages (text as text, never markup). */
+function chatterHtml(name: string, view: ChatterView): string {
+  const where = view.refused
+    ? `refused: ${escapeHtml(view.refused)}`
+    : `${view.connected ? "on" : "was on"} <strong>${escapeHtml(view.server)}</strong>` +
+      (view.reconnects ? ` (reconnected ${view.reconnects}×)` : "");
+  const unread = Object.entries(view.unread)
+    .map(([from, count]) => `${escapeHtml(from)} ${count}`)
+    .join(", ");
+  const messages = view.messages
+    .map(
+      (message) =>
+        `<li><span class="from">${escapeHtml(message.from)}</span> ${escapeHtml(message.text)} <span class="via">#${message.id} via ${escapeHtml(message.servedBy)}</span></li>`,
+    )
+    .join("");
+  return `<div class="chatter ${view.refused ? "down" : view.connected ? "up" : "down"}" data-user="${name.toLowerCase()}">
+    <h4>${name}'s chat: ${where}</h4>
+    <p class="stat">online: <strong>${escapeHtml(view.online.join(", ") || "nobody")}</strong></p>
+    <p class="stat typing">${view.typing.length ? `${escapeHtml(view.typing.join(", "))} is typing…` : "nobody typing"}</p>
+    <p class="stat">unread: <strong>${unread || "none"}</strong></p>
+    ${view.lastError ? `<p class="answer error">${escapeHtml(view.lastError)}</p>` : ""}
+    <ol class="messages">${messages || "<li>No messages yet.</li>"}</ol>
   </div>`;
 }
 
