@@ -2,7 +2,8 @@
 // `pnpm diff:apps`: the unified diff of the two apps' sources. What it shows is the whole lesson:
 // where state lives (memory vs Redis) and how a user is recognised (session cookie vs JWT).
 // `--steps` shows it one idea at a time, through the workshop lab's expected answer:
-//   step 1, stateful → the lab's answer: sessions, carts, orders and login counters move to Redis;
+//   step 1, stateful → the lab's answer: sessions, carts, orders, login counters and the chat's
+//   state (all but its sockets) move to Redis;
 //   step 2, the lab's answer → stateless: the session cookie gives way to a signed JWT.
 // Other arguments go to `git diff` (e.g. `pnpm diff:apps --stat`).
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeLabSources } from "./lab-tree.mjs";
+import { labParts, writeLabSources } from "./lab-tree.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -21,7 +22,7 @@ if (gitArgs.includes("--help") || gitArgs.includes("-h")) {
 
   (none)    the diff of apps/stateful/src and apps/stateless/src
   --steps   the same in two steps, one idea each, through the workshop lab's expected answer:
-            1. where state lives (stateful → sessions, carts, orders, login counters in Redis)
+            1. where state lives (stateful → sessions, carts, orders, login counters, the chat in Redis)
             2. how a user is recognised (session cookie → signed JWT naming a session record)`);
   process.exit(0);
 }
@@ -49,10 +50,10 @@ if (!steps) {
 const work = mkdtempSync(join(tmpdir(), "diff-apps-"));
 try {
   cpSync(join(root, "apps", "stateful", "src"), join(work, "stateful"), { recursive: true });
-  writeLabSources(root, join(work, "step-1"), { solvedParts: 1 });
+  writeLabSources(root, join(work, "step-1"), { solvedParts: labParts(root).length });
   cpSync(join(root, "apps", "stateless", "src"), join(work, "stateless"), { recursive: true });
   console.log("# Step 1 of 2: where state lives. The stateful app with its sessions (connect-redis), carts,");
-  console.log("# orders and login counters in Redis: the workshop lab's expected answer (part 1).\n");
+  console.log("# orders, login counters and the chat's state in Redis: the workshop lab's expected answer.\n");
   diff(work, "stateful", "step-1");
   console.log("\n# Step 2 of 2: how a user is recognised. express-session's cookie gives way to a signed JWT");
   console.log("# that names a session record in Redis, checked by any instance: the stateless app.\n");

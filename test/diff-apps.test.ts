@@ -20,6 +20,7 @@ describe("pnpm diff:apps", () => {
     const added = (step: string) => step.split("\n").filter((line) => line.startsWith("+"));
     expect(added(step1).join("\n")).toMatch(/RedisCartRepository/);
     expect(added(step1).join("\n")).toMatch(/connect-redis/);
+    expect(added(step1).join("\n")).toMatch(/RedisChatState/);
     expect(added(step1).join("\n")).not.toMatch(/jwt|Token/i);
     expect(added(step2!).join("\n")).toMatch(/signToken/);
     expect(added(step2!).join("\n")).not.toMatch(/MemoryStore|InMemory/);

@@ -1,11 +1,13 @@
 // LAB SOLUTION: the stateful shop, made stateless. Sessions are still express-session's, but
 // they live in Redis (connect-redis) instead of this process's MemoryStore; carts and orders
-// live in Redis (the stateless app's repositories); so do the login counters. The process keeps
-// nothing, so any instance can serve any request, and the balancer needs no stickiness.
+// live in Redis (the stateless app's repositories); so do the login counters. The cart keeps
+// nothing in the process, so any instance can serve any request, and the balancer needs no
+// stickiness. The chat is still this process's (part 2 moves it out).
 import { createShopApp } from "@cart/http-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { RedisCartRepository } from "./cart-repository";
+import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { RedisOrderRepository } from "./order-repository";
@@ -24,5 +26,6 @@ export function createApp(config: AppConfig, redis: RedisClient): express.Expres
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
+    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
   });
 }

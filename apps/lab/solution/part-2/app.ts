@@ -1,0 +1,32 @@
+// LAB SOLUTION, part 2: the chat made stateless too. Its sockets stay on the server that holds
+// them (a connection cannot move); everything else moves to Redis with the stateless app's chat
+// state (chat-state.ts): which servers hold each user (claims that run out, so a dead server
+// leaves no ghost), routing between servers (pub/sub), the log a reconnecting client resumes
+// from (Streams), unread counts and typing. Part 1's answer stays as it was.
+import { createShopApp } from "@cart/http-kit";
+import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import type express from "express";
+import { RedisCartRepository } from "./cart-repository";
+import { RedisChatState } from "./chat-state";
+import type { AppConfig } from "./config";
+import { createIdentity } from "./identity";
+import { RedisOrderRepository } from "./order-repository";
+import { RedisSessionStore } from "./session-store";
+
+export function createApp(config: AppConfig, redis: RedisClient): express.Express {
+  const orders = new RedisOrderRepository(redis);
+  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
+  const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
+  return createShopApp({
+    config,
+    identity,
+    carts,
+    orders,
+    isReady: () => isRedisReady(redis),
+    sessionsInMemory: async () => 0,
+    // Step 3: per-user login limits hold across instances only if every instance counts in one place.
+    rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
+    // Part 2: the chat's state where every server sees it.
+    chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),
+  });
+}
