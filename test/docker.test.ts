@@ -2,6 +2,8 @@
 // topology the README promises, the Dockerfile has its essentials, and the slim runtime that its
 // `pnpm deploy` step produces really starts and answers.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,6 +131,14 @@ describe("Dockerfile", () => {
           const health = await fetch(`${server.url}/healthz`);
           expect(await health.json()).toMatchObject({ status: "ok", instance: `${app}-docker` });
           expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+          // The chat too: its WebSocket library is in the runtime, and a logged-in user's upgrade is taken.
+          const login = await fetch(`${server.url}/auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ username: "alice", password: "pepperoni" }),
+          });
+          const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+          expect(await upgradeStatus(`${server.url}/chat`, cookie)).toBe(101);
         } finally {
           await server.process.stop();
         }
@@ -138,3 +148,28 @@ describe("Dockerfile", () => {
     },
   );
 });
+
+/** The status a WebSocket upgrade request to `url` gets (101 if the server takes it), then hangs up. */
+function upgradeStatus(url: string, cookie: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers: {
+        cookie,
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": randomBytes(16).toString("base64"),
+      },
+    });
+    req.once("upgrade", (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once("error", reject);
+    req.end();
+  });
+}
