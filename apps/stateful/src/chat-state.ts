@@ -72,7 +72,9 @@ export class InMemoryChatState implements ChatState {
 
   async markRead(user: string, other: string, upTo: number): Promise<number> {
     const key = `${user}<${other}`;
-    this.readUpTo.set(key, Math.max(this.readUpTo.get(key) ?? 0, upTo));
+    // Nobody reads past the last message: one written later is unread.
+    const last = this.conversations.get(conversationOf(user, other))?.lastId ?? 0;
+    this.readUpTo.set(key, Math.max(this.readUpTo.get(key) ?? 0, Math.min(upTo, last)));
     return this.unreadFrom(user, other);
   }
 

@@ -36,7 +36,7 @@ const log = (conversation: string) => `chat:log:${conversation}`;
 const unreadOf = (user: string) => `chat:unread:${user}`;
 const readOf = (user: string) => `chat:read:${user}`;
 const typingOf = (user: string) => `chat:typing:${user}`;
-const refOf = (from: string, ref: string) => `chat:ref:${from}:${ref}`;
+const refOf = (conversation: string, from: string, ref: string) => `chat:ref:${conversation}:${from}:${ref}`;
 
 // KEYS servers of the user, all users; ARGV now, server, claim's end, user → 1 if no server held them
 const JOIN = `
@@ -89,10 +89,11 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('ZREM', KEYS[4], ARGV[1])
 return {id, 0}`;
 
-// What is unread is what the other wrote after what was read. KEYS read of the user, unread of
-// the user, log; ARGV other, upTo → how many remain
+// What is unread is what the other wrote after what was read; nobody reads past the last message.
+// KEYS read of the user, unread of the user, log, sequence; ARGV other, upTo → how many remain
 const READ = `
-local upTo = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'), tonumber(ARGV[2]))
+local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+local upTo = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'), math.min(tonumber(ARGV[2]), last))
 redis.call('HSET', KEYS[1], ARGV[1], upTo)
 local left = 0
 for _, entry in ipairs(redis.call('XRANGE', KEYS[3], (upTo + 1) .. '-0', '+')) do
@@ -165,7 +166,7 @@ export class RedisChatState implements ChatState {
     const conversation = conversationOf(draft.from, draft.to);
     const { from, to, text, at, servedBy, ref = "" } = draft;
     const keys = [sequence(conversation), log(conversation), unreadOf(to), typingOf(to)];
-    if (ref) keys.push(refOf(from, ref));
+    if (ref) keys.push(refOf(conversation, from, ref));
     const args = [from, to, text, at, servedBy, KEPT_PER_CONVERSATION, ref, REF_KEPT_MS];
     const [id, repeated] = (await this.script(APPEND, keys, args)) as [number, number];
     if (!repeated) return { message: { id, ...draft }, repeated: false };
@@ -179,7 +180,8 @@ export class RedisChatState implements ChatState {
   }
 
   async markRead(user: string, other: string, upTo: number): Promise<number> {
-    const keys = [readOf(user), unreadOf(user), log(conversationOf(user, other))];
+    const conversation = conversationOf(user, other);
+    const keys = [readOf(user), unreadOf(user), log(conversation), sequence(conversation)];
     return Number(await this.script(READ, keys, [other, upTo]));
   }
 

@@ -1,6 +1,6 @@
 // On a Redis of its own, emptied before each sequence: the model starts from nothing, and
 // orders of alice left by other test files would be surprises to it.
-import { describeModelBasedContract } from "@cart/contract-suite";
+import { describeChatModelContract, describeModelBasedContract } from "@cart/contract-suite";
 import type { Express } from "express";
 import { statelessInstancesOnOwnRedis } from "./instances";
 
@@ -13,6 +13,16 @@ let instances: Express[] | undefined;
 describeModelBasedContract({
   name: "stateless",
   issuesTokens: true,
+  fresh: async () => {
+    instances ??= [await start("stateless-1"), await start("stateless-2")];
+    await empty();
+    return instances;
+  },
+});
+
+// The chat, the same way: alice, bob and carol spread over the two instances.
+describeChatModelContract({
+  name: "stateless",
   fresh: async () => {
     instances ??= [await start("stateless-1"), await start("stateless-2")];
     await empty();

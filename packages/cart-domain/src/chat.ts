@@ -62,7 +62,7 @@ export interface ChatMessage {
   /**
    * The sender's reference, when they gave one: a client that lost its connection before it saw
    * its message come back sends it again with the same `ref`, and gets the first one back, not a
-   * second copy (for REF_KEPT_MS).
+   * second copy. A ref names one message of its sender in one conversation, for REF_KEPT_MS.
    */
   readonly ref?: string;
 }

@@ -52,7 +52,10 @@ export interface ChatState {
   append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }>;
   /** The conversation of `user` and `other` after the id `after`, oldest first, at most `limit`. */
   history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]>;
-  /** `user` has read `other`'s messages up to the id `upTo`; resolves with how many remain unread. */
+  /**
+   * `user` has read `other`'s messages up to the id `upTo` (at most the conversation's last: a
+   * message written later is unread); resolves with how many remain unread.
+   */
   markRead(user: string, other: string, upTo: number): Promise<number>;
   /** Unread messages per sender (senders with none left out). */
   unread(user: string): Promise<Record<string, number>>;

@@ -246,9 +246,11 @@ describe("the chat service", () => {
     expect(again).toEqual([expect.objectContaining(message)]);
     expect(got("bob").filter(({ type }) => type === "message")).toHaveLength(1);
     expect(await chat.unread("bob")).toEqual({ alice: 1 });
-    // The same ref from someone else, or another ref, is another message.
+    // The same ref from someone else, or another ref, or to someone else, is another message.
     await chat.receive("bob", { type: "send", to: "alice", text: "Once", ref: "r-1" });
     await chat.receive("alice", { type: "send", to: "bob", text: "Once", ref: "r-2" });
     expect((await chat.history("alice", "bob")).map(({ id }) => id)).toEqual([1, 2, 3]);
+    await chat.receive("alice", { type: "send", to: "carol", text: "Once", ref: "r-1" });
+    expect((await chat.history("alice", "carol")).map(({ id }) => id)).toEqual([1]);
   });
 });

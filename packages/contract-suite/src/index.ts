@@ -7,3 +7,4 @@ export * from "./model-contract";
 export * from "./raw-http";
 export * from "./chat-client";
 export * from "./chat-contract";
+export * from "./chat-model-contract";
