@@ -7,7 +7,7 @@ import { request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startNodeServer } from "@cart/local-infra";
+import { LocalRedisServer, startNodeServer } from "@cart/local-infra";
 import { parse } from "yaml";
 
 jest.setTimeout(60_000);
@@ -106,6 +106,7 @@ describe("Dockerfile", () => {
       const [build] = await stages();
       const deploy = build!.find((line) => / deploy /.test(line))!.replace(/^RUN /, "");
       const out = await mkdtemp(join(tmpdir(), `deploy-${app}-`));
+      let redis: LocalRedisServer | undefined;
       try {
         // Run as Docker runs it (sh -c, APP from the build argument), into a temp dir instead of /out.
         const command = deploy.replace(/\/out$/, out);
@@ -122,10 +123,13 @@ describe("Dockerfile", () => {
         ]);
 
         const secrets = { SESSION_SECRET: "s".repeat(32), JWT_SECRET: "j".repeat(32) };
+        // A Redis of its own: in production mode its login limits are the real ones, which the
+        // other test files' failed logins (from the same address) on the shared Redis would trip.
+        redis = await LocalRedisServer.start();
         const server = await startNodeServer({
           name: `${app} from its deployed runtime`,
           script: join(out, "dist", "server.js"),
-          env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, REDIS_URL: process.env.REDIS_URL, ...secrets },
+          env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, REDIS_URL: redis.url, ...secrets },
         });
         try {
           const health = await fetch(`${server.url}/healthz`);
@@ -137,12 +141,14 @@ describe("Dockerfile", () => {
             headers: { "content-type": "application/json" },
             body: JSON.stringify({ username: "alice", password: "pepperoni" }),
           });
+          expect(login.status).toBe(200);
           const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
           expect(await upgradeStatus(`${server.url}/chat`, cookie)).toBe(101);
         } finally {
           await server.process.stop();
         }
       } finally {
+        await redis?.stop();
         await rm(out, { recursive: true, force: true });
       }
     },
