@@ -13,6 +13,7 @@ export class ManagedProcess {
   private constructor(
     readonly name: string,
     private readonly child: ChildProcess,
+    private readonly stopSignal: NodeJS.Signals,
   ) {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
@@ -45,13 +46,22 @@ export class ManagedProcess {
     for (const process of ManagedProcess.live) process.signal("SIGKILL");
   }
 
-  /** Starts `command`; rejects if it cannot be started at all (e.g. not on PATH: `code` ENOENT). */
-  static start(name: string, command: string, args: string[], options: SpawnOptions = {}): Promise<ManagedProcess> {
+  /**
+   * Starts `command`; rejects if it cannot be started at all (e.g. not on PATH: `code` ENOENT).
+   * `stopSignal` is how it is asked to stop (PostgreSQL's fast shutdown is SIGINT; SIGTERM would
+   * wait for every client to disconnect).
+   */
+  static start(
+    name: string,
+    command: string,
+    args: string[],
+    { stopSignal = "SIGTERM", ...options }: SpawnOptions & { readonly stopSignal?: NodeJS.Signals } = {},
+  ): Promise<ManagedProcess> {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
       child.once("error", reject);
       child.once("spawn", () => {
-        if (!ManagedProcess.closing) return resolve(new ManagedProcess(name, child));
+        if (!ManagedProcess.closing) return resolve(new ManagedProcess(name, child, stopSignal));
         child.kill("SIGKILL");
         reject(new Error(`not starting ${name}: the run is stopping`));
       });
@@ -79,11 +89,14 @@ export class ManagedProcess {
     if (this.running) this.child.kill("SIGCONT");
   }
 
-  /** SIGTERM, then SIGKILL if it is still there after `graceMs`; resolves once it has exited. */
+  /**
+   * Its stop signal (SIGTERM unless it was started with another), then SIGKILL if it is still
+   * there after `graceMs`; resolves once it has exited.
+   */
   async stop(graceMs = 3000): Promise<void> {
     if (!this.running) return;
     this.resume();
-    this.child.kill("SIGTERM");
+    this.child.kill(this.stopSignal);
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
     await this.exited;
     clearTimeout(timer);

@@ -1,0 +1,124 @@
+// A private PostgreSQL for one test run or one comparison, as LocalRedisServer is for Redis: a
+// fresh cluster (initdb) in a temp directory of its own, on a free loopback port, stopped by PID.
+// PostgreSQL refuses to run as root, so when we are root (CI, containers) it runs as an
+// unprivileged user (`postgres` if the machine has one, else `nobody`) that owns the directory.
+import { execFileSync } from "node:child_process";
+import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port";
+import { ManagedProcess } from "./managed-process";
+import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries";
+import { PortTakenError, waitUntil } from "./wait";
+
+const START_TIMEOUT_MS = 15_000;
+/** A throwaway cluster: nothing it writes needs to survive a power cut. */
+const THROWAWAY = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+
+export class LocalPostgresServer {
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    readonly binaries: PostgresBinaries,
+    private readonly process: ManagedProcess,
+  ) {}
+
+  static async start(env: NodeJS.ProcessEnv = process.env): Promise<LocalPostgresServer> {
+    const binaries = await findPostgresBinaries(env);
+    const dir = await mkdtemp(join(tmpdir(), "cart-postgres-"));
+    try {
+      const owner = runAs();
+      if (owner) await chown(dir, owner.uid, owner.gid);
+      const data = join(dir, "data");
+      const initdb = ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"];
+      await run(join(binaries.dir, "initdb"), initdb, owner);
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        try {
+          const server = await LocalPostgresServer.spawn(binaries, dir, port, owner);
+          return new LocalPostgresServer(port, dir, binaries, server);
+        } catch (error) {
+          if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+        }
+      }
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private static async spawn(
+    binaries: PostgresBinaries,
+    dir: string,
+    port: number,
+    owner: Owner | undefined,
+  ): Promise<ManagedProcess> {
+    const args = ["-D", join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
+    const server = await ManagedProcess.start("postgres", join(binaries.dir, "postgres"), [...args, ...THROWAWAY], {
+      ...owner,
+      stopSignal: "SIGINT",
+    });
+    // Ready when the postmaster says so in its pid file (its 8th line), not merely listening.
+    await waitUntil(
+      async () => !server.running || (await postmasterStatus(dir)) === "ready",
+      START_TIMEOUT_MS,
+      `PostgreSQL did not start on port ${port}`,
+    ).catch(async (error: unknown) => {
+      await server.kill();
+      throw error;
+    });
+    if (!server.running) {
+      throw /could not bind|Address already in use/i.test(server.recentOutput)
+        ? new PortTakenError(`port ${port} is taken`)
+        : new Error(`PostgreSQL exited at start:\n${server.recentOutput}`);
+    }
+    return server;
+  }
+
+  /** The superuser's URL (trust authentication, loopback only); `database` defaults to postgres. */
+  url(database = "postgres"): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** Fast shutdown (SIGINT: open sessions are ended, not waited for), then the directory goes. */
+  async stop(): Promise<void> {
+    await this.process.stop(5000);
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Who PostgreSQL runs as: nobody else unless we are root, which it refuses. */
+function runAs(): Owner | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const user of ["postgres", "nobody"]) {
+    try {
+      const id = (flag: string) => Number(execFileSync("id", [flag, user], { encoding: "utf8" }).trim());
+      return { uid: id("-u"), gid: id("-g") };
+    } catch {
+      // no such user: try the next
+    }
+  }
+  throw new Error("PostgreSQL cannot run as root, and this machine has no postgres or nobody user to run it as");
+}
+
+/** Runs a program to its end; rejects with its output if it fails. */
+async function run(program: string, args: string[], owner: Owner | undefined): Promise<void> {
+  const child = await ManagedProcess.start(program.split("/").pop()!, program, args, { ...owner });
+  const { code } = await child.exited;
+  if (code !== 0) throw new Error(`${program} ${args.join(" ")} failed (exit ${code}):\n${child.recentOutput}`);
+}
+
+/** The postmaster's state from postmaster.pid ("starting", "ready", "stopping"), if it has one yet. */
+async function postmasterStatus(dir: string): Promise<string | undefined> {
+  const pidFile = await readFile(join(dir, "data", "postmaster.pid"), "utf8").catch(() => "");
+  return pidFile.split("\n")[7]?.trim() || undefined;
+}
