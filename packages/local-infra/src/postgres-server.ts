@@ -84,6 +84,18 @@ export class LocalPostgresServer {
     return this.process.pid;
   }
 
+  /**
+   * SIGSTOP to the postmaster and every process it started (one per session, and its helpers):
+   * connections stay open but nothing answers, as with a hung database. Until `resume`.
+   */
+  freeze(): void {
+    for (const pid of [this.pid, ...childrenOf(this.pid)]) process.kill(pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    for (const pid of [this.pid, ...childrenOf(this.pid)]) process.kill(pid, "SIGCONT");
+  }
+
   /** Fast shutdown (SIGINT: open sessions are ended, not waited for), then the directory goes. */
   async stop(): Promise<void> {
     await this.process.stop(5000);
@@ -121,4 +133,16 @@ async function run(program: string, args: string[], owner: Owner | undefined): P
 async function postmasterStatus(dir: string): Promise<string | undefined> {
   const pidFile = await readFile(join(dir, "data", "postmaster.pid"), "utf8").catch(() => "");
   return pidFile.split("\n")[7]?.trim() || undefined;
+}
+
+/** The PIDs of a process's children (pgrep -P), none if it has none. */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when it finds none
+  }
 }

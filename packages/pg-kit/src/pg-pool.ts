@@ -1,0 +1,108 @@
+// A PostgreSQL pool for an app that keeps its durable data there, tuned like the Redis client to
+// fail fast: a connection that cannot be made within a second fails, so does a call that gets no
+// answer within a second (STORE_UNAVAILABLE, 503), and the pool is bounded, so a database that is
+// down or hung never hangs a request. The pool reconnects by itself when the database is back.
+import { DomainError, StoreUnavailableError } from "@cart/domain";
+import { DatabaseError, Pool, type PoolClient } from "pg";
+
+const STORE_DEADLINE_MS = 1000;
+const MAX_CONNECTIONS = 10;
+
+export function createPgPool(url: string): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: MAX_CONNECTIONS,
+    connectionTimeoutMillis: STORE_DEADLINE_MS,
+    // The server ends a statement that runs too long; ours (dbCall) ends the wait for a hung one.
+    statement_timeout: STORE_DEADLINE_MS,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that dies (the server restarted) is an event, not a crash: one line per outage.
+  let healthy = true;
+  pool.on("error", (error: Error) => {
+    if (pool.ending) return; // a connection closing because the pool is: not an outage
+    if (healthy) console.error(`postgres: ${error.message}; reconnecting on the next call`);
+    healthy = false;
+  });
+  pool.on("connect", () => {
+    if (!healthy) console.log("postgres: connected again");
+    healthy = true;
+  });
+  return pool;
+}
+
+/** SQLSTATE classes that mean "the database is not there", not "your statement is wrong". */
+const OUTAGE = /^(08|53|57P)/;
+
+/**
+ * Runs a database operation with a deadline; not reaching PostgreSQL becomes StoreUnavailableError.
+ * A statement the database refused for its own reasons (a constraint, a syntax error) is not an
+ * outage: it is rethrown as it is (a 500, a bug of ours, unless the caller turned it into a
+ * DomainError first).
+ */
+export async function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      onDeadline?.();
+      reject(new StoreUnavailableError("no answer in time"));
+    }, STORE_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([operation(), deadline]);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    if (error instanceof DatabaseError && !OUTAGE.test(error.code ?? "")) throw error;
+    throw new StoreUnavailableError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `work` inside one transaction on one connection, within dbCall's deadline (a request's). At the
+ * deadline the connection is closed, so a transaction the caller was told failed (503) does not
+ * commit later, when a hung database wakes up; unless its COMMIT had already been sent, which no
+ * client can take back (the same holds for any database and any deadline).
+ */
+export function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  let client: PoolClient | undefined;
+  return dbCall(
+    () => transaction(pool, work, (connected) => (client = connected)),
+    () => void client?.end().catch(() => undefined),
+  );
+}
+
+/**
+ * `work` inside one transaction on one connection, with no deadline of ours: committed if it
+ * resolves, rolled back if it throws. A connection that failed mid-way is thrown away, not reused.
+ */
+export async function transaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  onConnect?: (client: PoolClient) => void,
+): Promise<T> {
+  const client = await pool.connect();
+  onConnect?.(client);
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+export async function isPgReady(pool: Pool): Promise<boolean> {
+  try {
+    await dbCall(() => pool.query("SELECT 1"));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,93 @@
+// The PostgreSQL kit against a real, private PostgreSQL: migrations run once however many
+// instances start together, a failed one changes nothing, and an outage is STORE_UNAVAILABLE
+// within the deadline, healed by itself when the database is back.
+import { StoreUnavailableError } from "@cart/domain";
+import { LocalPostgresServer } from "@cart/local-infra";
+import type { Pool } from "pg";
+import { createPgPool, dbCall, inTransaction, isPgReady, migrate, type Migration } from "../src";
+
+jest.setTimeout(60_000);
+
+let server: LocalPostgresServer;
+const pools: Pool[] = [];
+const pool = () => {
+  const created = createPgPool(server.url());
+  pools.push(created);
+  return created;
+};
+
+beforeAll(async () => {
+  server = await LocalPostgresServer.start();
+});
+afterAll(async () => {
+  // Every pool closed before the server stops (a pool that fails to end must not keep it running).
+  await Promise.allSettled(pools.map((created) => created.end()));
+  await server?.stop();
+});
+
+const MIGRATIONS: Migration[] = [
+  { version: 1, name: "wallets", sql: "CREATE TABLE wallets (user_id text PRIMARY KEY, cents integer NOT NULL)" },
+  // Not idempotent on purpose: applied twice, the second insert would break the primary key.
+  { version: 2, name: "alice's credit", sql: "INSERT INTO wallets VALUES ('alice', 5000)" },
+];
+
+describe("migrate", () => {
+  it("applies each migration once, in order, however many instances start at the same moment", async () => {
+    const applied = await Promise.all([pool(), pool(), pool()].map((instance) => migrate(instance, MIGRATIONS)));
+    expect(applied.flat().sort()).toEqual([1, 2]); // one instance applied both; the others nothing
+    const { rows } = await pool().query("SELECT version, name FROM schema_migrations ORDER BY version");
+    expect(rows).toEqual([
+      { version: 1, name: "wallets" },
+      { version: 2, name: "alice's credit" },
+    ]);
+    expect(await migrate(pool(), MIGRATIONS)).toEqual([]);
+  });
+
+  it("applies only what is new, and a migration that fails changes nothing", async () => {
+    const broken: Migration = { version: 4, name: "broken", sql: "ALTER TABLE nowhere ADD COLUMN x integer" };
+    const next: Migration = { version: 3, name: "bob's credit", sql: "INSERT INTO wallets VALUES ('bob', 5000)" };
+    await expect(migrate(pool(), [...MIGRATIONS, next, broken])).rejects.toThrow(/nowhere/);
+    const { rows } = await pool().query("SELECT count(*)::int AS n FROM wallets");
+    expect(rows).toEqual([{ n: 1 }]); // bob's insert went with the failed transaction
+    expect(await migrate(pool(), [...MIGRATIONS, next])).toEqual([3]);
+  });
+
+  it("refuses migrations out of order", async () => {
+    await expect(migrate(pool(), [MIGRATIONS[1]!, MIGRATIONS[0]!])).rejects.toThrow(/increasing version order/);
+  });
+});
+
+describe("an outage", () => {
+  it("is STORE_UNAVAILABLE within a second when nothing listens, and a refused statement is not one", async () => {
+    const nowhere = createPgPool("postgres://postgres@127.0.0.1:1/postgres");
+    pools.push(nowhere);
+    const started = Date.now();
+    await expect(dbCall(() => nowhere.query("SELECT 1"))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await isPgReady(nowhere)).toBe(false);
+    // A constraint the database enforces is an answer, not an outage.
+    const failed = dbCall(() => pool().query("INSERT INTO wallets VALUES ('alice', 1)"));
+    await expect(failed).rejects.toMatchObject({ code: "23505" });
+    await expect(failed).rejects.not.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it("is STORE_UNAVAILABLE within the deadline when the database hangs, does not commit later, and heals", async () => {
+    const instance = pool();
+    expect(await isPgReady(instance)).toBe(true);
+    server.freeze();
+    try {
+      const started = Date.now();
+      const debit = inTransaction(instance, (client) =>
+        client.query("UPDATE wallets SET cents = cents - 100 WHERE user_id = 'alice'"),
+      );
+      await expect(debit).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      server.resume();
+    }
+    // The connection that timed out was closed: the debit the caller was told failed never happens.
+    await expect(isPgReady(instance)).resolves.toBe(true);
+    const { rows } = await instance.query("SELECT cents FROM wallets WHERE user_id = 'alice'");
+    expect(rows).toEqual([{ cents: 5000 }]);
+  });
+});
