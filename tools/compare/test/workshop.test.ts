@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
-import { crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
+import { chatStory, crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
@@ -63,37 +63,31 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
     }, 60_000);
 
     it("shows the chat: Bob gets Alice's message and typing across servers, and keeps them after his server's kill -9, only on the stateless side", async () => {
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
-      await page.keyboard.press("c");
-      await bothChats(page, "bob", "h4", "Bob's chat: on");
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      const chat = chatStory(page);
       const stateful = side(page, "stateful");
       const stateless = side(page, "stateless");
       const server = async (app: typeof stateful, user: string) =>
         /on (\S+)/.exec((await app.locator(`.chatter[data-user="${user}"] h4`).textContent()) ?? "")?.[1];
+
+      await chat.open();
       for (const app of [stateful, stateless]) expect(await server(app, "alice")).not.toBe(await server(app, "bob"));
 
-      await page.keyboard.press("w");
+      await chat.write();
       const bobsMessages = stateless.locator('.chatter[data-user="bob"] .messages');
       await expectText(bobsMessages, "Pizza <b>tonight</b>?"); // the markup shown as text
       expect(await bobsMessages.locator("b").count()).toBe(0);
       await expectText(stateful.locator('.chatter[data-user="alice"] .answer'), "bob is not connected to stateful-");
       expect(await stateful.locator('.chatter[data-user="bob"] .messages').textContent()).toBe("No messages yet.");
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
 
-      await page.keyboard.press("y");
-      await expectText(stateless.locator('.chatter[data-user="bob"] .typing'), "alice is typing");
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await chat.type();
       expect(await stateful.locator('.chatter[data-user="bob"] .typing').textContent()).toBe("nobody typing");
 
       const bobWasOn = await server(stateless, "bob");
-      await page.keyboard.press("b");
+      await chat.killBobsServer();
       await expectText(stateless.locator('.chatter[data-user="bob"] h4'), "(reconnected 1×)");
       expect(await server(stateless, "bob")).not.toBe(bobWasOn);
       await expectText(bobsMessages, "Pizza <b>tonight</b>?");
-      await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "refused:");
       await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "401 UNKNOWN_SESSION");
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
       await page.getByRole("button", { name: "Start killed servers" }).click();
       await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
       await page.locator("#status", { hasText: "Ready." }).waitFor();
@@ -168,13 +162,6 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
     }, 30_000);
   });
 });
-
-/** Waits until `user`'s chat window shows `text` in `selector` on both sides. */
-async function bothChats(page: Page, user: string, selector: string, text: string): Promise<void> {
-  for (const app of ["stateful", "stateless"] as const) {
-    await expectText(side(page, app).locator(`.chatter[data-user="${user}"] ${selector}`), text);
-  }
-}
 
 async function expectText(locator: ReturnType<Page["locator"]>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });

@@ -60,6 +60,40 @@ export async function crashStory(page: Page, dashboardUrl: string): Promise<void
   await ready(page);
 }
 
+/**
+ * The chat story, one step at a time (the browser test checks more between them; the screenshot
+ * script plays them all): each resolves once both sides show its outcome and the page is ready.
+ */
+export function chatStory(page: Page) {
+  const chatter = (app: "stateful" | "stateless", user: string, selector: string) =>
+    side(page, app).locator(`.chatter[data-user="${user}"] ${selector}`);
+  const step = async (key: string, ...outcomes: [ReturnType<Page["locator"]>, string][]) => {
+    await ready(page);
+    await page.keyboard.press(key);
+    for (const [locator, text] of outcomes) {
+      await locator.filter({ hasText: text }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    }
+    await ready(page);
+  };
+  return {
+    /** C: Alice and Bob open their chats, on different servers of each side. */
+    open: () =>
+      step("c", [chatter("stateful", "bob", "h4"), "Bob's chat"], [chatter("stateless", "bob", "h4"), "Bob's chat"]),
+    /** W: Alice writes; Bob gets it on the stateless side, Alice is told why not on the stateful one. */
+    write: () =>
+      step(
+        "w",
+        [chatter("stateless", "bob", ".messages"), "Pizza"],
+        [chatter("stateful", "alice", ".answer"), "is not connected"],
+      ),
+    /** Y: Alice types; Bob sees it on the stateless side. */
+    type: () => step("y", [chatter("stateless", "bob", ".typing"), "alice is typing"]),
+    /** B: Bob's server is killed; he reconnects elsewhere (stateless) or is refused (stateful). */
+    killBobsServer: () =>
+      step("b", [chatter("stateless", "bob", "h4"), "(reconnected"], [chatter("stateful", "bob", "h4"), "refused:"]),
+  };
+}
+
 export function side(page: Page, app: "stateful" | "stateless") {
   return page.locator(`.side[data-side="${app}"]`);
 }

@@ -1,20 +1,24 @@
-// `pnpm workshop:screenshot`: regenerates the README's picture of the dashboard (docs/workshop.png)
-// from the real page: a real `pnpm workshop`, in headless Chromium, after the crash story. It
+// `pnpm workshop:screenshot`: regenerates the README's pictures of the dashboard (docs/workshop.png
+// after the crash story, docs/workshop-chat.png after the chat story) from the real page: a real
+// `pnpm workshop`, in headless Chromium. It
 // lives with the browser test it shares its story with (run by tsx), so that playwright-core
 // stays a development dependency; it runs through the same runner as every command.
 import { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { EXIT, runCommand } from "../../src/commands/runner";
-import { crashStory, launchChromium, PROJECTOR } from "./browser";
+import { chatStory, crashStory, launchChromium, PROJECTOR } from "./browser";
 import { startWorkshopProcess } from "./workshop-process";
 
 const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
 
 const program = new Command()
   .name("pnpm workshop:screenshot")
-  .description("Regenerate the README's picture of the dashboard from the real page, after the crash story.")
-  .argument("[file]", "where to write the PNG", DEFAULT_OUT)
+  .description(
+    "Regenerate the README's pictures of the dashboard from the real page: after the crash story, and after the " +
+      "chat story (beside it, -chat.png).",
+  )
+  .argument("[file]", "where to write the first PNG", DEFAULT_OUT)
   .addHelpText(
     "after",
     "\nNeeds Chromium (apt-get install chromium, or CHROMIUM_PATH). Exit code: 0, or 2 if it could not run.",
@@ -37,6 +41,14 @@ runCommand<Record<string, never>>({
       await mkdir(dirname(out), { recursive: true });
       await page.screenshot({ path: out, fullPage: true });
       say(`Screenshot: ${out}`);
+      // The chat story from a healthy start: the killed servers started again.
+      await page.getByRole("button", { name: "Start killed servers" }).click();
+      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
+      const chat = chatStory(page);
+      for (const step of [chat.open, chat.write, chat.type, chat.killBobsServer]) await step();
+      const chatOut = out.replace(/(\.png)?$/i, "-chat.png");
+      await page.screenshot({ path: chatOut, fullPage: true });
+      say(`Screenshot: ${chatOut}`);
       return EXIT.ok;
     } finally {
       await browser.close();
