@@ -48,7 +48,7 @@ export class InMemoryChatState implements ChatState {
     return [...this.connected.keys()].sort();
   }
 
-  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }> {
+  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {
     const key = conversationOf(draft.from, draft.to);
     const conversation = this.conversations.get(key) ?? { lastId: 0, messages: [] };
     // A ref is remembered for REF_KEPT_MS, as long as its message is kept.
@@ -56,13 +56,13 @@ export class InMemoryChatState implements ChatState {
     const earlier =
       draft.ref &&
       conversation.messages.find(({ from, ref, at }) => from === draft.from && ref === draft.ref && at > since);
-    if (earlier) return { message: earlier, repeated: true };
+    if (earlier) return { message: earlier, repeated: true, unread: this.unreadFrom(draft.to, draft.from) };
     const message = { id: conversation.lastId + 1, ...draft };
     conversation.lastId = message.id;
     conversation.messages = [...conversation.messages, message].slice(-KEPT_PER_CONVERSATION);
     this.conversations.set(key, conversation);
     this.typingUntil.delete(`${draft.from}>${draft.to}`);
-    return { message, repeated: false };
+    return { message, repeated: false, unread: this.unreadFrom(draft.to, draft.from) };
   }
 
   async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
@@ -104,8 +104,8 @@ export class InMemoryChatState implements ChatState {
     return typing.sort();
   }
 
-  async deliver(user: string, frame: ServerFrame): Promise<boolean> {
-    return this.connections.send(user, frame);
+  async deliver(user: string, ...frames: ServerFrame[]): Promise<boolean> {
+    return frames.map((frame) => this.connections.send(user, frame)).some(Boolean);
   }
 
   async endSession(sessionId: string): Promise<void> {

@@ -71,11 +71,11 @@ return #servers`;
 
 // KEYS sequence, log, unread of the recipient, typing to the recipient, the ref's key (when there
 // is a ref); ARGV from, to, text, at, servedBy, kept, ref or '', how long a ref is kept
-// → {id, 1 if the ref was used before (nothing appended) or 0}
+// → {id, 1 if the ref was used before (nothing appended) or 0, the recipient's unread count from the sender}
 const APPEND = `
 if ARGV[7] ~= '' then
   local earlier = redis.call('GET', KEYS[5])
-  if earlier then return {tonumber(earlier), 1} end
+  if earlier then return {tonumber(earlier), 1, tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')} end
 end
 local id = redis.call('INCR', KEYS[1])
 local fields = {'from', ARGV[1], 'to', ARGV[2], 'text', ARGV[3], 'at', ARGV[4], 'servedBy', ARGV[5]}
@@ -85,9 +85,9 @@ if ARGV[7] ~= '' then
   redis.call('SET', KEYS[5], id, 'PX', ARGV[8])
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], id .. '-0', unpack(fields))
-redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+local unread = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('ZREM', KEYS[4], ARGV[1])
-return {id, 0}`;
+return {id, 0, unread}`;
 
 // What is unread is what the other wrote after what was read; nobody reads past the last message.
 // KEYS read of the user, unread of the user, log, sequence; ARGV other, upTo → how many remain
@@ -126,8 +126,8 @@ export class RedisChatState implements ChatState {
     });
     subscribe(redis, {
       [inbox(server)]: (payload) => {
-        const { user, frame } = JSON.parse(payload) as { user: string; frame: ServerFrame };
-        connections.send(user, frame);
+        const { user, frames } = JSON.parse(payload) as { user: string; frames: ServerFrame[] };
+        for (const frame of frames) connections.send(user, frame);
       },
       [ENDED]: (sessionId) => connections.closeSession(sessionId),
     });
@@ -162,17 +162,17 @@ export class RedisChatState implements ChatState {
     return users.filter((_user, i) => Number(counts[i]) > 0).sort();
   }
 
-  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }> {
+  async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {
     const conversation = conversationOf(draft.from, draft.to);
     const { from, to, text, at, servedBy, ref = "" } = draft;
     const keys = [sequence(conversation), log(conversation), unreadOf(to), typingOf(to)];
     if (ref) keys.push(refOf(conversation, from, ref));
     const args = [from, to, text, at, servedBy, KEPT_PER_CONVERSATION, ref, REF_KEPT_MS];
-    const [id, repeated] = (await this.script(APPEND, keys, args)) as [number, number];
-    if (!repeated) return { message: { id, ...draft }, repeated: false };
+    const [id, repeated, unread] = (await this.script(APPEND, keys, args)) as [number, number, number];
+    if (!repeated) return { message: { id, ...draft }, repeated: false, unread };
     // The message that ref named, from the log (or, trimmed from it since, as the resend has it).
     const [earlier] = await this.entries(conversation, id, id, 1);
-    return { message: earlier ?? { id, ...draft }, repeated: true };
+    return { message: earlier ?? { id, ...draft }, repeated: true, unread };
   }
 
   history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
@@ -210,8 +210,8 @@ export class RedisChatState implements ChatState {
     return typing.sort();
   }
 
-  async deliver(user: string, frame: ServerFrame): Promise<boolean> {
-    const payload = JSON.stringify({ user, frame });
+  async deliver(user: string, ...frames: ServerFrame[]): Promise<boolean> {
+    const payload = JSON.stringify({ user, frames });
     return Number(await this.script(DELIVER, [serversOf(user)], [Date.now(), payload])) > 0;
   }
 

@@ -77,7 +77,7 @@ export class ChatService {
 
   private async send(draft: Pick<ChatDraft, "from" | "to" | "text" | "ref">): Promise<ServerFrame[]> {
     const { from, to } = draft;
-    const { message, repeated } = await this.state.append({
+    const { message, repeated, unread } = await this.state.append({
       ...draft,
       at: this.now().toISOString(),
       servedBy: this.serverId,
@@ -85,11 +85,12 @@ export class ChatService {
     const frame: ServerFrame = { type: "message", ...message };
     // A resend of a message already taken: the sender learns it arrived; nobody gets it twice.
     if (repeated) return [frame];
-    const delivered = await this.state.deliver(to, frame);
-    const unread = (await this.state.unread(to))[from] ?? 0;
-    await this.state.deliver(to, { type: "unread", from, count: unread });
-    // The sender's connections all show what they sent, with its id: the one it came on included.
-    await this.state.deliver(from, frame);
+    // The recipient gets the message and their new count in one trip; the sender's connections all
+    // show what they sent, with its id (the one it came on included), at the same time.
+    const [delivered] = await Promise.all([
+      this.state.deliver(to, frame, { type: "unread", from, count: unread }),
+      this.state.deliver(from, frame),
+    ]);
     if (delivered) return [];
     const { reach } = this.state;
     const why = `${to} is not connected to ${reach}; ${to} will see it on connecting to ${reach}`;

@@ -45,11 +45,12 @@ export interface ChatState {
   /** The users with a connection that `deliver` can reach. */
   online(): Promise<string[]>;
   /**
-   * Appends to the conversation with the next id, counts it unread for its recipient, and ends
-   * the sender's typing to them. A draft whose `ref` its sender already used (a resend) appends
+   * Appends to the conversation with the next id, counts it unread for its recipient (`unread`:
+   * how many of the sender's messages they have not read, this one included), and ends the
+   * sender's typing to them. A draft whose `ref` its sender already used (a resend) appends
    * nothing: it resolves with the message that ref named, `repeated`.
    */
-  append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean }>;
+  append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }>;
   /** The conversation of `user` and `other` after the id `after`, oldest first, at most `limit`. */
   history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]>;
   /**
@@ -63,8 +64,11 @@ export interface ChatState {
   startTyping(from: string, to: string): Promise<void>;
   /** Who is typing to `user` now. */
   typingTo(user: string): Promise<string[]>;
-  /** Sends a frame to every connection of `user` it can reach; resolves with whether there was one. */
-  deliver(user: string, frame: ServerFrame): Promise<boolean>;
+  /**
+   * Sends frames, in order, to every connection of `user` it can reach (one trip however many);
+   * resolves with whether there was one.
+   */
+  deliver(user: string, ...frames: ServerFrame[]): Promise<boolean>;
   /** Closes the connections of a session that has ended (logout), wherever `deliver` reaches. */
   endSession(sessionId: string): Promise<void>;
 }

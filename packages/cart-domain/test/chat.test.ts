@@ -111,11 +111,11 @@ class OneServerChat implements ChatState {
   async append(draft: ChatDraft) {
     const conversation = this.messages.get(conversationOf(draft.from, draft.to)) ?? [];
     const earlier = conversation.find(({ from, ref }) => draft.ref && from === draft.from && ref === draft.ref);
-    if (earlier) return { message: earlier, repeated: true };
+    if (earlier) return { message: earlier, repeated: true, unread: (await this.unread(draft.to))[draft.from] ?? 0 };
     const message = { id: conversation.length + 1, ...draft };
     this.messages.set(conversationOf(draft.from, draft.to), [...conversation, message]);
     this.typing.delete(`${draft.from}>${draft.to}`);
-    return { message, repeated: false };
+    return { message, repeated: false, unread: (await this.unread(draft.to))[draft.from] ?? 0 };
   }
   async startTyping(from: string, to: string) {
     this.typing.add(`${from}>${to}`);
@@ -139,9 +139,9 @@ class OneServerChat implements ChatState {
     return counts;
   }
   async endSession() {}
-  async deliver(user: string, frame: ServerFrame) {
+  async deliver(user: string, ...frames: ServerFrame[]) {
     if (!this.connections.has(user)) return false;
-    this.inbox.set(user, [...(this.inbox.get(user) ?? []), frame]);
+    this.inbox.set(user, [...(this.inbox.get(user) ?? []), ...frames]);
     return true;
   }
 }

@@ -50,12 +50,13 @@ export interface ChatBenchReport {
     readonly node: string;
   };
   readonly apps: Record<Architecture, ChatAppResult>;
+  /** Null when the stateful app delivered nothing (no user's next one was on the same server). */
   readonly ratios: {
     /** Delivery latency, stateless over stateful. */
-    readonly statelessToStatefulP50: number;
-    readonly statelessToStatefulP99: number;
+    readonly statelessToStatefulP50: number | null;
+    readonly statelessToStatefulP99: number | null;
     /** The app's CPU per delivered copy, stateless over stateful. */
-    readonly statelessToStatefulCpuPerDelivery: number;
+    readonly statelessToStatefulCpuPerDelivery: number | null;
   };
 }
 
@@ -76,7 +77,7 @@ export async function chatBench(options: ChatBenchOptions): Promise<ChatBenchRep
       );
       await bed.stopStack(stack);
     }
-    const perDelivery = (app: Architecture) => apps[app].appCpuCores / Math.max(1, apps[app].deliveredPerSecond);
+    const perDelivery = (app: Architecture) => apps[app].appCpuCores / apps[app].deliveredPerSecond;
     return {
       settings: {
         seconds: options.seconds,
@@ -132,4 +133,4 @@ async function measure(stack: Stack, job: ChatJob, seconds: number): Promise<Cha
   };
 }
 
-const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(b) ? round(a / b) : null);

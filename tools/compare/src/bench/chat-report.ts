@@ -40,8 +40,9 @@ export function chatHeadlines({ ratios, apps }: ChatBenchReport): string[] {
   return [
     `delivered: stateful ${apps.stateful.deliveredPercent}% of copies (only to sockets on the sender's server), ` +
       `stateless ${apps.stateless.deliveredPercent}% (${apps.stateless.acrossServersPercent}% of them across servers)`,
-    `stateless / stateful delivery latency: p50 ${ratios.statelessToStatefulP50}, p99 ${ratios.statelessToStatefulP99}`,
-    `stateless / stateful CPU per delivered copy: ${ratios.statelessToStatefulCpuPerDelivery}`,
+    `stateless / stateful delivery latency: p50 ${shown(ratios.statelessToStatefulP50)}, p99 ` +
+      shown(ratios.statelessToStatefulP99),
+    `stateless / stateful CPU per delivered copy: ${shown(ratios.statelessToStatefulCpuPerDelivery)}`,
   ];
 }
 
@@ -70,3 +71,6 @@ const listed = (values: Record<string, number>) =>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key} ${value}`)
     .join(", ");
+
+/** A ratio, or why there is none: the stateful app delivered nothing to compare with. */
+const shown = (ratio: number | null) => (ratio === null ? "n/a (the stateful app delivered nothing)" : String(ratio));
