@@ -1,7 +1,7 @@
 // The chat's lesson on the stateless side, as a test: the sockets stay on their servers, and
 // everything else is in Redis, so Alice on stateless-1 and Bob on stateless-2 talk as if they
 // shared a server, and a server that dies leaves no ghost behind.
-import { listening, openChat, type ChatClient } from "@cart/contract-suite";
+import { listening, logIn, openChat, type ChatClient } from "@cart/contract-suite";
 import { createRedisClient } from "@cart/redis-kit";
 import type { Server } from "node:http";
 import { statelessInstancesOnOwnRedis } from "./instances";
@@ -9,21 +9,11 @@ import { statelessInstancesOnOwnRedis } from "./instances";
 const bed = statelessInstancesOnOwnRedis();
 const servers: Server[] = [];
 const clients: ChatClient[] = [];
-const PASSWORDS: Record<string, string> = { alice: "pepperoni", bob: "margherita" };
 
 async function serve(instanceId: string, env: Record<string, string> = {}) {
   const { url, server } = await listening(await bed.start(instanceId, env), instanceId);
   servers.push(server);
   return url;
-}
-
-async function logIn(url: string, username: string) {
-  const login = await fetch(`${url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: PASSWORDS[username] }),
-  });
-  return { cookie: login.headers.getSetCookie()[0]!.split(";")[0]! };
 }
 
 async function chatOn(url: string, headers: Record<string, string>) {

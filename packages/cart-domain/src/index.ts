@@ -7,5 +7,6 @@ export * from "./errors";
 export * from "./order";
 export * from "./ports";
 export * from "./pricing";
+export * from "./store-deadline";
 export * from "./users";
 export * from "./validation";

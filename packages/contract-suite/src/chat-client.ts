@@ -18,6 +18,24 @@ export interface ChatClient {
   close(): void;
 }
 
+/** The demo users the chat's tests log in as (demo data: see packages/cart-domain/src/users.ts). */
+const PASSWORDS: Record<string, string> = { alice: "pepperoni", bob: "margherita", carol: "calzone" };
+
+/** Logs `username` in over HTTP at `url`: the headers (its Cookie) that say who they are from then on. */
+export async function logIn(url: string, username: string): Promise<Record<string, string>> {
+  const response = await fetch(`${url}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORDS[username] }),
+  });
+  if (response.status !== 200) throw new Error(`POST /auth/login as ${username} at ${url} → ${response.status}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(";")[0])
+    .join("; ");
+  return { cookie };
+}
+
 /** A listening instance of `app`, with its WebSocket upgrades (runServer's server), on a free port. */
 export async function listening(app: Express, instanceId: string): Promise<{ url: string; server: Server }> {
   const server = createAppServer(app, instanceId);

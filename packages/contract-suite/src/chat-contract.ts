@@ -3,25 +3,8 @@
 // what happens across servers is the comparison's story (pnpm compare).
 import type { ServerFrame } from "@cart/domain";
 import type { Server } from "node:http";
-import { listening, openChat, type ChatClient } from "./chat-client";
+import { listening, logIn, openChat, type ChatClient } from "./chat-client";
 import type { AppHarness } from "./harness";
-
-const PASSWORDS: Record<string, string> = { alice: "pepperoni", bob: "margherita" };
-
-/** Logs `username` in over HTTP: the headers that say who they are from then on. */
-async function logIn(url: string, username: string): Promise<Record<string, string>> {
-  const response = await fetch(`${url}/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: PASSWORDS[username] }),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(";")[0])
-    .join("; ");
-  return { cookie };
-}
 
 const refusal = (opening: Promise<ChatClient>) =>
   opening.then(

@@ -7,12 +7,11 @@
 import fc from "fast-check";
 import type { ServerFrame } from "@cart/domain";
 import type { Server } from "node:http";
-import { listening, openChat, type ChatClient } from "./chat-client";
+import { listening, logIn, openChat, type ChatClient } from "./chat-client";
 import { CHAT_USERS, ChatModel, type ChatUser, type ModelMessage } from "./chat-reference-model";
 import type { ModelHarness } from "./model-contract";
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 20);
-const PASSWORDS: Record<ChatUser, string> = { alice: "pepperoni", bob: "margherita", carol: "calzone" };
 /** What a client types, and what the contract keeps of it (null: refused as INVALID_TEXT). */
 const TEXTS: readonly { readonly typed: string; readonly kept: string | null }[] = [
   { typed: "hi", kept: "hi" },
@@ -173,13 +172,7 @@ async function connect(urls: string[]): Promise<RealChat> {
   const users = {} as Record<ChatUser, User>;
   for (const [i, name] of CHAT_USERS.entries()) {
     const url = urls[i % urls.length]!;
-    const login = await fetch(`${url}/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: name, password: PASSWORDS[name] }),
-    });
-    expect(login.status).toBe(200);
-    const headers = { cookie: login.headers.getSetCookie()[0]!.split(";")[0]! };
+    const headers = await logIn(url, name);
     users[name] = { url, headers, socket: await openChat(url, headers) };
   }
   return new RealChat(users);

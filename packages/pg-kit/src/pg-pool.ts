@@ -2,10 +2,9 @@
 // fail fast: a connection that cannot be made within a second fails, so does a call that gets no
 // answer within a second (STORE_UNAVAILABLE, 503), and the pool is bounded, so a database that is
 // down or hung never hangs a request. The pool reconnects by itself when the database is back.
-import { DomainError, StoreUnavailableError } from "@cart/domain";
+import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
 import { DatabaseError, Pool, type PoolClient } from "pg";
 
-const STORE_DEADLINE_MS = 1000;
 const MAX_CONNECTIONS = 10;
 
 export function createPgPool(url: string): Pool {
@@ -35,28 +34,14 @@ export function createPgPool(url: string): Pool {
 const OUTAGE = /^(08|53|57P)/;
 
 /**
- * Runs a database operation with a deadline; not reaching PostgreSQL becomes StoreUnavailableError.
+ * Runs a database operation within the stores' deadline; not reaching PostgreSQL becomes StoreUnavailableError.
  * A statement the database refused for its own reasons (a constraint, a syntax error) is not an
  * outage: it is rethrown as it is (a 500, a bug of ours, unless the caller turned it into a
  * DomainError first).
  */
-export async function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      onDeadline?.();
-      reject(new StoreUnavailableError("no answer in time"));
-    }, STORE_DEADLINE_MS);
-  });
-  try {
-    return await Promise.race([operation(), deadline]);
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    if (error instanceof DatabaseError && !OUTAGE.test(error.code ?? "")) throw error;
-    throw new StoreUnavailableError(error);
-  } finally {
-    clearTimeout(timer);
-  }
+export function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
+  const isAnswer = (error: unknown) => error instanceof DatabaseError && !OUTAGE.test(error.code ?? "");
+  return withinStoreDeadline(operation, { isAnswer, onDeadline });
 }
 
 /**

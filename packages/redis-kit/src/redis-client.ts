@@ -2,10 +2,9 @@
 // operation sent while the connection is down fails at once, one that gets no answer within a
 // second fails then (STORE_UNAVAILABLE, 503), and the queue of unanswered commands is bounded,
 // so a hung Redis never hangs a request or grows memory without limit.
-import { DomainError, StoreUnavailableError } from "@cart/domain";
+import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
 import { createClient, ErrorReply } from "@redis/client";
 
-const STORE_DEADLINE_MS = 1000;
 const MAX_PENDING_COMMANDS = 1000;
 
 export function createRedisClient(url: string) {
@@ -49,25 +48,13 @@ export function connectInBackground(url: string): RedisClient {
 }
 
 /**
- * Runs a store operation with a deadline; failing to reach Redis becomes StoreUnavailableError.
- * The deadline is ours because node-redis times out only commands not yet sent: one already on
- * the wire to a frozen Redis would wait forever. (A write that missed the deadline may still be
- * applied when Redis wakes up; the client was told 503, and a retry of an add would add twice.)
+ * Runs a store operation within the stores' deadline; failing to reach Redis becomes
+ * StoreUnavailableError. (A write that missed the deadline may still be applied when Redis wakes
+ * up; the client was told 503, and a retry of an add would add twice.)
  */
-export async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError("no answer in time")), STORE_DEADLINE_MS);
-  });
-  try {
-    return await Promise.race([operation(), deadline]);
-  } catch (error) {
-    // Domain errors are answers, and a Redis error reply is a bug of ours (500), not an outage.
-    if (error instanceof DomainError || error instanceof ErrorReply) throw error;
-    throw new StoreUnavailableError(error);
-  } finally {
-    clearTimeout(timer);
-  }
+export function storeCall<T>(operation: () => Promise<T>): Promise<T> {
+  // A Redis error reply is a bug of ours (500), not an outage.
+  return withinStoreDeadline(operation, { isAnswer: (error) => error instanceof ErrorReply });
 }
 
 export async function isRedisReady(redis: RedisClient): Promise<boolean> {

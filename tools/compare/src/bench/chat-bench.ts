@@ -6,17 +6,16 @@
 // reaches only the recipient's sockets on the sender's server), the app's CPU and each instance's
 // sockets and memory.
 import pidusage from "pidusage";
-import { DEMO_PASSWORDS, logIn, type DemoUser } from "../rig/demo-logins";
+import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
 import type { Stack } from "../rig/stack";
 import { TestBed } from "../rig/test-bed";
-import { inParallel, round, sleep } from "../util";
+import { round, sleep } from "../util";
 import { ARCHITECTURES, type Architecture, type BalancerKind } from "../vocabulary";
 import type { ChatJob, ChatOutcome } from "./chat-worker";
 import { cpuMs } from "./cpu-time";
-import { runWorker } from "./run-load";
+import { logInUsers, runWorker } from "./run-load";
 
 const USERS = Object.keys(DEMO_PASSWORDS) as DemoUser[];
-const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
 
 export interface ChatBenchOptions {
   readonly seconds: number;
@@ -103,12 +102,9 @@ export async function chatBench(options: ChatBenchOptions): Promise<ChatBenchRep
 
 /** `count` browsers through the balancer, the demo users in turns: their cookies (sticky one included). */
 async function logInBrowsers(url: string, count: number): Promise<ChatJob["browsers"]> {
-  const browsers: { cookie: string; user: string }[] = [];
-  await inParallel(count, LOGINS_AT_ONCE, async (n) => {
-    const user = USERS[n % USERS.length]!;
-    browsers.push({ cookie: await logIn(url, user), user });
-  });
-  return browsers;
+  const userOf = (n: number) => USERS[n % USERS.length]!;
+  const cookies = await logInUsers(url, count, userOf);
+  return cookies.map((cookie, n) => ({ cookie, user: userOf(n) }));
 }
 
 /** One measured run, with the instances' CPU over it and their memory halfway. */

@@ -2,17 +2,24 @@
 // its own (load-worker.ts), so that the generator never shares an event loop with what it measures.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { logIn, nthUser } from "../rig/demo-logins";
+import { logIn, nthUser, type DemoUser } from "../rig/demo-logins";
 import { inParallel } from "../util";
 import type { LoadJob, LoadOutcome } from "./load-worker";
 
 const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
 
-/** Logs `count` users in at `url` (alice and bob in turns, each its own session): their Cookie headers. */
-export async function logInUsers(url: string, count: number): Promise<string[]> {
+/**
+ * Logs `count` users in at `url`, the n-th as `userOf(n)` (alice and bob in turns unless told),
+ * each its own session: their Cookie headers, in that order.
+ */
+export async function logInUsers(
+  url: string,
+  count: number,
+  userOf: (n: number) => DemoUser = nthUser,
+): Promise<string[]> {
   const cookies: string[] = [];
   await inParallel(count, LOGINS_AT_ONCE, async (n) => {
-    cookies.push(await logIn(url, nthUser(n)));
+    cookies[n] = await logIn(url, userOf(n));
   });
   return cookies;
 }
