@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalRedisServer, startNodeServer } from "@cart/local-infra";
+import { LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
+import { scratchDatabase } from "@cart/pg-kit";
 import { parse } from "yaml";
 
 jest.setTimeout(60_000);
@@ -47,7 +48,7 @@ describe("docker-compose.yml", () => {
     },
   );
 
-  it("has a durable Redis, three named instances of each app behind its own HAProxy, on the documented ports", async () => {
+  it("has a durable Redis and PostgreSQL, three named instances of each app behind its own HAProxy, on the documented ports", async () => {
     const { services, volumes } = parse(await readFile(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
       services: Record<string, ComposeService>;
       volumes: Record<string, unknown>;
@@ -57,6 +58,10 @@ describe("docker-compose.yml", () => {
     expect(services.redis!.healthcheck).toBeDefined();
     expect(services.redis!.volumes).toEqual(["redis-data:/data"]);
     expect(Object.keys(volumes)).toContain("redis-data");
+    expect(services.postgres!.image).toMatch(/^postgres:15/);
+    expect(services.postgres!.healthcheck).toBeDefined();
+    expect(services.postgres!.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
+    expect(Object.keys(volumes)).toContain("postgres-data");
 
     for (const app of APPS) {
       for (const n of [1, 2, 3]) {
@@ -72,8 +77,15 @@ describe("docker-compose.yml", () => {
     expect(services["lb-stateful"]!.ports).toEqual(["8081:8080", "8404:8404"]);
     expect(services["lb-stateless"]!.ports).toEqual(["8082:8080", "8405:8404"]);
     expect(services["stateless-1"]!.environment).toMatchObject({ REDIS_URL: "redis://redis:6379" });
-    expect(services["stateless-1"]!.depends_on).toEqual({ redis: { condition: "service_healthy" } });
+    expect(services["stateless-1"]!.environment!.DATABASE_URL).toMatch(
+      /^postgres:\/\/postgres:.+@postgres:5432\/cart$/,
+    );
+    expect(services["stateless-1"]!.depends_on).toEqual({
+      redis: { condition: "service_healthy" },
+      postgres: { condition: "service_healthy" },
+    });
     expect(services["stateful-1"]!.environment).not.toHaveProperty("REDIS_URL");
+    expect(services["stateful-1"]!.environment).not.toHaveProperty("DATABASE_URL");
   });
 });
 
@@ -107,6 +119,7 @@ describe("Dockerfile", () => {
       const deploy = build!.find((line) => / deploy /.test(line))!.replace(/^RUN /, "");
       const out = await mkdtemp(join(tmpdir(), `deploy-${app}-`));
       let redis: LocalRedisServer | undefined;
+      const database = scratchDatabase(process.env.DATABASE_URL!, "docker");
       try {
         // Run as Docker runs it (sh -c, APP from the build argument), into a temp dir instead of /out.
         const command = deploy.replace(/\/out$/, out);
@@ -126,15 +139,19 @@ describe("Dockerfile", () => {
         // A Redis of its own: in production mode its login limits are the real ones, which the
         // other test files' failed logins (from the same address) on the shared Redis would trip.
         redis = await LocalRedisServer.start();
+        await database.create();
+        const stores = { REDIS_URL: redis.url, DATABASE_URL: database.url };
         const server = await startNodeServer({
           name: `${app} from its deployed runtime`,
           script: join(out, "dist", "server.js"),
-          env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, REDIS_URL: redis.url, ...secrets },
+          env: { NODE_ENV: "production", INSTANCE_ID: `${app}-docker`, ...stores, ...secrets },
         });
         try {
           const health = await fetch(`${server.url}/healthz`);
           expect(await health.json()).toMatchObject({ status: "ok", instance: `${app}-docker` });
-          expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+          // Ready once its stores answer (and, for the stateless app, its database is migrated).
+          const ready = async () => (await fetch(`${server.url}/readyz`)).status === 200;
+          await waitUntil(ready, 5000, `${app}: /readyz did not answer 200 within 5 s`);
           // The chat too: its WebSocket library is in the runtime, and a logged-in user's upgrade is taken.
           const login = await fetch(`${server.url}/auth/login`, {
             method: "POST",
@@ -144,11 +161,14 @@ describe("Dockerfile", () => {
           expect(login.status).toBe(200);
           const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
           expect(await upgradeStatus(`${server.url}/chat`, cookie)).toBe(101);
+          // And store credit: node-postgres is in the stateless runtime, and the database is migrated.
+          expect((await fetch(`${server.url}/wallet`, { headers: { cookie } })).status).toBe(200);
         } finally {
           await server.process.stop();
         }
       } finally {
         await redis?.stop();
+        await database.drop();
         await rm(out, { recursive: true, force: true });
       }
     },

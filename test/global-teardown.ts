@@ -1,3 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__privateRedis?.stop();
+  await Promise.all([globalThis.__privateRedis?.stop(), globalThis.__privatePostgres?.stop()]);
 }

@@ -1,21 +1,22 @@
-// The stateful shop: sessions, carts, orders, login counters and the chat all live in this process's memory.
+// The stateful shop: sessions, carts, orders, store credit, login counters and the chat all live in
+// this process's memory.
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
 import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
 import { MemoryStore, type Store } from "express-session";
+import { InMemoryAccountRepository } from "./account-repository";
 import { InMemoryCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
-import { InMemoryOrderRepository } from "./order-repository";
 
 // MemoryStore notices that a session has expired only when it is read, and carts have no expiry
 // but ours: without a sweep, memory would grow with every user who ever logged in.
 const SWEEP_MS = 60_000;
 
 export function createApp(config: AppConfig): express.Express {
-  const orders = new InMemoryOrderRepository();
-  const carts = new InMemoryCartRepository(orders, config.sessionTtlSeconds);
+  const accounts = new InMemoryAccountRepository();
+  const carts = new InMemoryCartRepository(config.sessionTtlSeconds);
   const sessions = new MemoryStore();
   // A session lives as long as its cookie: fixed at login, since express-session sends the cookie
   // again only when the session changes (and the stateless app's token lives as long). Without
@@ -31,7 +32,7 @@ export function createApp(config: AppConfig): express.Express {
     config,
     identity,
     carts,
-    orders,
+    accounts,
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),
     rateLimitStore: () => new RateLimitMemoryStore(),

@@ -2,34 +2,45 @@
 // without an `await` in between, so it is atomic within the process — and invisible to every
 // other process. A cart expires with its session (untouched for the session's lifetime):
 // nothing else would ever free the memory of a user who just walked away.
-import { addLine, setLineQuantity, type CartLine, type CartRepository, type Order } from "@cart/domain";
-import type { InMemoryOrderRepository } from "./order-repository";
+import { randomUUID } from "node:crypto";
+import { addLine, setLineQuantity, withoutOrdered, type CartLine, type CartRepository, type Order } from "@cart/domain";
+
+interface Cart {
+  readonly lines: CartLine[];
+  readonly expiresAt: number;
+  /** The id of the order this cart is becoming, from its checkout's first try until it is settled. */
+  readonly orderId?: string;
+}
 
 export class InMemoryCartRepository implements CartRepository {
-  private readonly carts = new Map<string, { lines: CartLine[]; expiresAt: number }>();
+  private readonly carts = new Map<string, Cart>();
 
-  constructor(
-    private readonly orders: InMemoryOrderRepository,
-    private readonly ttlSeconds: number,
-  ) {}
+  constructor(private readonly ttlSeconds: number) {}
 
   async lines(cartId: string): Promise<CartLine[]> {
     return this.current(cartId);
   }
 
   async add(cartId: string, sku: string, quantity: number): Promise<CartLine[]> {
-    return this.replace(cartId, addLine(this.current(cartId), sku, quantity));
+    return this.replace(cartId, addLine(this.current(cartId), sku, quantity), this.live(cartId)?.orderId);
   }
 
   async setQuantity(cartId: string, sku: string, quantity: number): Promise<CartLine[]> {
-    return this.replace(cartId, setLineQuantity(this.current(cartId), sku, quantity));
+    return this.replace(cartId, setLineQuantity(this.current(cartId), sku, quantity), this.live(cartId)?.orderId);
   }
 
-  async checkout(cartId: string, userId: string, makeOrder: (lines: CartLine[]) => Order): Promise<Order> {
-    const order = makeOrder(this.current(cartId));
-    this.carts.delete(cartId);
-    this.orders.append(userId, order);
-    return order;
+  async forCheckout(cartId: string): Promise<{ orderId: string; lines: CartLine[] }> {
+    const cart = this.live(cartId);
+    if (!cart) return { orderId: randomUUID(), lines: [] };
+    const orderId = cart.orderId ?? randomUUID();
+    this.carts.set(cartId, { ...cart, orderId });
+    return { orderId, lines: cart.lines };
+  }
+
+  async settle(cartId: string, order: Order): Promise<void> {
+    const cart = this.live(cartId);
+    if (cart?.orderId !== order.id) return;
+    this.replace(cartId, withoutOrdered(cart.lines, order.items), undefined);
   }
 
   async discard(cartId: string): Promise<void> {
@@ -41,14 +52,19 @@ export class InMemoryCartRepository implements CartRepository {
     for (const [cartId, cart] of this.carts) if (cart.expiresAt <= now) this.carts.delete(cartId);
   }
 
-  private current(cartId: string): CartLine[] {
+  private live(cartId: string): Cart | undefined {
     const cart = this.carts.get(cartId);
-    return cart && cart.expiresAt > Date.now() ? cart.lines : [];
+    return cart && cart.expiresAt > Date.now() ? cart : undefined;
   }
 
-  private replace(cartId: string, lines: CartLine[]): CartLine[] {
+  private current(cartId: string): CartLine[] {
+    return this.live(cartId)?.lines ?? [];
+  }
+
+  /** A cart emptied is gone, and so is the order it was becoming (a cart filled again is a new one). */
+  private replace(cartId: string, lines: CartLine[], orderId: string | undefined): CartLine[] {
     if (lines.length === 0) this.carts.delete(cartId);
-    else this.carts.set(cartId, { lines, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+    else this.carts.set(cartId, { lines, orderId, expiresAt: Date.now() + this.ttlSeconds * 1000 });
     return lines;
   }
 }

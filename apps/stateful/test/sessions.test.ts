@@ -2,7 +2,6 @@
 import { expectError } from "@cart/contract-suite";
 import request from "supertest";
 import { InMemoryCartRepository } from "../src/cart-repository";
-import { InMemoryOrderRepository } from "../src/order-repository";
 import { statefulInstance } from "./instances";
 
 const ALICE = { username: "alice", password: "pepperoni" };
@@ -84,8 +83,7 @@ describe("stateful memory", () => {
   });
 
   it("lets a cart expire with its session", async () => {
-    const orders = new InMemoryOrderRepository();
-    const carts = new InMemoryCartRepository(orders, 10);
+    const carts = new InMemoryCartRepository(10);
     await carts.add("session-1", "coke", 2);
     jest.advanceTimersByTime(9_000);
     expect(await carts.lines("session-1")).toHaveLength(1);

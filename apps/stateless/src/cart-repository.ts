@@ -1,5 +1,7 @@
-// Carts in Redis: one hash per session (sku → quantity), shared by every instance. Each write is
-// one Lua script, which Redis runs atomically, so parallel requests on any instances lose nothing.
+// Carts in Redis: one hash per session (sku → quantity), shared by every instance, and beside it,
+// while a checkout is under way, the id of the order the cart is becoming. Each write is one Lua
+// script, which Redis runs atomically, so parallel requests on any instances lose nothing.
+import { randomUUID } from "node:crypto";
 import {
   CartFullError,
   MAX_LINES,
@@ -11,9 +13,11 @@ import {
   type Order,
 } from "@cart/domain";
 import { storeCall, type RedisClient } from "@cart/redis-kit";
-import { orderKey } from "./order-repository";
 
-// KEYS[1] cart; ARGV sku, quantity, max quantity, max lines, ttl → {status, ...hash}
+// Every script: KEYS[1] the cart, KEYS[2] the id of the order it is becoming. A cart that is
+// emptied is gone, and so is that id: a cart filled again is a new one, with an order of its own.
+
+// ARGV sku, quantity, max quantity, max lines, ttl → {status, ...hash}
 const ADD = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local wanted = current + tonumber(ARGV[2])
@@ -21,29 +25,36 @@ if wanted > tonumber(ARGV[3]) then return {'QUANTITY_LIMIT'} end
 if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'CART_FULL'} end
 redis.call('HSET', KEYS[1], ARGV[1], wanted)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {'OK', unpack(redis.call('HGETALL', KEYS[1]))}`;
 
-// KEYS[1] cart; ARGV sku, quantity (0 removes), ttl → {status, ...hash}
+// ARGV sku, quantity (0 removes), ttl → {status, ...hash}
 const SET = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return {'NOT_IN_CART'} end
 if ARGV[2] == '0' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return {'OK', unpack(redis.call('HGETALL', KEYS[1]))}`;
 
-// Compare-and-move: only if the cart still holds exactly the lines the order was priced from.
-// KEYS[1] cart, KEYS[2] orders; ARGV order JSON, then sku, quantity pairs → 'OK' | 'CHANGED'
-const CHECKOUT = `
-if redis.call('HLEN', KEYS[1]) ~= (#ARGV - 1) / 2 then return 'CHANGED' end
+// ARGV a fresh order id (kept only if the cart has none yet), ttl → {order id, ...hash}; {} if empty
+const FOR_CHECKOUT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', ARGV[2])
+return {redis.call('GET', KEYS[2]), unpack(redis.call('HGETALL', KEYS[1]))}`;
+
+// Only if the cart is still becoming this order: takes its lines out (what was added since stays).
+// ARGV order id, then sku, quantity pairs → 1 settled | 0 not this cart's order (already settled)
+const SETTLE = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 for i = 2, #ARGV, 2 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then return 'CHANGED' end
+  local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
+  if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
-redis.call('DEL', KEYS[1])
-redis.call('RPUSH', KEYS[2], ARGV[1])
-return 'OK'`;
+redis.call('DEL', KEYS[2])
+return 1`;
 
-const CHECKOUT_ATTEMPTS = 10;
-
-const cartKey = (cartId: string) => `cart:${cartId}`;
+const keysOf = (cartId: string) => [`cart:${cartId}`, `cart:${cartId}:order`];
 
 export class RedisCartRepository implements CartRepository {
   constructor(
@@ -52,7 +63,8 @@ export class RedisCartRepository implements CartRepository {
   ) {}
 
   async lines(cartId: string): Promise<CartLine[]> {
-    return toLines(Object.entries(await storeCall(() => this.redis.hGetAll(cartKey(cartId)))).flat());
+    const [cart] = keysOf(cartId);
+    return toLines(Object.entries(await storeCall(() => this.redis.hGetAll(cart!))).flat());
   }
 
   async add(cartId: string, sku: string, quantity: number): Promise<CartLine[]> {
@@ -63,28 +75,27 @@ export class RedisCartRepository implements CartRepository {
     return this.write(SET, cartId, sku, [quantity, this.ttlSeconds]);
   }
 
-  async checkout(cartId: string, userId: string, makeOrder: (lines: CartLine[]) => Order): Promise<Order> {
-    // Retried only if the cart changed between reading and moving it (a parallel add).
-    for (let attempt = 1; attempt <= CHECKOUT_ATTEMPTS; attempt++) {
-      const lines = await this.lines(cartId);
-      const order = makeOrder(lines);
-      const expected = lines.flatMap((line) => [line.sku, String(line.quantity)]);
-      const keys = [cartKey(cartId), orderKey(userId)];
-      const outcome = await storeCall(() =>
-        this.redis.eval(CHECKOUT, { keys, arguments: [JSON.stringify(order), ...expected] }),
-      );
-      if (outcome === "OK") return order;
-    }
-    throw new Error(`Cart ${cartId} kept changing during checkout`);
+  async forCheckout(cartId: string): Promise<{ orderId: string; lines: CartLine[] }> {
+    const args = [randomUUID(), String(this.ttlSeconds)];
+    const reply = (await storeCall(() =>
+      this.redis.eval(FOR_CHECKOUT, { keys: keysOf(cartId), arguments: args }),
+    )) as string[];
+    const [orderId = args[0]!, ...hash] = reply;
+    return { orderId, lines: toLines(hash) };
+  }
+
+  async settle(cartId: string, order: Order): Promise<void> {
+    const ordered = order.items.flatMap((item) => [item.sku, String(item.quantity)]);
+    await storeCall(() => this.redis.eval(SETTLE, { keys: keysOf(cartId), arguments: [order.id, ...ordered] }));
   }
 
   async discard(cartId: string): Promise<void> {
-    await storeCall(() => this.redis.del(cartKey(cartId)));
+    await storeCall(() => this.redis.del(keysOf(cartId)));
   }
 
   private async write(script: string, cartId: string, sku: string, args: number[]): Promise<CartLine[]> {
     const reply = (await storeCall(() =>
-      this.redis.eval(script, { keys: [cartKey(cartId)], arguments: [sku, ...args.map(String)] }),
+      this.redis.eval(script, { keys: keysOf(cartId), arguments: [sku, ...args.map(String)] }),
     )) as string[];
     const [status, ...hash] = reply;
     if (status === "QUANTITY_LIMIT") throw new QuantityLimitError(sku, MAX_QUANTITY);

@@ -1,11 +1,15 @@
-// Runs one stateless instance: PORT=3001 INSTANCE_ID=stateless-1 JWT_SECRET=... REDIS_URL=... node dist/server.js
+// Runs one stateless instance:
+//   PORT=3001 INSTANCE_ID=stateless-1 JWT_SECRET=... REDIS_URL=... DATABASE_URL=... node dist/server.js
 import { runServer, startOrExit } from "@cart/http-kit";
 import { connectInBackground } from "@cart/redis-kit";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
+import { openDatabase } from "./database";
 
 void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
-  runServer(createApp(config, redis), { ...config, onShutdown: () => redis.close() });
+  const database = openDatabase(config.databaseUrl);
+  const closeStores = async () => void (await Promise.all([redis.close(), database.pool.end()]));
+  runServer(createApp(config, redis, database), { ...config, onShutdown: closeStores });
 });

@@ -1,24 +1,81 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
+import { createPgPool, scratchDatabase } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
+import type { Pool } from "pg";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
+import { prepareDatabase, type Database } from "../src/database";
+
+/**
+ * A PostgreSQL database of the test file's own (fresh wallets, no orders), on the test run's
+ * server: made and prepared (migrated, wallets opened) before its tests, dropped after them.
+ * `open()` gives a pool on it, like one more server's; they are closed before the drop.
+ */
+export function testDatabase() {
+  const scratch = scratchDatabase(process.env.DATABASE_URL!, "test");
+  const pools: Pool[] = [];
+  let markPrepared: () => void;
+  const prepared = new Promise<void>((resolve) => (markPrepared = resolve));
+  beforeAll(async () => {
+    await scratch.create();
+    const pool = createPgPool(scratch.url);
+    await prepareDatabase(pool);
+    await pool.end();
+    markPrepared();
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.end()));
+    await scratch.drop();
+  });
+  return {
+    url: scratch.url,
+    /** Back to fresh wallets and no orders, directly in the database. */
+    async reset() {
+      const pool = createPgPool(scratch.url);
+      try {
+        await pool.query("TRUNCATE ledger, orders, wallets");
+        await prepareDatabase(pool);
+      } finally {
+        await pool.end();
+      }
+    },
+    open(): Database {
+      const pool = createPgPool(scratch.url);
+      pools.push(pool);
+      return { pool, prepared };
+    },
+  };
+}
 
 /** An instance as the tests run it; login limits are out of the way unless `env` sets them. */
-function testApp(instanceId: string, redisUrl: string, redis: RedisClient, env: Record<string, string>) {
-  return createApp(
-    loadConfig({ NODE_ENV: "test", INSTANCE_ID: instanceId, REDIS_URL: redisUrl, ...NO_LOGIN_LIMITS, ...env }),
-    redis,
-  );
+function testApp(
+  instanceId: string,
+  redisUrl: string,
+  redis: RedisClient,
+  database: Database,
+  env: Record<string, string>,
+) {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    INSTANCE_ID: instanceId,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: process.env.DATABASE_URL!,
+    ...NO_LOGIN_LIMITS,
+    ...env,
+  });
+  return createApp(config, redis, database);
 }
 
 /**
- * Stateless instances for a test file, each with its own Redis connection like a separate server,
- * all sharing one Redis (by default the test run's private one). Create them when the file loads:
- * their connections are opened before its tests and closed after them. Login limits are out of
- * the way: they have tests of their own, on a Redis of their own.
+ * Stateless instances for a test file, each with its own store connections like a separate
+ * server, all sharing one Redis (by default the test run's private one) and the file's own
+ * database. Create them when the file loads: their connections are opened before its tests and
+ * closed after them. Login limits are out of the way: they have tests of their own, on a Redis of
+ * their own.
  */
 export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
+  const database = testDatabase();
   const clients: RedisClient[] = [];
   beforeAll(() => Promise.all(clients.map((client) => client.connect())));
   afterAll(() => Promise.all(clients.map((client) => client.close())));
@@ -26,23 +83,25 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const instance = (instanceId: string, env: Record<string, string> = {}) => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
-    return testApp(instanceId, redisUrl, redis, env);
+    return testApp(instanceId, redisUrl, redis, database.open(), env);
   };
   const client = () => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
     return redis;
   };
-  return { instance, client };
+  return { instance, client, database };
 }
 
 /**
- * Stateless instances on a Redis of the test file's own, started before its tests and stopped
- * after them: for tests that count (login failures, orders), which the other files' traffic on
- * the shared Redis would disturb. `empty()` forgets everything the instances stored.
+ * Stateless instances on a Redis and a database of the test file's own, started before its tests
+ * and stopped after them: for tests that count (login failures, orders), which the other files'
+ * traffic on the shared Redis would disturb. `empty()` forgets everything the instances stored,
+ * in Redis and in the database: every wallet holds its starting credit again.
  */
 export function statelessInstancesOnOwnRedis() {
   let server: LocalRedisServer;
+  const database = testDatabase();
   const clients: RedisClient[] = [];
   beforeAll(async () => {
     server = await LocalRedisServer.start();
@@ -57,12 +116,13 @@ export function statelessInstancesOnOwnRedis() {
       const redis = createRedisClient(server.url);
       clients.push(redis);
       await redis.connect();
-      return testApp(instanceId, server.url, redis, env);
+      return testApp(instanceId, server.url, redis, database.open(), env);
     },
     empty: async () => {
-      await clients[0]?.flushDb();
+      await Promise.all([clients[0]?.flushDb(), database.reset()]);
     },
     /** The Redis these instances share. */
     url: () => server.url,
+    database,
   };
 }

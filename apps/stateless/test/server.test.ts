@@ -2,16 +2,20 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { ManagedProcess, startNodeServer } from "@cart/local-infra";
 import { join } from "node:path";
+import { testDatabase } from "./instances";
 
 const SCRIPT = join(__dirname, "..", "dist", "server.js");
 const SECRET = "j".repeat(64);
 
+const database = testDatabase();
+
 describe("the stateless server process", () => {
-  it("serves, then exits 0 within 5 s of SIGTERM, closing its Redis connection", async () => {
+  it("serves, then exits 0 within 5 s of SIGTERM, closing its Redis and PostgreSQL connections", async () => {
     const env = {
       NODE_ENV: "production",
       JWT_SECRET: SECRET,
       REDIS_URL: process.env.REDIS_URL,
+      DATABASE_URL: database.url,
       INSTANCE_ID: "stateless-1",
       // The run's Redis counts other files' failed logins of alice too: limits have tests of their own.
       ...NO_LOGIN_LIMITS,
@@ -23,6 +27,9 @@ describe("the stateless server process", () => {
       body: JSON.stringify({ username: "alice", password: "pepperoni" }),
     });
     expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const wallet = await fetch(`${server.url}/wallet`, { headers: { authorization: `Bearer ${token}` } });
+    expect(wallet.status).toBe(200);
     const started = Date.now();
     server.process.signal("SIGTERM");
     expect((await server.process.exited).code).toBe(0);
@@ -30,7 +37,13 @@ describe("the stateless server process", () => {
   });
 
   it("logs one JSON line per request, with its id, the instance and the user, and never a password, token or secret", async () => {
-    const env = { NODE_ENV: "production", JWT_SECRET: SECRET, REDIS_URL: process.env.REDIS_URL, ...NO_LOGIN_LIMITS };
+    const env = {
+      NODE_ENV: "production",
+      JWT_SECRET: SECRET,
+      REDIS_URL: process.env.REDIS_URL,
+      DATABASE_URL: database.url,
+      ...NO_LOGIN_LIMITS,
+    };
     const server = await startNodeServer({ name: "stateless-logs", script: SCRIPT, env });
     try {
       const login = await fetch(`${server.url}/auth/login`, {
@@ -63,12 +76,13 @@ describe("the stateless server process", () => {
     for (const secret of ["pepperoni", SECRET, "Bearer", "eyJ"]) expect(log).not.toContain(secret);
   });
 
-  it("refuses to start without JWT_SECRET and REDIS_URL outside tests: exit 2, one line for each", async () => {
+  it("refuses to start without JWT_SECRET, REDIS_URL and DATABASE_URL outside tests: exit 2, one line for each", async () => {
     const server = await ManagedProcess.start("stateless", process.execPath, [SCRIPT], {
-      env: { ...process.env, NODE_ENV: "production", JWT_SECRET: "", REDIS_URL: "", PORT: "0" },
+      env: { ...process.env, NODE_ENV: "production", JWT_SECRET: "", REDIS_URL: "", DATABASE_URL: "", PORT: "0" },
     });
     expect((await server.exited).code).toBe(2);
     expect(server.recentOutput).toContain("JWT_SECRET: JWT_SECRET is required");
     expect(server.recentOutput).toContain("REDIS_URL: REDIS_URL is required");
+    expect(server.recentOutput).toContain("DATABASE_URL: DATABASE_URL is required");
   });
 });

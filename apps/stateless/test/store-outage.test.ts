@@ -6,8 +6,10 @@ import request from "supertest";
 import { createRedisClient } from "@cart/redis-kit";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
+import { testDatabase } from "./instances";
 
-// Its own Redis, since this file freezes and restarts it.
+// Its own Redis, since this file freezes and restarts it (and a database of its own).
+const database = testDatabase();
 let redis: LocalRedisServer;
 let client: ReturnType<typeof createRedisClient>;
 let app: ReturnType<typeof createApp>;
@@ -17,7 +19,13 @@ beforeAll(async () => {
   redis = await LocalRedisServer.start();
   client = createRedisClient(redis.url);
   await client.connect();
-  app = createApp(loadConfig({ NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: redis.url }), client);
+  const config = loadConfig({
+    NODE_ENV: "test",
+    INSTANCE_ID: "stateless-1",
+    REDIS_URL: redis.url,
+    DATABASE_URL: database.url,
+  });
+  app = createApp(config, client, database.open());
   token = (await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" })).body.token;
   await request(app)
     .post("/cart/items")

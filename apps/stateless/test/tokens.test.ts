@@ -7,7 +7,11 @@ import { loadConfig } from "../src/config";
 import { statelessInstances } from "./instances";
 
 const ALICE = { username: "alice", password: "pepperoni" };
-const { jwtKeys } = loadConfig({ NODE_ENV: "test", REDIS_URL: "redis://unused:1" });
+const { jwtKeys } = loadConfig({
+  NODE_ENV: "test",
+  REDIS_URL: "redis://unused:1",
+  DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
+});
 const jwtSecret = jwtKeys.secrets.get(jwtKeys.signingKeyId)!;
 const keyid = jwtKeys.signingKeyId;
 

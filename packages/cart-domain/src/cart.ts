@@ -39,3 +39,14 @@ export function setLineQuantity(lines: readonly CartLine[], sku: string, quantit
   if (quantity === 0) return lines.filter((line) => line.sku !== sku);
   return lines.map((line) => (line.sku === sku ? { sku, quantity } : line));
 }
+
+/**
+ * The cart once an order made from it is settled: each ordered line's quantity taken out, so what
+ * was added after the order was priced stays in the cart.
+ */
+export function withoutOrdered(lines: readonly CartLine[], ordered: readonly CartLine[]): CartLine[] {
+  const taken = new Map(ordered.map((line) => [line.sku, line.quantity]));
+  return lines
+    .map((line) => ({ sku: line.sku, quantity: line.quantity - (taken.get(line.sku) ?? 0) }))
+    .filter((line) => line.quantity > 0);
+}

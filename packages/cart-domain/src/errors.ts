@@ -1,5 +1,6 @@
 // Domain errors: each carries a stable `code` that clients and the HTTP layer rely on.
 // The HTTP layer maps codes to statuses; messages are for people and may change.
+import { formatCents } from "./money";
 
 export type DomainErrorCode =
   | "UNKNOWN_SKU"
@@ -9,6 +10,7 @@ export type DomainErrorCode =
   | "NOT_IN_CART"
   | "EMPTY_CART"
   | "BAD_CREDENTIALS"
+  | "INSUFFICIENT_CREDIT"
   | "STORE_UNAVAILABLE";
 
 export class DomainError extends Error {
@@ -60,6 +62,18 @@ export class EmptyCartError extends DomainError {
 export class BadCredentialsError extends DomainError {
   constructor() {
     super("BAD_CREDENTIALS", "Unknown username or wrong password");
+  }
+}
+
+export class InsufficientCreditError extends DomainError {
+  constructor(
+    readonly balanceCents: number,
+    readonly neededCents: number,
+  ) {
+    super(
+      "INSUFFICIENT_CREDIT",
+      `The order costs ${formatCents(neededCents)} and your store credit is ${formatCents(balanceCents)}: nothing was charged`,
+    );
   }
 }
 

@@ -1,9 +1,11 @@
 // Ports: what the shop and its chat need from wherever their state lives. Each app provides adapters:
-// in process memory (stateful) or in Redis (stateless). Sessions use express-session's own
-// Store interface (MemoryStore, connect-redis' RedisStore), so they need no port here.
+// in process memory (stateful), or outside the process (stateless: Redis for what is temporary,
+// PostgreSQL for what must last). Sessions use express-session's own Store interface (MemoryStore,
+// connect-redis' RedisStore), so they need no port here.
 import type { CartLine } from "./cart";
 import type { ChatMessage, ServerFrame } from "./chat";
 import type { Order } from "./order";
+import type { Wallet } from "./wallet";
 
 /**
  * Carts belong to a session (logout discards them). Every write is one atomic operation on
@@ -16,15 +18,31 @@ export interface CartRepository {
   add(cartId: string, sku: string, quantity: number): Promise<CartLine[]>;
   /** Sets an existing line's quantity; 0 removes the line. NotInCartError if absent. */
   setQuantity(cartId: string, sku: string, quantity: number): Promise<CartLine[]>;
-  /** Empties the cart into a new order of the user's, in one atomic step. */
-  checkout(cartId: string, userId: string, makeOrder: (lines: CartLine[]) => Order): Promise<Order>;
+  /**
+   * The cart's lines and the id the order made from them will have: the same id every time it is
+   * asked, until `settle` (or emptying the cart) ends it, so a checkout tried again after a failure
+   * finds the order it may already have placed (see checkout.ts).
+   */
+  forCheckout(cartId: string): Promise<{ orderId: string; lines: CartLine[] }>;
+  /**
+   * Takes a placed order's lines out of the cart, in one atomic step, if the cart still names that
+   * order (once: a second settle of the same order changes nothing); what was added since stays.
+   */
+  settle(cartId: string, order: Order): Promise<void>;
   discard(cartId: string): Promise<void>;
 }
 
-/** Orders belong to a user and outlive sessions. Written by CartRepository.checkout. */
-export interface OrderRepository {
+/** A user's account: their orders and store credit. It belongs to the user and outlives sessions. */
+export interface AccountRepository {
+  /**
+   * Pays for the order from the user's credit and records it, in one atomic step. An order already
+   * placed (the same id) is returned as it was placed, and paid once. Not enough credit:
+   * InsufficientCreditError, and nothing changes.
+   */
+  place(userId: string, order: Order): Promise<Order>;
   /** Oldest first. */
-  list(userId: string): Promise<Order[]>;
+  orders(userId: string): Promise<Order[]>;
+  wallet(userId: string): Promise<Wallet>;
 }
 
 /** A chat message before the state has given it its id. */

@@ -1,5 +1,7 @@
 // Demo users. Passwords are stored as scrypt hashes ("scrypt:<salt hex>:<hash hex>") and checked
 // in constant time; an unknown username costs the same scrypt work, so timing reveals nothing.
+// Each starts with store credit: a few pizzas' worth for the people of the stories, far more for
+// the users that load tests shop as (they place thousands of orders in a run).
 import { scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { BadCredentialsError } from "./errors";
@@ -12,10 +14,14 @@ export interface User {
 interface StoredUser extends User {
   readonly username: string;
   readonly passwordHash: string;
+  readonly startingCreditCents: number;
 }
 
-// Demo only: alice / pepperoni, bob / margherita, carol / calzone, and dave, erin and frank for
-// the chat's bench (see the README).
+const A_FEW_PIZZAS = 10_000; // $100.00
+const WELL_FUNDED = 100_000_000; // $1,000,000.00
+
+// Demo only: alice / pepperoni, bob / margherita, carol / calzone, and dave, erin and frank, the
+// load tests' shoppers (see the README).
 const USERS: readonly StoredUser[] = [
   {
     id: "alice",
@@ -23,6 +29,7 @@ const USERS: readonly StoredUser[] = [
     name: "Alice",
     passwordHash:
       "scrypt:db6b3fd7df92034cef1fd3bb158b5885:7739f9087f108b9b43fca52755c9edf75029dca4f2a08204afa10f44d0a4be64",
+    startingCreditCents: A_FEW_PIZZAS,
   },
   {
     id: "bob",
@@ -30,6 +37,7 @@ const USERS: readonly StoredUser[] = [
     name: "Bob",
     passwordHash:
       "scrypt:f11e00cebddb954daae8d475d0b22607:c911120965e0dfb9f6bd4df5574b094d11b4e59d32b96ceec1a8b012b58e2044",
+    startingCreditCents: A_FEW_PIZZAS,
   },
   {
     id: "carol",
@@ -37,6 +45,7 @@ const USERS: readonly StoredUser[] = [
     name: "Carol",
     passwordHash:
       "scrypt:75dbb29d96c0633d0dedd53400e761b4:267b4880f16dc17f649bd85d6a53e077718b57d9b60b72fbb13b711100555efc",
+    startingCreditCents: A_FEW_PIZZAS,
   },
   {
     id: "dave",
@@ -44,6 +53,7 @@ const USERS: readonly StoredUser[] = [
     name: "Dave",
     passwordHash:
       "scrypt:4b676f2b6046ea3d4bd1f10866176d77:00f36c3323146296bcd39d52aa33a4638d33dcc0688a97d62fbd4f28197b54f9",
+    startingCreditCents: WELL_FUNDED,
   },
   {
     id: "erin",
@@ -51,6 +61,7 @@ const USERS: readonly StoredUser[] = [
     name: "Erin",
     passwordHash:
       "scrypt:88ce5e4ef599544c50fa988de6b993a6:9b61ef0b6bd51632ecd7aadf0ab5dc08963a8aaa7467712731b07436fa02cb05",
+    startingCreditCents: WELL_FUNDED,
   },
   {
     id: "frank",
@@ -58,6 +69,7 @@ const USERS: readonly StoredUser[] = [
     name: "Frank",
     passwordHash:
       "scrypt:dcffc9a7f1b8687aed042ee94c82aa72:fbd16a34a8144b2ea0fdb42192173017e544c32afe2f7adf6602deb32d5e7c53",
+    startingCreditCents: WELL_FUNDED,
   },
 ];
 
@@ -85,4 +97,9 @@ export async function verifyCredentials(username: string, password: string): Pro
 export function findUser(id: string): User | undefined {
   const user = USERS.find((candidate) => candidate.id === id);
   return user && { id: user.id, name: user.name };
+}
+
+/** Every demo user's id and the store credit their wallet opens with. */
+export function startingCredits(): { userId: string; cents: number }[] {
+  return USERS.map((user) => ({ userId: user.id, cents: user.startingCreditCents }));
 }

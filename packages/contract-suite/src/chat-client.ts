@@ -6,6 +6,7 @@ import type { Express } from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
+import { PASSWORDS } from "./demo-passwords";
 
 export interface ChatClient {
   readonly frames: ServerFrame[];
@@ -17,9 +18,6 @@ export interface ChatClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
-
-/** The demo users the chat's tests log in as (demo data: see packages/cart-domain/src/users.ts). */
-const PASSWORDS: Record<string, string> = { alice: "pepperoni", bob: "margherita", carol: "calzone" };
 
 /** Logs `username` in over HTTP at `url`: the headers (its Cookie) that say who they are from then on. */
 export async function logIn(url: string, username: string): Promise<Record<string, string>> {

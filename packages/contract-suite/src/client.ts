@@ -2,6 +2,7 @@
 import type { Express } from "express";
 import request from "supertest";
 import type TestAgent from "supertest/lib/agent";
+import { PASSWORDS } from "./demo-passwords";
 import type { AppHarness } from "./harness";
 
 export const PIZZA = { sku: "pepperoni-pizza", quantity: 1 };
@@ -26,8 +27,7 @@ export function contractClient(harness: AppHarness): ContractClient {
     app,
     async loggedIn(username = "alice") {
       const agent = request.agent(app);
-      const password = username === "alice" ? "pepperoni" : "margherita";
-      await agent.post("/auth/login").send({ username, password }).expect(200);
+      await agent.post("/auth/login").send({ username, password: PASSWORDS[username] }).expect(200);
       return agent;
     },
     addItem: (agent, item) => agent.post("/cart/items").send(item),

@@ -7,6 +7,7 @@ import type { AppHarness } from "./harness";
 import { describeMalformedRequests } from "./malformed-contract";
 import { describePublicRoutes } from "./public-contract";
 import { describeSecurity } from "./security-contract";
+import { describeWalletRoutes } from "./wallet-contract";
 
 export function describeContract(harness: AppHarness): void {
   const client = contractClient(harness);
@@ -14,6 +15,7 @@ export function describeContract(harness: AppHarness): void {
     describePublicRoutes(client);
     describeAuthRoutes(client);
     describeCartRoutes(client);
+    describeWalletRoutes(client);
     describeSecurity(client);
     describeMalformedRequests(client);
   });

@@ -1,6 +1,7 @@
 // Each operation of the model-based test: what a browser sends, and what the reference model
 // predicts it gets back (updating the model to its state after the operation).
 import {
+  balanceOf,
   error,
   isKnownSku,
   isValidQuantity,
@@ -120,10 +121,20 @@ export const checkout = (): Step => ({
   path: "/checkout",
   expect: loggedIn((model, browser, actual) => {
     if (browser.cart.size === 0) return error(409, "EMPTY_CART");
+    const priced = view(browser.cart);
+    const balance = balanceOf(model, browser.user);
+    // Not enough credit: nothing charged, and the cart is kept as it was.
+    if (priced.totalCents > balance) return error(409, "INSUFFICIENT_CREDIT");
     // The order's id comes from the app: the model learns it here, and expects it in GET /orders.
-    const id = (actual.body as { order?: { id?: unknown } } | undefined)?.order?.id;
-    model.orders[browser.user].push({ id: String(id), ...view(browser.cart) });
-    const order = { id: expect.any(String), ...view(browser.cart), createdAt: expect.any(String) };
+    const id = String((actual.body as { order?: { id?: unknown } } | undefined)?.order?.id);
+    model.orders[browser.user].push({ id, ...priced });
+    model.ledgers[browser.user].push({
+      amountCents: -priced.totalCents,
+      balanceCents: balance - priced.totalCents,
+      description: `Order ${id}`,
+      orderId: id,
+    });
+    const order = { id: expect.any(String), ...priced, createdAt: expect.any(String) };
     browser.cart = new Map();
     return { status: 201, body: { order } };
   }),
@@ -136,5 +147,18 @@ export const listOrders = (): Step => ({
   expect: loggedIn((model, { user }) => ({
     status: 200,
     body: { orders: model.orders[user].map((order) => ({ ...order, createdAt: expect.any(String) })) },
+  })),
+});
+
+export const viewWallet = (): Step => ({
+  words: "GET /wallet",
+  method: "get",
+  path: "/wallet",
+  expect: loggedIn((model, { user }) => ({
+    status: 200,
+    body: {
+      balanceCents: balanceOf(model, user),
+      ledger: model.ledgers[user].map((line) => ({ ...line, createdAt: expect.any(String) })),
+    },
   })),
 });

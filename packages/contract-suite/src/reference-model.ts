@@ -1,5 +1,5 @@
 // A small, independent reference model of the shop, as a client sees it over HTTP: who each
-// browser is logged in as, what its cart holds, and each user's orders. It shares no code with
+// browser is logged in as, what its cart holds, and each user's orders and store credit. It shares no code with
 // the apps, so the apps and the model can only agree if both follow the contract.
 
 export const SKUS = ["pepperoni-pizza", "margherita-pizza", "mushrooms", "coke"] as const;
@@ -10,8 +10,8 @@ const PRODUCTS: Record<string, { name: string; priceCents: number }> = {
   coke: { name: "Coke (330 ml)", priceCents: 299 },
 };
 export const USERS = {
-  alice: { id: "alice", name: "Alice", password: "pepperoni" },
-  bob: { id: "bob", name: "Bob", password: "margherita" },
+  alice: { id: "alice", name: "Alice", password: "pepperoni", startingCreditCents: 10000 },
+  bob: { id: "bob", name: "Bob", password: "margherita", startingCreditCents: 10000 },
 };
 export type Username = keyof typeof USERS;
 
@@ -31,14 +31,30 @@ export interface ModelBrowser {
   cart: Map<string, number>;
 }
 
+export interface ModelLedgerLine {
+  readonly amountCents: number;
+  readonly balanceCents: number;
+  readonly description: string;
+  readonly orderId?: string;
+}
+
 export class ShopModel {
   readonly browsers: ModelBrowser[];
   readonly orders: Record<Username, ModelOrder[]> = { alice: [], bob: [] };
+  readonly ledgers: Record<Username, ModelLedgerLine[]> = { alice: opening("alice"), bob: opening("bob") };
 
   constructor(browsers: number) {
     this.browsers = Array.from({ length: browsers }, () => ({ user: null, cart: new Map() }));
   }
 }
+
+const opening = (user: Username): ModelLedgerLine[] => {
+  const cents = USERS[user].startingCreditCents;
+  return [{ amountCents: cents, balanceCents: cents, description: "Starting credit" }];
+};
+
+/** What the user's store credit holds now. */
+export const balanceOf = (model: ShopModel, user: Username) => model.ledgers[user].at(-1)!.balanceCents;
 
 /** The cart as the contract shows it: lines in catalog order, priced in integer cents. */
 export function view(cart: ReadonlyMap<string, number>) {

@@ -1,21 +1,21 @@
 import {
   addItemInput,
   assertQuantity,
-  createOrder,
+  checkout,
   priceCart,
   requireProduct,
   setQuantityInput,
+  type AccountRepository,
   type CartRepository,
-  type OrderRepository,
 } from "@cart/domain";
 import { Router, type Response } from "express";
 import type { Identity } from "./identity";
 import { parseInput } from "./parse-input";
 import { principalOf, requireUser } from "./require-user";
 
-export function cartRoutes(identity: Identity, carts: CartRepository, orders: OrderRepository): Router {
+export function cartRoutes(identity: Identity, carts: CartRepository, accounts: AccountRepository): Router {
   const router = Router();
-  router.use(["/cart", "/checkout", "/orders"], requireUser(identity));
+  router.use(["/cart", "/checkout", "/orders", "/wallet"], requireUser(identity));
   const cartId = (res: Response) => principalOf(res).sessionId;
 
   router.get("/cart", async (_req, res) => {
@@ -41,12 +41,15 @@ export function cartRoutes(identity: Identity, carts: CartRepository, orders: Or
 
   router.post("/checkout", async (_req, res) => {
     const { sessionId, userId } = principalOf(res);
-    const order = await carts.checkout(sessionId, userId, (lines) => createOrder(lines));
-    res.status(201).json({ order });
+    res.status(201).json({ order: await checkout(carts, accounts, { cartId: sessionId, userId }) });
   });
 
   router.get("/orders", async (_req, res) => {
-    res.json({ orders: await orders.list(principalOf(res).userId) });
+    res.json({ orders: await accounts.orders(principalOf(res).userId) });
+  });
+
+  router.get("/wallet", async (_req, res) => {
+    res.json(await accounts.wallet(principalOf(res).userId));
   });
 
   return router;

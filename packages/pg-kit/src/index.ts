@@ -1,3 +1,4 @@
 export * from "./database-url";
 export * from "./migrations";
 export * from "./pg-pool";
+export * from "./scratch-database";

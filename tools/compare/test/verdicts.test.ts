@@ -49,8 +49,11 @@ describe("pnpm compare --journey server-crash", () => {
 describe("pnpm compare (the whole default matrix)", () => {
   it("matches every expectation, exits 0, and writes compare.json and compare.md", async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-"));
-    const { code, stdout } = await runCli(["--report-dir", dir]);
-    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    const { code, stdout, stderr } = await runCli(["--report-dir", dir]);
+    const written = await readFile(join(dir, "compare.json"), "utf8").catch(() => {
+      throw new Error(`pnpm compare wrote no report (exit ${code}):\n${stdout}${stderr}`);
+    });
+    const report = JSON.parse(written);
     // Named first, so that a failure says which journey went wrong and how.
     const mismatches = (report.results as Result[])
       .filter((result) => !result.matched)

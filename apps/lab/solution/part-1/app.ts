@@ -1,28 +1,30 @@
 // LAB SOLUTION: the stateful shop, made stateless. Sessions are still express-session's, but
-// they live in Redis (connect-redis) instead of this process's MemoryStore; carts and orders
-// live in Redis (the stateless app's repositories); so do the login counters. The cart keeps
-// nothing in the process, so any instance can serve any request, and the balancer needs no
-// stickiness. The chat is still this process's (part 2 moves it out).
+// they live in Redis (connect-redis) instead of this process's MemoryStore; carts live in Redis,
+// orders and store credit in PostgreSQL (the stateless app's repositories); the login counters in
+// Redis too. The shop keeps nothing in the process, so any instance can serve any request, and the
+// balancer needs no stickiness. The chat is still this process's (part 2 moves it out).
 import { createShopApp } from "@cart/http-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
+import { PgAccountRepository } from "./account-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
+import { databaseReadiness, type Database } from "./database";
 import { createIdentity } from "./identity";
-import { RedisOrderRepository } from "./order-repository";
 import { RedisSessionStore } from "./session-store";
 
-export function createApp(config: AppConfig, redis: RedisClient): express.Express {
-  const orders = new RedisOrderRepository(redis);
+export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
+  const accounts = new PgAccountRepository(database);
+  const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
     config,
     identity,
     carts,
-    orders,
-    isReady: () => isRedisReady(redis),
+    accounts,
+    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),

@@ -1,20 +1,33 @@
-// LAB SOLUTION: the stateful app's configuration, plus where Redis is (REDIS_URL).
+// LAB SOLUTION: the stateful app's configuration, plus where Redis (REDIS_URL) and PostgreSQL
+// (DATABASE_URL) are.
 import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { databaseUrl } from "@cart/pg-kit";
 import { redisUrl } from "@cart/redis-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
   readonly sessionSecret: string;
   readonly redisUrl: string;
+  readonly databaseUrl: string;
 }
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = readEnv(
-    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), REDIS_URL: redisUrl("REDIS_URL") },
+    {
+      ...commonEnv,
+      SESSION_SECRET: secret("SESSION_SECRET"),
+      REDIS_URL: redisUrl("REDIS_URL"),
+      DATABASE_URL: databaseUrl("DATABASE_URL"),
+    },
     env,
     TEST_DEFAULTS,
   );
-  return { ...commonConfig(vars, "lab"), sessionSecret: vars.SESSION_SECRET, redisUrl: vars.REDIS_URL };
+  return {
+    ...commonConfig(vars, "lab"),
+    sessionSecret: vars.SESSION_SECRET,
+    redisUrl: vars.REDIS_URL,
+    databaseUrl: vars.DATABASE_URL,
+  };
 }

@@ -6,23 +6,25 @@
 import { createShopApp } from "@cart/http-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
+import { PgAccountRepository } from "./account-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { RedisChatState } from "./chat-state";
 import type { AppConfig } from "./config";
+import { databaseReadiness, type Database } from "./database";
 import { createIdentity } from "./identity";
-import { RedisOrderRepository } from "./order-repository";
 import { RedisSessionStore } from "./session-store";
 
-export function createApp(config: AppConfig, redis: RedisClient): express.Express {
-  const orders = new RedisOrderRepository(redis);
+export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
+  const accounts = new PgAccountRepository(database);
+  const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
     config,
     identity,
     carts,
-    orders,
-    isReady: () => isRedisReady(redis),
+    accounts,
+    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),

@@ -29,7 +29,7 @@ export async function profileApp(
     name,
     script: serverScript(app),
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${fileName}`],
-    env: { ...bed.instanceEnv(app), INSTANCE_ID: name },
+    env: { ...(await bed.instanceEnv(app)), INSTANCE_ID: name },
   });
   let requestsPerSecond: number;
   let window: Window;

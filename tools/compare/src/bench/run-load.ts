@@ -2,20 +2,21 @@
 // its own (load-worker.ts), so that the generator never shares an event loop with what it measures.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { logIn, nthUser, type DemoUser } from "../rig/demo-logins";
+import { logIn, nthBigSpender, type DemoUser } from "../rig/demo-logins";
 import { inParallel } from "../util";
 import type { LoadJob, LoadOutcome } from "./load-worker";
 
 const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
 
 /**
- * Logs `count` users in at `url`, the n-th as `userOf(n)` (alice and bob in turns unless told),
- * each its own session: their Cookie headers, in that order.
+ * Logs `count` users in at `url`, the n-th as `userOf(n)` (unless told, the big spenders in turns:
+ * the bench checks their carts out between runs), each its own session: their Cookie headers, in
+ * that order.
  */
 export async function logInUsers(
   url: string,
   count: number,
-  userOf: (n: number) => DemoUser = nthUser,
+  userOf: (n: number) => DemoUser = nthBigSpender,
 ): Promise<string[]> {
   const cookies: string[] = [];
   await inParallel(count, LOGINS_AT_ONCE, async (n) => {

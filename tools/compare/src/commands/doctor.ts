@@ -10,8 +10,8 @@ import { EXIT, runCommand } from "./runner";
 const program = new Command()
   .name("pnpm run doctor")
   .description(
-    "List every prerequisite (Node.js, pnpm, redis-server, haproxy, Chromium, docker-compose): found, or how to " +
-      "install it.",
+    "List every prerequisite (Node.js, pnpm, redis-server, PostgreSQL, haproxy, Chromium, docker-compose): " +
+      "found, or how to install it.",
   )
   .addHelpText("after", "\nExit code: 0 when every required program is there, 2 when one is missing.");
 

@@ -50,7 +50,7 @@ runCommand<MemoryOptions>({
       const results: MemoryResult[] = [];
       for (const app of apps) {
         say(`${app}: ${options.logins} logins, ${options.concurrency} at a time…`);
-        const result = await measure(app, options.logins, options.concurrency, bed.instanceEnv(app), (line) =>
+        const result = await measure(app, options.logins, options.concurrency, await bed.instanceEnv(app), (line) =>
           process.stderr.write(`${line}\n`),
         );
         results.push(result);

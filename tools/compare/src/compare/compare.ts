@@ -12,7 +12,7 @@ import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journ
 import type { Step } from "../journeys/steps";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import { StackPool } from "../rig/stack-pool";
-import { TestBed, type BedStore } from "../rig/test-bed";
+import { TestBed, type BedStore, type ProcessOwner } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
 import type { ComparisonReport, Latency } from "./comparison-report";
@@ -49,7 +49,7 @@ export interface CompareEvents {
   onResult?(result: JourneyResult): void;
   onStep?(app: AppName, step: Step): void;
   /** `owner` is the app whose cluster the process belongs to, or "redis". */
-  onProcessStart?(owner: AppName | "redis", id: string, pid: number): void;
+  onProcessStart?(owner: ProcessOwner, id: string, pid: number): void;
   onFault?(app: AppName, fault: string): void;
 }
 
@@ -73,7 +73,8 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const { urls } = options;
   if (urls) {
     const results = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
-    return report(options, results, { started, lb: "given by URL", redis: "the stack's own", instances: null });
+    const stores = { redis: "the stack's own", postgres: "the stack's own" };
+    return report(options, results, { started, lb: "given by URL", ...stores, instances: null });
   }
   const bed = await TestBed.open({
     lb: options.lb,
@@ -84,7 +85,8 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     const lanes = await localLanes(bed, options);
     const results = await runLanes(options, events, lanes);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
-    return report(options, results, { started, lb: options.lb, redis, instances: options.instances });
+    const postgres = bed.databaseDescription;
+    return report(options, results, { started, lb: options.lb, redis, postgres, instances: options.instances });
   } finally {
     await bed.close();
   }
@@ -199,10 +201,12 @@ function urlVenue(journey: Journey, url: string): Venue {
   };
 }
 
+type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "instances">;
+
 function report(
   options: CompareOptions,
   results: JourneyResult[],
-  { started, lb, redis, instances }: { started: number; lb: string; redis: string; instances: number | null },
+  { started, lb, redis, postgres, instances }: ReportSetup & { started: number },
 ): ComparisonReport {
   const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
   return {
@@ -210,6 +214,7 @@ function report(
     instances,
     lb,
     redis,
+    postgres,
     results,
     latency,
     matched: results.every((result) => result.matched),

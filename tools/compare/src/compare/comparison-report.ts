@@ -15,6 +15,7 @@ export interface ComparisonReport {
   readonly instances: number | null;
   readonly lb: string;
   readonly redis: string;
+  readonly postgres: string;
   readonly results: JourneyResult[];
   readonly latency: Partial<Record<AppName, Latency>>;
   readonly matched: boolean;

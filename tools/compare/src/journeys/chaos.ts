@@ -1,6 +1,6 @@
 // Chaos under load: users shop without pause while instances crash (kill -9) and come back, and
 // at the end every item a user was told was added must be in their cart or in one of their orders.
-import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
+import { DEMO_PASSWORDS, nthBigSpender, type DemoUser } from "../rig/demo-logins";
 import { alongside, seededRandom, sleep } from "../util";
 import type { Journey, JourneyContext } from "./journey";
 import { crowd } from "./shop";
@@ -33,9 +33,10 @@ export const chaos: Journey = {
   async run(context) {
     const started = Date.now();
     const tally: Tally = { requests: 0, failures: {}, added: noneEach() };
-    const shoppers = crowd(context, USERS);
+    // Users whose credit lasts: they check out every few steps, without pause.
+    const shoppers = crowd(context, USERS, nthBigSpender);
     // One after another: the login limiter counts attempts in flight (it refuses a burst of more
-    // than 5 for one username), and 10 browsers share each demo user.
+    // than 5 for one username), and several browsers share each demo user.
     for (const shopper of shoppers) await shopper.login();
 
     const chaosStarted = Date.now();
@@ -54,12 +55,13 @@ export const chaos: Journey = {
     context.note("requests", tally.requests);
     context.note("failedRequests", failed);
     context.note("failures", tally.failures);
-    context.note("itemsAdded", tally.added.alice + tally.added.bob);
-    context.note("itemsHeld", held.alice + held.bob);
+    const added = sum(tally.added);
+    context.note("itemsAdded", added);
+    context.note("itemsHeld", sum(held));
     context.note("itemsLost", lost);
     if (lost > 0) {
       throw new JourneyFailure(
-        `${lost} of ${tally.added.alice + tally.added.bob} items the users were told were added are gone ` +
+        `${lost} of ${added} items the users were told were added are gone ` +
           `(${killed.length} crashes, ${failed} of ${tally.requests} requests failed)`,
       );
     }
@@ -130,4 +132,6 @@ async function itemsHeld(shoppers: Shopper[], since: number): Promise<Record<Dem
 const noneEach = () =>
   Object.fromEntries(Object.keys(DEMO_PASSWORDS).map((user) => [user, 0])) as Record<DemoUser, number>;
 
-const count = (items: { quantity: number }[]) => items.reduce((sum, item) => sum + item.quantity, 0);
+const count = (items: { quantity: number }[]) => items.reduce((total, item) => total + item.quantity, 0);
+
+const sum = (perUser: Record<DemoUser, number>) => Object.values(perUser).reduce((total, n) => total + n, 0);

@@ -1,14 +1,17 @@
 // The classic order, shared by several journeys: large pepperoni pizza, mushrooms, a Coke.
-import { nthUser } from "../rig/demo-logins";
+import { nthUser, type DemoUser } from "../rig/demo-logins";
 import type { JourneyContext } from "./journey";
 import type { Shopper } from "./shopper";
 import { JourneyFailure } from "./steps";
 
-/** `count` users, Alice and Bob in turns ("Alice #1", "Bob #2", …), each with a browser and session of its own. */
-export function crowd(context: JourneyContext, count: number): Shopper[] {
+/**
+ * `count` users, the n-th as `userOf(n)` (Alice and Bob in turns unless told: "Alice #1", "Bob #2",
+ * …), each with a browser and session of its own.
+ */
+export function crowd(context: JourneyContext, count: number, userOf: (n: number) => DemoUser = nthUser): Shopper[] {
   return Array.from({ length: count }, (_, n) => {
-    const user = nthUser(n);
-    return context.shopper(`${user === "alice" ? "Alice" : "Bob"} #${n + 1}`, user);
+    const user = userOf(n);
+    return context.shopper(`${user[0]!.toUpperCase()}${user.slice(1)} #${n + 1}`, user);
   });
 }
 

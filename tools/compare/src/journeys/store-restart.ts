@@ -8,7 +8,7 @@ export const storeRestart: Journey = {
     "on, her session and cart survive",
   expected: { stateful: "pass", stateless: "pass" },
   needsLocalClusters: true,
-  // The stateless tier moved its state into Redis: a Redis that keeps nothing loses every session.
+  // The stateless tier keeps its sessions and carts in Redis: a Redis that keeps nothing loses them all.
   expectedWithoutStorePersistence: { stateless: "fail" },
   needsPrivateRedis: true,
   run: (context) => shopClassicOrderAcross(context, () => context.restartStore()),

@@ -15,10 +15,20 @@ export function serverScript(app: AppName): string {
   return join(home, "dist", "server.js");
 }
 
-/** Secrets shared by every instance of one cluster, fresh for each run. */
-export function clusterEnv(app: AppName, redisUrl: string): NodeJS.ProcessEnv {
+/** Where one cluster keeps its state outside its processes ("" for a store it does not use). */
+export interface ClusterStores {
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+}
+
+/** Whether the app keeps durable data in PostgreSQL: the stateless app, and the lab once it is made stateless. */
+export const usesDatabase = (app: AppName) => app !== "stateful";
+
+/** Secrets shared by every instance of one cluster, fresh for each run, and its stores. */
+export function clusterEnv(app: AppName, { redisUrl, databaseUrl }: ClusterStores): NodeJS.ProcessEnv {
   const secret = randomBytes(32).toString("hex");
   if (app === "stateful") return { NODE_ENV: "production", SESSION_SECRET: secret };
-  if (app === "lab") return { NODE_ENV: "production", SESSION_SECRET: secret, REDIS_URL: redisUrl };
-  return { NODE_ENV: "production", JWT_SECRET: secret, REDIS_URL: redisUrl };
+  const stores = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl };
+  if (app === "lab") return { NODE_ENV: "production", SESSION_SECRET: secret, ...stores };
+  return { NODE_ENV: "production", JWT_SECRET: secret, ...stores };
 }

@@ -3,7 +3,14 @@
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import type { Backend } from "../balancer/load-balancer";
 import { type AppName } from "../vocabulary";
-import { clusterEnv, serverScript } from "./apps";
+import { clusterEnv, serverScript, type ClusterStores } from "./apps";
+
+/**
+ * How long an instance may take to answer /healthz after it is started. Generous: the whole matrix
+ * starts some twenty Node processes side by side, which a busy 2-core machine (a test run beside
+ * it) can take well over 10 s to get through. One that never answers still fails the run.
+ */
+const START_TIMEOUT_MS = 30_000;
 
 export class Cluster {
   private readonly instances = new Map<string, NodeServer>();
@@ -14,14 +21,14 @@ export class Cluster {
 
   private constructor(
     readonly app: AppName,
-    redisUrl: string,
+    stores: ClusterStores,
     private readonly onStart: (id: string, pid: number) => void,
   ) {
-    this.env = clusterEnv(app, redisUrl);
+    this.env = clusterEnv(app, stores);
   }
 
-  static async start(app: AppName, size: number, redisUrl: string, onStart: (id: string, pid: number) => void) {
-    const cluster = new Cluster(app, redisUrl, onStart);
+  static async start(app: AppName, size: number, stores: ClusterStores, onStart: (id: string, pid: number) => void) {
+    const cluster = new Cluster(app, stores, onStart);
     // Settled, not just awaited: if one instance fails to start, the others are stopped too.
     const starts = await Promise.allSettled(Array.from({ length: size }, () => cluster.addInstance()));
     const failure = starts.find((start) => start.status === "rejected");
@@ -104,7 +111,8 @@ export class Cluster {
 
   private launch(id: string, port?: number): Promise<void> {
     const env = { ...this.env, INSTANCE_ID: id };
-    const launched = startNodeServer({ name: id, script: serverScript(this.app), env, port }).then((server) => {
+    const options = { name: id, script: serverScript(this.app), env, port, startTimeoutMs: START_TIMEOUT_MS };
+    const launched = startNodeServer(options).then((server) => {
       this.instances.set(id, server);
       this.onStart(id, server.process.pid);
     });

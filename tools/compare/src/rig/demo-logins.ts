@@ -14,6 +14,12 @@ export type DemoUser = keyof typeof DEMO_PASSWORDS;
 /** The n-th of many users: alice and bob in turns (each login is a session of its own). */
 export const nthUser = (n: number): DemoUser => (n % 2 ? "bob" : "alice");
 
+/**
+ * The n-th of many users who place orders by the thousand (the bench's, the chaos journey's):
+ * dave, erin and frank in turns, whose store credit never runs out in a run (users.ts).
+ */
+export const nthBigSpender = (n: number): DemoUser => (["dave", "erin", "frank"] as const)[n % 3]!;
+
 /** Logs `username` in at `url`; resolves with the Cookie header a browser would send from then on. */
 export async function logIn(url: string, username: DemoUser): Promise<string> {
   const response = await fetch(`${url}/auth/login`, {

@@ -4,6 +4,7 @@ import { BuiltinBalancer } from "../balancer/builtin-balancer";
 import { HaproxyBalancer } from "../balancer/haproxy-balancer";
 import type { LoadBalancer } from "../balancer/load-balancer";
 import type { AppName, BalancerKind, RoutingPolicy } from "../vocabulary";
+import type { ClusterStores } from "./apps";
 import { Cluster } from "./cluster";
 
 /** Server slots HAProxy keeps for instances added while it runs (scale-out adds one). */
@@ -21,15 +22,15 @@ export interface StackOptions {
   readonly instances: number;
   readonly policy: RoutingPolicy;
   readonly lb: BalancerKind;
-  readonly redisUrl: string;
+  readonly stores: ClusterStores;
   readonly onStart: (id: string, pid: number) => void;
   /** How many instances may be added while it runs (HAProxy needs a slot for each); 2 by default. */
   readonly spareSlots?: number;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const { app, instances, policy, lb, redisUrl, onStart } = options;
-  const cluster = await Cluster.start(app, instances, redisUrl, onStart);
+  const { app, instances, policy, lb, stores, onStart } = options;
+  const cluster = await Cluster.start(app, instances, stores, onStart);
   try {
     if (lb === "builtin") return { cluster, balancer: await BuiltinBalancer.start(policy, cluster.backends) };
     const slots = cluster.upcomingIds(options.spareSlots ?? HAPROXY_SPARE_SLOTS);

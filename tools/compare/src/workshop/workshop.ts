@@ -4,16 +4,9 @@
 import { JOURNEYS } from "../journeys";
 import { journeyPolicy, runJourney } from "../journeys/run-journey";
 import type { Stack } from "../rig/stack";
-import { TestBed } from "../rig/test-bed";
+import { TestBed, type ProcessOwner } from "../rig/test-bed";
 import { sleep } from "../util";
-import {
-  ARCHITECTURES,
-  type AppName,
-  type Architecture,
-  type BalancerKind,
-  JOURNEY_NAMES,
-  type JourneyName,
-} from "../vocabulary";
+import { ARCHITECTURES, type Architecture, type BalancerKind, JOURNEY_NAMES, type JourneyName } from "../vocabulary";
 import { DashboardFeed } from "./dashboard-feed";
 import type { ChatAction, DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
@@ -34,7 +27,7 @@ export interface WorkshopOptions {
   readonly lb: BalancerKind;
   /** How long a replayed chaos journey goes on. */
   readonly chaosSeconds: number;
-  readonly onProcessStart?: (owner: AppName | "redis", id: string, pid: number) => void;
+  readonly onProcessStart?: (owner: ProcessOwner, id: string, pid: number) => void;
 }
 
 /** Another action is still running: the page waits for it (its buttons are disabled meanwhile). */

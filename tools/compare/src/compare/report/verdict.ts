@@ -12,11 +12,11 @@ export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
-/** One line on how the run was set up: instances, balancer, Redis, wall time. */
+/** One line on how the run was set up: instances, balancer, stores, wall time. */
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
   return (
-    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, wall time ` +
+    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, wall time ` +
     `${(report.durationMs / 1000).toFixed(1)} s`
   );
 }

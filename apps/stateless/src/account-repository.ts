@@ -1,0 +1,132 @@
+// Orders and store credit in PostgreSQL, shared by every instance and kept through any restart.
+// Placing an order is one transaction: the order, the debit and its ledger line commit together or
+// not at all. The debit is a conditional update (see `debit`), so parallel checkouts on any
+// instances can never spend the same money twice.
+import {
+  InsufficientCreditError,
+  orderDescription,
+  type AccountRepository,
+  type LedgerEntry,
+  type Order,
+  type Wallet,
+} from "@cart/domain";
+import { dbCall, inTransaction } from "@cart/pg-kit";
+import type { Pool, PoolClient } from "pg";
+import type { Database } from "./database";
+
+interface OrderRow {
+  id: string;
+  items: Order["items"];
+  total_cents: string;
+  created_at: Date;
+}
+
+interface LedgerRow {
+  amount_cents: string;
+  balance_cents: string;
+  description: string;
+  order_id: string | null;
+  created_at: Date;
+}
+
+const ORDER_COLUMNS = "id, items, total_cents, created_at";
+
+export class PgAccountRepository implements AccountRepository {
+  private readonly pool: Pool;
+
+  constructor(private readonly database: Database) {
+    this.pool = database.pool;
+  }
+
+  async place(userId: string, order: Order): Promise<Order> {
+    await this.ready();
+    return inTransaction(this.pool, async (client) => {
+      // First the order, whose id is the checkout's: a second try of the same checkout (or a
+      // parallel one) waits here for the first to commit, then inserts nothing and pays nothing.
+      const inserted = await client.query(
+        `INSERT INTO orders (id, user_id, items, total_cents, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING`,
+        [order.id, userId, JSON.stringify(order.items), order.totalCents, order.createdAt],
+      );
+      if (inserted.rowCount === 0) return placedEarlier(client, userId, order.id);
+      const balanceCents = await this.debit(client, userId, order.totalCents);
+      await client.query(
+        `INSERT INTO ledger (user_id, amount_cents, balance_cents, description, order_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [userId, -order.totalCents, balanceCents, orderDescription(order), order.id, order.createdAt],
+      );
+      return order;
+    });
+  }
+
+  async orders(userId: string): Promise<Order[]> {
+    await this.ready();
+    const { rows } = await dbCall(() =>
+      this.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY seq`, [userId]),
+    );
+    return rows.map(toOrder);
+  }
+
+  /** The ledger alone, in one statement: its last line's balance is the balance it adds up to. */
+  async wallet(userId: string): Promise<Wallet> {
+    await this.ready();
+    const { rows } = await dbCall(() =>
+      this.pool.query<LedgerRow>(
+        `SELECT amount_cents, balance_cents, description, order_id, created_at
+         FROM ledger WHERE user_id = $1 ORDER BY id`,
+        [userId],
+      ),
+    );
+    const ledger = rows.map(toLedgerEntry);
+    return { balanceCents: ledger.at(-1)?.balanceCents ?? 0, ledger };
+  }
+
+  /**
+   * Takes `cents` from the wallet, if it holds that much, in one statement: the condition is checked
+   * by the database on the row it locks for the update. A parallel checkout's update waits for this
+   * transaction to end, then checks the condition again on the balance this one left. (Reading the
+   * balance, checking it here, then writing the new one would let two checkouts read the same
+   * balance and both spend it: see the stateless app's tests.)
+   */
+  protected async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
+    const { rows } = await client.query<{ balance_cents: string }>(
+      `UPDATE wallets SET balance_cents = balance_cents - $2
+       WHERE user_id = $1 AND balance_cents >= $2 RETURNING balance_cents`,
+      [userId, cents],
+    );
+    if (rows[0]) return Number(rows[0].balance_cents);
+    const left = await client.query<{ balance_cents: string }>("SELECT balance_cents FROM wallets WHERE user_id = $1", [
+      userId,
+    ]);
+    throw new InsufficientCreditError(Number(left.rows[0]?.balance_cents ?? 0), cents);
+  }
+
+  /** Until the database is migrated, 503 STORE_UNAVAILABLE within the stores' deadline. */
+  private ready(): Promise<void> {
+    return dbCall(() => this.database.prepared);
+  }
+}
+
+async function placedEarlier(client: PoolClient, userId: string, orderId: string): Promise<Order> {
+  const { rows } = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [
+    orderId,
+    userId,
+  ]);
+  if (!rows[0]) throw new Error(`Order ${orderId} exists, but is not ${userId}'s`);
+  return toOrder(rows[0]);
+}
+
+const toOrder = (row: OrderRow): Order => ({
+  id: row.id,
+  items: row.items,
+  totalCents: Number(row.total_cents),
+  createdAt: row.created_at.toISOString(),
+});
+
+const toLedgerEntry = (row: LedgerRow): LedgerEntry => ({
+  amountCents: Number(row.amount_cents),
+  balanceCents: Number(row.balance_cents),
+  description: row.description,
+  ...(row.order_id ? { orderId: row.order_id } : {}),
+  createdAt: row.created_at.toISOString(),
+});

@@ -1,0 +1,93 @@
+// PostgreSQL, where the stateless shop keeps what must last: orders and store credit. Its schema is
+// versioned (migrations run once per database, however many instances start together), and every
+// demo user's wallet is opened with their starting credit the first time the database is seen,
+// directly, never through a public route. An instance serves as soon as it starts, like with Redis:
+// until its database is ready (reachable, migrated), what needs it answers 503 STORE_UNAVAILABLE.
+import { STARTING_CREDIT, startingCredits } from "@cart/domain";
+import { createPgPool, isPgReady, migrate, type Migration } from "@cart/pg-kit";
+import type { Pool } from "pg";
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "orders, wallets and their ledger",
+    // `seq` orders a user's orders as they were placed. Items stay `json`, not `jsonb`, so an order
+    // reads back exactly as it was written, keys in their order.
+    sql: `
+      CREATE TABLE orders (
+        id uuid PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        user_id text NOT NULL,
+        items json NOT NULL,
+        total_cents bigint NOT NULL CHECK (total_cents > 0),
+        created_at timestamptz NOT NULL
+      );
+      CREATE INDEX orders_by_user ON orders (user_id, seq);
+      CREATE TABLE wallets (
+        user_id text PRIMARY KEY,
+        balance_cents bigint NOT NULL CHECK (balance_cents >= 0)
+      );
+      CREATE TABLE ledger (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id text NOT NULL REFERENCES wallets,
+        amount_cents bigint NOT NULL,
+        balance_cents bigint NOT NULL,
+        description text NOT NULL,
+        order_id uuid REFERENCES orders,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_by_user ON ledger (user_id, id);`,
+  },
+];
+
+/** Opens the wallets of demo users who have none yet, each with its first ledger line. */
+const OPEN_WALLETS = `
+  WITH opened AS (
+    INSERT INTO wallets (user_id, balance_cents)
+    SELECT * FROM unnest($1::text[], $2::bigint[])
+    ON CONFLICT (user_id) DO NOTHING
+    RETURNING user_id, balance_cents
+  )
+  INSERT INTO ledger (user_id, amount_cents, balance_cents, description)
+  SELECT user_id, balance_cents, balance_cents, $3 FROM opened`;
+
+const RETRY_MS = 1000;
+
+/** Migrates the database and opens the demo users' wallets; safe to run again, and from many instances at once. */
+export async function prepareDatabase(pool: Pool): Promise<void> {
+  await migrate(pool, MIGRATIONS);
+  const credits = startingCredits();
+  await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
+}
+
+export interface Database {
+  readonly pool: Pool;
+  /** Resolves once the database is migrated and the wallets opened; never rejects. */
+  readonly prepared: Promise<void>;
+}
+
+/** A pool for `url`, and its preparation in the background: tried again every second until it works. */
+export function openDatabase(url: string): Database {
+  const pool = createPgPool(url);
+  const prepared = (async () => {
+    for (let failures = 0; !pool.ending; failures++) {
+      try {
+        await prepareDatabase(pool);
+        if (failures > 0) console.log("postgres: database ready");
+        return;
+      } catch (error) {
+        if (failures === 0)
+          console.error(`postgres: cannot prepare the database (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  })();
+  return { pool, prepared };
+}
+
+/** For /readyz: whether the database answers, and is prepared (migrated, wallets opened). */
+export function databaseReadiness({ pool, prepared }: Database): () => Promise<boolean> {
+  let isPrepared = false;
+  void prepared.then(() => (isPrepared = true));
+  return async () => isPrepared && isPgReady(pool);
+}

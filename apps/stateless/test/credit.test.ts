@@ -1,0 +1,122 @@
+// Store credit in PostgreSQL under pressure: parallel checkouts on many connections (as from many
+// servers) never spend the same money twice, and a checkout that failed half-way and is tried
+// again never pays twice or loses what was added to the cart in between.
+import {
+  checkout,
+  createOrder,
+  InsufficientCreditError,
+  StoreUnavailableError,
+  type CartRepository,
+  type Order,
+} from "@cart/domain";
+import { createRedisClient } from "@cart/redis-kit";
+import type { PoolClient } from "pg";
+import { PgAccountRepository } from "../src/account-repository";
+import { RedisCartRepository } from "../src/cart-repository";
+import { testDatabase } from "./instances";
+
+const database = testDatabase();
+const SERVERS = 6;
+const PIZZAS = { sku: "pepperoni-pizza", quantity: 4 }; // $59.96: one order fits in $100.00, two do not
+
+/**
+ * The debit as it is often first written: read the balance, check it here, write the new one.
+ * Between the read and the write another checkout reads the same balance, and both spend it.
+ */
+class UnguardedAccountRepository extends PgAccountRepository {
+  protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
+    const { rows } = await client.query<{ balance_cents: string }>(
+      "SELECT balance_cents FROM wallets WHERE user_id = $1",
+      [userId],
+    );
+    const balance = Number(rows[0]!.balance_cents);
+    if (balance < cents) throw new InsufficientCreditError(balance, cents);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the time a busy server takes anyway
+    await client.query("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - cents]);
+    return balance - cents;
+  }
+}
+
+/** Every server places an order of Carol's worth more than half her credit, all at once. */
+async function race(repositories: PgAccountRepository[]) {
+  const attempts = await Promise.allSettled(
+    repositories.map((accounts) => accounts.place("carol", createOrder([PIZZAS]))),
+  );
+  const placed = attempts.filter((attempt) => attempt.status === "fulfilled").length;
+  const refused = attempts.filter(
+    (attempt) => attempt.status === "rejected" && attempt.reason instanceof InsufficientCreditError,
+  ).length;
+  const wallet = await repositories[0]!.wallet("carol");
+  return {
+    placed,
+    refused,
+    spent: 10000 - wallet.balanceCents,
+    ledgerSum: wallet.ledger.reduce((sum, line) => sum + line.amountCents, 0),
+    balance: wallet.balanceCents,
+  };
+}
+
+describe("parallel checkouts of Carol's $100.00 from six servers", () => {
+  beforeEach(() => database.reset());
+
+  it("spend at most her credit: one order placed, the others refused, and the ledger adds up to the balance", async () => {
+    const servers = Array.from({ length: SERVERS }, () => new PgAccountRepository(database.open()));
+    expect(await race(servers)).toEqual({
+      placed: 1,
+      refused: SERVERS - 1,
+      spent: 5996,
+      ledgerSum: 4004,
+      balance: 4004,
+    });
+  });
+
+  it("without the guard (read, check, write), spend more than she has", async () => {
+    const servers = Array.from({ length: SERVERS }, () => new UnguardedAccountRepository(database.open()));
+    const outcome = await race(servers);
+    // Every server read $100.00, so each believed the order fitted: money spent that was never there.
+    expect(outcome.placed).toBeGreaterThan(1);
+    expect(outcome.placed * 5996).toBeGreaterThan(10000);
+    expect(outcome.ledgerSum).not.toBe(outcome.balance);
+  });
+});
+
+describe("a checkout that fails between paying and settling the cart, tried again", () => {
+  const redis = createRedisClient(process.env.REDIS_URL!);
+  beforeAll(() => redis.connect());
+  afterAll(() => redis.close());
+  beforeEach(() => database.reset());
+
+  /** The cart's store fails once, at the worst moment: the order is paid, the cart not yet settled. */
+  function settleFailsOnce(carts: CartRepository): CartRepository {
+    let failed = false;
+    return Object.assign(Object.create(carts) as CartRepository, {
+      async settle(cartId: string, order: Order) {
+        if (!failed) {
+          failed = true;
+          throw new StoreUnavailableError();
+        }
+        return carts.settle(cartId, order);
+      },
+    });
+  }
+
+  it("pays once, places one order, and keeps what was added in between", async () => {
+    const accounts = new PgAccountRepository(database.open());
+    const carts = new RedisCartRepository(redis, 60);
+    const cartId = `credit-test-${Date.now()}`;
+    await carts.add(cartId, "pepperoni-pizza", 1);
+    const flaky = settleFailsOnce(carts);
+    await expect(checkout(flaky, accounts, { cartId, userId: "carol" })).rejects.toThrow(StoreUnavailableError);
+    await carts.add(cartId, "coke", 1); // while the user wonders what happened
+    const order = await checkout(flaky, accounts, { cartId, userId: "carol" });
+
+    expect(order.items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
+    expect((await accounts.orders("carol")).map((placed) => placed.id)).toEqual([order.id]);
+    expect((await accounts.wallet("carol")).balanceCents).toBe(10000 - 1499);
+    expect(await carts.lines(cartId)).toEqual([{ sku: "coke", quantity: 1 }]);
+    // The coke is a new order, and a new payment.
+    const next = await checkout(carts, accounts, { cartId, userId: "carol" });
+    expect(next.id).not.toBe(order.id);
+    expect((await accounts.wallet("carol")).balanceCents).toBe(10000 - 1499 - 299);
+  });
+});
