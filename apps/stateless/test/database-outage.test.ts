@@ -1,7 +1,7 @@
 // When PostgreSQL stops answering, what needs it (orders, store credit, checkout) fails fast and
 // honestly (503 within 1.5 s) and charges nothing, what does not need it (the cart, in Redis)
 // carries on, and everything comes back by itself when the database does.
-import { expectError } from "@cart/contract-suite";
+import { expectError, NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalPostgresServer } from "@cart/local-infra";
 import { createPgPool, scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
@@ -17,8 +17,9 @@ let scratch: ScratchDatabase;
 let database: Database;
 const redis = createRedisClient(process.env.REDIS_URL!);
 
+/** An instance on the run's Redis, with login limits out of the way (other files' failed logins count there). */
 function appOn(db: Database): Express {
-  const env = { NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: process.env.REDIS_URL! };
+  const env = { NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: process.env.REDIS_URL!, ...NO_LOGIN_LIMITS };
   return createApp(loadConfig({ ...env, DATABASE_URL: scratch.url }), redis, db);
 }
 

@@ -1,6 +1,6 @@
 // A private redis-server for one test run or one comparison: its own free loopback port and its
 // own temp directory, so it never touches (or depends on) a Redis the machine already runs.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -104,9 +104,17 @@ export class LocalRedisServer {
     this.process = await LocalRedisServer.spawn(this.port, this.dir, this.options);
   }
 
-  /** SIGTERM, then start again on the same port and directory (with AOF on, data survives). */
-  async restart(): Promise<void> {
+  /**
+   * SIGTERM, then start again on the same port and directory: with AOF on, data survives. With
+   * `forget`, whatever it wrote to disk is deleted in between: it comes back empty, as a Redis
+   * without persistence does.
+   */
+  async restart({ forget = false }: { forget?: boolean } = {}): Promise<void> {
     await this.halt();
+    if (forget) {
+      const files = await readdir(this.dir);
+      await Promise.all(files.map((file) => rm(join(this.dir, file), { recursive: true, force: true })));
+    }
     await this.startAgain();
   }
 

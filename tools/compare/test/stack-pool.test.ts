@@ -25,6 +25,8 @@ describe("the lanes of a run", () => {
         "concurrency",
         "logout-everywhere",
         "load-spread",
+        "atm-different-answers",
+        "atm-double-spend",
       ],
       [
         "chat-across-servers",
@@ -34,7 +36,7 @@ describe("the lanes of a run", () => {
         "chat-rolling-deploy",
         "chat-scale-out",
       ],
-      ["store-outage", "store-restart", "brute-force"],
+      ["store-outage", "store-restart", "orders-outlive-everything", "brute-force"],
     ]);
   });
 

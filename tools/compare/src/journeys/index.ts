@@ -1,4 +1,6 @@
 import type { JourneyName } from "../vocabulary";
+import { atmDifferentAnswers } from "./atm-different-answers";
+import { atmDoubleSpend } from "./atm-double-spend";
 import { bruteForce } from "./brute-force";
 import { chatAcrossServers } from "./chat-across-servers";
 import { chatPresence } from "./chat-presence";
@@ -12,6 +14,7 @@ import { happyPath } from "./happy-path";
 import type { Journey } from "./journey";
 import { loadSpread } from "./load-spread";
 import { logoutEverywhere } from "./logout-everywhere";
+import { ordersOutliveEverything } from "./orders-outlive-everything";
 import { noStickiness } from "./no-stickiness";
 import { rollingDeploy } from "./rolling-deploy";
 import { scaleOut } from "./scale-out";
@@ -30,6 +33,9 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-outage": storeOutage,
   "load-spread": loadSpread,
   "store-restart": storeRestart,
+  "atm-different-answers": atmDifferentAnswers,
+  "atm-double-spend": atmDoubleSpend,
+  "orders-outlive-everything": ordersOutliveEverything,
   "chat-across-servers": chatAcrossServers,
   "chat-presence": chatPresence,
   "chat-typing": chatTyping,

@@ -150,6 +150,8 @@ const EXPLANATIONS: Record<string, (name: string) => string> = {
   BAD_GATEWAY: () => "the server failed mid-request",
   NO_ANSWER: () => "no answer at all",
   TOO_MANY_ATTEMPTS: (name) => `too many failed logins for ${name} lately: locked out for a while`,
+  INSUFFICIENT_CREDIT: (name) =>
+    `${name}'s store credit has run out on this stack (a fresh database starts every demo user at $100.00 again)`,
 };
 
 /** Why a user got an error code, in plain words (undefined for codes that explain themselves). */

@@ -5,7 +5,7 @@ import type { LocalRedisServer } from "@cart/local-infra";
 
 export class SharedStoreFault {
   private waitingFor: number;
-  private wanted: "freeze" | "restart" | undefined;
+  private wanted: "freeze" | "restart" | "restart empty" | undefined;
   private holders = 0;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
   private readonly applied = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -30,9 +30,12 @@ export class SharedStoreFault {
     if (this.holders === 0) this.redis.resume();
   }
 
-  /** SIGTERM and start again (same port, same data dir) once everyone has arrived; resolves once it answers. */
-  async restart(): Promise<void> {
-    this.wanted = "restart";
+  /**
+   * SIGTERM and start again (same port, same data dir) once everyone has arrived; resolves once it
+   * answers. `empty`: its data deleted in between, as a Redis without persistence loses it.
+   */
+  async restart({ empty = false }: { empty?: boolean } = {}): Promise<void> {
+    this.wanted = empty ? "restart empty" : "restart";
     this.arrive();
     await this.applied;
   }
@@ -46,7 +49,10 @@ export class SharedStoreFault {
     this.waitingFor--;
     if (this.waitingFor > 0) return;
     if (this.wanted === "freeze") this.redis.freeze();
-    const fault = this.wanted === "restart" ? this.redis.restart() : Promise.resolve();
+    const fault =
+      this.wanted === "restart" || this.wanted === "restart empty"
+        ? this.redis.restart({ forget: this.wanted === "restart empty" })
+        : Promise.resolve();
     fault.then(this.settle.resolve, this.settle.reject);
   }
 }

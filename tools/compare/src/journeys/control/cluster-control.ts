@@ -69,10 +69,14 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
       fault("Redis frozen (SIGSTOP)");
     },
     resumeStore,
-    restartStore: async () => {
+    restartStore: async ({ empty = false } = {}) => {
       arrived = true;
-      await storeFault?.restart();
-      fault("Redis restarted (SIGTERM, started again on the same port and data directory)");
+      await storeFault?.restart({ empty });
+      fault(
+        empty
+          ? "Redis restarted empty (SIGTERM, its data deleted, started again: a Redis without persistence)"
+          : "Redis restarted (SIGTERM, started again on the same port and data directory)",
+      );
       // The users' next step is judged only once every instance has reconnected.
       await Promise.all(
         cluster.ids.map((id) =>

@@ -20,8 +20,11 @@ export interface ServerControl {
   /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
   freezeStore(): Promise<void>;
   resumeStore(): void;
-  /** Restarts the private Redis (SIGTERM, same port and data); resolves once every instance is ready again. */
-  restartStore(): Promise<void>;
+  /**
+   * Restarts the private Redis (SIGTERM, same port and data; `empty`: its data lost, as a Redis
+   * without persistence loses it); resolves once every instance is ready again.
+   */
+  restartStore(options?: { empty?: boolean }): Promise<void>;
 }
 
 /** A ServerControl as run by the suite: finished once the journey is over. */
