@@ -25,6 +25,11 @@ describe("the stateless server process", () => {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: "alice", password: "pepperoni" }),
+    }).catch((error: Error) => {
+      // Once seen in CI under load (connection refused): say what the server printed, if it died.
+      throw new Error(
+        `${error.message}; running: ${server.process.running}; it printed:\n${server.process.recentOutput}`,
+      );
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };

@@ -1,9 +1,14 @@
 // A private PostgreSQL for one test run or one comparison, as LocalRedisServer is for Redis: a
-// fresh cluster (initdb) in a temp directory of its own, on a free loopback port, stopped by PID.
+// fresh cluster in a temp directory of its own, on a free loopback port, stopped by PID. initdb
+// costs seconds, so it runs once per machine and PostgreSQL build: each start copies that pristine
+// cluster, which takes a fraction of one.
 // PostgreSQL refuses to run as root, so when we are root (CI, containers) it runs as an
 // unprivileged user (`postgres` if the machine has one, else `nobody`) that owns the directory.
-import { execFileSync } from "node:child_process";
-import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { chown, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port";
@@ -29,9 +34,8 @@ export class LocalPostgresServer {
     try {
       const owner = runAs();
       if (owner) await chown(dir, owner.uid, owner.gid);
-      const data = join(dir, "data");
-      const initdb = ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"];
-      await run(join(binaries.dir, "initdb"), initdb, owner);
+      // -a keeps the owner (the unprivileged user's, when we are root) and the folder's 0700.
+      await promisify(execFile)("cp", ["-a", await pristineCluster(binaries, owner), join(dir, "data")]);
       for (let attempt = 1; ; attempt++) {
         const port = await freePort();
         try {
@@ -120,6 +124,36 @@ function runAs(): Owner | undefined {
     }
   }
   throw new Error("PostgreSQL cannot run as root, and this machine has no postgres or nobody user to run it as");
+}
+
+/**
+ * A cluster initdb made for these binaries and this owner, never started, under the system's temp
+ * directory: made once (in a folder of its own, renamed into place when complete, so a run that
+ * stops half-way or runs beside another leaves nothing half-made), then copied by every start.
+ */
+async function pristineCluster(binaries: PostgresBinaries, owner: Owner | undefined): Promise<string> {
+  const initdbPath = join(binaries.dir, "initdb");
+  const build = `${binaries.dir}:${statSync(initdbPath).mtimeMs}:${owner?.uid ?? process.getuid?.()}`;
+  const home = join(
+    tmpdir(),
+    `cart-postgres-pristine-${createHash("sha256").update(build).digest("hex").slice(0, 12)}`,
+  );
+  const data = join(home, "data");
+  if (existsSync(join(data, "PG_VERSION"))) return data;
+  const staging = `${home}.${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging);
+  try {
+    if (owner) await chown(staging, owner.uid, owner.gid);
+    const initdb = ["-D", join(staging, "data"), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"];
+    await run(initdbPath, [...initdb, "--locale=C"], owner);
+    await rename(staging, home).catch((error: NodeJS.ErrnoException) => {
+      if (!existsSync(join(data, "PG_VERSION"))) throw error; // another process made it first: theirs will do
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return data;
 }
 
 /** Runs a program to its end; rejects with its output if it fails. */

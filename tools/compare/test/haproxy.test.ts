@@ -10,7 +10,7 @@ import { JOURNEYS } from "../src/journeys";
 import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // the whole matrix beside other test files: a guard against a hang, not a budget
 
 const root = join(__dirname, "..", "..", "..");
 

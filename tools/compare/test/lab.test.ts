@@ -46,7 +46,7 @@ describe("the workshop lab", () => {
       expect(stdout).not.toContain("MISMATCH");
       expect(code).toBe(0);
     },
-    120_000,
+    240_000,
   );
 
   it("says in one line how to make the lab when there is none", async () => {

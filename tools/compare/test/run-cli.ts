@@ -14,11 +14,23 @@ export const command = (name: string) => join(__dirname, "..", "dist", "commands
 
 export const CLI = command("compare");
 
+/** The CLIs a test file started: any still running when a test ends (it timed out) is interrupted. */
+const started = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+});
+
+/**
+ * Starts a CLI with the test run's stores, but for REDIS_URL (the suite starts its own Redis, to
+ * fault it): DATABASE_URL names the run's PostgreSQL, on which it makes its own databases.
+ */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): CliRun {
   const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, REDIS_URL: "", NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.add(child);
+  child.once("exit", () => started.delete(child));
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
