@@ -93,6 +93,36 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       await page.locator("#status", { hasText: "Ready." }).waitFor();
     }, 60_000);
 
+    it("asks every server for Alice's credit after she pays: the stateful servers disagree, the stateless ones agree", async () => {
+      const press = async (key: string, selector: string, text: string) => {
+        await page.locator("#status", { hasText: "Ready." }).waitFor();
+        await page.keyboard.press(key);
+        for (const app of ["stateful", "stateless"] as const) {
+          await side(page, app).locator(selector).filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+        }
+      };
+      await press("1", ".shopper h3", "— logged in");
+      await press("2", ".shopper .cart", "Large pepperoni pizza");
+      await press("6", ".shopper .answer", "POST /checkout → 201");
+      await press("7", ".wallets h3", "as each server says");
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+
+      const said = async (app: "stateful" | "stateless") => {
+        const amounts = await side(page, app).locator(".wallets li strong").allTextContents();
+        expect(amounts).toHaveLength(3); // every server was asked, directly
+        for (const amount of amounts) expect(amount).toMatch(/^\$\d+\.\d\d$/);
+        return new Set(amounts);
+      };
+      // Stateful: the server Alice paid at knows it, the others still have their own copy of her credit.
+      expect((await said("stateful")).size).toBeGreaterThan(1);
+      await expectText(side(page, "stateful").locator(".wallets .answer"), "The servers disagree");
+      expect((await said("stateless")).size).toBe(1);
+      await expectText(side(page, "stateless").locator(".wallets .answer"), "Every server says the same");
+      expect(await side(page, "stateful").locator(".log").textContent()).toMatch(
+        /Alice asks stateful-\d directly for her credit, and logs out: \$\d+\.\d\d/,
+      );
+    }, 60_000);
+
     it("turns stickiness off on the stateful side from the keyboard", async () => {
       await page.locator("#status", { hasText: "Ready." }).waitFor();
       await page.keyboard.press("t");

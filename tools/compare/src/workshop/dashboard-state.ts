@@ -37,6 +37,14 @@ export interface ShopperView {
   readonly lastAnswer: AnswerView | null;
 }
 
+/** What one server says Alice's store credit is, when asked directly ("Ask every server"). */
+export interface WalletAnswerView {
+  readonly server: string;
+  /** The balance it gave, or null when it could not be asked (its answer is then in `text`). */
+  readonly cents: number | null;
+  readonly text: string;
+}
+
 export interface StoreView {
   /** Keys in the shared Redis; null while it does not answer (frozen). */
   readonly keys: number | null;
@@ -90,6 +98,8 @@ export interface SideView {
   /** Where this side keeps its users' state outside the servers: Redis, or nothing (null). */
   readonly store: StoreView | null;
   readonly shopper: ShopperView;
+  /** Alice's store credit as each running server said it, the last time they were asked; null before. */
+  readonly wallets: WalletAnswerView[] | null;
   /** Alice's and Bob's chat windows, once the chat buttons have connected them; null before. */
   readonly chat: ChatView | null;
   /** The last replayed journey's verdict on this side. */
@@ -129,6 +139,7 @@ export const SHOPPER_ACTIONS = [
   "add-coke",
   "view-cart",
   "checkout",
+  "ask-wallets",
 ] as const;
 export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
 export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;

@@ -1,6 +1,8 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
-// memory, the requests each served, Alice's cart as she last saw it.
+// memory, the requests each served, Alice's cart as she last saw it, and her store credit as each
+// server says it when asked.
+import { formatCents } from "@cart/domain";
 import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
@@ -18,13 +20,17 @@ import type {
   ShopperView,
   SideView,
   StoreView,
+  WalletAnswerView,
 } from "./dashboard-state";
 import { WorkshopChat } from "./workshop-chat";
 
 const HEALTH_TIMEOUT_MS = 800;
 
 /** What Alice's buttons send, but for logging in (the shopper's own `login()`). */
-const SHOPPING: Record<Exclude<ShopperAction, "login">, { method: string; path: string; body?: unknown }> = {
+const SHOPPING: Record<
+  Exclude<ShopperAction, "login" | "ask-wallets">,
+  { method: string; path: string; body?: unknown }
+> = {
   "add-pepperoni-pizza": { method: "POST", path: "/cart/items", body: { sku: "pepperoni-pizza", quantity: 1 } },
   "add-mushrooms": { method: "POST", path: "/cart/items", body: { sku: "mushrooms", quantity: 1 } },
   "add-coke": { method: "POST", path: "/cart/items", body: { sku: "coke", quantity: 1 } },
@@ -41,6 +47,7 @@ export class WorkshopSide {
   private readonly sessions = new Map<string, number | null>();
   private lastServedBy: string | undefined;
   private aliceView: Omit<ShopperView, "name"> = { loggedIn: false, cart: null, lastAnswer: null };
+  private wallets: WalletAnswerView[] | null = null;
   private lastAliceStep: Step | undefined;
 
   constructor(
@@ -101,6 +108,7 @@ export class WorkshopSide {
   }
 
   async shop(action: ShopperAction): Promise<void> {
+    if (action === "ask-wallets") return this.askWallets();
     this.lastAliceStep = undefined;
     let reply: Reply | undefined;
     if (action === "login") {
@@ -136,6 +144,34 @@ export class WorkshopSide {
     this.aliceView = { loggedIn, cart, lastAnswer: answer };
   }
 
+  /**
+   * Alice walks up to every running server directly, like to every ATM of a bank: logs in there,
+   * asks for her wallet, logs out (so no session is left behind to count). What each says is what
+   * its store says: its own memory, or the shared database. One line per server in the log (its
+   * requests bypass the balancer, which the log's routes would otherwise claim).
+   */
+  private async askWallets(): Promise<void> {
+    const { cluster } = this.stack;
+    const running = cluster.ids.filter((id) => cluster.running(id)).sort(byNumber);
+    this.wallets = await Promise.all(
+      running.map(async (id): Promise<WalletAnswerView> => {
+        const teller = new Shopper(`Alice at ${id}`, "alice", cluster.url(id), () => undefined);
+        try {
+          await teller.login();
+          const wallet = await teller.expect(200, "GET", "/wallet");
+          await teller.expect(204, "POST", "/auth/logout");
+          const cents = wallet.body.balanceCents as number;
+          this.log(`Alice asks ${id} directly for her credit, and logs out: ${formatCents(cents)}`, "ok");
+          return { server: id, cents, text: formatCents(cents) };
+        } catch (error) {
+          if (!(error instanceof JourneyFailure)) throw error;
+          this.log(`Alice asks ${id} directly for her credit: ${error.message}`, "error");
+          return { server: id, cents: null, text: error.message };
+        }
+      }),
+    );
+  }
+
   /** Asks every running instance for its /healthz: up or not, and the sessions it holds. */
   async poll(): Promise<void> {
     const { cluster } = this.stack;
@@ -161,6 +197,7 @@ export class WorkshopSide {
       }),
       store,
       shopper: { name: this.alice.name, ...this.aliceView },
+      wallets: this.wallets,
       chat: this.chat.view(),
       lastPlay: this.lastPlay,
     };

@@ -21,6 +21,7 @@ export const SHOPPER_BUTTONS: Button[] = [
   { action: "add-coke", key: "4", label: () => "Add Coke" },
   { action: "view-cart", key: "5", label: () => "View cart" },
   { action: "checkout", key: "6", label: () => "Check out" },
+  { action: "ask-wallets", key: "7", label: () => "Ask every server for Alice's credit" },
 ];
 
 export const FAULT_BUTTONS: Button[] = [

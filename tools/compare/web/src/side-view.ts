@@ -7,17 +7,20 @@ import type {
   ShopperView,
   SideView,
   StoreView,
+  WalletAnswerView,
 } from "../../src/workshop/dashboard-state";
 import { escapeHtml, money } from "./format";
 
 const TITLES: Record<SideView["app"], { title: string; lesson: string }> = {
   stateful: {
     title: "Stateful",
-    lesson: "Each server keeps its users' sessions, carts and chat in its own memory.",
+    lesson: "Each server keeps its users' sessions, carts, store credit and chat in its own memory.",
   },
   stateless: {
     title: "Stateless",
-    lesson: "Servers keep only the chat's open sockets: sessions, carts and the rest of the chat live in Redis.",
+    lesson:
+      "Servers keep only the chat's open sockets: sessions, carts and the rest of the chat live in Redis, " +
+      "orders and store credit in PostgreSQL.",
   },
 };
 
@@ -30,6 +33,7 @@ export function sideHtml(side: SideView): string {
     <ul class="instances" aria-label="Servers">${side.instances.map(instanceHtml).join("")}</ul>
     ${storeHtml(side.store)}
     ${shopperHtml(side.shopper)}
+    ${walletsHtml(side.wallets)}
     ${chatHtml(side.chat)}
     ${side.lastPlay ? playHtml(side.lastPlay) : ""}
     <h3>Requests</h3>
@@ -72,6 +76,23 @@ function shopperHtml(shopper: ShopperView): string {
     ${cart}
     ${answer ? `<p class="answer ${failed ? "error" : "ok"}">${escapeHtml(answer.text)}</p>` : ""}
   </div>`;
+}
+
+/** Alice's store credit as each server said it: the ATMs agree, or they do not. */
+function walletsHtml(wallets: WalletAnswerView[] | null): string {
+  if (!wallets) return `<div class="wallets none">Alice's store credit: not asked yet (press 7).</div>`;
+  const amounts = new Set(wallets.filter((wallet) => wallet.cents !== null).map((wallet) => wallet.cents));
+  const verdict =
+    amounts.size > 1
+      ? `<p class="answer error">The servers disagree, like ATMs that keep their own balances.</p>`
+      : `<p class="answer ok">Every server says the same.</p>`;
+  const rows = wallets
+    .map(
+      (wallet) =>
+        `<li data-instance="${escapeHtml(wallet.server)}"><span class="name">${escapeHtml(wallet.server)}</span> says <strong>${escapeHtml(wallet.text)}</strong></li>`,
+    )
+    .join("");
+  return `<div class="wallets" aria-label="Alice's store credit, as each server says"><h3>Alice's store credit, as each server says</h3><ul>${rows}</ul>${verdict}</div>`;
 }
 
 function chatHtml(chat: ChatView | null): string {
