@@ -1,16 +1,16 @@
 // `pnpm compare --lb haproxy`: the same journeys through real haproxy processes, configured from
-// the one source that also renders the Docker Compose stack's configuration.
+// the one source that also renders the Docker Compose stack's configuration. (The whole matrix
+// through HAProxy is in verdicts.test.ts, beside the built-in balancer's.)
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { composeHaproxyFiles } from "../src/balancer/compose-haproxy";
 import { renderHaproxyConfig } from "../src/balancer/haproxy-config";
-import { JOURNEYS } from "../src/journeys";
 import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 
-jest.setTimeout(300_000); // the whole matrix beside other test files: a guard against a hang, not a budget
+jest.setTimeout(120_000);
 
 const root = join(__dirname, "..", "..", "..");
 
@@ -59,40 +59,6 @@ describeNeeding("haproxy", "the HAProxy configurations, checked by haproxy -c", 
       expect(config.includes("cookie SERVERID insert indirect nocache")).toBe(policy === "sticky");
     },
   );
-});
-
-describeNeeding("haproxy", "pnpm compare --lb haproxy (the whole default matrix)", () => {
-  it("gives every journey the same verdict as the built-in balancer, and exits 0", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "compare-haproxy-"));
-    const { code } = await runCli(["--lb", "haproxy", "--report-dir", dir]);
-    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
-    const outcomes = (
-      report.results as {
-        journey: keyof typeof JOURNEYS;
-        app: "stateful" | "stateless";
-        outcome: string;
-        failure: string | null;
-      }[]
-    ).map(({ journey, app, outcome, failure }) => ({
-      journey,
-      app,
-      outcome,
-      ...(outcome !== JOURNEYS[journey].expected[app] && { failure }),
-    }));
-    const expected = Object.values(JOURNEYS)
-      .filter((journey) => !journey.optIn)
-      .flatMap((journey) =>
-        (["stateful", "stateless"] as const).map((app) => ({
-          journey: journey.name,
-          app,
-          outcome: journey.expected[app],
-        })),
-      );
-    expect(outcomes).toEqual(expected);
-    expect(report.lb).toBe("haproxy");
-    expect(report.results[0].lb).toMatch(/^haproxy (sticky|round-robin)$/);
-    expect(code).toBe(0);
-  });
 });
 
 describe("pnpm compare --lb haproxy without haproxy on PATH", () => {

@@ -1,8 +1,12 @@
 // The suite's verdicts, from real processes: CI relies on these to prove that the stateful app
-// fails under server loss and the stateless one does not.
+// fails under server loss and the stateless one does not. Both runs of the whole matrix (built-in
+// balancer, HAProxy) live in this one file, so that they run one after the other: two of them at
+// once on two cores judge the machine, not the apps.
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { JOURNEYS } from "../src/journeys";
+import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 
 // The whole matrix takes some 40 s on our 2 cores, and two or three times that beside the other
@@ -141,6 +145,40 @@ describe("a deliberately broken expectation", () => {
         matched: false,
       }),
     ]);
+  });
+});
+
+describeNeeding("haproxy", "pnpm compare --lb haproxy (the whole default matrix)", () => {
+  it("gives every journey the same verdict as the built-in balancer, and exits 0", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-haproxy-"));
+    const { code } = await runCli(["--lb", "haproxy", "--report-dir", dir]);
+    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    const outcomes = (
+      report.results as {
+        journey: keyof typeof JOURNEYS;
+        app: "stateful" | "stateless";
+        outcome: string;
+        failure: string | null;
+      }[]
+    ).map(({ journey, app, outcome, failure }) => ({
+      journey,
+      app,
+      outcome,
+      ...(outcome !== JOURNEYS[journey].expected[app] && { failure }),
+    }));
+    const expected = Object.values(JOURNEYS)
+      .filter((journey) => !journey.optIn)
+      .flatMap((journey) =>
+        (["stateful", "stateless"] as const).map((app) => ({
+          journey: journey.name,
+          app,
+          outcome: journey.expected[app],
+        })),
+      );
+    expect(outcomes).toEqual(expected);
+    expect(report.lb).toBe("haproxy");
+    expect(report.results[0].lb).toMatch(/^haproxy (sticky|round-robin)$/);
+    expect(code).toBe(0);
   });
 });
 
