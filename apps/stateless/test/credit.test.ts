@@ -13,17 +13,57 @@ import { createRedisClient } from "@cart/redis-kit";
 import type { PoolClient } from "pg";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
+import type { Database } from "../src/database";
 import { testDatabase } from "./instances";
 
 const database = testDatabase();
 const SERVERS = 6;
+jest.setTimeout(30_000); // a starting line that some checkout never reaches fails by this, not by hanging
 const PIZZAS = { sku: "pepperoni-pizza", quantity: 4 }; // $59.96: one order fits in $100.00, two do not
 
 /**
+ * The moment every checkout of a race has reached: they all go on from there at once. Timing
+ * alone (connections opened, a busy machine) lets one checkout finish before the next begins, and
+ * then no race is run at all; with it, every run meets the worst interleaving.
+ */
+function startingLine(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let go!: () => void;
+  const gun = new Promise<void>((resolve) => (go = resolve));
+  return () => {
+    if (++arrived === parties) go();
+    return gun;
+  };
+}
+
+/** The app's debit, once every checkout of the race has come this far. */
+class RacingAccountRepository extends PgAccountRepository {
+  constructor(
+    database: Database,
+    private readonly atTheLine: () => Promise<void>,
+  ) {
+    super(database);
+  }
+
+  protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
+    await this.atTheLine();
+    return super.debit(client, userId, cents);
+  }
+}
+
+/**
  * The debit as it is often first written: read the balance, check it here, write the new one.
- * Between the read and the write another checkout reads the same balance, and both spend it.
+ * Every checkout reads the balance before any writes it (the starting line), so each sees $100.00
+ * and believes its order fits.
  */
 class UnguardedAccountRepository extends PgAccountRepository {
+  constructor(
+    database: Database,
+    private readonly atTheLine: () => Promise<void>,
+  ) {
+    super(database);
+  }
+
   protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
     const { rows } = await client.query<{ balance_cents: string }>(
       "SELECT balance_cents FROM wallets WHERE user_id = $1",
@@ -31,7 +71,7 @@ class UnguardedAccountRepository extends PgAccountRepository {
     );
     const balance = Number(rows[0]!.balance_cents);
     if (balance < cents) throw new InsufficientCreditError(balance, cents);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the time a busy server takes anyway
+    await this.atTheLine();
     await client.query("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - cents]);
     return balance - cents;
   }
@@ -60,7 +100,8 @@ describe("parallel checkouts of Carol's $100.00 from six servers", () => {
   beforeEach(() => database.reset());
 
   it("spend at most her credit: one order placed, the others refused, and the ledger adds up to the balance", async () => {
-    const servers = Array.from({ length: SERVERS }, () => new PgAccountRepository(database.open()));
+    const line = startingLine(SERVERS);
+    const servers = Array.from({ length: SERVERS }, () => new RacingAccountRepository(database.open(), line));
     expect(await race(servers)).toEqual({
       placed: 1,
       refused: SERVERS - 1,
@@ -71,10 +112,11 @@ describe("parallel checkouts of Carol's $100.00 from six servers", () => {
   });
 
   it("without the guard (read, check, write), spend more than she has", async () => {
-    const servers = Array.from({ length: SERVERS }, () => new UnguardedAccountRepository(database.open()));
+    const line = startingLine(SERVERS);
+    const servers = Array.from({ length: SERVERS }, () => new UnguardedAccountRepository(database.open(), line));
     const outcome = await race(servers);
     // Every server read $100.00, so each believed the order fitted: money spent that was never there.
-    expect(outcome.placed).toBeGreaterThan(1);
+    expect(outcome.placed).toBe(SERVERS);
     expect(outcome.placed * 5996).toBeGreaterThan(10000);
     expect(outcome.ledgerSum).not.toBe(outcome.balance);
   });

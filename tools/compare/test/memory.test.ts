@@ -17,9 +17,11 @@ it("pnpm memory --logins 60: the stateful instance holds 60 sessions, the statel
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let errors = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
   const code = await new Promise((resolve) => child.once("exit", resolve));
-  expect({ code, output }).toMatchObject({ code: 0 });
+  if (code !== 0) throw new Error(`pnpm memory exited ${code}:\n${output}${errors}`);
   const report = JSON.parse(await readFile(join(dir, "memory.json"), "utf8"));
   expect(report.results).toEqual([
     expect.objectContaining({ app: "stateful", logins: 60, sessionsInMemory: 60 }),
