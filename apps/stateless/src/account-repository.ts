@@ -10,9 +10,8 @@ import {
   type Order,
   type Wallet,
 } from "@cart/domain";
-import { dbCall, inTransaction } from "@cart/pg-kit";
+import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
 import type { Pool, PoolClient } from "pg";
-import type { Database } from "./database";
 
 interface OrderRow {
   id: string;
@@ -39,7 +38,7 @@ export class PgAccountRepository implements AccountRepository {
   }
 
   async place(userId: string, order: Order): Promise<Order> {
-    await this.ready();
+    await whenPrepared(this.database);
     return inTransaction(this.pool, async (client) => {
       // First the order, whose id is the checkout's: a second try of the same checkout (or a
       // parallel one) waits here for the first to commit, then inserts nothing and pays nothing.
@@ -60,7 +59,7 @@ export class PgAccountRepository implements AccountRepository {
   }
 
   async orders(userId: string): Promise<Order[]> {
-    await this.ready();
+    await whenPrepared(this.database);
     const { rows } = await dbCall(() =>
       this.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY seq`, [userId]),
     );
@@ -69,7 +68,7 @@ export class PgAccountRepository implements AccountRepository {
 
   /** The ledger alone, in one statement: its last line's balance is the balance it adds up to. */
   async wallet(userId: string): Promise<Wallet> {
-    await this.ready();
+    await whenPrepared(this.database);
     const { rows } = await dbCall(() =>
       this.pool.query<LedgerRow>(
         `SELECT amount_cents, balance_cents, description, order_id, created_at
@@ -99,11 +98,6 @@ export class PgAccountRepository implements AccountRepository {
       userId,
     ]);
     throw new InsufficientCreditError(Number(left.rows[0]?.balance_cents ?? 0), cents);
-  }
-
-  /** Until the database is migrated, 503 STORE_UNAVAILABLE within the stores' deadline. */
-  private ready(): Promise<void> {
-    return dbCall(() => this.database.prepared);
   }
 }
 

@@ -2,6 +2,7 @@
 // what must last (orders, store credit) in PostgreSQL; the process keeps nothing but the chat's
 // open sockets, which cannot move.
 import { createShopApp } from "@cart/http-kit";
+import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
@@ -9,7 +10,6 @@ import { PgAccountRepository } from "./account-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { RedisChatState } from "./chat-state";
 import type { AppConfig } from "./config";
-import { databaseReadiness, type Database } from "./database";
 import { createIdentity } from "./identity";
 
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {

@@ -1,10 +1,10 @@
 // PostgreSQL, where the stateless shop keeps what must last: orders and store credit. Its schema is
 // versioned (migrations run once per database, however many instances start together), and every
 // demo user's wallet is opened with their starting credit the first time the database is seen,
-// directly, never through a public route. An instance serves as soon as it starts, like with Redis:
-// until its database is ready (reachable, migrated), what needs it answers 503 STORE_UNAVAILABLE.
+// directly, never through a public route. server.ts runs this in the background (pg-kit's
+// openDatabase): the instance serves meanwhile, and what needs the database answers 503.
 import { STARTING_CREDIT, startingCredits } from "@cart/domain";
-import { createPgPool, isPgReady, migrate, type Migration } from "@cart/pg-kit";
+import { migrate, type Migration } from "@cart/pg-kit";
 import type { Pool } from "pg";
 
 const MIGRATIONS: readonly Migration[] = [
@@ -51,43 +51,9 @@ const OPEN_WALLETS = `
   INSERT INTO ledger (user_id, amount_cents, balance_cents, description)
   SELECT user_id, balance_cents, balance_cents, $3 FROM opened`;
 
-const RETRY_MS = 1000;
-
 /** Migrates the database and opens the demo users' wallets; safe to run again, and from many instances at once. */
 export async function prepareDatabase(pool: Pool): Promise<void> {
   await migrate(pool, MIGRATIONS);
   const credits = startingCredits();
   await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
-}
-
-export interface Database {
-  readonly pool: Pool;
-  /** Resolves once the database is migrated and the wallets opened; never rejects. */
-  readonly prepared: Promise<void>;
-}
-
-/** A pool for `url`, and its preparation in the background: tried again every second until it works. */
-export function openDatabase(url: string): Database {
-  const pool = createPgPool(url);
-  const prepared = (async () => {
-    for (let failures = 0; !pool.ending; failures++) {
-      try {
-        await prepareDatabase(pool);
-        if (failures > 0) console.log("postgres: database ready");
-        return;
-      } catch (error) {
-        if (failures === 0)
-          console.error(`postgres: cannot prepare the database (${(error as Error).message}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      }
-    }
-  })();
-  return { pool, prepared };
-}
-
-/** For /readyz: whether the database answers, and is prepared (migrated, wallets opened). */
-export function databaseReadiness({ pool, prepared }: Database): () => Promise<boolean> {
-  let isPrepared = false;
-  void prepared.then(() => (isPrepared = true));
-  return async () => isPrepared && isPgReady(pool);
 }

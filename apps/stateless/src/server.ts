@@ -1,15 +1,16 @@
 // Runs one stateless instance:
 //   PORT=3001 INSTANCE_ID=stateless-1 JWT_SECRET=... REDIS_URL=... DATABASE_URL=... node dist/server.js
 import { runServer, startOrExit } from "@cart/http-kit";
+import { openDatabase } from "@cart/pg-kit";
 import { connectInBackground } from "@cart/redis-kit";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
-import { openDatabase } from "./database";
+import { prepareDatabase } from "./database";
 
 void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, prepareDatabase);
   const closeStores = async () => void (await Promise.all([redis.close(), database.pool.end()]));
   runServer(createApp(config, redis, database), { ...config, onShutdown: closeStores });
 });

@@ -9,11 +9,11 @@ import {
   type CartRepository,
   type Order,
 } from "@cart/domain";
+import type { Database } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
 import type { PoolClient } from "pg";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
-import type { Database } from "../src/database";
 import { testDatabase } from "./instances";
 
 const database = testDatabase();
@@ -40,7 +40,7 @@ function startingLine(parties: number): () => Promise<void> {
 class RacingAccountRepository extends PgAccountRepository {
   constructor(
     database: Database,
-    private readonly atTheLine: () => Promise<void>,
+    protected readonly atTheLine: () => Promise<void>,
   ) {
     super(database);
   }
@@ -56,14 +56,7 @@ class RacingAccountRepository extends PgAccountRepository {
  * Every checkout reads the balance before any writes it (the starting line), so each sees $100.00
  * and believes its order fits.
  */
-class UnguardedAccountRepository extends PgAccountRepository {
-  constructor(
-    database: Database,
-    private readonly atTheLine: () => Promise<void>,
-  ) {
-    super(database);
-  }
-
+class UnguardedAccountRepository extends RacingAccountRepository {
   protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
     const { rows } = await client.query<{ balance_cents: string }>(
       "SELECT balance_cents FROM wallets WHERE user_id = $1",

@@ -3,13 +3,13 @@
 // carries on, and everything comes back by itself when the database does.
 import { expectError, NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalPostgresServer } from "@cart/local-infra";
-import { createPgPool, scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
+import { createPgPool, scratchDatabase, type Database, type ScratchDatabase } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
 import type { Express } from "express";
 import request from "supertest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
-import { prepareDatabase, type Database } from "../src/database";
+import { prepareDatabase } from "../src/database";
 
 // A PostgreSQL of this file's own, since it freezes it.
 let postgres: LocalPostgresServer;

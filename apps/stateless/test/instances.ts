@@ -1,11 +1,11 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
-import { createPgPool, scratchDatabase } from "@cart/pg-kit";
+import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
 import type { Pool } from "pg";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
-import { prepareDatabase, type Database } from "../src/database";
+import { prepareDatabase } from "../src/database";
 
 /**
  * A PostgreSQL database of the test file's own (fresh wallets, no orders), on the test run's

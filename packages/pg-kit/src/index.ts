@@ -1,3 +1,4 @@
+export * from "./background-database";
 export * from "./database-url";
 export * from "./migrations";
 export * from "./pg-pool";

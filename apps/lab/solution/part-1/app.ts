@@ -4,13 +4,13 @@
 // Redis too. The shop keeps nothing in the process, so any instance can serve any request, and the
 // balancer needs no stickiness. The chat is still this process's (part 2 moves it out).
 import { createShopApp } from "@cart/http-kit";
+import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
-import { databaseReadiness, type Database } from "./database";
 import { createIdentity } from "./identity";
 import { RedisSessionStore } from "./session-store";
 

@@ -4,13 +4,13 @@
 // leaves no ghost), routing between servers (pub/sub), the log a reconnecting client resumes
 // from (Streams), unread counts and typing. Part 1's answer stays as it was.
 import { createShopApp } from "@cart/http-kit";
+import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { RedisChatState } from "./chat-state";
 import type { AppConfig } from "./config";
-import { databaseReadiness, type Database } from "./database";
 import { createIdentity } from "./identity";
 import { RedisSessionStore } from "./session-store";
 

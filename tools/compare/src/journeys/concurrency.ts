@@ -13,8 +13,11 @@ export const concurrency: Journey = {
     const replies = await Promise.all(
       Array.from({ length: PARALLEL }, () => alice.send("POST", "/cart/items", { sku: "coke", quantity: 1 })),
     );
-    const refused = replies.filter((reply) => reply.status !== 200).length;
-    if (refused > 0) throw new JourneyFailure(`${refused} of ${PARALLEL} parallel adds were refused`);
+    const refused = replies.filter((reply) => reply.status !== 200);
+    if (refused.length > 0) {
+      const answers = refused.map((reply) => `${reply.status} ${reply.body?.error?.code ?? ""}`.trim());
+      throw new JourneyFailure(`${refused.length} of ${PARALLEL} parallel adds were refused (${answers.join(", ")})`);
+    }
     const servers = new Set(replies.map((reply) => reply.instance));
     context.note("servedBy", [...servers].sort());
     await alice.expectCart({ coke: PARALLEL });
