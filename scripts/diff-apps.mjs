@@ -55,8 +55,8 @@ try {
   writeLabSources(root, join(work, "step-1"), { solvedParts: labParts(root).length });
   cpSync(join(root, "apps", "stateless", "src"), join(work, "stateless"), { recursive: true });
   console.log("# Step 1 of 2: where state lives. The stateful app with its sessions (connect-redis), carts,");
-  console.log("# login counters and the chat's state in Redis, its orders and store credit in PostgreSQL:");
-  console.log("# the workshop lab's expected answer.\n");
+  console.log("# login counters and the chat's state in Redis, its orders and store credit in PostgreSQL,");
+  console.log("# its avatars in object storage: the workshop lab's expected answer.\n");
   diff(work, "stateful", "step-1");
   console.log("\n# Step 2 of 2: how a user is recognised. express-session's cookie gives way to a signed JWT");
   console.log("# that names a session record in Redis, checked by any instance: the stateless app.\n");

@@ -22,6 +22,7 @@ describe("pnpm diff:apps", () => {
     expect(added(step1).join("\n")).toMatch(/connect-redis/);
     expect(added(step1).join("\n")).toMatch(/RedisChatState/);
     expect(added(step1).join("\n")).toMatch(/PgAccountRepository/);
+    expect(added(step1).join("\n")).toMatch(/S3AvatarRepository/);
     expect(added(step1).join("\n")).not.toMatch(/jwt|Token/i);
     expect(added(step2!).join("\n")).toMatch(/signToken/);
     expect(added(step2!).join("\n")).not.toMatch(/MemoryStore|InMemory/);

@@ -7,8 +7,10 @@ import { request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PNG } from "@cart/contract-suite";
 import { LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
 import { scratchDatabase } from "@cart/pg-kit";
+import { objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
 import { parse } from "yaml";
 
 jest.setTimeout(60_000);
@@ -48,7 +50,7 @@ describe("docker-compose.yml", () => {
     },
   );
 
-  it("has a durable Redis and PostgreSQL, three named instances of each app behind its own HAProxy, on the documented ports", async () => {
+  it("has a durable Redis, PostgreSQL and object store, three named instances of each app behind its own HAProxy, on the documented ports", async () => {
     const { services, volumes } = parse(await readFile(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
       services: Record<string, ComposeService>;
       volumes: Record<string, unknown>;
@@ -62,6 +64,9 @@ describe("docker-compose.yml", () => {
     expect(services.postgres!.healthcheck).toBeDefined();
     expect(services.postgres!.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
     expect(Object.keys(volumes)).toContain("postgres-data");
+    expect(services.s3!.healthcheck).toBeDefined();
+    expect(services.s3!.volumes).toContain("s3-data:/data");
+    expect(Object.keys(volumes)).toContain("s3-data");
 
     for (const app of APPS) {
       for (const n of [1, 2, 3]) {
@@ -83,9 +88,19 @@ describe("docker-compose.yml", () => {
     expect(services["stateless-1"]!.depends_on).toEqual({
       redis: { condition: "service_healthy" },
       postgres: { condition: "service_healthy" },
+      s3: { condition: "service_healthy" },
+    });
+    // The stateless instances use the credentials the object store knows.
+    const s3Config = JSON.parse(await readFile(join(root, "infra/seaweedfs/s3.json"), "utf8"));
+    const [key] = s3Config.identities[0].credentials;
+    expect(services["stateless-1"]!.environment).toMatchObject({
+      S3_ENDPOINT: "http://s3:8333",
+      S3_ACCESS_KEY_ID: key.accessKey,
+      S3_SECRET_ACCESS_KEY: key.secretKey,
     });
     expect(services["stateful-1"]!.environment).not.toHaveProperty("REDIS_URL");
     expect(services["stateful-1"]!.environment).not.toHaveProperty("DATABASE_URL");
+    expect(services["stateful-1"]!.environment).not.toHaveProperty("S3_ENDPOINT");
   });
 });
 
@@ -120,6 +135,8 @@ describe("Dockerfile", () => {
       const out = await mkdtemp(join(tmpdir(), `deploy-${app}-`));
       let redis: LocalRedisServer | undefined;
       const database = scratchDatabase(process.env.DATABASE_URL!, "docker");
+      // The run's object store; the app makes its bucket when it starts.
+      const bucket = scratchBucket(objectStoreFromEnv(process.env), "docker");
       try {
         // Run as Docker runs it (sh -c, APP from the build argument), into a temp dir instead of /out.
         const command = deploy.replace(/\/out$/, out);
@@ -140,7 +157,7 @@ describe("Dockerfile", () => {
         // other test files' failed logins (from the same address) on the shared Redis would trip.
         redis = await LocalRedisServer.start();
         await database.create();
-        const stores = { REDIS_URL: redis.url, DATABASE_URL: database.url };
+        const stores = { REDIS_URL: redis.url, DATABASE_URL: database.url, ...objectStoreEnv(bucket.config) };
         const server = await startNodeServer({
           name: `${app} from its deployed runtime`,
           script: join(out, "dist", "server.js"),
@@ -163,12 +180,15 @@ describe("Dockerfile", () => {
           expect(await upgradeStatus(`${server.url}/chat`, cookie)).toBe(101);
           // And store credit: node-postgres is in the stateless runtime, and the database is migrated.
           expect((await fetch(`${server.url}/wallet`, { headers: { cookie } })).status).toBe(200);
+          // And avatars: the AWS SDK is in the stateless runtime (the stateful one writes to its disk).
+          const avatar = { method: "PUT", headers: { cookie, "content-type": "image/png" }, body: PNG };
+          expect((await fetch(`${server.url}/me/avatar`, avatar)).status).toBe(200);
         } finally {
           await server.process.stop();
         }
       } finally {
         await redis?.stop();
-        await database.drop();
+        await Promise.all([database.drop(), bucket.drop()]);
         await rm(out, { recursive: true, force: true });
       }
     },

@@ -1,13 +1,16 @@
 // Before any test: one line naming the optional programs this machine lacks (the tests that need
-// them are skipped; with CI=true the run fails instead), then a private redis-server and a private
-// PostgreSQL on free loopback ports, shared by the test files through REDIS_URL and DATABASE_URL
-// (each file that needs PostgreSQL makes a database of its own there) — unless REDIS_URL or
-// DATABASE_URL is already set, in which case that server is used.
-import { inCi, LocalPostgresServer, LocalRedisServer, missingOptional } from "@cart/local-infra";
+// them are skipped; with CI=true the run fails instead), then a private redis-server, a private
+// PostgreSQL and a private S3-compatible server on free loopback ports, shared by the test files
+// through REDIS_URL, DATABASE_URL and S3_ENDPOINT (each file that needs PostgreSQL or object
+// storage makes a database or a bucket of its own there) — unless one of those is already set,
+// in which case that server is used.
+import globalTeardown from "./global-teardown";
+import { inCi, LocalPostgresServer, LocalRedisServer, LocalS3Server, missingOptional } from "@cart/local-infra";
 
 declare global {
   var __privateRedis: LocalRedisServer | undefined;
   var __privatePostgres: LocalPostgresServer | undefined;
+  var __privateS3: LocalS3Server | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -32,10 +35,20 @@ export default async function globalSetup(): Promise<void> {
         globalThis.__privatePostgres = postgres;
         process.env.DATABASE_URL = postgres.url();
       }),
+    process.env.S3_ENDPOINT ||
+      LocalS3Server.start().then((s3) => {
+        globalThis.__privateS3 = s3;
+        Object.assign(process.env, {
+          S3_ENDPOINT: s3.endpoint,
+          S3_REGION: LocalS3Server.region,
+          S3_ACCESS_KEY_ID: LocalS3Server.credentials.accessKeyId,
+          S3_SECRET_ACCESS_KEY: LocalS3Server.credentials.secretAccessKey,
+        });
+      }),
   ]);
   const failed = starts.find((start) => start.status === "rejected");
   if (failed) {
-    await Promise.all([globalThis.__privateRedis?.stop(), globalThis.__privatePostgres?.stop()]);
+    await globalTeardown();
     throw failed.reason;
   }
 }

@@ -1,10 +1,11 @@
 // The stateful shop: sessions, carts, orders, store credit, login counters and the chat all live in
-// this process's memory.
+// this process's memory, and avatars on this server's own disk.
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
 import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
 import { MemoryStore, type Store } from "express-session";
 import { InMemoryAccountRepository } from "./account-repository";
+import { DiskAvatarRepository } from "./avatar-repository";
 import { InMemoryCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
@@ -33,6 +34,7 @@ export function createApp(config: AppConfig): express.Express {
     identity,
     carts,
     accounts,
+    avatars: new DiskAvatarRepository(config.avatarDir, config.instanceId),
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),
     rateLimitStore: () => new RateLimitMemoryStore(),

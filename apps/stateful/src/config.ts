@@ -1,14 +1,20 @@
 // Configuration of one stateful instance, from the environment.
-import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { commonConfig, commonEnv, directoryPath, readEnv, secret, type CommonConfig } from "@cart/http-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
   readonly sessionSecret: string;
+  /** Where this server keeps avatars: a directory of its own (undefined: a new temporary one). */
+  readonly avatarDir: string | undefined;
 }
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const vars = readEnv({ ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET") }, env, TEST_DEFAULTS);
-  return { ...commonConfig(vars, "stateful"), sessionSecret: vars.SESSION_SECRET };
+  const vars = readEnv(
+    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), AVATAR_DIR: directoryPath() },
+    env,
+    TEST_DEFAULTS,
+  );
+  return { ...commonConfig(vars, "stateful"), sessionSecret: vars.SESSION_SECRET, avatarDir: vars.AVATAR_DIR };
 }

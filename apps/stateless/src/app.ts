@@ -1,18 +1,27 @@
 // The stateless shop: what is temporary (sessions, carts, login counters, the chat) lives in Redis,
-// what must last (orders, store credit) in PostgreSQL; the process keeps nothing but the chat's
-// open sockets, which cannot move.
+// what must last (orders, store credit) in PostgreSQL, files (avatars) in object storage; the
+// process keeps nothing but the chat's open sockets, which cannot move.
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import type { ObjectStore } from "@cart/s3-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
+import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { RedisChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 
-export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
+/** The stores an instance keeps its state in, opened by its caller (server.ts, or a test). */
+export interface Stores {
+  readonly redis: RedisClient;
+  readonly database: Database;
+  readonly objectStore: ObjectStore;
+}
+
+export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   const accounts = new PgAccountRepository(database);
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
@@ -22,7 +31,8 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
+    avatars: new S3AvatarRepository(objectStore),
+    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
     sessionsInMemory: async () => 0,
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),

@@ -1,21 +1,30 @@
 // Configuration of one stateless instance, from the environment.
-import { commonConfig, commonEnv, readEnv, type CommonConfig } from "@cart/http-kit";
+import { checkedTogether, commonConfig, commonEnv, readEnv, type CommonConfig } from "@cart/http-kit";
 import { jwtKeyEnv, jwtKeys, type JwtKeys } from "@cart/http-kit/jwt-tokens";
 import { databaseUrl } from "@cart/pg-kit";
 import { redisUrl } from "@cart/redis-kit";
+import { objectStoreConfig, s3Env, type ObjectStoreConfig } from "@cart/s3-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Sign and verify the JWTs (more than one key while one is being rotated out). */
   readonly jwtKeys: JwtKeys;
   readonly redisUrl: string;
   readonly databaseUrl: string;
+  /** Where avatars are kept. */
+  readonly objectStore: ObjectStoreConfig;
 }
 
 const TEST_DEFAULTS = { JWT_SECRET: "test-only-jwt-secret-0123456789abcdef" };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = readEnv(
-    { ...commonEnv, ...jwtKeyEnv, REDIS_URL: redisUrl("REDIS_URL"), DATABASE_URL: databaseUrl("DATABASE_URL") },
+    {
+      ...commonEnv,
+      ...jwtKeyEnv,
+      REDIS_URL: redisUrl("REDIS_URL"),
+      DATABASE_URL: databaseUrl("DATABASE_URL"),
+      ...s3Env,
+    },
     env,
     TEST_DEFAULTS,
   );
@@ -24,5 +33,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtKeys: jwtKeys(vars),
     redisUrl: vars.REDIS_URL,
     databaseUrl: vars.DATABASE_URL,
+    objectStore: checkedTogether(() => objectStoreConfig(vars)),
   };
 }

@@ -10,17 +10,20 @@ import request from "supertest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
+import { testBucket } from "./instances";
 
 // A PostgreSQL of this file's own, since it freezes it.
 let postgres: LocalPostgresServer;
 let scratch: ScratchDatabase;
 let database: Database;
 const redis = createRedisClient(process.env.REDIS_URL!);
+const bucket = testBucket();
 
 /** An instance on the run's Redis, with login limits out of the way (other files' failed logins count there). */
 function appOn(db: Database): Express {
   const env = { NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: process.env.REDIS_URL!, ...NO_LOGIN_LIMITS };
-  return createApp(loadConfig({ ...env, DATABASE_URL: scratch.url }), redis, db);
+  const config = loadConfig({ ...env, ...bucket.env, DATABASE_URL: scratch.url });
+  return createApp(config, { redis, database: db, objectStore: bucket.open() });
 }
 
 beforeAll(async () => {

@@ -2,8 +2,9 @@ import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
 import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
+import { ObjectStore, objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
 import type { Pool } from "pg";
-import { createApp } from "../src/app";
+import { createApp, type Stores } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
 
@@ -48,14 +49,32 @@ export function testDatabase() {
   };
 }
 
+/**
+ * A bucket of the test file's own (empty), on the test run's object store (the private S3 server
+ * the global setup started, or the one S3_ENDPOINT names): made before its tests, deleted with
+ * its objects after them. `open()` gives a client on it, like one more server's.
+ */
+export function testBucket() {
+  const scratch = scratchBucket(objectStoreFromEnv(process.env), "test");
+  const stores: ObjectStore[] = [];
+  beforeAll(() => scratch.create());
+  afterAll(async () => {
+    for (const store of stores) store.close();
+    await scratch.drop();
+  });
+  return {
+    /** The variables that name it, for loadConfig. */
+    env: objectStoreEnv(scratch.config),
+    open(): ObjectStore {
+      const store = new ObjectStore(scratch.config);
+      stores.push(store);
+      return store;
+    },
+  };
+}
+
 /** An instance as the tests run it; login limits are out of the way unless `env` sets them. */
-function testApp(
-  instanceId: string,
-  redisUrl: string,
-  redis: RedisClient,
-  database: Database,
-  env: Record<string, string>,
-) {
+export function testApp(instanceId: string, redisUrl: string, stores: Stores, env: Record<string, string>) {
   const config = loadConfig({
     NODE_ENV: "test",
     INSTANCE_ID: instanceId,
@@ -64,18 +83,19 @@ function testApp(
     ...NO_LOGIN_LIMITS,
     ...env,
   });
-  return createApp(config, redis, database);
+  return createApp(config, stores);
 }
 
 /**
  * Stateless instances for a test file, each with its own store connections like a separate
- * server, all sharing one Redis (by default the test run's private one) and the file's own
- * database. Create them when the file loads: their connections are opened before its tests and
+ * server, all sharing one Redis (by default the test run's private one), the file's own database
+ * and its own bucket. Create them when the file loads: their connections are opened before its tests and
  * closed after them. Login limits are out of the way: they have tests of their own, on a Redis of
  * their own.
  */
 export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const database = testDatabase();
+  const bucket = testBucket();
   const clients: RedisClient[] = [];
   beforeAll(() => Promise.all(clients.map((client) => client.connect())));
   afterAll(() => Promise.all(clients.map((client) => client.close())));
@@ -83,14 +103,15 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
   const instance = (instanceId: string, env: Record<string, string> = {}) => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
-    return testApp(instanceId, redisUrl, redis, database.open(), env);
+    const stores = { redis, database: database.open(), objectStore: bucket.open() };
+    return testApp(instanceId, redisUrl, stores, { ...bucket.env, ...env });
   };
   const client = () => {
     const redis = createRedisClient(redisUrl);
     clients.push(redis);
     return redis;
   };
-  return { instance, client, database };
+  return { instance, client, database, bucket };
 }
 
 /**
@@ -102,6 +123,7 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
 export function statelessInstancesOnOwnRedis() {
   let server: LocalRedisServer;
   const database = testDatabase();
+  const bucket = testBucket();
   const clients: RedisClient[] = [];
   beforeAll(async () => {
     server = await LocalRedisServer.start();
@@ -116,7 +138,8 @@ export function statelessInstancesOnOwnRedis() {
       const redis = createRedisClient(server.url);
       clients.push(redis);
       await redis.connect();
-      return testApp(instanceId, server.url, redis, database.open(), env);
+      const stores = { redis, database: database.open(), objectStore: bucket.open() };
+      return testApp(instanceId, server.url, stores, { ...bucket.env, ...env });
     },
     empty: async () => {
       await Promise.all([clients[0]?.flushDb(), database.reset()]);

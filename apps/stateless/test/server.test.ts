@@ -2,12 +2,14 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { ManagedProcess, startNodeServer } from "@cart/local-infra";
 import { join } from "node:path";
-import { testDatabase } from "./instances";
+import { loadConfig } from "../src/config";
+import { testBucket, testDatabase } from "./instances";
 
 const SCRIPT = join(__dirname, "..", "dist", "server.js");
 const SECRET = "j".repeat(64);
 
 const database = testDatabase();
+const bucket = testBucket();
 
 describe("the stateless server process", () => {
   it("serves, then exits 0 within 5 s of SIGTERM, closing its Redis and PostgreSQL connections", async () => {
@@ -16,6 +18,7 @@ describe("the stateless server process", () => {
       JWT_SECRET: SECRET,
       REDIS_URL: process.env.REDIS_URL,
       DATABASE_URL: database.url,
+      ...bucket.env,
       INSTANCE_ID: "stateless-1",
       // The run's Redis counts other files' failed logins of alice too: limits have tests of their own.
       ...NO_LOGIN_LIMITS,
@@ -47,6 +50,7 @@ describe("the stateless server process", () => {
       JWT_SECRET: SECRET,
       REDIS_URL: process.env.REDIS_URL,
       DATABASE_URL: database.url,
+      ...bucket.env,
       ...NO_LOGIN_LIMITS,
     };
     const server = await startNodeServer({ name: "stateless-logs", script: SCRIPT, env });
@@ -81,13 +85,25 @@ describe("the stateless server process", () => {
     for (const secret of ["pepperoni", SECRET, "Bearer", "eyJ"]) expect(log).not.toContain(secret);
   });
 
-  it("refuses to start without JWT_SECRET, REDIS_URL and DATABASE_URL outside tests: exit 2, one line for each", async () => {
+  it("refuses to start without JWT_SECRET, REDIS_URL, DATABASE_URL and S3_BUCKET outside tests: exit 2, one line for each", async () => {
+    const missing = { JWT_SECRET: "", REDIS_URL: "", DATABASE_URL: "", S3_BUCKET: "" };
     const server = await ManagedProcess.start("stateless", process.execPath, [SCRIPT], {
-      env: { ...process.env, NODE_ENV: "production", JWT_SECRET: "", REDIS_URL: "", DATABASE_URL: "", PORT: "0" },
+      env: { ...process.env, NODE_ENV: "production", ...missing, PORT: "0" },
     });
     expect((await server.exited).code).toBe(2);
     expect(server.recentOutput).toContain("JWT_SECRET: JWT_SECRET is required");
     expect(server.recentOutput).toContain("REDIS_URL: REDIS_URL is required");
     expect(server.recentOutput).toContain("DATABASE_URL: DATABASE_URL is required");
+    expect(server.recentOutput).toContain("S3_BUCKET: S3_BUCKET is required");
+  });
+
+  it("refuses half a pair of S3 credentials, and an S3_ENDPOINT that is not a URL", () => {
+    const env = { NODE_ENV: "test", REDIS_URL: "redis://unused:1", DATABASE_URL: "postgres://unused@127.0.0.1:1/x" };
+    expect(() => loadConfig({ ...env, S3_BUCKET: "avatars", S3_ACCESS_KEY_ID: "key-without-its-secret" })).toThrow(
+      "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither",
+    );
+    expect(() => loadConfig({ ...env, S3_BUCKET: "avatars", S3_ENDPOINT: "minio:9000" })).toThrow(
+      "S3_ENDPOINT must look like http://host:port",
+    );
   });
 });

@@ -6,10 +6,11 @@ import request from "supertest";
 import { createRedisClient } from "@cart/redis-kit";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
-import { testDatabase } from "./instances";
+import { testBucket, testDatabase } from "./instances";
 
 // Its own Redis, since this file freezes and restarts it (and a database of its own).
 const database = testDatabase();
+const bucket = testBucket();
 let redis: LocalRedisServer;
 let client: ReturnType<typeof createRedisClient>;
 let app: ReturnType<typeof createApp>;
@@ -24,8 +25,9 @@ beforeAll(async () => {
     INSTANCE_ID: "stateless-1",
     REDIS_URL: redis.url,
     DATABASE_URL: database.url,
+    ...bucket.env,
   });
-  app = createApp(config, client, database.open());
+  app = createApp(config, { redis: client, database: database.open(), objectStore: bucket.open() });
   token = (await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" })).body.token;
   await request(app)
     .post("/cart/items")

@@ -11,6 +11,7 @@ const { jwtKeys } = loadConfig({
   NODE_ENV: "test",
   REDIS_URL: "redis://unused:1",
   DATABASE_URL: "postgres://unused@127.0.0.1:1/unused",
+  S3_BUCKET: "unused",
 });
 const jwtSecret = jwtKeys.secrets.get(jwtKeys.signingKeyId)!;
 const keyid = jwtKeys.signingKeyId;

@@ -11,6 +11,9 @@ export type DomainErrorCode =
   | "EMPTY_CART"
   | "BAD_CREDENTIALS"
   | "INSUFFICIENT_CREDIT"
+  | "UNSUPPORTED_IMAGE"
+  | "AVATAR_TOO_LARGE"
+  | "NO_AVATAR"
   | "STORE_UNAVAILABLE";
 
 export class DomainError extends Error {
@@ -74,6 +77,30 @@ export class InsufficientCreditError extends DomainError {
       "INSUFFICIENT_CREDIT",
       `The order costs ${formatCents(neededCents)} and your store credit is ${formatCents(balanceCents)}: nothing was charged`,
     );
+  }
+}
+
+export class UnsupportedImageError extends DomainError {
+  constructor(size: number) {
+    super(
+      "UNSUPPORTED_IMAGE",
+      size === 0
+        ? "The body is empty: send a PNG, JPEG or WebP image as the raw request body"
+        : "The body is not a PNG, JPEG or WebP image (judged by its bytes, whatever its Content-Type says)",
+    );
+  }
+}
+
+export class AvatarTooLargeError extends DomainError {
+  constructor(maxBytes: number) {
+    super("AVATAR_TOO_LARGE", `An avatar is at most ${maxBytes / 1024 / 1024} MB`);
+  }
+}
+
+export class NoAvatarError extends DomainError {
+  /** `where`: the place that was looked in, as the avatar repository names it. */
+  constructor(userId: string, where: string) {
+    super("NO_AVATAR", `There is no avatar for "${userId}" ${where}`);
   }
 }
 

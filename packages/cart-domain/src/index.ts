@@ -1,4 +1,5 @@
 // The shared cart domain, and the chat's: no Express, no WebSocket, no Redis, no PostgreSQL.
+export * from "./avatar";
 export * from "./catalog";
 export * from "./chat";
 export * from "./chat-service";

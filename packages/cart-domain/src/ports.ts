@@ -2,6 +2,7 @@
 // in process memory (stateful), or outside the process (stateless: Redis for what is temporary,
 // PostgreSQL for what must last). Sessions use express-session's own Store interface (MemoryStore,
 // connect-redis' RedisStore), so they need no port here.
+import type { Avatar } from "./avatar";
 import type { CartLine } from "./cart";
 import type { ChatMessage, ServerFrame } from "./chat";
 import type { Order } from "./order";
@@ -43,6 +44,20 @@ export interface AccountRepository {
   /** Oldest first. */
   orders(userId: string): Promise<Order[]>;
   wallet(userId: string): Promise<Wallet>;
+}
+
+/**
+ * Users' avatars: one file per user, wherever files are kept (this server's own disk, or object
+ * storage that every server shares). Each write replaces the whole file, so a reader sees the old
+ * picture or the new one, never half of either.
+ */
+export interface AvatarRepository {
+  /** Where `find` looks, as a 404 says it: "on this server's own disk (stateful-2)", "in object storage". */
+  readonly where: string;
+  save(userId: string, avatar: Avatar): Promise<void>;
+  find(userId: string): Promise<Avatar | undefined>;
+  /** Deletes the user's avatar; none is not an error. */
+  remove(userId: string): Promise<void>;
 }
 
 /** A chat message before the state has given it its id. */

@@ -1,6 +1,7 @@
 // The HTTP contract both apps promise, as one spec. Each app's tests run it against that app,
 // so "the two apps are interchangeable over HTTP" is checked, not claimed.
 import { describeAuthRoutes } from "./auth-contract";
+import { describeAvatarRoutes } from "./avatar-contract";
 import { describeCartRoutes } from "./cart-contract";
 import { contractClient } from "./client";
 import type { AppHarness } from "./harness";
@@ -16,6 +17,7 @@ export function describeContract(harness: AppHarness): void {
     describeAuthRoutes(client);
     describeCartRoutes(client);
     describeWalletRoutes(client);
+    describeAvatarRoutes(client);
     describeSecurity(client);
     describeMalformedRequests(client);
   });

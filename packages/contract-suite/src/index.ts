@@ -8,3 +8,4 @@ export * from "./raw-http";
 export * from "./chat-client";
 export * from "./chat-contract";
 export * from "./chat-model-contract";
+export * from "./sample-images";

@@ -1,9 +1,16 @@
 // The HTTP contract both apps serve, assembled over whichever adapters an app passes in.
 // Middleware order is part of the contract: instance header first, errors last.
-import { ChatService, type AccountRepository, type CartRepository, type ChatState } from "@cart/domain";
+import {
+  ChatService,
+  type AccountRepository,
+  type AvatarRepository,
+  type CartRepository,
+  type ChatState,
+} from "@cart/domain";
 import express from "express";
 import helmet from "helmet";
 import { authRoutes } from "./auth-routes";
+import { avatarRoutes } from "./avatar-routes";
 import { cartRoutes } from "./cart-routes";
 import { ChatConnections } from "./chat-connections";
 import { chatRoutes, type ShopChat } from "./chat-routes";
@@ -22,6 +29,7 @@ export interface ShopAppParts {
   readonly carts: CartRepository;
   /** Orders and store credit. */
   readonly accounts: AccountRepository;
+  readonly avatars: AvatarRepository;
   /** Whether every store the app keeps state in answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
   /** How many sessions this process holds in its own memory (for /healthz). */
@@ -56,9 +64,11 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   app.use(helmet());
   app.use(requestLogger(logger));
   app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory));
-  app.use(jsonBody);
   app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
+  // Uploads before the JSON body parser, which refuses any body that is not JSON.
+  app.use(avatarRoutes(identity, parts.avatars));
+  app.use(jsonBody);
   // Logging out ends the session's chat sockets too, on every server that holds one.
   const sessionEnded = async (sessionId: string) => chat?.service.sessionEnded(sessionId);
   app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore), sessionEnded));

@@ -24,6 +24,9 @@ export const secret = (name: string) =>
     .string({ message: `${name} is required (generate one with: openssl rand -hex 32)` })
     .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`);
 
+/** A directory this process may write in, made if missing (optional: each use says what it does without one). */
+export const directoryPath = () => z.string().optional();
+
 /** Variables both apps read. */
 export const commonEnv = {
   PORT: whole("PORT", 0, 65535).default(3000),
@@ -70,6 +73,18 @@ export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
     loginMaxFailuresPerClient: vars.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS,
   };
+}
+
+/**
+ * Settings made from variables that each passed readEnv but may disagree with one another (half a
+ * pair of credentials, say): `make`'s error becomes a ConfigError, its one line.
+ */
+export function checkedTogether<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // The HTTP contract both apps serve, and the plumbing they share. The stateless app's JWTs are
 // `@cart/http-kit/jwt-tokens`: the stateful app does not load a JWT library it never uses.
 export * from "./app-server";
+export * from "./avatar-routes";
 export * from "./chat-connections";
 export * from "./chat-routes";
 export * from "./http-server";

@@ -3,6 +3,7 @@ export * from "./managed-process";
 export * from "./redis-server";
 export * from "./postgres-binaries";
 export * from "./postgres-server";
+export * from "./s3-server";
 export * from "./wait";
 export * from "./node-server";
 export * from "./haproxy";

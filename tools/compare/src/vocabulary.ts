@@ -33,6 +33,8 @@ export const JOURNEY_NAMES = [
   "atm-different-answers",
   "atm-double-spend",
   "orders-outlive-everything",
+  "avatar-upload",
+  "avatar-after-replace",
   "chat-across-servers",
   "chat-presence",
   "chat-typing",

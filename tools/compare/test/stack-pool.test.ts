@@ -27,6 +27,8 @@ describe("the lanes of a run", () => {
         "load-spread",
         "atm-different-answers",
         "atm-double-spend",
+        "avatar-upload",
+        "avatar-after-replace",
       ],
       [
         "chat-across-servers",

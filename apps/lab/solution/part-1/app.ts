@@ -8,6 +8,7 @@ import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
+import { DiskAvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
@@ -24,6 +25,8 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
+    // Still on this server's own disk: part 3 moves them out.
+    avatars: new DiskAvatarRepository(config.avatarDir, config.instanceId),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.

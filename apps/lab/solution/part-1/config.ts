@@ -1,12 +1,14 @@
 // LAB SOLUTION: the stateful app's configuration, plus where Redis (REDIS_URL) and PostgreSQL
 // (DATABASE_URL) are.
-import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { commonConfig, commonEnv, directoryPath, readEnv, secret, type CommonConfig } from "@cart/http-kit";
 import { databaseUrl } from "@cart/pg-kit";
 import { redisUrl } from "@cart/redis-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
   readonly sessionSecret: string;
+  /** Where this server keeps avatars: a directory of its own (undefined: a new temporary one). */
+  readonly avatarDir: string | undefined;
   readonly redisUrl: string;
   readonly databaseUrl: string;
 }
@@ -18,6 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       ...commonEnv,
       SESSION_SECRET: secret("SESSION_SECRET"),
+      AVATAR_DIR: directoryPath(),
       REDIS_URL: redisUrl("REDIS_URL"),
       DATABASE_URL: databaseUrl("DATABASE_URL"),
     },
@@ -27,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     ...commonConfig(vars, "lab"),
     sessionSecret: vars.SESSION_SECRET,
+    avatarDir: vars.AVATAR_DIR,
     redisUrl: vars.REDIS_URL,
     databaseUrl: vars.DATABASE_URL,
   };

@@ -73,7 +73,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const { urls } = options;
   if (urls) {
     const results = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
-    const stores = { redis: "the stack's own", postgres: "the stack's own" };
+    const stores = { redis: "the stack's own", postgres: "the stack's own", objectStorage: "the stack's own" };
     return report(options, results, { started, lb: "given by URL", ...stores, instances: null });
   }
   const bed = await TestBed.open({
@@ -86,7 +86,9 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     const results = await runLanes(options, events, lanes);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
     const postgres = bed.databaseDescription;
-    return report(options, results, { started, lb: options.lb, redis, postgres, instances: options.instances });
+    const objectStorage = bed.objectStoreDescription;
+    const setup = { lb: options.lb, redis, postgres, objectStorage, instances: options.instances };
+    return report(options, results, { started, ...setup });
   } finally {
     await bed.close();
   }
@@ -201,12 +203,12 @@ function urlVenue(journey: Journey, url: string): Venue {
   };
 }
 
-type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "instances">;
+type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectStorage" | "instances">;
 
 function report(
   options: CompareOptions,
   results: JourneyResult[],
-  { started, lb, redis, postgres, instances }: ReportSetup & { started: number },
+  { started, lb, redis, postgres, objectStorage, instances }: ReportSetup & { started: number },
 ): ComparisonReport {
   const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
   return {
@@ -215,6 +217,7 @@ function report(
     lb,
     redis,
     postgres,
+    objectStorage,
     results,
     latency,
     matched: results.every((result) => result.matched),

@@ -16,6 +16,8 @@ export interface ComparisonReport {
   readonly lb: string;
   readonly redis: string;
   readonly postgres: string;
+  /** The S3-compatible store the stateless stacks keep files in. */
+  readonly objectStorage: string;
   readonly results: JourneyResult[];
   readonly latency: Partial<Record<AppName, Latency>>;
   readonly matched: boolean;

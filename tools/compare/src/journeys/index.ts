@@ -1,6 +1,8 @@
 import type { JourneyName } from "../vocabulary";
 import { atmDifferentAnswers } from "./atm-different-answers";
 import { atmDoubleSpend } from "./atm-double-spend";
+import { avatarAfterReplace } from "./avatar-after-replace";
+import { avatarUpload } from "./avatar-upload";
 import { bruteForce } from "./brute-force";
 import { chatAcrossServers } from "./chat-across-servers";
 import { chatPresence } from "./chat-presence";
@@ -36,6 +38,8 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "atm-different-answers": atmDifferentAnswers,
   "atm-double-spend": atmDoubleSpend,
   "orders-outlive-everything": ordersOutliveEverything,
+  "avatar-upload": avatarUpload,
+  "avatar-after-replace": avatarAfterReplace,
   "chat-across-servers": chatAcrossServers,
   "chat-presence": chatPresence,
   "chat-typing": chatTyping,

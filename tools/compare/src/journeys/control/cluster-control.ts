@@ -6,6 +6,7 @@ import type { Stack } from "../../rig/stack";
 import type { Control } from "./control";
 
 const STORE_RECONNECT_MS = 5000;
+const REPLACED_LIVE_MS = 5000;
 
 export interface ClusterControlOptions {
   readonly stack: Stack;
@@ -56,6 +57,21 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
       } finally {
         await balancer.restore(id);
       }
+    },
+    replace: async (id) => {
+      fault(`replace ${id} by a new machine (drain at the balancer, SIGTERM, a new instance with a new, empty disk)`);
+      await balancer.drain(id);
+      try {
+        await cluster.replace(id);
+      } finally {
+        await balancer.restore(id);
+      }
+      // The story goes on once the new machine is in rotation, as a deploy waits for it.
+      await waitUntil(
+        async () => (await balancer.liveIds()).includes(id),
+        REPLACED_LIVE_MS,
+        `the balancer did not send traffic to the new ${id} within ${REPLACED_LIVE_MS} ms`,
+      );
     },
     addInstance: async () => {
       const id = await cluster.addInstance();

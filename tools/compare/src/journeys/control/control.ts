@@ -16,6 +16,8 @@ export interface ServerControl {
   /** Starts a killed instance again on its port: the same server, with empty memory. */
   revive(id: string): Promise<void>;
   restart(id: string): Promise<void>;
+  /** Replaces the server by a new machine (a new, empty disk) under the same name, as a deploy of cattle does. */
+  replace(id: string): Promise<void>;
   addInstance(): Promise<string>;
   /** Freezes the private Redis (SIGSTOP) until `resumeStore`; resolves once it is frozen. */
   freezeStore(): Promise<void>;

@@ -29,6 +29,7 @@ export function urlControl(balancerUrl: string, seenInstances: () => string[]): 
     kill: local,
     revive: local,
     restart: local,
+    replace: local,
     addInstance: local,
     freezeStore: local,
     resumeStore: local,

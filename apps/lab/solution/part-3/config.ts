@@ -1,0 +1,38 @@
+// LAB SOLUTION, part 3: the configuration of part 1, with the object store (the S3_* variables)
+// where AVATAR_DIR was.
+import { checkedTogether, commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { databaseUrl } from "@cart/pg-kit";
+import { redisUrl } from "@cart/redis-kit";
+import { objectStoreConfig, s3Env, type ObjectStoreConfig } from "@cart/s3-kit";
+
+export interface AppConfig extends CommonConfig {
+  /** Signs the session cookie. */
+  readonly sessionSecret: string;
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+  /** Where avatars are kept. */
+  readonly objectStore: ObjectStoreConfig;
+}
+
+const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = readEnv(
+    {
+      ...commonEnv,
+      SESSION_SECRET: secret("SESSION_SECRET"),
+      REDIS_URL: redisUrl("REDIS_URL"),
+      DATABASE_URL: databaseUrl("DATABASE_URL"),
+      ...s3Env,
+    },
+    env,
+    TEST_DEFAULTS,
+  );
+  return {
+    ...commonConfig(vars, "lab"),
+    sessionSecret: vars.SESSION_SECRET,
+    redisUrl: vars.REDIS_URL,
+    databaseUrl: vars.DATABASE_URL,
+    objectStore: checkedTogether(() => objectStoreConfig(vars)),
+  };
+}

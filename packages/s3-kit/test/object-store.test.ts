@@ -1,0 +1,44 @@
+// The object store client against a real S3-compatible server (the test run's private s3rver, or
+// the store S3_ENDPOINT names): a bucket made when missing, objects round-tripped byte for byte.
+import { StoreUnavailableError } from "@cart/domain";
+import { randomBytes } from "node:crypto";
+import { ObjectStore, objectStoreFromEnv, scratchBucket } from "../src";
+
+const runStore = objectStoreFromEnv(process.env);
+
+describe("ObjectStore", () => {
+  const scratch = scratchBucket(runStore, "kit");
+  let store: ObjectStore;
+  afterAll(async () => {
+    store?.close();
+    await scratch.drop();
+  });
+
+  it("makes its bucket when it is missing, and is ready once it has", async () => {
+    store = new ObjectStore(scratch.config);
+    await store.prepared;
+    expect(await store.isReady()).toBe(true);
+  });
+
+  it("keeps an object's bytes exactly, answers undefined for one that is not there, and deletes", async () => {
+    const bytes = randomBytes(64 * 1024);
+    await store.put("avatars/alice", bytes, "image/png");
+    expect(Buffer.compare(Buffer.from((await store.get("avatars/alice"))!), bytes)).toBe(0);
+    expect(await store.get("avatars/nobody")).toBeUndefined();
+    await store.delete("avatars/alice");
+    await store.delete("avatars/alice");
+    expect(await store.get("avatars/alice")).toBeUndefined();
+  });
+
+  it("turns a store that is not there into STORE_UNAVAILABLE, within the deadline", async () => {
+    const nowhere = new ObjectStore({ ...scratch.config, endpoint: "http://127.0.0.1:9" });
+    try {
+      const started = Date.now();
+      await expect(nowhere.get("avatars/alice")).rejects.toThrow(StoreUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(await nowhere.isReady()).toBe(false);
+    } finally {
+      nowhere.close();
+    }
+  });
+});
