@@ -65,6 +65,8 @@ export function testBucket() {
   return {
     /** The variables that name it, for loadConfig. */
     env: objectStoreEnv(scratch.config),
+    /** Deletes every object in it. */
+    empty: () => scratch.empty(),
     open(): ObjectStore {
       const store = new ObjectStore(scratch.config);
       stores.push(store);
@@ -118,7 +120,7 @@ export function statelessInstances(redisUrl = process.env.REDIS_URL!) {
  * Stateless instances on a Redis and a database of the test file's own, started before its tests
  * and stopped after them: for tests that count (login failures, orders), which the other files'
  * traffic on the shared Redis would disturb. `empty()` forgets everything the instances stored,
- * in Redis and in the database: every wallet holds its starting credit again.
+ * in Redis, in the database and in the bucket: every wallet holds its starting credit again.
  */
 export function statelessInstancesOnOwnRedis() {
   let server: LocalRedisServer;
@@ -142,7 +144,7 @@ export function statelessInstancesOnOwnRedis() {
       return testApp(instanceId, server.url, stores, { ...bucket.env, ...env });
     },
     empty: async () => {
-      await Promise.all([clients[0]?.flushDb(), database.reset()]);
+      await Promise.all([clients[0]?.flushDb(), database.reset(), bucket.empty()]);
     },
     /** The Redis these instances share. */
     url: () => server.url,

@@ -1,5 +1,6 @@
 // Model-based testing of the HTTP contract: fast-check generates random sequences of operations
-// (model-steps.ts: log in and out, add, set, remove, check out, list orders, view the wallet; valid and invalid
+// (model-steps.ts: log in and out, add, set, remove, check out, list orders, view the wallet, upload,
+// view and delete avatars; valid and invalid
 // arguments; two browsers, two users and an unknown one), runs each against the app and against
 // the reference model, and compares every status and body. A failure is shrunk to the shortest
 // sequence that still fails, printed one operation per line.
@@ -9,6 +10,10 @@ import request from "supertest";
 import {
   add,
   checkout,
+  deleteAvatar,
+  PICTURES,
+  uploadAvatar,
+  viewAvatar,
   listOrders,
   login,
   viewWallet,
@@ -97,6 +102,7 @@ function operation(tokens: boolean): fc.Arbitrary<Operation> {
     fc.constantFrom(100, 2.5, -3),
   );
   const user = fc.noBias(fc.constantFrom<Username | "mallory">("alice", "bob", "mallory"));
+  const picture = fc.noBias(fc.constantFrom(...(Object.keys(PICTURES) as (keyof typeof PICTURES)[])));
   const rightPassword = fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false));
   // Weighted like a shopping session: mostly adding, now and then everything else.
   const at = (step: fc.Arbitrary<Step>) =>
@@ -112,6 +118,9 @@ function operation(tokens: boolean): fc.Arbitrary<Operation> {
     { weight: 2, arbitrary: at(fc.constant(null).map(checkout)) },
     { weight: 1, arbitrary: at(fc.constant(null).map(listOrders)) },
     { weight: 1, arbitrary: at(fc.constant(null).map(viewWallet)) },
+    { weight: 1, arbitrary: at(picture.map(uploadAvatar)) },
+    { weight: 1, arbitrary: at(user.map(viewAvatar)) },
+    { weight: 1, arbitrary: at(fc.constant(null).map(deleteAvatar)) },
   );
 }
 

@@ -13,14 +13,16 @@ import {
   type ShopModel,
   type Username,
 } from "./reference-model";
+import { PNG, SVG, WEBP } from "./sample-images";
 
-export type Method = "get" | "post" | "patch" | "delete";
+export type Method = "get" | "post" | "put" | "patch" | "delete";
 
 /** One operation: in words, as a request, and as the model predicts its answer. */
 export interface Step {
   readonly words: string;
   readonly method: Method;
   readonly path: string;
+  /** JSON, or raw bytes (an upload). */
   readonly body?: object;
   /** The answer the model predicts; updates the model to its state after the operation. */
   expect(model: ShopModel, browser: ModelBrowser, actual: Answer): Answer;
@@ -161,4 +163,45 @@ export const viewWallet = (): Step => ({
       ledger: model.ledgers[user].map((line) => ({ ...line, createdAt: expect.any(String) })),
     },
   })),
+});
+
+/** The files the model uploads: the kinds an avatar may be, and one it may not. */
+export const PICTURES = {
+  png: { bytes: PNG, contentType: "image/png" },
+  webp: { bytes: WEBP, contentType: "image/webp" },
+  svg: { bytes: SVG, contentType: undefined },
+} as const;
+
+export const uploadAvatar = (picture: keyof typeof PICTURES): Step => ({
+  words: `upload a ${picture} as the avatar`,
+  method: "put",
+  path: "/me/avatar",
+  body: PICTURES[picture].bytes,
+  expect: loggedIn((model, { user }) => {
+    const { bytes, contentType } = PICTURES[picture];
+    if (!contentType) return error(415, "UNSUPPORTED_IMAGE");
+    model.avatars[user] = { bytes, contentType };
+    return { status: 200, body: { avatar: { url: `/users/${user}/avatar`, contentType, bytes: bytes.length } } };
+  }),
+});
+
+export const viewAvatar = (of: Username | "mallory"): Step => ({
+  words: `GET ${of}'s avatar`,
+  method: "get",
+  path: `/users/${of}/avatar`,
+  expect(model) {
+    if (of === "mallory") return error(404, "UNKNOWN_USER");
+    const avatar = model.avatars[of];
+    return avatar ? { status: 200, body: avatar.bytes } : error(404, "NO_AVATAR");
+  },
+});
+
+export const deleteAvatar = (): Step => ({
+  words: "delete the avatar",
+  method: "delete",
+  path: "/me/avatar",
+  expect: loggedIn((model, { user }) => {
+    model.avatars[user] = undefined;
+    return { status: 204, body: undefined };
+  }),
 });

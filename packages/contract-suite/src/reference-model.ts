@@ -1,5 +1,5 @@
 // A small, independent reference model of the shop, as a client sees it over HTTP: who each
-// browser is logged in as, what its cart holds, and each user's orders and store credit. It shares no code with
+// browser is logged in as, what its cart holds, and each user's orders, store credit and avatar. It shares no code with
 // the apps, so the apps and the model can only agree if both follow the contract.
 
 export const SKUS = ["pepperoni-pizza", "margherita-pizza", "mushrooms", "coke"] as const;
@@ -38,9 +38,16 @@ export interface ModelLedgerLine {
   readonly orderId?: string;
 }
 
+/** An avatar as its owner uploaded it: the bytes and the type they are. */
+export interface ModelAvatar {
+  readonly bytes: Buffer;
+  readonly contentType: string;
+}
+
 export class ShopModel {
   readonly browsers: ModelBrowser[];
   readonly orders: Record<Username, ModelOrder[]> = { alice: [], bob: [] };
+  readonly avatars: Record<Username, ModelAvatar | undefined> = { alice: undefined, bob: undefined };
   readonly ledgers: Record<Username, ModelLedgerLine[]> = { alice: opening("alice"), bob: opening("bob") };
 
   constructor(browsers: number) {

@@ -18,6 +18,8 @@ export interface ScratchBucket {
   /** The store's settings with this bucket: known before it exists, for apps made before it is. */
   readonly config: ObjectStoreConfig;
   create(): Promise<void>;
+  /** Deletes every object in it. */
+  empty(): Promise<void>;
   /** Deletes every object in it, then the bucket (none: nothing to do). */
   drop(): Promise<void>;
 }
@@ -41,19 +43,23 @@ export function scratchBucket(store: ObjectStoreConfig, prefix = "cart"): Scratc
           if (!(error instanceof BucketAlreadyExists || error instanceof BucketAlreadyOwnedByYou)) throw error;
         });
       }),
+    empty: () => withClient((client) => emptyBucket(client, config.bucket)),
     drop: () =>
       withClient(async (client) => {
-        const Bucket = config.bucket;
         try {
-          for (;;) {
-            const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket }));
-            if (Contents.length === 0) break;
-            await Promise.all(Contents.map(({ Key }) => client.send(new DeleteObjectCommand({ Bucket, Key }))));
-          }
-          await client.send(new DeleteBucketCommand({ Bucket }));
+          await emptyBucket(client, config.bucket);
+          await client.send(new DeleteBucketCommand({ Bucket: config.bucket }));
         } catch (error) {
           if (!(error instanceof NoSuchBucket)) throw error;
         }
       }),
   };
+}
+
+async function emptyBucket(client: ReturnType<typeof createS3Client>, Bucket: string): Promise<void> {
+  for (;;) {
+    const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket }));
+    if (Contents.length === 0) return;
+    await Promise.all(Contents.map(({ Key }) => client.send(new DeleteObjectCommand({ Bucket, Key }))));
+  }
 }

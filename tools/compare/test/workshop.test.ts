@@ -123,6 +123,34 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       );
     }, 60_000);
 
+    it("shows Alice's avatar on every stateless server, and on the stateful one that saved it only", async () => {
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await page.keyboard.press("8");
+      for (const app of ["stateful", "stateless"] as const) {
+        await side(page, app).locator(".avatars h3").waitFor({ timeout: 15_000 });
+      }
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      // Every server was asked, directly; the stateless ones all serve the very picture she uploaded.
+      const stateless = side(page, "stateless").locator(".avatars li");
+      expect(await stateless.count()).toBe(3);
+      expect(await side(page, "stateless").locator(".avatars li.current img").count()).toBe(3);
+      const pictures = await Promise.all(
+        (await side(page, "stateless").locator(".avatars img").all()).map((image) => image.getAttribute("src")),
+      );
+      expect(new Set(pictures).size).toBe(1);
+      await expectText(
+        side(page, "stateless").locator(".avatars .answer"),
+        "Every server serves the picture she uploaded",
+      );
+      // Stateful: the server that took the upload has it on its disk; the others do not.
+      expect(await side(page, "stateful").locator(".avatars li").count()).toBe(3);
+      expect(await side(page, "stateful").locator(".avatars li.current").count()).toBe(1);
+      await expectText(side(page, "stateful").locator(".avatars .answer"), "Not every server has it");
+      expect(await side(page, "stateful").locator(".log").textContent()).toMatch(
+        /A visitor asks stateful-\d directly for Alice's avatar: 404 NO_AVATAR/,
+      );
+    }, 60_000);
+
     it("turns stickiness off on the stateful side from the keyboard", async () => {
       await page.locator("#status", { hasText: "Ready." }).waitFor();
       await page.keyboard.press("t");

@@ -2,7 +2,7 @@
 // a disk of its own (a directory: AVATAR_DIR), and the faults the journeys inflict on them: kill -9,
 // graceful restart, replacement by a new machine, scale-out; and scale-in.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,15 @@ import { clusterEnv, serverScript, type ClusterStores } from "./apps";
  * it) can take well over 10 s to get through. One that never answers still fails the run.
  */
 const START_TIMEOUT_MS = 30_000;
+
+/**
+ * The disks of every cluster not yet stopped: a run that ends without stopping its clusters
+ * (Ctrl-C, a set-up error) still removes them as it exits.
+ */
+const liveDisks = new Set<string>();
+process.on("exit", () => {
+  for (const disks of liveDisks) rmSync(disks, { recursive: true, force: true });
+});
 
 export class Cluster {
   private readonly instances = new Map<string, NodeServer>();
@@ -35,6 +44,7 @@ export class Cluster {
     private readonly onStart: (id: string, pid: number) => void,
   ) {
     this.env = clusterEnv(app, stores);
+    liveDisks.add(this.disks);
   }
 
   static async start(app: AppName, size: number, stores: ClusterStores, onStart: (id: string, pid: number) => void) {
@@ -131,6 +141,7 @@ export class Cluster {
     await Promise.allSettled(this.launching);
     await Promise.all([...this.instances.values()].map((server) => server.process.stop()));
     await rm(this.disks, { recursive: true, force: true });
+    liveDisks.delete(this.disks);
   }
 
   /** The instance's disk: the one it had (a restart keeps it), or a new, empty one. */

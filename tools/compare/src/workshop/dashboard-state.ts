@@ -45,6 +45,17 @@ export interface WalletAnswerView {
   readonly text: string;
 }
 
+/** What one server serves as Alice's avatar, when asked directly ("Upload Alice's avatar"). */
+export interface AvatarAnswerView {
+  readonly server: string;
+  /** The picture as a data: URL, or null when the server had none (its answer is then in `text`). */
+  readonly picture: string | null;
+  /** "the picture she uploaded", "an older picture", or the error: "404 NO_AVATAR". */
+  readonly text: string;
+  /** Whether it is the picture Alice uploaded last. */
+  readonly current: boolean;
+}
+
 export interface StoreView {
   /** Keys in the shared Redis; null while it does not answer (frozen). */
   readonly keys: number | null;
@@ -100,6 +111,8 @@ export interface SideView {
   readonly shopper: ShopperView;
   /** Alice's store credit as each running server said it, the last time they were asked; null before. */
   readonly wallets: WalletAnswerView[] | null;
+  /** Alice's avatar as each running server served it, after her last upload; null before. */
+  readonly avatars: AvatarAnswerView[] | null;
   /** Alice's and Bob's chat windows, once the chat buttons have connected them; null before. */
   readonly chat: ChatView | null;
   /** The last replayed journey's verdict on this side. */
@@ -140,6 +153,7 @@ export const SHOPPER_ACTIONS = [
   "view-cart",
   "checkout",
   "ask-wallets",
+  "upload-avatar",
 ] as const;
 export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
 export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;

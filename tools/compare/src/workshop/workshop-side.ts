@@ -1,8 +1,9 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
-// memory, the requests each served, Alice's cart as she last saw it, and her store credit as each
-// server says it when asked.
+// memory, the requests each served, Alice's cart as she last saw it, her store credit as each
+// server says it when asked, and her avatar as each server serves it after she uploads one.
 import { formatCents } from "@cart/domain";
+import { avatarView, fingerprint, freshAvatar } from "../journeys/avatars";
 import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
@@ -13,6 +14,7 @@ import type { Stack } from "../rig/stack";
 import type { Architecture, BalancerKind, RoutingPolicy } from "../vocabulary";
 import type {
   AnswerView,
+  AvatarAnswerView,
   ChatAction,
   LogTone,
   PlayResultView,
@@ -28,7 +30,7 @@ const HEALTH_TIMEOUT_MS = 800;
 
 /** What Alice's buttons send, but for logging in (the shopper's own `login()`). */
 const SHOPPING: Record<
-  Exclude<ShopperAction, "login" | "ask-wallets">,
+  Exclude<ShopperAction, "login" | "ask-wallets" | "upload-avatar">,
   { method: string; path: string; body?: unknown }
 > = {
   "add-pepperoni-pizza": { method: "POST", path: "/cart/items", body: { sku: "pepperoni-pizza", quantity: 1 } },
@@ -48,6 +50,7 @@ export class WorkshopSide {
   private lastServedBy: string | undefined;
   private aliceView: Omit<ShopperView, "name"> = { loggedIn: false, cart: null, lastAnswer: null };
   private wallets: WalletAnswerView[] | null = null;
+  private avatars: AvatarAnswerView[] | null = null;
   private lastAliceStep: Step | undefined;
 
   constructor(
@@ -111,6 +114,12 @@ export class WorkshopSide {
     if (action === "ask-wallets") return this.askWallets();
     this.lastAliceStep = undefined;
     let reply: Reply | undefined;
+    if (action === "upload-avatar") {
+      const picture = freshAvatar();
+      reply = await this.alice.send("PUT", "/me/avatar", picture);
+      this.see(action, reply);
+      return this.askForAvatar(reply.status === 200 ? fingerprint(picture) : undefined);
+    }
     if (action === "login") {
       // The shopper's own login keeps the bearer token the stateless app hands out. A refused
       // login is already in the log, and in Alice's last answer.
@@ -172,6 +181,28 @@ export class WorkshopSide {
     );
   }
 
+  /**
+   * A visitor asks every running server directly for Alice's avatar (no login needed): the picture
+   * she just uploaded (`uploaded`, its fingerprint), an older one, or none. What each serves is
+   * what its store has: its own disk, or the shared bucket.
+   */
+  private async askForAvatar(uploaded: string | undefined): Promise<void> {
+    const { cluster } = this.stack;
+    const running = cluster.ids.filter((id) => cluster.running(id)).sort(byNumber);
+    this.avatars = await Promise.all(
+      running.map(async (id): Promise<AvatarAnswerView> => {
+        const visitor = new Shopper(`A visitor at ${id}`, "alice", cluster.url(id), () => undefined);
+        const reply = await visitor.send("GET", "/users/alice/avatar");
+        const { fingerprint: seen, code, status } = avatarView(reply);
+        const current = seen !== undefined && seen === uploaded;
+        const text = seen ? (current ? "the picture she uploaded" : "an older picture") : `${status} ${code}`;
+        this.log(`A visitor asks ${id} directly for Alice's avatar: ${text}`, current ? "ok" : "error");
+        const picture = seen ? `data:${reply.contentType};base64,${reply.bytes.toString("base64")}` : null;
+        return { server: id, picture, text, current };
+      }),
+    );
+  }
+
   /** Asks every running instance for its /healthz: up or not, and the sessions it holds. */
   async poll(): Promise<void> {
     const { cluster } = this.stack;
@@ -198,6 +229,7 @@ export class WorkshopSide {
       store,
       shopper: { name: this.alice.name, ...this.aliceView },
       wallets: this.wallets,
+      avatars: this.avatars,
       chat: this.chat.view(),
       lastPlay: this.lastPlay,
     };

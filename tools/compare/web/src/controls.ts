@@ -22,6 +22,7 @@ export const SHOPPER_BUTTONS: Button[] = [
   { action: "view-cart", key: "5", label: () => "View cart" },
   { action: "checkout", key: "6", label: () => "Check out" },
   { action: "ask-wallets", key: "7", label: () => "Ask every server for Alice's credit" },
+  { action: "upload-avatar", key: "8", label: () => "Alice uploads an avatar; ask every server for it" },
 ];
 
 export const FAULT_BUTTONS: Button[] = [

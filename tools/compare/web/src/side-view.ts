@@ -1,6 +1,7 @@
 // One column of the dashboard: the balancer, the servers behind it, where the state lives, and
 // Alice as she sees the shop. Status is in words as well as colour (projectors wash colours out).
 import type {
+  AvatarAnswerView,
   ChatterView,
   ChatView,
   InstanceView,
@@ -14,13 +15,14 @@ import { escapeHtml, money } from "./format";
 const TITLES: Record<SideView["app"], { title: string; lesson: string }> = {
   stateful: {
     title: "Stateful",
-    lesson: "Each server keeps its users' sessions, carts, store credit and chat in its own memory.",
+    lesson:
+      "Each server keeps its users' sessions, carts, store credit and chat in its own memory, and their avatars on its own disk.",
   },
   stateless: {
     title: "Stateless",
     lesson:
       "Servers keep only the chat's open sockets: sessions, carts and the rest of the chat live in Redis, " +
-      "orders and store credit in PostgreSQL.",
+      "orders and store credit in PostgreSQL, avatars in object storage.",
   },
 };
 
@@ -34,6 +36,7 @@ export function sideHtml(side: SideView): string {
     ${storeHtml(side.store)}
     ${shopperHtml(side.shopper)}
     ${walletsHtml(side.wallets)}
+    ${avatarsHtml(side.avatars)}
     ${chatHtml(side.chat)}
     ${side.lastPlay ? playHtml(side.lastPlay) : ""}
     <h3>Requests</h3>
@@ -93,6 +96,24 @@ function walletsHtml(wallets: WalletAnswerView[] | null): string {
     )
     .join("");
   return `<div class="wallets" aria-label="Alice's store credit, as each server says"><h3>Alice's store credit, as each server says</h3><ul>${rows}</ul>${verdict}</div>`;
+}
+
+/** Alice's avatar as each server served it: the same picture everywhere, or only where it was saved. */
+function avatarsHtml(avatars: AvatarAnswerView[] | null): string {
+  if (!avatars) return `<div class="avatars none">Alice's avatar: not uploaded yet (press 8).</div>`;
+  const everywhere = avatars.length > 0 && avatars.every((avatar) => avatar.current);
+  const verdict = everywhere
+    ? `<p class="answer ok">Every server serves the picture she uploaded.</p>`
+    : `<p class="answer error">Not every server has it: a file saved on one server's disk is on that disk only.</p>`;
+  const rows = avatars
+    .map((avatar) => {
+      const shown = avatar.picture
+        ? `<img src="${escapeHtml(avatar.picture)}" alt="${escapeHtml(avatar.text)}" width="32" height="32" />`
+        : `<span class="no-picture" aria-hidden="true">?</span>`;
+      return `<li data-instance="${escapeHtml(avatar.server)}" class="${avatar.current ? "current" : "missing"}">${shown}<span class="name">${escapeHtml(avatar.server)}</span> <strong>${escapeHtml(avatar.text)}</strong></li>`;
+    })
+    .join("");
+  return `<div class="avatars" aria-label="Alice's avatar, as each server serves it"><h3>Alice's avatar, as each server serves it</h3><ul>${rows}</ul>${verdict}</div>`;
 }
 
 function chatHtml(chat: ChatView | null): string {
