@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `pnpm diff:apps`: the unified diff of the two apps' sources. What it shows is the whole lesson:
-// where state lives (memory vs Redis and PostgreSQL) and how a user is recognised (session cookie
-// vs JWT).
+// where state lives (memory and disk vs Redis, PostgreSQL and object storage) and how a user is
+// recognised (session cookie vs JWT).
 // `--steps` shows it one idea at a time, through the workshop lab's expected answer:
-//   step 1, stateful → the lab's answer: sessions, carts, login counters and the chat's state (all
-//   but its sockets) move to Redis, orders and store credit to PostgreSQL;
+//   step 1, stateful → the lab's answer: sessions, carts, login counters and the chat's presence,
+//   routing and typing move to Redis, orders, store credit and the chat's messages to PostgreSQL,
+//   avatars to object storage;
 //   step 2, the lab's answer → stateless: the session cookie gives way to a signed JWT.
 // Other arguments go to `git diff` (e.g. `pnpm diff:apps --stat`).
 import { spawnSync } from "node:child_process";
@@ -55,8 +56,8 @@ try {
   writeLabSources(root, join(work, "step-1"), { solvedParts: labParts(root).length });
   cpSync(join(root, "apps", "stateless", "src"), join(work, "stateless"), { recursive: true });
   console.log("# Step 1 of 2: where state lives. The stateful app with its sessions (connect-redis), carts,");
-  console.log("# login counters and the chat's state in Redis, its orders and store credit in PostgreSQL,");
-  console.log("# its avatars in object storage: the workshop lab's expected answer.\n");
+  console.log("# login counters and the chat's presence in Redis, its orders, store credit and chat messages");
+  console.log("# in PostgreSQL, its avatars in object storage: the workshop lab's expected answer.\n");
   diff(work, "stateful", "step-1");
   console.log("\n# Step 2 of 2: how a user is recognised. express-session's cookie gives way to a signed JWT");
   console.log("# that names a session record in Redis, checked by any instance: the stateless app.\n");

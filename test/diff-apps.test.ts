@@ -20,7 +20,7 @@ describe("pnpm diff:apps", () => {
     const added = (step: string) => step.split("\n").filter((line) => line.startsWith("+"));
     expect(added(step1).join("\n")).toMatch(/RedisCartRepository/);
     expect(added(step1).join("\n")).toMatch(/connect-redis/);
-    expect(added(step1).join("\n")).toMatch(/RedisChatState/);
+    expect(added(step1).join("\n")).toMatch(/SharedChatState/);
     expect(added(step1).join("\n")).toMatch(/PgAccountRepository/);
     expect(added(step1).join("\n")).toMatch(/S3AvatarRepository/);
     expect(added(step1).join("\n")).not.toMatch(/jwt|Token/i);

@@ -1,6 +1,6 @@
-// The stateless shop: what is temporary (sessions, carts, login counters, the chat) lives in Redis,
-// what must last (orders, store credit) in PostgreSQL, files (avatars) in object storage; the
-// process keeps nothing but the chat's open sockets, which cannot move.
+// The stateless shop: what is temporary (sessions, carts, login counters, who is online and typing)
+// lives in Redis, what must last (orders, store credit, chat messages) in PostgreSQL, files
+// (avatars) in object storage; the process keeps nothing but the chat's open sockets, which cannot move.
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
@@ -10,7 +10,7 @@ import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
-import { RedisChatState } from "./chat-state";
+import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 
@@ -35,6 +35,6 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
     sessionsInMemory: async () => 0,
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),
+    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
   });
 }

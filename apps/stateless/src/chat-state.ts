@@ -1,15 +1,16 @@
 // The stateless chat. The connections stay on the server that holds them (a socket cannot move);
-// everything else lives in Redis, where every server sees it:
+// everything else lives where every server sees it. What is temporary is in Redis:
 //  - which servers hold each user: a sorted set per user, server → when its claim runs out,
 //    renewed every second, so a killed server leaves no ghost (its claims run out, and whichever
 //    server notices first tells everyone the user went offline);
-//  - each conversation as a Redis Stream with ids from a counter (ordered), trimmed to the last
-//    1,000 messages: the log a client resumes from after reconnecting to any server;
-//  - unread counts, how far each user has read, who is typing to whom (expiring by itself), and
-//    the refs senders gave their messages (so a resend after a lost connection is not a copy);
+//  - who is typing to whom, expiring by itself;
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
-//    the log closes that gap.
+//    the history closes that gap.
+// What must last is in PostgreSQL, like orders: every message of every conversation (the history a
+// client resumes from after reconnecting to any server, and reads later), with its id in its
+// conversation and the ref its sender gave it (so a resend after a lost connection is not a
+// copy), and how far each user has read each other's messages (the unread counts).
 import {
   conversationOf,
   REF_KEPT_MS,
@@ -20,23 +21,60 @@ import {
   type ServerFrame,
 } from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
+import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
 import { storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
+import type { PoolClient } from "pg";
 
 const CLAIM_MS = 3000;
 const RENEW_MS = 1000;
 const SWEEP_MS = 1000;
-const KEPT_PER_CONVERSATION = 1000;
 
 const USERS = "chat:users";
 const ENDED = "chat:ended";
 const serversOf = (user: string) => `chat:servers:${user}`;
 const inbox = (server: string) => `chat:to:${server}`;
-const sequence = (conversation: string) => `chat:seq:${conversation}`;
-const log = (conversation: string) => `chat:log:${conversation}`;
-const unreadOf = (user: string) => `chat:unread:${user}`;
-const readOf = (user: string) => `chat:read:${user}`;
 const typingOf = (user: string) => `chat:typing:${user}`;
-const refOf = (conversation: string, from: string, ref: string) => `chat:ref:${conversation}:${from}:${ref}`;
+
+interface MessageRow {
+  id: number;
+  sender: string;
+  recipient: string;
+  text: string;
+  at: string;
+  served_by: string;
+  ref: string | null;
+}
+
+const MESSAGE_COLUMNS = "id, sender, recipient, text, at, served_by, ref";
+
+const messageOf = (row: MessageRow): ChatMessage => ({
+  id: row.id,
+  from: row.sender,
+  to: row.recipient,
+  text: row.text,
+  at: row.at,
+  servedBy: row.served_by,
+  ...(row.ref !== null && { ref: row.ref }),
+});
+
+// A message, with the next id of its conversation. $1 conversation, $2 from, $3 to, $4 text, $5 at,
+// $6 served by, $7 ref (or null)
+const APPEND = `
+  WITH next AS (
+    INSERT INTO chat_conversations (conversation, last_id) VALUES ($1, 1)
+    ON CONFLICT (conversation) DO UPDATE SET last_id = chat_conversations.last_id + 1
+    RETURNING last_id
+  )
+  INSERT INTO chat_messages (conversation, ${MESSAGE_COLUMNS})
+  SELECT $1, last_id, $2, $3, $4, $5, $6, $7 FROM next
+  RETURNING id`;
+
+// How many of `other`'s messages to `reader` come after what the reader has read.
+// $1 conversation, $2 the other (the sender), $3 the reader
+const UNREAD_FROM = `
+  SELECT count(*)::int AS unread FROM chat_messages
+  WHERE conversation = $1 AND sender = $2
+    AND id > COALESCE((SELECT up_to FROM chat_reads WHERE reader = $3 AND other = $2), 0)`;
 
 // KEYS servers of the user, all users; ARGV now, server, claim's end, user → 1 if no server held them
 const JOIN = `
@@ -69,49 +107,14 @@ local servers = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 for _, server in ipairs(servers) do redis.call('PUBLISH', 'chat:to:' .. server, ARGV[2]) end
 return #servers`;
 
-// KEYS sequence, log, unread of the recipient, typing to the recipient, the ref's key (when there
-// is a ref); ARGV from, to, text, at, servedBy, kept, ref or '', how long a ref is kept
-// → {id, 1 if the ref was used before (nothing appended) or 0, the recipient's unread count from the sender}
-const APPEND = `
-if ARGV[7] ~= '' then
-  local earlier = redis.call('GET', KEYS[5])
-  if earlier then return {tonumber(earlier), 1, tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')} end
-end
-local id = redis.call('INCR', KEYS[1])
-local fields = {'from', ARGV[1], 'to', ARGV[2], 'text', ARGV[3], 'at', ARGV[4], 'servedBy', ARGV[5]}
-if ARGV[7] ~= '' then
-  table.insert(fields, 'ref')
-  table.insert(fields, ARGV[7])
-  redis.call('SET', KEYS[5], id, 'PX', ARGV[8])
-end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], id .. '-0', unpack(fields))
-local unread = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-redis.call('ZREM', KEYS[4], ARGV[1])
-return {id, 0, unread}`;
-
-// What is unread is what the other wrote after what was read; nobody reads past the last message.
-// KEYS read of the user, unread of the user, log, sequence; ARGV other, upTo → how many remain
-const READ = `
-local last = tonumber(redis.call('GET', KEYS[4]) or '0')
-local upTo = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'), math.min(tonumber(ARGV[2]), last))
-redis.call('HSET', KEYS[1], ARGV[1], upTo)
-local left = 0
-for _, entry in ipairs(redis.call('XRANGE', KEYS[3], (upTo + 1) .. '-0', '+')) do
-  local fields = entry[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == 'from' and fields[i + 1] == ARGV[1] then left = left + 1 end
-  end
-end
-if left == 0 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HSET', KEYS[2], ARGV[1], left) end
-return left`;
-
-export class RedisChatState implements ChatState {
+export class SharedChatState implements ChatState {
   readonly reach = "any server";
   /** This server's connections per user: it claims a user in Redis while it holds one. */
   private readonly local = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisClient,
+    private readonly database: Database,
     private readonly connections: ChatConnections,
     private readonly server: string,
   ) {
@@ -164,34 +167,65 @@ export class RedisChatState implements ChatState {
 
   async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {
     const conversation = conversationOf(draft.from, draft.to);
-    const { from, to, text, at, servedBy, ref = "" } = draft;
-    const keys = [sequence(conversation), log(conversation), unreadOf(to), typingOf(to)];
-    if (ref) keys.push(refOf(conversation, from, ref));
-    const args = [from, to, text, at, servedBy, KEPT_PER_CONVERSATION, ref, REF_KEPT_MS];
-    const [id, repeated, unread] = (await this.script(APPEND, keys, args)) as [number, number, number];
-    if (!repeated) return { message: { id, ...draft }, repeated: false, unread };
-    // The message that ref named, from the log (or, trimmed from it since, as the resend has it).
-    const [earlier] = await this.entries(conversation, id, id, 1);
-    return { message: earlier ?? { id, ...draft }, repeated: true, unread };
+    const values = [conversation, draft.from, draft.to, draft.text, draft.at, draft.servedBy, draft.ref ?? null];
+    await whenPrepared(this.database);
+    // Without a ref, one statement: the conversation's row hands out the next id (its row lock
+    // orders parallel sends) and the message is written with it. With one, a transaction that
+    // first looks for the ref, under a lock per conversation, so that a resend racing its first
+    // send finds it. (A hash names the lock: two conversations may share one, and wait.)
+    const appended = !draft.ref
+      ? { id: (await dbCall(() => this.database.pool.query<{ id: number }>(APPEND, values))).rows[0]!.id }
+      : await inTransaction(this.database.pool, async (client) => {
+          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [conversation]);
+          const earlier = await sentBefore(client, conversation, draft.from, draft.ref!);
+          return earlier ?? { id: (await client.query<{ id: number }>(APPEND, values)).rows[0]!.id };
+        });
+    const repeated = "from" in appended;
+    const message: ChatMessage = repeated ? appended : { id: appended.id, ...draft };
+    // Counted once the message is committed: a parallel send's message is counted too.
+    const unread = await this.unreadFrom(draft.to, draft.from);
+    // A message ends its sender's typing to its recipient.
+    if (!repeated) await storeCall(() => this.redis.zRem(typingOf(draft.to), draft.from));
+    return { message, repeated, unread };
   }
 
-  history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
-    return this.entries(conversationOf(user, other), after + 1, "+", limit);
+  async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
+    await whenPrepared(this.database);
+    const { rows } = await dbCall(() =>
+      this.database.pool.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE conversation = $1 AND id > $2 ORDER BY id LIMIT $3`,
+        [conversationOf(user, other), after, limit],
+      ),
+    );
+    return rows.map(messageOf);
   }
 
   async markRead(user: string, other: string, upTo: number): Promise<number> {
-    const conversation = conversationOf(user, other);
-    const keys = [readOf(user), unreadOf(user), log(conversation), sequence(conversation)];
-    return Number(await this.script(READ, keys, [other, upTo]));
+    await whenPrepared(this.database);
+    // Nobody reads past the last message (one written later is unread), nor back.
+    await dbCall(() =>
+      this.database.pool.query(
+        `INSERT INTO chat_reads (reader, other, up_to)
+         VALUES ($1, $2, LEAST($3, COALESCE((SELECT last_id FROM chat_conversations WHERE conversation = $4), 0)))
+         ON CONFLICT (reader, other) DO UPDATE SET up_to = GREATEST(chat_reads.up_to, EXCLUDED.up_to)`,
+        [user, other, upTo, conversationOf(user, other)],
+      ),
+    );
+    return this.unreadFrom(user, other);
   }
 
   async unread(user: string): Promise<Record<string, number>> {
-    const counts = await storeCall(() => this.redis.hGetAll(unreadOf(user)));
-    return Object.fromEntries(
-      Object.entries(counts)
-        .map(([from, count]) => [from, Number(count)] as const)
-        .filter(([, count]) => count > 0),
+    await whenPrepared(this.database);
+    const { rows } = await dbCall(() =>
+      this.database.pool.query<{ sender: string; unread: number }>(
+        `SELECT m.sender, count(*)::int AS unread FROM chat_messages m
+         LEFT JOIN chat_reads r ON r.reader = m.recipient AND r.other = m.sender
+         WHERE m.recipient = $1 AND m.id > COALESCE(r.up_to, 0)
+         GROUP BY m.sender`,
+        [user],
+      ),
     );
+    return Object.fromEntries(rows.map(({ sender, unread }) => [sender, unread]));
   }
 
   async startTyping(from: string, to: string): Promise<void> {
@@ -240,27 +274,31 @@ export class RedisChatState implements ChatState {
     }
   }
 
-  /** Messages of a conversation's log from id `first` to `last` ("+": the end), at most `limit`. */
-  private async entries(
-    conversation: string,
-    first: number,
-    last: number | "+",
-    limit: number,
-  ): Promise<ChatMessage[]> {
-    const end = last === "+" ? last : `${last}-0`;
-    const entries = await storeCall(() => this.redis.xRange(log(conversation), `${first}-0`, end, { COUNT: limit }));
-    return (entries ?? []).map(({ id, message }) => ({
-      id: Number(id.split("-")[0]),
-      from: String(message.from),
-      to: String(message.to),
-      text: String(message.text),
-      at: String(message.at),
-      servedBy: String(message.servedBy),
-      ...(message.ref !== undefined && { ref: String(message.ref) }),
-    }));
+  /** How many of `other`'s messages `user` has not read. */
+  private async unreadFrom(user: string, other: string): Promise<number> {
+    const { rows } = await dbCall(() =>
+      this.database.pool.query<{ unread: number }>(UNREAD_FROM, [conversationOf(user, other), other, user]),
+    );
+    return rows[0]!.unread;
   }
 
   private script(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     return storeCall(() => this.redis.eval(script, { keys, arguments: args.map(String) }));
   }
+}
+
+/** The message `from` sent in the conversation with this ref, within REF_KEPT_MS, if any. */
+async function sentBefore(
+  client: PoolClient,
+  conversation: string,
+  from: string,
+  ref: string,
+): Promise<ChatMessage | undefined> {
+  const since = new Date(Date.now() - REF_KEPT_MS).toISOString();
+  const { rows } = await client.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
+     WHERE conversation = $1 AND sender = $2 AND ref = $3 AND at > $4 ORDER BY id DESC LIMIT 1`,
+    [conversation, from, ref, since],
+  );
+  return rows[0] && messageOf(rows[0]);
 }

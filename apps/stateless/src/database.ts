@@ -1,4 +1,5 @@
-// PostgreSQL, where the stateless shop keeps what must last: orders and store credit. Its schema is
+// PostgreSQL, where the stateless shop keeps what must last: orders, store credit, and the chat's
+// messages and read marks. Its schema is
 // versioned (migrations run once per database, however many instances start together), and every
 // demo user's wallet is opened with their starting credit the first time the database is seen,
 // directly, never through a public route. server.ts runs this in the background (pg-kit's
@@ -37,6 +38,36 @@ const MIGRATIONS: readonly Migration[] = [
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX ledger_by_user ON ledger (user_id, id);`,
+  },
+  {
+    version: 2,
+    name: "the chat's messages and read marks",
+    // A conversation's ids count up from 1 (its row holds the last one given). `at` is kept as the
+    // ISO text the message carries, so it reads back exactly as it was sent.
+    sql: `
+      CREATE TABLE chat_conversations (
+        conversation text PRIMARY KEY,
+        last_id integer NOT NULL
+      );
+      CREATE TABLE chat_messages (
+        conversation text NOT NULL REFERENCES chat_conversations,
+        id integer NOT NULL,
+        sender text NOT NULL,
+        recipient text NOT NULL,
+        text text NOT NULL,
+        at text NOT NULL,
+        served_by text NOT NULL,
+        ref text,
+        PRIMARY KEY (conversation, id)
+      );
+      CREATE INDEX chat_messages_by_ref ON chat_messages (conversation, sender, ref) WHERE ref IS NOT NULL;
+      CREATE INDEX chat_messages_to ON chat_messages (recipient, sender, id);
+      CREATE TABLE chat_reads (
+        reader text NOT NULL,
+        other text NOT NULL,
+        up_to integer NOT NULL,
+        PRIMARY KEY (reader, other)
+      );`,
   },
 ];
 

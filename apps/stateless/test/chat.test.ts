@@ -1,6 +1,7 @@
 // The chat's lesson on the stateless side, as a test: the sockets stay on their servers, and
-// everything else is in Redis, so Alice on stateless-1 and Bob on stateless-2 talk as if they
-// shared a server, and a server that dies leaves no ghost behind.
+// everything else is in Redis (what is temporary) and PostgreSQL (the messages), so Alice on
+// stateless-1 and Bob on stateless-2 talk as if they shared a server, a server that dies leaves
+// no ghost behind, and a Redis that restarts empty loses no message.
 import { listening, logIn, openChat, type ChatClient } from "@cart/contract-suite";
 import { createRedisClient } from "@cart/redis-kit";
 import type { Server } from "node:http";
@@ -64,6 +65,27 @@ describe("the stateless chat, Alice on stateless-1 and Bob on stateless-2", () =
     expect(((await history.json()) as { messages: { text: string }[] }).messages.map(({ text }) => text)).toEqual([
       "Pizza tonight?",
     ]);
+  });
+
+  it("keeps the messages and what is unread in PostgreSQL: a Redis emptied (sessions and all) loses none", async () => {
+    const alice = await chatOn(one, await logIn(one, "alice"));
+    const bob = await chatOn(two, await logIn(two, "bob"));
+    await alice.next((frame) => frame.type === "presence" && frame.user === "bob" && frame.online);
+    alice.send({ type: "send", to: "bob", text: "Still there after a restart?" });
+    const sent = await bob.next((frame) => frame.type === "message" && frame.text === "Still there after a restart?");
+    if (sent.type !== "message") throw new Error("not a message");
+
+    const redis = createRedisClient(bed.url());
+    await redis.connect();
+    await redis.flushDb(); // what a Redis without persistence comes back with
+    await redis.close();
+
+    const bobAgain = await logIn(one, "bob"); // his session went with Redis; his messages did not
+    const history = await fetch(`${one}/chat/history?with=alice`, { headers: bobAgain });
+    const messages = ((await history.json()) as { messages: { id: number; text: string }[] }).messages;
+    expect(messages.at(-1)).toMatchObject({ id: sent.id, text: "Still there after a restart?" });
+    const unread = await fetch(`${two}/chat/unread`, { headers: bobAgain });
+    expect(((await unread.json()) as { unread: Record<string, number> }).unread.alice).toBeGreaterThan(0);
   });
 
   it("reaches Bob's socket with a message sent the moment it opens: it is known everywhere before it opens", async () => {

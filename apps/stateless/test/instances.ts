@@ -31,11 +31,11 @@ export function testDatabase() {
   });
   return {
     url: scratch.url,
-    /** Back to fresh wallets and no orders, directly in the database. */
+    /** Back to fresh wallets, no orders and no chat, directly in the database. */
     async reset() {
       const pool = createPgPool(scratch.url);
       try {
-        await pool.query("TRUNCATE ledger, orders, wallets");
+        await pool.query("TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads");
         await prepareDatabase(pool);
       } finally {
         await pool.end();

@@ -1,8 +1,9 @@
 // LAB SOLUTION, part 2: the chat made stateless too. Its sockets stay on the server that holds
-// them (a connection cannot move); everything else moves to Redis with the stateless app's chat
-// state (chat-state.ts): which servers hold each user (claims that run out, so a dead server
-// leaves no ghost), routing between servers (pub/sub), the log a reconnecting client resumes
-// from (Streams), unread counts and typing. Part 1's answer stays as it was.
+// them (a connection cannot move); everything else moves out with the stateless app's chat state
+// (chat-state.ts): to Redis, what is temporary (which servers hold each user, claims that run out
+// so a dead server leaves no ghost; routing between servers, pub/sub; typing); to PostgreSQL,
+// what must last (the messages a reconnecting client resumes from, and how far each user has
+// read). Part 1's answer stays as it was.
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
@@ -10,7 +11,7 @@ import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { DiskAvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
-import { RedisChatState } from "./chat-state";
+import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { RedisSessionStore } from "./session-store";
@@ -31,7 +32,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    // Part 2: the chat's state where every server sees it.
-    chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),
+    // Part 2: the chat's state where every server sees it (Redis and the database).
+    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
   });
 }

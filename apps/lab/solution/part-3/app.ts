@@ -10,7 +10,7 @@ import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
-import { RedisChatState } from "./chat-state";
+import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { RedisSessionStore } from "./session-store";
@@ -39,6 +39,6 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     // Part 2: the chat's state where every server sees it.
-    chatState: (connections) => new RedisChatState(redis, connections, config.instanceId),
+    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
   });
 }
