@@ -9,7 +9,7 @@ import { JOURNEYS } from "../src/journeys";
 import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 
-// The whole matrix takes some 40 s on our 2 cores, and two or three times that beside the other
+// The whole matrix takes some 22 s on our 2 cores, and two or three times that beside the other
 // test files: these are guards against a hang, not budgets.
 jest.setTimeout(300_000);
 
