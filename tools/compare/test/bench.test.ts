@@ -88,8 +88,14 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
     boundWithRedisToBound: expect.any(Number),
     balancerOverheadP50Ms: { stateful: expect.any(Number), stateless: expect.any(Number) },
     maxMinRequestsPerInstance: { stateful: expect.any(Number), stateless: expect.any(Number) },
+    statelessToStatefulCheckoutP50: expect.any(Number),
   });
   expect(report.ratios.statelessToStatefulThroughput).toBeGreaterThan(0);
+  // Every timed checkout was placed and paid, on both apps (the big spenders never run out).
+  for (const app of ["stateful", "stateless"]) {
+    expect(report.checkouts[app]).toMatchObject({ checkouts: 200, failed: 0 });
+    expect(report.checkouts[app].p50Ms).toBeGreaterThan(0);
+  }
   expect(report.ratios.statelessToBound).toBeGreaterThan(0);
 
   // Where each app's CPU went, by package, from its own .cpuprofile kept beside the report.
@@ -108,6 +114,7 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
   const markdown = await readFile(join(dir, "bench.md"), "utf8");
   expect(markdown).toMatch(/\| stateless via builtin balancer \|/);
   expect(markdown).toMatch(/\| minimal Express \+ the Redis round trips \(bound of stateless\) \|/);
+  expect(markdown).toMatch(/a checkout, one at a time direct \(p50, p99\): stateful [\d.]+ ms/);
   expect(markdown).toMatch(/## Where the CPU goes[\s\S]*\| express-session \|/);
 });
 

@@ -9,6 +9,7 @@ import type { Stack } from "../rig/stack";
 import { TestBed } from "../rig/test-bed";
 import { round } from "../util";
 import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
+import { probeCheckout, type CheckoutProbe } from "./checkout-probe";
 import { cpuMs } from "./cpu-time";
 import type { LoadJob } from "./load-worker";
 import { profileApp, type AppProfile } from "./profile-app";
@@ -88,6 +89,12 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
     const probeSeconds = Math.min(PROBE_SECONDS, options.seconds);
     for (const app of ARCHITECTURES) probes[app] = await probeBalancer(stacks[app], job(app, "direct", probeSeconds));
     options.onProgress(`probed one request at a time (${probeSeconds} s per target)`);
+    const checkouts = {} as Record<Architecture, CheckoutProbe>;
+    for (const app of ARCHITECTURES) {
+      const direct = subjects.find((subject) => subject.app === app)!.entries.direct!;
+      checkouts[app] = await probeCheckout(direct.url, direct.users);
+      options.onProgress(`${app}: ${checkouts[app].checkouts} checkouts one at a time, p50 ${checkouts[app].p50Ms} ms`);
+    }
 
     let profiles: Record<Architecture, AppProfile> | undefined;
     const { profileDir } = options;
@@ -98,7 +105,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
         options.onProgress(`${app}: CPU profile written to ${profiles[app].file}`);
       }
     }
-    return summarise(runs, probes, profiles, options);
+    return summarise(runs, { probes, checkouts }, profiles, options);
   } finally {
     await Promise.all(bounds.map((bound) => bound.process.stop()));
     await bed.close();

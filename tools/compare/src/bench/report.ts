@@ -43,6 +43,8 @@ export function headlines(report: BenchReport): string[] {
       `${ratios.balancerOverheadP50Ms.stateful} ms, stateless ${ratios.balancerOverheadP50Ms.stateless} ms`,
     `busiest / idlest instance: stateful ${ratios.maxMinRequestsPerInstance.stateful}, stateless ` +
       `${ratios.maxMinRequestsPerInstance.stateless}`,
+    `a checkout, one at a time direct (p50, p99): stateful ${checkout(report, "stateful")}, stateless ` +
+      `${checkout(report, "stateless")}; stateless / stateful p50: ${ratios.statelessToStatefulCheckoutP50}`,
   ];
 }
 
@@ -108,6 +110,9 @@ export function benchMarkdown(report: BenchReport): string {
 }
 
 export { HEADERS as BENCH_HEADERS };
+
+const checkout = ({ checkouts }: BenchReport, app: (typeof ARCHITECTURES)[number]) =>
+  `${checkouts[app].p50Ms} ms, ${checkouts[app].p99Ms} ms${checkouts[app].failed ? ` (${checkouts[app].failed} failed)` : ""}`;
 
 const show = ({ median, min, max }: Spread) => (min === max ? `${median}` : `${median} [${min}–${max}]`);
 

@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import { round } from "../util";
 import type { Architecture } from "../vocabulary";
+import type { CheckoutProbe } from "./checkout-probe";
 import type { LoadOutcome } from "./load-worker";
 import type { AppProfile } from "./profile-app";
 import { BOUND_OF, type BenchApp, type BenchOptions, type Via } from "./settings";
@@ -51,9 +52,13 @@ export interface BenchReport {
     /** p50 through the balancer minus p50 straight to the instance, one request at a time, in ms. */
     readonly balancerOverheadP50Ms: Record<Architecture, number>;
     readonly maxMinRequestsPerInstance: Record<Architecture, number>;
+    /** A checkout's p50, one at a time straight to one instance: stateless over stateful. */
+    readonly statelessToStatefulCheckoutP50: number;
   };
   /** p50 in ms of one request at a time, through the balancer and direct. */
   readonly probes: Record<Architecture, Record<Via, number>>;
+  /** Checkouts one at a time, straight to one instance of each app. */
+  readonly checkouts: Record<Architecture, CheckoutProbe>;
   /** `pnpm bench --profile`: where one instance of each app spent its CPU under the mix. */
   readonly profiles?: Record<Architecture, AppProfile>;
   readonly runs: TargetRun[];
@@ -61,7 +66,7 @@ export interface BenchReport {
 
 export function summarise(
   runs: TargetRun[],
-  probes: Record<Architecture, Record<Via, number>>,
+  { probes, checkouts }: Pick<BenchReport, "probes" | "checkouts">,
   profiles: Record<Architecture, AppProfile> | undefined,
   options: BenchOptions,
 ): BenchReport {
@@ -98,8 +103,10 @@ export function summarise(
         stateful: find("stateful", "balancer").maxMinRequestsPerInstance,
         stateless: find("stateless", "balancer").maxMinRequestsPerInstance,
       },
+      statelessToStatefulCheckoutP50: ratio(checkouts.stateless.p50Ms, checkouts.stateful.p50Ms),
     },
     probes,
+    checkouts,
     ...(profiles && { profiles }),
     runs,
   };

@@ -1,0 +1,37 @@
+// What a checkout costs each app, apart from the mix: one user at a time straight to one instance,
+// a Coke added, then the checkout timed. The stateful app pays from the wallet in its memory; the
+// stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction (the order,
+// the conditional debit, the ledger line), then settles the cart in Redis.
+import { percentile, round } from "../util";
+
+/** How many checkouts each app's probe times. */
+export const CHECKOUTS = 200;
+
+export interface CheckoutProbe {
+  readonly checkouts: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Checkouts that did not answer 201 (none expected: the bench's users are the big spenders). */
+  readonly failed: number;
+}
+
+/** Times CHECKOUTS checkouts at `url`, the users (their Cookie headers) in turns. */
+export async function probeCheckout(url: string, users: readonly string[]): Promise<CheckoutProbe> {
+  const times: number[] = [];
+  let failed = 0;
+  for (let n = 0; n < CHECKOUTS; n++) {
+    const headers = { cookie: users[n % users.length]!, "content-type": "application/json" };
+    const added = await fetch(`${url}/cart/items`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ sku: "coke", quantity: 1 }),
+    });
+    await added.body?.cancel();
+    const started = performance.now();
+    const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie: headers.cookie } });
+    await checkout.body?.cancel();
+    if (checkout.status === 201) times.push(performance.now() - started);
+    else failed++;
+  }
+  return { checkouts: times.length, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), failed };
+}
