@@ -64,5 +64,7 @@ export function objectStoreEnv(config: ObjectStoreConfig): Record<string, string
  */
 export function objectStoreFromEnv(env: NodeJS.ProcessEnv): ObjectStoreConfig {
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value)); // FOO= is unset
-  return objectStoreConfig(z.object(s3Env).parse({ S3_BUCKET: "placeholder", ...given }));
+  const parsed = z.object(s3Env).safeParse({ S3_BUCKET: "placeholder", ...given });
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return objectStoreConfig(parsed.data);
 }

@@ -6,6 +6,16 @@ import { ObjectStore, objectStoreFromEnv, scratchBucket } from "../src";
 
 const runStore = objectStoreFromEnv(process.env);
 
+describe("objectStoreFromEnv", () => {
+  it("reads the store the S3_* variables name, and says in one line what is wrong with them", () => {
+    const env = { S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" };
+    expect(objectStoreFromEnv(env)).toMatchObject({ endpoint: "http://127.0.0.1:9000", forcePathStyle: true });
+    expect(() => objectStoreFromEnv({ S3_ENDPOINT: "minio:9000" })).toThrow(
+      /^S3_ENDPOINT must look like http:\/\/host:port \(or https:\/\/\)$/,
+    );
+  });
+});
+
 describe("ObjectStore", () => {
   const scratch = scratchBucket(runStore, "kit");
   let store: ObjectStore;
