@@ -1,15 +1,8 @@
 // The avatar trap, as tests: a picture uploaded to one stateful server is on that server's disk
 // only. Another server has never seen it, and a server replaced by a new machine loses it.
 import { expectError, PNG } from "@cart/contract-suite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import request from "supertest";
-import { statefulInstance } from "./instances";
-
-const disks = mkdtempSync(join(tmpdir(), "cart-avatars-test-"));
-afterAll(() => rmSync(disks, { recursive: true, force: true }));
-const disk = (name: string) => join(disks, name);
+import { disk, statefulInstance } from "./instances";
 const ALICE = { username: "alice", password: "pepperoni" };
 
 async function uploadThrough(app: ReturnType<typeof statefulInstance>) {

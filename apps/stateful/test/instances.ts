@@ -10,6 +10,9 @@ const disks = mkdtempSync(join(tmpdir(), "cart-stateful-test-"));
 afterAll(() => rmSync(disks, { recursive: true, force: true }));
 let made = 0;
 
+/** A disk named `name` among the file's: give it as AVATAR_DIR to instances that share a machine. */
+export const disk = (name: string) => join(disks, name);
+
 /**
  * A stateful instance as the tests run it: its own process memory and its own disk (AVATAR_DIR),
  * like a separate server. Login limits are out of the way unless a test sets them (`env`): they
@@ -20,7 +23,7 @@ export const statefulInstance = (instanceId: string, env: Record<string, string>
     loadConfig({
       NODE_ENV: "test",
       INSTANCE_ID: instanceId,
-      AVATAR_DIR: join(disks, `${instanceId}-${++made}`),
+      AVATAR_DIR: disk(`${instanceId}-${++made}`),
       ...NO_LOGIN_LIMITS,
       ...env,
     }),

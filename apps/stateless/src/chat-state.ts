@@ -7,23 +7,12 @@
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
 //    the history closes that gap.
-// What must last is in PostgreSQL, like orders: every message of every conversation (the history a
-// client resumes from after reconnecting to any server, and reads later), with its id in its
-// conversation and the ref its sender gave it (so a resend after a lost connection is not a
-// copy), and how far each user has read each other's messages (the unread counts).
-import {
-  conversationOf,
-  REF_KEPT_MS,
-  TYPING_MS,
-  type ChatDraft,
-  type ChatMessage,
-  type ChatState,
-  type ServerFrame,
-} from "@cart/domain";
+// What must last, the messages and how far each user has read, is in PostgreSQL (chat-history.ts).
+import { TYPING_MS, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
-import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
-import type { PoolClient } from "pg";
+import { PgChatHistory } from "./chat-history";
 
 const CLAIM_MS = 3000;
 const RENEW_MS = 1000;
@@ -34,47 +23,6 @@ const ENDED = "chat:ended";
 const serversOf = (user: string) => `chat:servers:${user}`;
 const inbox = (server: string) => `chat:to:${server}`;
 const typingOf = (user: string) => `chat:typing:${user}`;
-
-interface MessageRow {
-  id: number;
-  sender: string;
-  recipient: string;
-  text: string;
-  at: string;
-  served_by: string;
-  ref: string | null;
-}
-
-const MESSAGE_COLUMNS = "id, sender, recipient, text, at, served_by, ref";
-
-const messageOf = (row: MessageRow): ChatMessage => ({
-  id: row.id,
-  from: row.sender,
-  to: row.recipient,
-  text: row.text,
-  at: row.at,
-  servedBy: row.served_by,
-  ...(row.ref !== null && { ref: row.ref }),
-});
-
-// A message, with the next id of its conversation. $1 conversation, $2 from, $3 to, $4 text, $5 at,
-// $6 served by, $7 ref (or null)
-const APPEND = `
-  WITH next AS (
-    INSERT INTO chat_conversations (conversation, last_id) VALUES ($1, 1)
-    ON CONFLICT (conversation) DO UPDATE SET last_id = chat_conversations.last_id + 1
-    RETURNING last_id
-  )
-  INSERT INTO chat_messages (conversation, ${MESSAGE_COLUMNS})
-  SELECT $1, last_id, $2, $3, $4, $5, $6, $7 FROM next
-  RETURNING id`;
-
-// How many of `other`'s messages to `reader` come after what the reader has read.
-// $1 conversation, $2 the other (the sender), $3 the reader
-const UNREAD_FROM = `
-  SELECT count(*)::int AS unread FROM chat_messages
-  WHERE conversation = $1 AND sender = $2
-    AND id > COALESCE((SELECT up_to FROM chat_reads WHERE reader = $3 AND other = $2), 0)`;
 
 // KEYS servers of the user, all users; ARGV now, server, claim's end, user → 1 if no server held them
 const JOIN = `
@@ -111,13 +59,15 @@ export class SharedChatState implements ChatState {
   readonly reach = "any server";
   /** This server's connections per user: it claims a user in Redis while it holds one. */
   private readonly local = new Map<string, number>();
+  private readonly messages: PgChatHistory;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly database: Database,
+    database: Database,
     private readonly connections: ChatConnections,
     private readonly server: string,
   ) {
+    this.messages = new PgChatHistory(database);
     const renew = setInterval(() => void this.renewClaims().catch(() => undefined), RENEW_MS);
     const sweep = setInterval(() => void this.sweepGhosts().catch(() => undefined), SWEEP_MS);
     renew.unref();
@@ -166,66 +116,22 @@ export class SharedChatState implements ChatState {
   }
 
   async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {
-    const conversation = conversationOf(draft.from, draft.to);
-    const values = [conversation, draft.from, draft.to, draft.text, draft.at, draft.servedBy, draft.ref ?? null];
-    await whenPrepared(this.database);
-    // Without a ref, one statement: the conversation's row hands out the next id (its row lock
-    // orders parallel sends) and the message is written with it. With one, a transaction that
-    // first looks for the ref, under a lock per conversation, so that a resend racing its first
-    // send finds it. (A hash names the lock: two conversations may share one, and wait.)
-    const appended = !draft.ref
-      ? { id: (await dbCall(() => this.database.pool.query<{ id: number }>(APPEND, values))).rows[0]!.id }
-      : await inTransaction(this.database.pool, async (client) => {
-          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [conversation]);
-          const earlier = await sentBefore(client, conversation, draft.from, draft.ref!);
-          return earlier ?? { id: (await client.query<{ id: number }>(APPEND, values)).rows[0]!.id };
-        });
-    const repeated = "from" in appended;
-    const message: ChatMessage = repeated ? appended : { id: appended.id, ...draft };
-    // Counted once the message is committed: a parallel send's message is counted too.
-    const unread = await this.unreadFrom(draft.to, draft.from);
+    const appended = await this.messages.append(draft);
     // A message ends its sender's typing to its recipient.
-    if (!repeated) await storeCall(() => this.redis.zRem(typingOf(draft.to), draft.from));
-    return { message, repeated, unread };
+    if (!appended.repeated) await storeCall(() => this.redis.zRem(typingOf(draft.to), draft.from));
+    return appended;
   }
 
-  async history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
-    await whenPrepared(this.database);
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE conversation = $1 AND id > $2 ORDER BY id LIMIT $3`,
-        [conversationOf(user, other), after, limit],
-      ),
-    );
-    return rows.map(messageOf);
+  history(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
+    return this.messages.page(user, other, after, limit);
   }
 
-  async markRead(user: string, other: string, upTo: number): Promise<number> {
-    await whenPrepared(this.database);
-    // Nobody reads past the last message (one written later is unread), nor back.
-    await dbCall(() =>
-      this.database.pool.query(
-        `INSERT INTO chat_reads (reader, other, up_to)
-         VALUES ($1, $2, LEAST($3, COALESCE((SELECT last_id FROM chat_conversations WHERE conversation = $4), 0)))
-         ON CONFLICT (reader, other) DO UPDATE SET up_to = GREATEST(chat_reads.up_to, EXCLUDED.up_to)`,
-        [user, other, upTo, conversationOf(user, other)],
-      ),
-    );
-    return this.unreadFrom(user, other);
+  markRead(user: string, other: string, upTo: number): Promise<number> {
+    return this.messages.markRead(user, other, upTo);
   }
 
-  async unread(user: string): Promise<Record<string, number>> {
-    await whenPrepared(this.database);
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<{ sender: string; unread: number }>(
-        `SELECT m.sender, count(*)::int AS unread FROM chat_messages m
-         LEFT JOIN chat_reads r ON r.reader = m.recipient AND r.other = m.sender
-         WHERE m.recipient = $1 AND m.id > COALESCE(r.up_to, 0)
-         GROUP BY m.sender`,
-        [user],
-      ),
-    );
-    return Object.fromEntries(rows.map(({ sender, unread }) => [sender, unread]));
+  unread(user: string): Promise<Record<string, number>> {
+    return this.messages.unread(user);
   }
 
   async startTyping(from: string, to: string): Promise<void> {
@@ -274,31 +180,7 @@ export class SharedChatState implements ChatState {
     }
   }
 
-  /** How many of `other`'s messages `user` has not read. */
-  private async unreadFrom(user: string, other: string): Promise<number> {
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<{ unread: number }>(UNREAD_FROM, [conversationOf(user, other), other, user]),
-    );
-    return rows[0]!.unread;
-  }
-
   private script(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     return storeCall(() => this.redis.eval(script, { keys, arguments: args.map(String) }));
   }
-}
-
-/** The message `from` sent in the conversation with this ref, within REF_KEPT_MS, if any. */
-async function sentBefore(
-  client: PoolClient,
-  conversation: string,
-  from: string,
-  ref: string,
-): Promise<ChatMessage | undefined> {
-  const since = new Date(Date.now() - REF_KEPT_MS).toISOString();
-  const { rows } = await client.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
-     WHERE conversation = $1 AND sender = $2 AND ref = $3 AND at > $4 ORDER BY id DESC LIMIT 1`,
-    [conversation, from, ref, since],
-  );
-  return rows[0] && messageOf(rows[0]);
 }

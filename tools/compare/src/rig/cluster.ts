@@ -1,6 +1,6 @@
 // N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, each with
 // a disk of its own (a directory: AVATAR_DIR), and the faults the journeys inflict on them: kill -9,
-// graceful restart, replacement by a new machine, scale-out; and scale-in.
+// graceful restart (on the same disk, or on a new machine), scale-out; and scale-in.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import { mkdtempSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -106,23 +106,19 @@ export class Cluster {
     await this.launch(id, dead.port);
   }
 
-  /** A deploy step: SIGTERM (finish in-flight requests), then start again on the same port. */
-  async restart(id: string): Promise<void> {
-    const old = this.server(id);
-    await old.process.stop(5000);
-    await this.launch(id, old.port);
-  }
-
   /**
-   * The machine is replaced, as cattle are: the old one is stopped (SIGTERM) and its disk thrown
-   * away; a new one with a new, empty disk starts on the same port under the same name.
+   * A deploy step: SIGTERM (finish in-flight requests), then start again on the same port. With
+   * `newDisk`, the machine is replaced, as cattle are: its disk is thrown away and the new instance,
+   * under the same name, starts with a new, empty one.
    */
-  async replace(id: string): Promise<void> {
+  async restart(id: string, { newDisk = false }: { newDisk?: boolean } = {}): Promise<void> {
     const old = this.server(id);
     await old.process.stop(5000);
     const oldDisk = this.diskOf.get(id);
-    this.diskOf.delete(id);
-    if (oldDisk) await rm(oldDisk, { recursive: true, force: true });
+    if (newDisk && oldDisk) {
+      this.diskOf.delete(id);
+      await rm(oldDisk, { recursive: true, force: true });
+    }
     await this.launch(id, old.port);
   }
 

@@ -2,8 +2,7 @@
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it, her store credit as each
 // server says it when asked, and her avatar as each server serves it after she uploads one.
-import { formatCents } from "@cart/domain";
-import { avatarView, fingerprint, freshAvatar } from "../journeys/avatars";
+import { fingerprint, freshAvatar } from "../journeys/avatars";
 import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
@@ -24,6 +23,7 @@ import type {
   StoreView,
   WalletAnswerView,
 } from "./dashboard-state";
+import { avatarAt, walletAt } from "./direct-asks";
 import { WorkshopChat } from "./workshop-chat";
 
 const HEALTH_TIMEOUT_MS = 800;
@@ -153,54 +153,23 @@ export class WorkshopSide {
     this.aliceView = { loggedIn, cart, lastAnswer: answer };
   }
 
-  /**
-   * Alice walks up to every running server directly, like to every ATM of a bank: logs in there,
-   * asks for her wallet, logs out (so no session is left behind to count). What each says is what
-   * its store says: its own memory, or the shared database. One line per server in the log (its
-   * requests bypass the balancer, which the log's routes would otherwise claim).
-   */
+  /** Alice asks every running server directly for her credit (see direct-asks.ts). */
   private async askWallets(): Promise<void> {
-    const { cluster } = this.stack;
-    const running = cluster.ids.filter((id) => cluster.running(id)).sort(byNumber);
-    this.wallets = await Promise.all(
-      running.map(async (id): Promise<WalletAnswerView> => {
-        const teller = new Shopper(`Alice at ${id}`, "alice", cluster.url(id), () => undefined);
-        try {
-          await teller.login();
-          const wallet = await teller.expect(200, "GET", "/wallet");
-          await teller.expect(204, "POST", "/auth/logout");
-          const cents = wallet.body.balanceCents as number;
-          this.log(`Alice asks ${id} directly for her credit, and logs out: ${formatCents(cents)}`, "ok");
-          return { server: id, cents, text: formatCents(cents) };
-        } catch (error) {
-          if (!(error instanceof JourneyFailure)) throw error;
-          this.log(`Alice asks ${id} directly for her credit: ${error.message}`, "error");
-          return { server: id, cents: null, text: error.message };
-        }
-      }),
-    );
+    this.wallets = await Promise.all(this.runningUrls().map(([id, url]) => walletAt(id, url, this.log)));
   }
 
-  /**
-   * A visitor asks every running server directly for Alice's avatar (no login needed): the picture
-   * she just uploaded (`uploaded`, its fingerprint), an older one, or none. What each serves is
-   * what its store has: its own disk, or the shared bucket.
-   */
+  /** A visitor asks every running server directly for Alice's avatar (see direct-asks.ts). */
   private async askForAvatar(uploaded: string | undefined): Promise<void> {
+    this.avatars = await Promise.all(this.runningUrls().map(([id, url]) => avatarAt(id, url, uploaded, this.log)));
+  }
+
+  /** The servers running now, in order, with their own addresses (not the balancer's). */
+  private runningUrls(): [id: string, url: string][] {
     const { cluster } = this.stack;
-    const running = cluster.ids.filter((id) => cluster.running(id)).sort(byNumber);
-    this.avatars = await Promise.all(
-      running.map(async (id): Promise<AvatarAnswerView> => {
-        const visitor = new Shopper(`A visitor at ${id}`, "alice", cluster.url(id), () => undefined);
-        const reply = await visitor.send("GET", "/users/alice/avatar");
-        const { fingerprint: seen, code, status } = avatarView(reply);
-        const current = seen !== undefined && seen === uploaded;
-        const text = seen ? (current ? "the picture she uploaded" : "an older picture") : `${status} ${code}`;
-        this.log(`A visitor asks ${id} directly for Alice's avatar: ${text}`, current ? "ok" : "error");
-        const picture = seen ? `data:${reply.contentType};base64,${reply.bytes.toString("base64")}` : null;
-        return { server: id, picture, text, current };
-      }),
-    );
+    return cluster.ids
+      .filter((id) => cluster.running(id))
+      .sort(byNumber)
+      .map((id) => [id, cluster.url(id)]);
   }
 
   /** Asks every running instance for its /healthz: up or not, and the sessions it holds. */

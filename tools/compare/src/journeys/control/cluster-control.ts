@@ -28,6 +28,17 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
     storeFault?.resume();
   };
 
+  // As a real deploy does: out of the balancer's rotation first, so that no new request meets a
+  // server that is closing; in-flight ones finish, then `work` (SIGTERM, start), back into rotation.
+  const drained = async (id: string, work: () => Promise<void>) => {
+    await balancer.drain(id);
+    try {
+      await work();
+    } finally {
+      await balancer.restore(id);
+    }
+  };
+
   return {
     instanceIds: () => cluster.ids,
     askEveryInstance: (path, headers) =>
@@ -47,25 +58,13 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
       await cluster.revive(id);
       fault(`${id} started again (empty memory)`);
     },
-    // As a real deploy does: out of the balancer's rotation first, so that no new request meets
-    // a server that is closing; in-flight ones finish, then SIGTERM, start, back into rotation.
     restart: async (id) => {
       fault(`restart ${id} (drain at the balancer, SIGTERM, start again)`);
-      await balancer.drain(id);
-      try {
-        await cluster.restart(id);
-      } finally {
-        await balancer.restore(id);
-      }
+      await drained(id, () => cluster.restart(id));
     },
     replace: async (id) => {
       fault(`replace ${id} by a new machine (drain at the balancer, SIGTERM, a new instance with a new, empty disk)`);
-      await balancer.drain(id);
-      try {
-        await cluster.replace(id);
-      } finally {
-        await balancer.restore(id);
-      }
+      await drained(id, () => cluster.restart(id, { newDisk: true }));
       // The story goes on once the new machine is in rotation, as a deploy waits for it.
       await waitUntil(
         async () => (await balancer.liveIds()).includes(id),
