@@ -3,7 +3,7 @@
 // (avatars) in object storage; the process keeps nothing but the chat's open sockets, which cannot move.
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
-import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import { RedisStore } from "connect-redis";
 import type express from "express";
@@ -24,8 +24,14 @@ export interface Stores {
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   const accounts = new PgAccountRepository(database);
   const isDatabaseReady = databaseReadiness(database);
-  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
-  const identity = createIdentity(config, new RedisStore({ client: redis, ttl: config.sessionTtlSeconds }));
+  // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
+  const writeMatters = () => replicated(redis, config.redisWaitReplicas);
+  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters);
+  const identity = createIdentity(
+    config,
+    new RedisStore({ client: redis, ttl: config.sessionTtlSeconds }),
+    writeMatters,
+  );
   return createShopApp({
     config,
     identity,

@@ -60,6 +60,8 @@ export class RedisCartRepository implements CartRepository {
   constructor(
     private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
+    /** Resolves once a settled cart is safe from a failover of Redis (see replicated.ts). */
+    private readonly written: () => Promise<void> = async () => undefined,
   ) {}
 
   async lines(cartId: string): Promise<CartLine[]> {
@@ -87,6 +89,8 @@ export class RedisCartRepository implements CartRepository {
   async settle(cartId: string, order: Order): Promise<void> {
     const ordered = order.items.flatMap((item) => [item.sku, String(item.quantity)]);
     await storeCall(() => this.redis.eval(SETTLE, { keys: keysOf(cartId), arguments: [order.id, ...ordered] }));
+    // Lost in a failover, the settling would give the cart back its ordered lines.
+    await this.written();
   }
 
   async discard(cartId: string): Promise<void> {

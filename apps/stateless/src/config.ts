@@ -2,13 +2,15 @@
 import { checkedTogether, commonConfig, commonEnv, readEnv, type CommonConfig } from "@cart/http-kit";
 import { jwtKeyEnv, jwtKeys, type JwtKeys } from "@cart/http-kit/jwt-tokens";
 import { databaseUrl } from "@cart/pg-kit";
-import { redisUrl } from "@cart/redis-kit";
+import { redisUrl, waitReplicasEnv } from "@cart/redis-kit";
 import { objectStoreConfig, s3Env, type ObjectStoreConfig } from "@cart/s3-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Sign and verify the JWTs (more than one key while one is being rotated out). */
   readonly jwtKeys: JwtKeys;
   readonly redisUrl: string;
+  /** How many Redis replicas a login, a logout and a checkout wait for before they answer (0: none). */
+  readonly redisWaitReplicas: number;
   readonly databaseUrl: string;
   /** Where avatars are kept. */
   readonly objectStore: ObjectStoreConfig;
@@ -22,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...commonEnv,
       ...jwtKeyEnv,
       REDIS_URL: redisUrl("REDIS_URL"),
+      ...waitReplicasEnv,
       DATABASE_URL: databaseUrl("DATABASE_URL"),
       ...s3Env,
     },
@@ -32,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...commonConfig(vars, "stateless"),
     jwtKeys: jwtKeys(vars),
     redisUrl: vars.REDIS_URL,
+    redisWaitReplicas: vars.REDIS_WAIT_REPLICAS,
     databaseUrl: vars.DATABASE_URL,
     objectStore: checkedTogether(() => objectStoreConfig(vars)),
   };

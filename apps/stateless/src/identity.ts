@@ -18,7 +18,11 @@ declare module "express-session" {
 
 export const TOKEN_COOKIE = "token";
 
-export function createIdentity(config: AppConfig, store: RedisStore): Identity {
+/**
+ * `written`: resolves once a login's or a logout's record is safe from a failover of Redis (waits
+ * for replicas if REDIS_WAIT_REPLICAS says so).
+ */
+export function createIdentity(config: AppConfig, store: RedisStore, written: () => Promise<void>): Identity {
   const ttlMs = config.sessionTtlSeconds * 1000;
 
   return {
@@ -28,6 +32,7 @@ export function createIdentity(config: AppConfig, store: RedisStore): Identity {
       const sessionId = randomUUID();
       // The record expires in Redis with the token (the store's `ttl`); no cookie of its own.
       await storeCall(() => store.set(sessionId, { userId: user.id } as SessionData));
+      await written();
       const token = signToken(config.jwtKeys, { sub: user.id, sid: sessionId }, config.sessionTtlSeconds);
       res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: "lax", maxAge: ttlMs });
       return { token };
@@ -35,6 +40,7 @@ export function createIdentity(config: AppConfig, store: RedisStore): Identity {
 
     async signOut(_req, res, principal) {
       await storeCall(() => store.destroy(principal.sessionId));
+      await written();
       res.clearCookie(TOKEN_COOKIE);
     },
 

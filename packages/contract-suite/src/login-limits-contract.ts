@@ -56,6 +56,23 @@ export function describeLoginLimits(harness: LimitedAppHarness): void {
       }
     });
 
+    it("counts wrong passwords only: logins that were refused for another reason (400 here, 503 in a store outage) lock no one out", async () => {
+      const app = await harness.start(`${harness.name}-1`, LIMITS);
+      const from = newAddress();
+      for (let attempt = 0; attempt < 7; attempt++) {
+        const malformed = await request(app)
+          .post("/auth/login")
+          .set("X-Forwarded-For", from)
+          .send({ username: "dave" });
+        expect(malformed.status).toBe(400);
+      }
+      await request(app)
+        .post("/auth/login")
+        .set("X-Forwarded-For", from)
+        .send({ username: "dave", password: "diavola" })
+        .expect(200);
+    });
+
     it("limits one address trying many usernames (6 failures), whoever it tries next", async () => {
       const app = await harness.start(`${harness.name}-1`, LIMITS);
       const from = newAddress();

@@ -2,7 +2,7 @@
 // every attempt is refused (429 TOO_MANY_ATTEMPTS, Retry-After) until the window ends. Where the
 // counters live is the app's choice, and the lesson: in one process's memory, each instance
 // allows its own quota; in Redis, the limit holds across the cluster.
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { rateLimit, type Store } from "express-rate-limit";
 import { HttpError } from "./http-error";
 
@@ -20,8 +20,10 @@ export type RateLimitStoreFactory = (name: string) => Store;
 export function loginLimits(config: LoginLimitConfig, newStore: RateLimitStoreFactory): RequestHandler[] {
   const common = {
     windowMs: config.loginWindowSeconds * 1000,
-    // Only failures count: a user who types the password right is never slowed down.
+    // Only wrong passwords count: a user who types the password right is never slowed down, and
+    // neither is one whose login met a store outage (503) or a malformed request (400).
     skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
     standardHeaders: "draft-8" as const,
     legacyHeaders: false,
   };

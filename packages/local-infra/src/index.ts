@@ -1,6 +1,7 @@
 export * from "./free-port";
 export * from "./managed-process";
 export * from "./redis-server";
+export * from "./redis-sentinel-group";
 export * from "./postgres-binaries";
 export * from "./postgres-server";
 export * from "./s3-server";

@@ -20,6 +20,8 @@ export class RedisServerMissingError extends MissingToolError {
 export interface RedisServerOptions {
   /** Append-only file on, so a restart keeps the data (default off: nothing on disk). */
   readonly appendOnly?: boolean;
+  /** The port of a primary on 127.0.0.1 to replicate (a replica); none: a primary. */
+  readonly replicaOf?: number;
 }
 
 export class LocalRedisServer {
@@ -28,7 +30,7 @@ export class LocalRedisServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
-    private readonly options: RedisServerOptions,
+    private options: RedisServerOptions,
     process: ManagedProcess,
   ) {
     this.process = process;
@@ -53,6 +55,9 @@ export class LocalRedisServer {
   private static async spawn(port: number, dir: string, options: RedisServerOptions): Promise<ManagedProcess> {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
     args.push("--appendonly", options.appendOnly ? "yes" : "no");
+    // A replica's first copy starts at once (Redis waits 5 s by default, for more replicas to share it).
+    args.push("--repl-diskless-sync-delay", "0");
+    if (options.replicaOf) args.push("--replicaof", "127.0.0.1", String(options.replicaOf));
     const process = await ManagedProcess.start("redis-server", "redis-server", args).catch((error: unknown) => {
       throw isNotOnPath(error) ? new RedisServerMissingError() : error;
     });
@@ -100,8 +105,19 @@ export class LocalRedisServer {
     await this.process.stop();
   }
 
-  async startAgain(): Promise<void> {
+  /** Starts it again on its port and directory (as the replica of another primary, say). */
+  async startAgain(changes: RedisServerOptions = {}): Promise<void> {
+    this.options = { ...this.options, ...changes };
     this.process = await LocalRedisServer.spawn(this.port, this.dir, this.options);
+  }
+
+  get running(): boolean {
+    return this.process.running;
+  }
+
+  /** kill -9: the server is gone at once, with whatever it had not yet sent to its replicas. */
+  async kill(): Promise<void> {
+    await this.process.kill();
   }
 
   /**
@@ -129,12 +145,18 @@ function redisProcessId(port: number): Promise<number | undefined> {
   return askRedis(port, "INFO server", /process_id:(\d+)/);
 }
 
+/** askRedisText, for a number. */
+async function askRedis(port: number, command: string, answer: RegExp): Promise<number | undefined> {
+  const text = await askRedisText(port, command, answer);
+  return text === undefined ? undefined : Number(text);
+}
+
 /**
- * One inline command on a fresh connection; resolves with the number `answer` captures, or
- * undefined if nothing answers within a second (a frozen or absent server). No client library:
- * local-infra has no dependencies, and two commands do not need one.
+ * One inline command on a fresh connection; resolves with what `answer` captures, or undefined if
+ * nothing answers within a second (a frozen or absent server). No client library: local-infra has
+ * no dependencies, and a few commands do not need one.
  */
-function askRedis(port: number, command: string, answer: RegExp): Promise<number | undefined> {
+export function askRedisText(port: number, command: string, answer: RegExp): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: "127.0.0.1" });
     let received = "";
@@ -145,7 +167,7 @@ function askRedis(port: number, command: string, answer: RegExp): Promise<number
       const match = answer.exec(received);
       if (match) {
         socket.destroy();
-        resolve(Number(match[1]));
+        resolve(match[1]);
       }
     });
     socket.on("close", () => resolve(undefined));

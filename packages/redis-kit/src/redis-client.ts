@@ -2,39 +2,70 @@
 // operation sent while the connection is down fails at once, one that gets no answer within a
 // second fails then (STORE_UNAVAILABLE, 503), and the queue of unanswered commands is bounded,
 // so a hung Redis never hangs a request or grows memory without limit.
+//
+// Through Sentinel (a `redis-sentinel://` URL) the same client follows the primary: node-redis asks
+// the Sentinels where it is, and after a failover sends to the replica they promoted. Once its
+// primary is gone it asks them again once a second (node-redis 6.3's fixed pace), so it finds the
+// new one up to a second after they switched.
 import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
-import { createClient, ErrorReply } from "@redis/client";
+import { createClient, createSentinel, ErrorReply } from "@redis/client";
+import { sentinelLocation, type SentinelLocation } from "./redis-url";
 
 const MAX_PENDING_COMMANDS = 1000;
 
-export function createRedisClient(url: string) {
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    commandsQueueMaxLength: MAX_PENDING_COMMANDS,
-    // storeCall's deadline covers every command; node-redis's own (5 s, an AbortSignal.timeout
-    // made per command) would only repeat it, and cost 3% of the stateless app's CPU.
-    commandOptions: { timeout: 0 },
-    socket: {
-      connectTimeout: STORE_DEADLINE_MS,
-      // Keep trying for as long as it takes, at most a second apart, so the app heals by itself.
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
-    },
+const nodeOptions = {
+  disableOfflineQueue: true,
+  commandsQueueMaxLength: MAX_PENDING_COMMANDS,
+  socket: {
+    connectTimeout: STORE_DEADLINE_MS,
+    // Keep trying for as long as it takes, at most a second apart, so the app heals by itself.
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000),
+  },
+};
+// storeCall's deadline covers every command; node-redis's own (5 s, an AbortSignal.timeout
+// made per command) would only repeat it, and cost 3% of the stateless app's CPU.
+const commandOptions = { timeout: 0 };
+
+const singleClient = (url: string) => createClient({ url, ...nodeOptions, commandOptions });
+
+const sentinelClient = ({ sentinels, name }: SentinelLocation) =>
+  createSentinel({
+    name,
+    sentinelRootNodes: sentinels.map(({ host, port }) => ({ host, port })),
+    // RESP2, as a single client speaks: the same replies, so the app's code is the same for both.
+    RESP: 2,
+    nodeClientOptions: nodeOptions,
+    commandOptions,
+    // One connection to the primary, shared by every request (pipelined): a WAIT after a write
+    // goes over the connection that made it (see replicated.ts).
+    masterPoolSize: 1,
+    passthroughClientErrorEvents: true,
   });
+
+export type RedisClient = ReturnType<typeof singleClient> | ReturnType<typeof sentinelClient>;
+
+export function createRedisClient(url: string): RedisClient {
+  const sentinel = sentinelLocation(url);
+  const client = sentinel ? sentinelClient(sentinel) : singleClient(url);
   // Without a listener, a connection error would crash the process; one line per outage is enough.
   let healthy = true;
   client.on("error", (error: Error) => {
     if (healthy) console.error(`redis: ${error.message || error.name}; reconnecting`);
     healthy = false;
   });
-  client.on("ready", () => {
+  const onReady = () => {
     if (!healthy) console.log("redis: connected again");
     healthy = true;
-  });
+  };
+  client.on("ready", onReady);
+  // A Sentinel client's own "ready" comes once; after a failover, its primary changes instead.
+  client.on("topology-change", (event: { type: string }) => event.type === "MASTER_CHANGE" && onReady());
   return client;
 }
 
-export type RedisClient = ReturnType<typeof createRedisClient>;
+/** Whether the client reaches Redis through Sentinel (and so follows a failover by itself). */
+export const throughSentinel = (client: RedisClient): client is ReturnType<typeof sentinelClient> =>
+  "getMasterNode" in client;
 
 /**
  * A client that starts connecting at once and goes on trying in the background: an app server
@@ -43,8 +74,19 @@ export type RedisClient = ReturnType<typeof createRedisClient>;
  */
 export function connectInBackground(url: string): RedisClient {
   const client = createRedisClient(url);
-  client.connect().catch(() => undefined);
+  connectUntilDone(client);
   return client;
+}
+
+/**
+ * A single client reconnects by itself from its first attempt on; a Sentinel client gives up when
+ * no Sentinel answers its first one, so it is asked again, at most a second apart.
+ */
+function connectUntilDone(client: RedisClient, retries = 0): void {
+  client.connect().catch(() => {
+    if (!throughSentinel(client) || client.isOpen) return;
+    setTimeout(() => connectUntilDone(client, retries + 1), Math.min(50 * 2 ** retries, 1000)).unref();
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ export const JOURNEY_NAMES = [
   "store-outage",
   "load-spread",
   "store-restart",
+  "store-failover",
   "atm-different-answers",
   "atm-double-spend",
   "orders-outlive-everything",

@@ -11,7 +11,7 @@ describe("pnpm compare --help", () => {
     const { code, stdout } = await runCli(["--help"]);
     expect(code).toBe(0);
     const flags = ["--journey", "--app", "--instances", "--lb", "--stateful-url", "--stateless-url"];
-    flags.push("--no-store-persistence", "--json", "--trace", "--report-dir", "--expect");
+    flags.push("--no-store-persistence", "--store", "--json", "--trace", "--report-dir", "--expect");
     for (const flag of flags) expect(stdout).toContain(flag);
     expect(stdout).toMatch(/server-crash\s+stateful fail, stateless pass/);
     expect(stdout).toMatch(/store-restart\s+stateful pass, stateless pass \(fail with --no-store-persistence\)/);
@@ -25,6 +25,11 @@ describe("wrong input", () => {
     [["--instances", "1"], "a whole number from 2 to 8"],
     [["--lb", "nginx"], "nginx"],
     [["--expect", "server-crash=pass"], "JOURNEY:APP=pass|fail"],
+    [["--store", "cluster"], "cluster"],
+    [
+      ["--journey", "store-failover"],
+      "store-failover needs a Redis primary, a replica and three Sentinels: add --store sentinel",
+    ],
   ])("%j is refused with exit 2 and says why", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

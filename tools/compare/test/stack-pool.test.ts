@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 describe("the lanes of a run", () => {
   const matrix = JOURNEY_NAMES.filter((name) => name !== "chaos");
 
-  it("puts the chat's journeys, and those that disturb their store (Redis faults, the lock-out), apart from the rest", () => {
+  it("puts the chat's journeys, and those that disturb their store (Redis faults and failovers, the lock-out), apart from the rest", () => {
     expect(lanesOf(matrix, true)).toEqual([
       [
         "happy-path",
@@ -38,7 +38,7 @@ describe("the lanes of a run", () => {
         "chat-rolling-deploy",
         "chat-scale-out",
       ],
-      ["store-outage", "store-restart", "orders-outlive-everything", "brute-force"],
+      ["store-outage", "store-restart", "store-failover", "orders-outlive-everything", "brute-force"],
     ]);
   });
 

@@ -137,6 +137,60 @@ describe("pnpm compare (the whole default matrix)", () => {
   });
 });
 
+describe("pnpm compare --store sentinel --journey store-failover", () => {
+  interface Round {
+    mode: string;
+    writesAgainMs: number | null;
+    waitedWritesAgainMs: number | null;
+    acknowledged: Record<string, number>;
+    lost: Record<string, number>;
+  }
+
+  it("kills Redis's primary twice: the stateless app writes again within 5 s, loses no login or checkout a replica confirmed, and its chat still crosses servers", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "compare-"));
+    const { code, stdout } = await runCli(
+      ["--store", "sentinel", "--journey", "store-failover", "--report-dir", dir],
+      {},
+    );
+    const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    // Named first, so that a failure says which app went wrong and how.
+    const mismatches = (report.results as Result[])
+      .filter((result) => !result.matched)
+      .map((result) => `${result.app} ${result.outcome}: ${result.failure}`);
+    expect(mismatches).toEqual([]);
+    expect(code).toBe(0);
+    expect(report.redis).toBe("private Redis Sentinel group (a primary, a replica, 3 Sentinels; append-only file on)");
+    const resultOf = (app: string) => (report.results as Result[]).find((r) => r.app === app)!;
+
+    const stateless = resultOf("stateless");
+    expect(stateless).toMatchObject({ outcome: "pass", matched: true });
+    const [plain, waited] = stateless.details!.rounds as Round[];
+    expect(plain!.mode).toBe("asynchronous replication");
+    expect(waited!.mode).toBe("WAIT for 1 replica on logins and checkouts");
+    for (const round of [plain!, waited!]) {
+      // It did stop (the store was gone), and came back within the target.
+      expect(round.writesAgainMs).toBeGreaterThan(0);
+      expect(round.writesAgainMs).toBeLessThanOrEqual(5000);
+      expect(round.acknowledged.login).toBeGreaterThan(0);
+      expect(round.acknowledged.checkout).toBeGreaterThan(0);
+    }
+    expect(waited!.waitedWritesAgainMs).toBeGreaterThan(0);
+    expect(waited!.lost).toMatchObject({ login: 0, checkout: 0 });
+    expect(stateless.details!.chat).toMatchObject({ before: { delivered: true }, after: { delivered: true } });
+
+    // The stateful app keeps nothing in Redis: the kill went unnoticed.
+    const stateful = resultOf("stateful");
+    expect(stateful).toMatchObject({ outcome: "pass", matched: true });
+    for (const round of stateful.details!.rounds as Round[]) expect(round.writesAgainMs).toBeNull();
+
+    // The figures, in words, in both reports.
+    expect(stdout).toMatch(
+      /asynchronous replication: writes succeeded again \d+\.\d s after the kill; acknowledged writes lost: \d+ of \d+ logins/,
+    );
+    expect(await readFile(join(dir, "compare.md"), "utf8")).toContain("**store-failover, stateless**:");
+  });
+});
+
 describe("a deliberately broken expectation", () => {
   it("is reported as a mismatch and makes pnpm compare exit 1", async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-"));

@@ -2,11 +2,12 @@
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
 import { Command, Option } from "commander";
-import { compare, NEEDS_LOCAL_CLUSTERS, type ExpectationKey } from "../compare/compare";
+import { compare, NEEDS_LOCAL_CLUSTERS, NEEDS_SENTINEL, type ExpectationKey } from "../compare/compare";
 import { writeReportFiles } from "../compare/report/files";
 import { terminalPainter } from "../compare/report/terminal";
 import { JOURNEYS } from "../journeys";
 import { labDir } from "../rig/apps";
+import { REDIS_KINDS, type RedisKind } from "../rig/test-bed";
 import { buildLab, labParts } from "../rig/lab";
 import {
   APP_NAMES,
@@ -32,7 +33,7 @@ const journeyHelp = JOURNEY_NAMES.map((name) => {
 }).join("\n");
 
 /** Options about the local clusters, which mean nothing when the stacks are given by URL. */
-const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence"];
+const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence", "store"];
 
 const program = new Command()
   .name("pnpm compare")
@@ -72,6 +73,14 @@ const program = new Command()
       .conflicts(LOCAL_ONLY_OPTIONS),
   )
   .option("--no-store-persistence", "run the private Redis without its append-only file: a restart loses everything")
+  .addOption(
+    new Option(
+      "--store <kind>",
+      "the private Redis: one redis-server, or a primary, a replica and three Sentinels that fail over (store-failover)",
+    )
+      .choices(REDIS_KINDS)
+      .default("single"),
+  )
   .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", wholeNumber(2, 600, " of seconds"), 20)
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
   .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
@@ -93,6 +102,7 @@ const program = new Command()
       "  pnpm compare --journey server-crash --trace   one journey, every request as it happens",
       "  pnpm compare --lb haproxy --instances 4       real haproxy processes, 4 instances each",
       "  pnpm compare --app lab --part 1               the workshop lab's first part (pnpm lab:reset)",
+      "  pnpm compare --store sentinel --journey store-failover   Redis's primary killed, twice",
       "  pnpm compare --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082",
       "",
       "Exit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error, 130 on Ctrl-C.",
@@ -109,6 +119,7 @@ interface CliOptions {
   instances: number;
   lb: BalancerKind;
   storePersistence: boolean;
+  store: RedisKind;
   chaosSeconds: number;
   json?: boolean;
   trace?: boolean;
@@ -132,6 +143,10 @@ function plan(
     (name) =>
       (options.journey ? options.journey.includes(name) : !JOURNEYS[name].optIn) && (!judged || judged.has(name)),
   );
+  const needsSentinel = journeys.filter((name) => JOURNEYS[name].needsSentinel);
+  if (options.store !== "sentinel" && needsSentinel.length > 0) return `${needsSentinel.join(", ")} ${NEEDS_SENTINEL}`;
+  if (options.store === "sentinel" && process.env.REDIS_URL)
+    return "--store sentinel starts a Redis of its own: unset REDIS_URL";
   const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
   const byUrl = ARCHITECTURES.filter((app) => urls[app]);
   if (byUrl.length === 0) return { apps: options.app ? [options.app] : [...ARCHITECTURES], journeys };
@@ -169,6 +184,7 @@ runCommand<CliOptions>({
         instances: options.instances,
         lb: options.lb,
         storePersistence: options.storePersistence,
+        redisKind: options.store,
         chaosSeconds: options.chaosSeconds,
         // A trace reads as one story: one journey at a time.
         sideBySide: !options.trace,

@@ -10,9 +10,10 @@ import type { Journey } from "../journeys/journey";
 import type { JourneyResult } from "../journeys/result";
 import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
+import type { SharedFailover } from "../rig/shared-failover";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import { StackPool } from "../rig/stack-pool";
-import { TestBed, type BedStore, type ProcessOwner } from "../rig/test-bed";
+import { TestBed, type BedStore, type ProcessOwner, type RedisKind } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
 import type { ComparisonReport, Latency } from "./comparison-report";
@@ -31,6 +32,8 @@ export interface CompareOptions {
   readonly storePersistence: boolean;
   /** How long the chaos journey goes on. */
   readonly chaosSeconds: number;
+  /** One redis-server (the default), or a primary, a replica and three Sentinels (store-failover's). */
+  readonly redisKind?: RedisKind;
   /**
    * Journeys that disturb whoever shares their store (a Redis fault, a lock-out) run beside the
    * others, on a private Redis and stacks of their own. On unless false; one lane anyway when the
@@ -57,6 +60,8 @@ export const NEEDS_LOCAL_CLUSTERS =
   "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out " +
   "--stateful-url/--stateless-url";
 const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
+const NEEDS_ONE_REDIS = "freezes or restarts a single Redis: run it without --store sentinel";
+export const NEEDS_SENTINEL = "needs a Redis primary, a replica and three Sentinels: add --store sentinel";
 
 /** Where one journey runs for one app: a balancer to shop at and a control, or why it cannot run here. */
 type Venue =
@@ -79,6 +84,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const bed = await TestBed.open({
     lb: options.lb,
     storePersistence: options.storePersistence,
+    redisKind: options.redisKind,
     onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
   });
   try {
@@ -110,7 +116,7 @@ interface Lane {
  * the others on more private Redis servers. A Redis given by REDIS_URL cannot be split: one lane.
  */
 async function localLanes(bed: TestBed, options: CompareOptions): Promise<Lane[]> {
-  const apart = options.sideBySide !== false && bed.privateRedis !== undefined;
+  const apart = options.sideBySide !== false && bed.ownsRedis;
   return Promise.all(
     lanesOf(options.journeys, apart).map(async (journeys, lane) => {
       const store = lane === 0 ? bed.store : await bed.openStore();
@@ -145,14 +151,21 @@ async function runPair(
   stacks: Stacks,
 ): Promise<JourneyResult[]> {
   events.onJourneyStart?.(journey.name);
-  // Both apps run the journey side by side: a Redis freeze or restart is one fault for both.
+  // Both apps run the journey side by side: a Redis freeze, restart or failover is one fault for both.
   const storeFault = "bed" in stacks ? stacks.bed.storeFault(options.apps.length, stacks.store.redis) : undefined;
+  const storeFailover =
+    "bed" in stacks ? stacks.bed.storeFailover(options.apps.length, stacks.store.sentinel) : undefined;
   const pair = await Promise.all(
     options.apps.map(async (app) => {
       const expected = expectation(journey, app, options);
       const where =
         "bed" in stacks
-          ? await localVenue(journey, app, { ...stacks, storeFault, onFault: (fault) => events.onFault?.(app, fault) })
+          ? await localVenue(journey, app, {
+              ...stacks,
+              storeFault,
+              storeFailover,
+              onFault: (fault) => events.onFault?.(app, fault),
+            })
           : urlVenue(journey, stacks.urls[app]!);
       if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
       return runJourney(journey, app, {
@@ -175,19 +188,43 @@ async function runPair(
 async function localVenue(
   journey: Journey,
   app: AppName,
-  rig: { bed: TestBed; pool: StackPool; storeFault: SharedStoreFault | undefined; onFault: (fault: string) => void },
+  rig: {
+    bed: TestBed;
+    pool: StackPool;
+    storeFault: SharedStoreFault | undefined;
+    storeFailover: SharedFailover | undefined;
+    onFault: (fault: string) => void;
+  },
 ): Promise<Venue> {
   const policy = journeyPolicy(journey, app);
   const lb = `${rig.bed.lb} ${policy}`;
-  if (journey.needsPrivateRedis && !rig.storeFault) return { lb, skip: NEEDS_PRIVATE_REDIS };
+  const skip = skipReason(journey, rig);
+  if (skip) {
+    rig.storeFailover?.leave();
+    return { lb, skip };
+  }
   const stack = await rig.pool.acquire(app, policy);
   const control = clusterControl({
     stack,
     storeFault: rig.storeFault,
+    storeFailover: rig.storeFailover,
     fault: rig.onFault,
-    release: () => rig.pool.release(stack, { reusable: !journey.locksOutLogins }),
+    release: (reconfigured) => rig.pool.release(stack, { reusable: !journey.locksOutLogins && !reconfigured }),
   });
   return { lb, balancerUrl: stack.balancer.url, control };
+}
+
+/** Why a journey cannot run on this bed's Redis, if it cannot. */
+function skipReason(
+  journey: Journey,
+  {
+    storeFault,
+    storeFailover,
+  }: { storeFault: SharedStoreFault | undefined; storeFailover: SharedFailover | undefined },
+): string | undefined {
+  if (journey.needsSentinel && !storeFailover) return NEEDS_SENTINEL;
+  if (journey.needsPrivateRedis && !storeFault) return storeFailover ? NEEDS_ONE_REDIS : NEEDS_PRIVATE_REDIS;
+  return undefined;
 }
 
 function urlVenue(journey: Journey, url: string): Venue {

@@ -1,13 +1,14 @@
 // Which journeys may run at the same time: lanes side by side, each on a private Redis and stacks
 // of its own, one journey at a time in each. The journeys that disturb whoever shares their store
-// (a Redis freeze or restart, a lock-out of logins) in one lane; the chat's in another (they kill
+// (a Redis freeze, restart or failover, a lock-out of logins) in one lane; the chat's in another (they kill
 // servers of their own stacks, and mostly wait: for a message, for a dead server's claims to run
 // out); all the others in a third. Lock-outs come after every other journey of their lane.
 import { JOURNEYS } from "../journeys";
 import type { JourneyName } from "../vocabulary";
 
 const locksOut = (name: JourneyName) => Boolean(JOURNEYS[name].locksOutLogins);
-const disturbsStore = (name: JourneyName) => Boolean(JOURNEYS[name].needsPrivateRedis) || locksOut(name);
+const disturbsStore = (name: JourneyName) =>
+  Boolean(JOURNEYS[name].needsPrivateRedis || JOURNEYS[name].needsSentinel) || locksOut(name);
 const chat = (name: JourneyName) => JOURNEYS[name].lane === "chat" && !disturbsStore(name);
 
 /** The journeys in the order they run in one lane: as given, lock-outs last. */

@@ -22,6 +22,7 @@ import { rollingDeploy } from "./rolling-deploy";
 import { scaleOut } from "./scale-out";
 import { serverCrash } from "./server-crash";
 import { storeOutage } from "./store-outage";
+import { storeFailover } from "./store-failover";
 import { storeRestart } from "./store-restart";
 
 export const JOURNEYS: Record<JourneyName, Journey> = {
@@ -35,6 +36,7 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "store-outage": storeOutage,
   "load-spread": loadSpread,
   "store-restart": storeRestart,
+  "store-failover": storeFailover,
   "atm-different-answers": atmDifferentAnswers,
   "atm-double-spend": atmDoubleSpend,
   "orders-outlive-everything": ordersOutliveEverything,

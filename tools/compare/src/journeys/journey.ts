@@ -38,6 +38,8 @@ export interface Journey {
   readonly needsLocalClusters?: boolean;
   /** Needs the suite's own Redis (to freeze or restart it), not one given by REDIS_URL. */
   readonly needsPrivateRedis?: boolean;
+  /** Needs the suite's Redis Sentinel group (--store sentinel), to fail it over. */
+  readonly needsSentinel?: boolean;
   /** The chat's journeys run in a lane of their own, beside the cart's (see compare/lanes.ts). */
   readonly lane?: "chat";
   /**

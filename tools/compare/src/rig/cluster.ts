@@ -30,7 +30,7 @@ export class Cluster {
   private readonly instances = new Map<string, NodeServer>();
   /** Starts under way: `stop` waits for them, or their processes would outlive the cluster. */
   private readonly launching = new Set<Promise<void>>();
-  private readonly env: NodeJS.ProcessEnv;
+  private env: NodeJS.ProcessEnv;
   private started = 0;
   /** Where the instances' disks are: one directory each, all removed with the cluster. */
   private readonly disks = mkdtempSync(join(tmpdir(), "cart-disks-"));
@@ -104,6 +104,11 @@ export class Cluster {
     const dead = this.server(id);
     if (dead.process.running) throw new Error(`${id} is still running`);
     await this.launch(id, dead.port);
+  }
+
+  /** Adds `changes` to the environment of every instance started from now on (a restart applies them). */
+  configure(changes: NodeJS.ProcessEnv): void {
+    this.env = { ...this.env, ...changes };
   }
 
   /**

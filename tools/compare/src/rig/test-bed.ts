@@ -5,12 +5,20 @@
 // existing PostgreSQL server instead of a private one, S3_ENDPOINT (with S3_ACCESS_KEY_ID and
 // S3_SECRET_ACCESS_KEY) an S3-compatible store: every stack of an app that keeps data there gets a
 // database and a bucket of its own on them (so its wallets start as they should, and it has no
-// avatars yet), dropped when it stops.
-import { LocalHaproxy, LocalPostgresServer, LocalRedisServer, LocalS3Server } from "@cart/local-infra";
+// avatars yet), dropped when it stops. With `redisKind: "sentinel"` (--store sentinel) the private
+// Redis is a primary, a replica and three Sentinels, which the apps reach through the Sentinels.
+import {
+  LocalHaproxy,
+  LocalPostgresServer,
+  LocalRedisSentinelGroup,
+  LocalRedisServer,
+  LocalS3Server,
+} from "@cart/local-infra";
 import { scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
 import { objectStoreFromEnv, scratchBucket, type ObjectStoreConfig, type ScratchBucket } from "@cart/s3-kit";
 import { DEFAULT_POLICY, type AppName, type BalancerKind, type RoutingPolicy } from "../vocabulary";
 import { clusterEnv, usesSharedStores, type ClusterStores } from "./apps";
+import { SharedFailover } from "./shared-failover";
 import { SharedStoreFault } from "./shared-store-fault";
 import { startStack, stopStack, type Stack } from "./stack";
 
@@ -20,10 +28,18 @@ export interface TestBedOptions {
   readonly storePersistence?: boolean;
   /** A Redis of our own whatever REDIS_URL says (the workshop's buttons freeze it). */
   readonly ownStore?: boolean;
+  /**
+   * `single`: one redis-server (the default); `sentinel`: a primary, a replica and three Sentinels,
+   * which the apps reach through the Sentinels (and the store-failover journey fails over).
+   */
+  readonly redisKind?: RedisKind;
   /** False when no app of the run needs a store (pnpm memory --app stateful). */
   readonly needsStore?: boolean;
   readonly onProcessStart?: (owner: ProcessOwner, id: string, pid: number) => void;
 }
+
+export const REDIS_KINDS = ["single", "sentinel"] as const;
+export type RedisKind = (typeof REDIS_KINDS)[number];
 
 /** Whose a process the bed started is: an app's cluster, or a store. */
 export type ProcessOwner = AppName | "redis" | "postgres" | "s3";
@@ -38,10 +54,12 @@ export interface StackRequest {
   readonly redisUrl?: string;
 }
 
-/** A Redis the stacks can use, and ours to fault when `redis` is set. */
+/** A Redis the stacks can use, and ours to fault when `redis` (or `sentinel`) is set. */
 export interface BedStore {
   readonly url: string;
   readonly redis: LocalRedisServer | undefined;
+  /** The Sentinel group behind `url` (with --store sentinel), ours to fail over. */
+  readonly sentinel?: LocalRedisSentinelGroup | undefined;
 }
 
 /** The database and the bucket made for one stack (or one instance), dropped together when it stops. */
@@ -56,6 +74,8 @@ interface BedStores {
   readonly redisUrl: string;
   /** Ours to fault (freeze, restart) and count; undefined when REDIS_URL named another. */
   readonly privateRedis?: LocalRedisServer | undefined;
+  /** Ours to fail over, in place of `privateRedis` with --store sentinel. */
+  readonly sentinel?: LocalRedisSentinelGroup | undefined;
   /** The PostgreSQL server the stacks' databases are made on ("" when the run needs none). */
   readonly postgresUrl: string;
   readonly privatePostgres?: LocalPostgresServer | undefined;
@@ -67,7 +87,7 @@ interface BedStores {
 export class TestBed {
   private readonly stacks = new Set<Stack>();
   /** Private stores opened beside the first (`openStore`), stopped by close(). */
-  private readonly moreStores: LocalRedisServer[] = [];
+  private readonly moreStores: { stop(): Promise<void> }[] = [];
   /** The databases and buckets made for stacks and instances, dropped when they stop (or by close()). */
   private readonly scratch = new Map<Stack | string, ScratchStores>();
   readonly redisUrl: string;
@@ -90,17 +110,23 @@ export class TestBed {
     const givenRedis = options.ownStore ? undefined : process.env.REDIS_URL || undefined;
     const givenPostgres = process.env.DATABASE_URL || undefined;
     const givenS3 = process.env.S3_ENDPOINT ? objectStoreFromEnv(process.env) : undefined;
-    const [redis, postgres, s3] = await startAll([
-      () => (givenRedis ? undefined : LocalRedisServer.start({ appendOnly: options.storePersistence ?? true })),
+    const sentinel = options.redisKind === "sentinel";
+    if (sentinel && givenRedis) throw new Error("--store sentinel starts a Redis of its own: unset REDIS_URL");
+    const appendOnly = options.storePersistence ?? true;
+    const [redis, group, postgres, s3] = await startAll([
+      () => (givenRedis || sentinel ? undefined : LocalRedisServer.start({ appendOnly })),
+      () => (sentinel ? LocalRedisSentinelGroup.start({ appendOnly }) : undefined),
       () => (givenPostgres ? undefined : LocalPostgresServer.start()),
       () => (givenS3 ? undefined : LocalS3Server.start()),
     ] as const);
     if (redis) options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
+    for (const { id, pid } of group?.processes ?? []) options.onProcessStart?.("redis", id, pid);
     if (postgres) options.onProcessStart?.("postgres", `postgres on port ${postgres.port}`, postgres.pid);
     if (s3) options.onProcessStart?.("s3", `s3rver on port ${s3.port}`, s3.pid);
     return new TestBed(options, {
-      redisUrl: givenRedis ?? redis!.url,
+      redisUrl: givenRedis ?? group?.url ?? redis!.url,
       privateRedis: redis,
+      sentinel: group,
       postgresUrl: givenPostgres ?? postgres!.url(),
       privatePostgres: postgres,
       objectStore: givenS3 ?? privateObjectStore(s3!),
@@ -114,8 +140,15 @@ export class TestBed {
 
   /** Redis as the reports describe it. */
   get storeDescription(): string {
+    const persistence = this.options.storePersistence === false ? "no persistence" : "append-only file on";
+    if (this.stores.sentinel) return `private Redis Sentinel group (a primary, a replica, 3 Sentinels; ${persistence})`;
     if (!this.privateRedis) return this.redisUrl ? "given by REDIS_URL" : "none";
-    return `private redis-server (${this.options.storePersistence === false ? "no persistence" : "append-only file on"})`;
+    return `private redis-server (${persistence})`;
+  }
+
+  /** Whether the bed's Redis is its own (a server or a Sentinel group), so lanes may each have one. */
+  get ownsRedis(): boolean {
+    return this.privateRedis !== undefined || this.stores.sentinel !== undefined;
   }
 
   /** PostgreSQL as the reports describe it. */
@@ -131,15 +164,22 @@ export class TestBed {
     return this.stores.objectStore ? "given by S3_ENDPOINT, a bucket per stack" : "none";
   }
 
-  /** The bed's own store: the private Redis, or the one REDIS_URL names. */
+  /** The bed's own store: the private Redis (or Sentinel group), or the one REDIS_URL names. */
   get store(): BedStore {
-    return { url: this.redisUrl, redis: this.privateRedis };
+    return { url: this.redisUrl, redis: this.privateRedis, sentinel: this.stores.sentinel };
   }
 
   /** Another private Redis, set up as the first, for journeys that must not share one; only on a bed with its own. */
   async openStore(): Promise<BedStore> {
-    if (!this.privateRedis) throw new Error("openStore: this bed's Redis is not its own (REDIS_URL)");
-    const redis = await LocalRedisServer.start({ appendOnly: this.options.storePersistence ?? true });
+    if (!this.ownsRedis) throw new Error("openStore: this bed's Redis is not its own (REDIS_URL)");
+    const appendOnly = this.options.storePersistence ?? true;
+    if (this.stores.sentinel) {
+      const sentinel = await LocalRedisSentinelGroup.start({ appendOnly });
+      this.moreStores.push(sentinel);
+      for (const { id, pid } of sentinel.processes) this.options.onProcessStart?.("redis", id, pid);
+      return { url: sentinel.url, redis: undefined, sentinel };
+    }
+    const redis = await LocalRedisServer.start({ appendOnly });
     this.moreStores.push(redis);
     this.options.onProcessStart?.("redis", `redis-server on port ${redis.port}`, redis.pid);
     return { url: redis.url, redis };
@@ -151,6 +191,11 @@ export class TestBed {
    */
   storeFault(parties: number, redis = this.privateRedis): SharedStoreFault | undefined {
     return redis && new SharedStoreFault(redis, parties);
+  }
+
+  /** One failover per round of a Sentinel group shared by `parties` journeys side by side; none without one. */
+  storeFailover(parties: number, sentinel = this.stores.sentinel): SharedFailover | undefined {
+    return sentinel && new SharedFailover(sentinel, parties);
   }
 
   /** A cluster of `app` behind its balancer, on this bed's stores; close() stops it unless stopStack did. */
@@ -198,7 +243,8 @@ export class TestBed {
   async close(): Promise<void> {
     await Promise.all([...this.stacks].map((stack) => this.stopStack(stack)));
     await Promise.all([...this.scratch.keys()].map((owner) => this.dropScratchStores(owner)));
-    await Promise.all([this.privateRedis, ...this.moreStores, this.privateS3].map((store) => store?.stop()));
+    const redis = [this.privateRedis, this.stores.sentinel, ...this.moreStores];
+    await Promise.all([...redis, this.privateS3].map((store) => store?.stop()));
     await this.privatePostgres?.stop();
   }
 

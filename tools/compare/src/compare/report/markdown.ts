@@ -1,7 +1,7 @@
 // reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -29,6 +29,12 @@ export function markdownReport(report: ComparisonReport): string {
     `| latency p50 / p95 | ${apps.map((app) => `${formatMs(report.latency[app]!.p50Ms)} / ${formatMs(report.latency[app]!.p95Ms)}`).join(" | ")} |`,
     "",
     ...skipReasons(report).map((reason) => `${reason}.\n`),
+    ...report.results.flatMap((result) => {
+      const figures = figuresOf(result);
+      return figures.length === 0
+        ? []
+        : [`**${result.journey}, ${result.app}**:`, "", ...figures.map((line) => `- ${line}`), ""];
+    }),
     report.matched ? "Every outcome matched its expectation." : "**Some outcomes did not match their expectation.**",
     "",
   );

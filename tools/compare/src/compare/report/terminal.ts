@@ -5,7 +5,7 @@ import type { JourneyResult } from "../../journeys/result";
 import type { Step } from "../../journeys/steps";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 export function terminalPainter(useColor: boolean) {
   const c = createColors(useColor);
@@ -21,7 +21,8 @@ export function terminalPainter(useColor: boolean) {
     journeyLine(result: JourneyResult): string {
       const failure = result.failure ? c.dim(` — ${result.failure}`) : "";
       // Named in full: journeys of two lanes finish in between each other.
-      return `  ${result.journey.padEnd(17)} ${result.app.padEnd(9)} ${paintVerdict(result)} ${c.dim(`${(result.durationMs / 1000).toFixed(1)} s`)}${failure}`;
+      const figures = figuresOf(result).map((line) => `\n      ${c.dim(line)}`);
+      return `  ${result.journey.padEnd(17)} ${result.app.padEnd(9)} ${paintVerdict(result)} ${c.dim(`${(result.durationMs / 1000).toFixed(1)} s`)}${failure}${figures.join("")}`;
     },
 
     traceLine(app: AppName, step: Step): string {

@@ -29,3 +29,9 @@ export function skipReasons(report: ComparisonReport): string[] {
     reasons.set(failure ?? "", (reasons.get(failure ?? "") ?? new Set()).add(journey));
   return [...reasons].map(([reason, journeys]) => `Skipped ${[...journeys].join(", ")}: ${reason}`);
 }
+
+/** The figures a journey reports in words (store-failover's recovery times and lost writes), if any. */
+export function figuresOf(result: JourneyResult): string[] {
+  const figures = result.details.figures;
+  return Array.isArray(figures) ? figures.filter((line): line is string => typeof line === "string") : [];
+}

@@ -1,26 +1,37 @@
 // Control of a local stack: real processes to kill and restart, a balancer to drain and extend,
 // the suite's own Redis to freeze and restart. Each fault is reported in words as it happens.
 import { httpAnswers, waitUntil } from "@cart/local-infra";
+import type { SharedFailover } from "../../rig/shared-failover";
 import type { SharedStoreFault } from "../../rig/shared-store-fault";
 import type { Stack } from "../../rig/stack";
 import type { Control } from "./control";
 
 const STORE_RECONNECT_MS = 5000;
+/** A replica's first copy of a small data set takes well under a second; a rejoin after a failover too. */
+const REPLICA_SYNC_MS = 15_000;
 const REPLACED_LIVE_MS = 5000;
 
 export interface ClusterControlOptions {
   readonly stack: Stack;
   /** Freezes or restarts the suite's own Redis; absent when REDIS_URL was given (nothing of ours to fault). */
   readonly storeFault: SharedStoreFault | undefined;
+  /** Fails over the suite's Redis Sentinel group; absent without --store sentinel. */
+  readonly storeFailover?: SharedFailover | undefined;
   readonly fault: (what: string) => void;
-  readonly release: () => Promise<void>;
+  /** `reconfigured`: the servers now run with another configuration, so the stack is not for reuse. */
+  readonly release: (reconfigured: boolean) => Promise<void>;
 }
 
-export function clusterControl({ stack, storeFault, fault, release }: ClusterControlOptions): Control {
+export function clusterControl({ stack, storeFault, storeFailover, fault, release }: ClusterControlOptions): Control {
   const { cluster, balancer } = stack;
   // Whether this journey has reached the shared store fault, and holds Redis frozen.
   let arrived = false;
   let frozen = false;
+  let reconfigured = false;
+  const sentinel = () => {
+    if (!storeFailover) throw new Error("this journey needs --store sentinel");
+    return storeFailover;
+  };
   const resumeStore = () => {
     if (!frozen) return;
     frozen = false;
@@ -103,10 +114,26 @@ export function clusterControl({ stack, storeFault, fault, release }: ClusterCon
         ),
       );
     },
+    reconfigure: async (env) => {
+      const changes = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+      reconfigured = true;
+      cluster.configure(env);
+      for (const id of cluster.ids) {
+        fault(`restart ${id} with ${changes.join(" ")} (drain at the balancer, SIGTERM, start again)`);
+        await drained(id, () => cluster.restart(id));
+      }
+    },
+    killStorePrimary: async () => {
+      const failover = await sentinel().killPrimary();
+      fault(`kill -9 the Redis primary (port ${failover.port}); the Sentinels are to promote its replica`);
+      return failover;
+    },
+    storeReplicated: () => sentinel().group.inSync(REPLICA_SYNC_MS),
     finish: async () => {
       resumeStore();
       if (!arrived) storeFault?.leave();
-      await release();
+      storeFailover?.leave();
+      await release(reconfigured);
     },
   };
 }

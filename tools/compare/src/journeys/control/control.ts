@@ -1,5 +1,6 @@
 // What a journey may do to the servers behind the balancer, apart from shopping: a local stack
 // can be faulted (kill, restart, scale-out, Redis); a stack given by URL can only be observed.
+import type { StoreFailover } from "../../rig/shared-failover";
 
 /** The part of a journey's context that acts on the servers and the store. */
 export interface ServerControl {
@@ -27,10 +28,19 @@ export interface ServerControl {
    * without persistence loses it); resolves once every instance is ready again.
    */
   restartStore(options?: { empty?: boolean }): Promise<void>;
+  /** Restarts every server, one after another (drained), with `env` added to its environment: a configuration change rolled out. */
+  reconfigure(env: Record<string, string>): Promise<void>;
+  /**
+   * With --store sentinel: kill -9 of the Redis primary (once for both apps); resolves once it is
+   * dead. The killed server comes back as a replica once the Sentinels have promoted the other.
+   */
+  killStorePrimary(): Promise<StoreFailover>;
+  /** With --store sentinel: resolves once the primary has a replica online with everything it wrote. */
+  storeReplicated(): Promise<void>;
 }
 
 /** A ServerControl as run by the suite: finished once the journey is over. */
 export interface Control extends ServerControl {
-  /** After the journey, pass or fail: leaves the shared store fault, releases the stack. */
+  /** After the journey, pass or fail: leaves the shared store fault and failover, releases the stack. */
   finish(): Promise<void>;
 }

@@ -34,6 +34,9 @@ export function urlControl(balancerUrl: string, seenInstances: () => string[]): 
     freezeStore: local,
     resumeStore: local,
     restartStore: local,
+    reconfigure: local,
+    killStorePrimary: local,
+    storeReplicated: local,
     finish: async () => {},
   };
 }

@@ -1,0 +1,53 @@
+// The suite's Redis Sentinel group, failed over once per round for journeys that run side by side
+// (both apps at once, on one group): the primary is killed once every journey has asked for it
+// (or finished without asking), so the two apps meet the same failover at the same moment.
+import type { LocalRedisSentinelGroup } from "@cart/local-infra";
+
+/** One failover: when the primary died, and when the killed server is back as a replica. */
+export interface StoreFailover {
+  readonly killedAt: number;
+  /** The port the killed primary listened on. */
+  readonly port: number;
+  readonly rejoined: Promise<void>;
+}
+
+export class SharedFailover {
+  private arrived = 0;
+  private round = newRound();
+
+  constructor(
+    readonly group: LocalRedisSentinelGroup,
+    private parties: number,
+  ) {}
+
+  /** kill -9 of the primary once everyone has arrived; resolves once it is dead. */
+  async killPrimary(): Promise<StoreFailover> {
+    const { done } = this.round;
+    this.arrived++;
+    this.maybeKill();
+    return done;
+  }
+
+  /** A journey that ended (or will ask no more) must not keep the others waiting. */
+  leave(): void {
+    this.parties--;
+    this.maybeKill();
+  }
+
+  private maybeKill(): void {
+    if (this.arrived === 0 || this.arrived < this.parties) return;
+    const { settle } = this.round;
+    this.arrived = 0;
+    this.round = newRound();
+    this.group
+      .killPrimary()
+      .then(({ port, rejoined }) => settle.resolve({ killedAt: Date.now(), port, rejoined }), settle.reject);
+  }
+}
+
+function newRound() {
+  let settle!: { resolve: (failover: StoreFailover) => void; reject: (error: unknown) => void };
+  const done = new Promise<StoreFailover>((resolve, reject) => (settle = { resolve, reject }));
+  done.catch(() => undefined);
+  return { done, settle };
+}
