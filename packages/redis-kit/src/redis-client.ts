@@ -6,7 +6,8 @@
 // Through Sentinel (a `redis-sentinel://` URL) the same client follows the primary: node-redis asks
 // the Sentinels where it is, and after a failover sends to the replica they promoted. Once its
 // primary is gone it asks them again once a second (node-redis 6.3's fixed pace), so it finds the
-// new one up to a second after they switched.
+// new one up to a second after they switched. It has no switch to refuse commands while it looks:
+// they wait for the new primary (the caller has its 503 at the deadline), and run when it is found.
 import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
 import { createClient, createSentinel, ErrorReply } from "@redis/client";
 import { sentinelLocation, type SentinelLocation } from "./redis-url";
@@ -39,6 +40,9 @@ const sentinelClient = ({ sentinels, name }: SentinelLocation) =>
     // One connection to the primary, shared by every request (pipelined): a WAIT after a write
     // goes over the connection that made it (see replicated.ts).
     masterPoolSize: 1,
+    // Never give up looking for the primary (node-redis stops after 16 tries, a second apart, and
+    // ends the client): the app heals by itself, as with a single Redis.
+    maxCommandRediscovers: Number.POSITIVE_INFINITY,
     passthroughClientErrorEvents: true,
   });
 
@@ -74,19 +78,8 @@ export const throughSentinel = (client: RedisClient): client is ReturnType<typeo
  */
 export function connectInBackground(url: string): RedisClient {
   const client = createRedisClient(url);
-  connectUntilDone(client);
+  client.connect().catch(() => undefined);
   return client;
-}
-
-/**
- * A single client reconnects by itself from its first attempt on; a Sentinel client gives up when
- * no Sentinel answers its first one, so it is asked again, at most a second apart.
- */
-function connectUntilDone(client: RedisClient, retries = 0): void {
-  client.connect().catch(() => {
-    if (!throughSentinel(client) || client.isOpen) return;
-    setTimeout(() => connectUntilDone(client, retries + 1), Math.min(50 * 2 ** retries, 1000)).unref();
-  });
 }
 
 /**

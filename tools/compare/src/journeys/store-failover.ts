@@ -14,20 +14,24 @@ import { sleep } from "../util";
 import type { Journey, JourneyContext } from "./journey";
 import { chatPairApart } from "./chat-pair";
 import type { Chatter } from "./chatter";
-import { type Reply, type Shopper } from "./shopper";
+import type { Shopper } from "./shopper";
 import { JourneyFailure } from "./steps";
 
 /** Browsers writing at once: two for each of the users whose store credit never runs out. */
 const WRITERS = 6;
-const SKU = "margherita-pizza";
-/** Adds before each checkout; then the browser logs in again (a new session, a new cart). */
-const ADDS_PER_CART = 3;
+/**
+ * One add of each before a checkout; then the browser logs in again (a new session, a new cart).
+ * Each add a product of its own: a request told 503 may still be made seconds later (a Sentinel
+ * client holds commands until it finds the new primary), which adds to a quantity but never takes
+ * a product away, so a product missing is a write lost, whatever came late.
+ */
+const SKUS = ["margherita-pizza", "pepperoni-pizza", "mushrooms"];
 /** Writing before the kill, so that the primary dies with writes in flight. */
 const STEADY_MS = 1000;
 /** Writing after the store answers again (and the chat's claims are renewed). */
 const AFTER_RECOVERY_MS = 1500;
 /** The target: requests succeed again within 5 s of the primary's death. */
-export const RECOVERY_TARGET_MS = 5000;
+const RECOVERY_TARGET_MS = 5000;
 /** A round ends anyway this long after the kill. */
 const ROUND_LIMIT_MS = 20_000;
 const RETRY_MS = 50;
@@ -41,9 +45,14 @@ type WriteKind = "login" | "add" | "checkout";
 /** The writes REDIS_WAIT_REPLICAS makes wait (logouts too, but the shoppers do not log out). */
 const WAITED: readonly WriteKind[] = ["login", "checkout"];
 
-/** A write the browser was told was made, and the cart's quantity the answer showed after it. */
+/** A write the browser was told was made: the product it added, or the lines a checkout ordered. */
 interface Acknowledged {
   readonly kind: WriteKind;
+  readonly lines: readonly CartLine[];
+}
+
+interface CartLine {
+  readonly sku: string;
   readonly quantity: number;
 }
 
@@ -54,12 +63,18 @@ interface Session {
 
 export interface RoundFigures {
   readonly mode: string;
+  /** From the kill to the moment the Sentinels named the replica the new primary. */
+  readonly promotedAfterMs: number;
   /** From the kill to the first acknowledged write sent after it (null: the store was not needed). */
   readonly writesAgainMs: number | null;
   /** The same for the writes that wait for a replica in the WAIT round (logins, checkouts). */
   readonly waitedWritesAgainMs: number | null;
   readonly acknowledged: Record<WriteKind, number>;
   readonly lost: Record<WriteKind, number>;
+  /** Each browser that lost writes: what it was told, and what its session holds now. */
+  readonly evidence: string[];
+  /** Adds answered 503 that were made after all (the browser tried again, so it has the product twice). */
+  readonly madeAfter503: number;
   readonly failedRequests: number;
 }
 
@@ -77,23 +92,29 @@ export const storeFailover: Journey = {
     const chats = await chatPairApart(context);
     const before = await chatDelivers(chats, "before the failover");
 
-    const rounds = [await failoverRound(context, ASYNC)];
+    const rounds = [await failoverRound(context, ASYNC, 1)];
     const after = await chatDelivers(chats, "after the failover");
     chats.alice.close();
     chats.bob.close();
     context.note("chat", { before, after });
 
     await context.reconfigure({ REDIS_WAIT_REPLICAS: "1" });
-    rounds.push(await failoverRound(context, WAIT));
+    rounds.push(await failoverRound(context, WAIT, 2));
     context.note("rounds", rounds);
-    context.note("figures", [...rounds.map(describeRound), describeChat(before, after)]);
+    context.note("figures", [
+      ...rounds.flatMap((round) => [describeRound(round), ...round.evidence.map((line) => `  ${line}`)]),
+      describeChat(before, after),
+    ]);
 
     for (const round of rounds) {
-      if (round.writesAgainMs !== null && round.writesAgainMs > RECOVERY_TARGET_MS)
+      if (round.writesAgainMs !== null && round.writesAgainMs > RECOVERY_TARGET_MS) {
+        context.note("sentinelEvents", context.sentinelEvents());
         throw new JourneyFailure(
           `with ${round.mode}, writes failed for ${seconds(round.writesAgainMs)} after the primary was killed ` +
-            `(target ${seconds(RECOVERY_TARGET_MS)})`,
+            `(target ${seconds(RECOVERY_TARGET_MS)}; the Sentinels promoted its replica after ` +
+            `${seconds(round.promotedAfterMs)})`,
         );
+      }
     }
     const waited = rounds.filter((round) => round.mode === WAIT);
     const waitedLost = waited.reduce((sum, round) => sum + WAITED.reduce((n, kind) => n + round.lost[kind], 0), 0);
@@ -114,14 +135,14 @@ export const storeFailover: Journey = {
  * they go on (trying each failed step again) until the writes that matter succeed again and a
  * little longer; then every session is read back and compared with what its browser was told.
  */
-async function failoverRound(context: JourneyContext, mode: string): Promise<RoundFigures> {
+async function failoverRound(context: JourneyContext, mode: string, round: number): Promise<RoundFigures> {
   // Only once the replica has everything: a write it never had the chance to copy is not the lesson.
   await context.storeReplicated();
   const sessions: Session[] = [];
   const stream = { failover: undefined as StoreFailover | undefined, stopAt: Infinity, failed: 0, failedAfterKill: 0 };
   const firstAfterKill: Partial<Record<WriteKind, number>> = {};
-  const acknowledge = (session: Session, kind: WriteKind, quantity: number, sentAt: number) => {
-    session.acknowledged.push({ kind, quantity });
+  const acknowledge = (session: Session, kind: WriteKind, lines: readonly CartLine[], sentAt: number) => {
+    session.acknowledged.push({ kind, lines });
     const killedAt = stream.failover?.killedAt;
     if (killedAt !== undefined && sentAt >= killedAt) firstAfterKill[kind] ??= Date.now() - killedAt;
   };
@@ -130,7 +151,7 @@ async function failoverRound(context: JourneyContext, mode: string): Promise<Rou
     const user = nthBigSpender(n);
     for (let cart = 1; Date.now() < stream.stopAt; cart++) {
       const session: Session = {
-        shopper: context.shopper(`${user} (writer ${n + 1}, cart ${cart})`, user),
+        shopper: context.shopper(`${user} (round ${round}, writer ${n + 1}, cart ${cart})`, user),
         acknowledged: [],
       };
       const until = () => Date.now() >= stream.stopAt;
@@ -140,23 +161,25 @@ async function failoverRound(context: JourneyContext, mode: string): Promise<Rou
           () => true,
           () => false,
         );
-        if (ok) acknowledge(session, "login", 0, sentAt);
+        if (ok) acknowledge(session, "login", [], sentAt);
         return ok;
       });
       if (!logged) break;
       sessions.push(session);
       if (until()) break;
-      for (let add = 1; add <= ADDS_PER_CART + 1 && !until(); add++) {
-        const checkout = add > ADDS_PER_CART;
+      for (let step = 0; step <= SKUS.length && !until(); step++) {
+        const checkout = step === SKUS.length;
         const done = await untilDone(stream, async () => {
           const sentAt = Date.now();
           const reply = checkout
             ? await session.shopper.send("POST", "/checkout")
-            : await session.shopper.send("POST", "/cart/items", { sku: SKU, quantity: 1 });
+            : await session.shopper.send("POST", "/cart/items", { sku: SKUS[step], quantity: 1 });
           // Tried again, a checkout that was made though its answer was a 503 finds the cart empty.
           const madeBefore = checkout && reply.body?.error?.code === "EMPTY_CART";
           if (reply.status !== (checkout ? 201 : 200) && !madeBefore) return false;
-          acknowledge(session, checkout ? "checkout" : "add", checkout ? 0 : quantityIn(reply), sentAt);
+          if (!checkout) acknowledge(session, "add", [{ sku: SKUS[step]!, quantity: 1 }], sentAt);
+          // What it ordered; told "empty", the lines it was told were added.
+          else acknowledge(session, "checkout", madeBefore ? addedTo(session) : linesIn(reply.body.order), sentAt);
           return true;
         });
         if (!done) {
@@ -177,11 +200,17 @@ async function failoverRound(context: JourneyContext, mode: string): Promise<Rou
   await sleep(AFTER_RECOVERY_MS);
   stream.stopAt = Date.now();
   await Promise.all(writers);
+  const { afterMs: promotedAfterMs } = await failover.promoted;
   await failover.rejoined;
 
   const lost = { login: 0, add: 0, checkout: 0 };
+  const evidence: string[] = [];
+  let madeAfter503 = 0;
   for (const session of sessions) {
-    for (const write of await lostWrites(session)) lost[write.kind]++;
+    const { gone, now, extra } = await lostWrites(session);
+    madeAfter503 += extra;
+    for (const write of gone) lost[write.kind]++;
+    if (gone.length > 0) evidence.push(`${session.shopper.name} was told ${told(session.acknowledged)}; ${now}`);
   }
   const acknowledged = { login: 0, add: 0, checkout: 0 };
   for (const write of sessions.flatMap((session) => session.acknowledged)) acknowledged[write.kind]++;
@@ -191,10 +220,13 @@ async function failoverRound(context: JourneyContext, mode: string): Promise<Rou
   const waitedAgain = WAITED.map((kind) => firstAfterKill[kind]).filter((ms) => ms !== undefined);
   return {
     mode,
+    promotedAfterMs,
     writesAgainMs: stopped && anyAgain.length > 0 ? Math.min(...anyAgain) : null,
     waitedWritesAgainMs: stopped && waitedAgain.length === WAITED.length ? Math.max(...waitedAgain) : null,
     acknowledged,
     lost,
+    evidence,
+    madeAfter503,
     failedRequests: stream.failed,
   };
 }
@@ -217,25 +249,44 @@ async function untilDone(
 }
 
 /**
- * The acknowledged writes of a session that are gone: Redis copies its writes to the replica in
- * order, so what survived is a beginning of them, and what the cart shows now says where it ends.
- * A session that is gone took all of them with it.
+ * The acknowledged writes of a session that are gone, and what it holds now. A session that is
+ * gone took all of them with it. A checkout is lost if every line it ordered is back in the cart
+ * (its settling was lost); before one, an add is lost if its product is not in the cart.
  */
-async function lostWrites(session: Session): Promise<Acknowledged[]> {
+async function lostWrites(session: Session): Promise<{ gone: Acknowledged[]; now: string; extra: number }> {
   const { acknowledged, shopper } = session;
   const reply = await shopper.send("GET", "/cart");
-  if (reply.status === 401) return acknowledged;
+  if (reply.status === 401) return { gone: acknowledged, now: "now its session is unknown (401)", extra: 0 };
   if (reply.status !== 200) throw new JourneyFailure(`GET /cart → ${reply.status} after the failover`);
-  const now = quantityIn(reply);
-  if (acknowledged.at(-1)?.quantity === now) return [];
-  const kept = acknowledged.findLastIndex((write) => write.quantity === now);
-  // A quantity no answer showed: an add the browser was told failed (503) was made after all.
-  return kept === -1 ? [] : acknowledged.slice(kept + 1);
+  const lines = linesIn(reply.body);
+  const cart = new Map(lines.map(({ sku, quantity }) => [sku, quantity]));
+  const holds = ({ sku, quantity }: CartLine) => (cart.get(sku) ?? 0) >= quantity;
+  const now = `now its cart holds ${describeLines(lines)}`;
+  // One of each was asked for: any more is an add told 503 and made after all, before or after a checkout.
+  const beyondOne = (some: readonly CartLine[]) => some.reduce((sum, { quantity }) => sum + quantity - 1, 0);
+  const checkout = acknowledged.find((write) => write.kind === "checkout");
+  if (!checkout) {
+    const gone = acknowledged.filter((write) => write.kind === "add" && !write.lines.every(holds));
+    return { gone, now, extra: beyondOne(lines) };
+  }
+  if (checkout.lines.every(holds)) return { gone: [checkout], now, extra: beyondOne(checkout.lines) };
+  return { gone: [], now, extra: beyondOne(checkout.lines) + lines.reduce((sum, { quantity }) => sum + quantity, 0) };
 }
 
-const quantityIn = (reply: Reply) =>
-  (reply.body?.items as { sku: string; quantity: number }[] | undefined)?.find((item) => item.sku === SKU)?.quantity ??
-  0;
+/** The lines of a cart or an order, as an answer gave them. */
+const linesIn = (body: { items?: CartLine[] } | undefined): CartLine[] =>
+  (body?.items ?? []).map(({ sku, quantity }) => ({ sku, quantity }));
+
+/** The lines a session was told it added. */
+const addedTo = (session: Session): CartLine[] =>
+  session.acknowledged.filter((write) => write.kind === "add").flatMap((write) => write.lines);
+
+const describeLines = (lines: readonly CartLine[]) =>
+  lines.length === 0 ? "nothing" : lines.map(({ sku, quantity }) => `${quantity}× ${sku}`).join(", ");
+
+/** What a browser was told, in order: "login, add mushrooms, checkout". */
+const told = (acknowledged: readonly Acknowledged[]) =>
+  acknowledged.map(({ kind, lines }) => (kind === "add" ? `add ${lines[0]!.sku}` : kind)).join(", ");
 
 /** Alice sends Bob a message across servers; whether (and how fast) it arrived. */
 async function chatDelivers(
@@ -259,12 +310,13 @@ function describeRound(round: RoundFigures): string {
       : `writes succeeded again ${seconds(round.writesAgainMs)} after the kill` +
         (round.mode === WAIT && round.waitedWritesAgainMs !== null
           ? `, logins and checkouts (which wait for a replica) ${seconds(round.waitedWritesAgainMs)} after it`
-          : "");
+          : "") +
+        ` (the Sentinels promoted the replica after ${seconds(round.promotedAfterMs)})`;
   const kinds = ["login", "add", "checkout"] as const;
   const counts = kinds.map((kind) => `${lost[kind]} of ${acknowledged[kind]} ${kind}s`);
   return (
     `${round.mode}: ${again}; acknowledged writes lost: ${counts.join(", ")} (${round.failedRequests} requests ` +
-    `failed and were tried again)`
+    `failed and were tried again, ${round.madeAfter503} of them adds made after all)`
   );
 }
 

@@ -1,15 +1,10 @@
 // The suite's Redis Sentinel group, failed over once per round for journeys that run side by side
 // (both apps at once, on one group): the primary is killed once every journey has asked for it
 // (or finished without asking), so the two apps meet the same failover at the same moment.
-import type { LocalRedisSentinelGroup } from "@cart/local-infra";
+import type { LocalRedisSentinelGroup, PrimaryKilled } from "@cart/local-infra";
 
-/** One failover: when the primary died, and when the killed server is back as a replica. */
-export interface StoreFailover {
-  readonly killedAt: number;
-  /** The port the killed primary listened on. */
-  readonly port: number;
-  readonly rejoined: Promise<void>;
-}
+/** One failover: the port the primary listened on, when it died, when it was replaced and rejoined. */
+export type StoreFailover = PrimaryKilled;
 
 export class SharedFailover {
   private arrived = 0;
@@ -39,9 +34,7 @@ export class SharedFailover {
     const { settle } = this.round;
     this.arrived = 0;
     this.round = newRound();
-    this.group
-      .killPrimary()
-      .then(({ port, rejoined }) => settle.resolve({ killedAt: Date.now(), port, rejoined }), settle.reject);
+    this.group.killPrimary().then(settle.resolve, settle.reject);
   }
 }
 

@@ -129,6 +129,7 @@ export function clusterControl({ stack, storeFault, storeFailover, fault, releas
       return failover;
     },
     storeReplicated: () => sentinel().group.inSync(REPLICA_SYNC_MS),
+    sentinelEvents: () => sentinel().group.sentinelEvents(),
     finish: async () => {
       resumeStore();
       if (!arrived) storeFault?.leave();

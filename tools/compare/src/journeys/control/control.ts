@@ -37,6 +37,8 @@ export interface ServerControl {
   killStorePrimary(): Promise<StoreFailover>;
   /** With --store sentinel: resolves once the primary has a replica online with everything it wrote. */
   storeReplicated(): Promise<void>;
+  /** With --store sentinel: what the Sentinels said lately (their log's notable lines). */
+  sentinelEvents(): string[];
 }
 
 /** A ServerControl as run by the suite: finished once the journey is over. */

@@ -37,6 +37,7 @@ export function urlControl(balancerUrl: string, seenInstances: () => string[]): 
     reconfigure: local,
     killStorePrimary: local,
     storeReplicated: local,
+    sentinelEvents: local,
     finish: async () => {},
   };
 }
