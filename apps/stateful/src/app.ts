@@ -1,5 +1,6 @@
 // The stateful shop: sessions, carts, orders, store credit, login counters and the chat all live in
 // this process's memory, and avatars on this server's own disk.
+import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
 import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
@@ -16,9 +17,11 @@ import { createIdentity } from "./identity";
 const SWEEP_MS = 60_000;
 
 export function createApp(config: AppConfig): express.Express {
-  const accounts = new InMemoryAccountRepository();
-  const carts = new InMemoryCartRepository(config.sessionTtlSeconds);
-  const sessions = new MemoryStore();
+  // Each adapter timed as `memory` (or `disk`), for the answers' Server-Timing header.
+  const accounts = timedAdapter("memory", new InMemoryAccountRepository());
+  const carts = timedAdapter("memory", new InMemoryCartRepository(config.sessionTtlSeconds));
+  // Only what reads or writes sessions: express-session also asks the store to make a blank one.
+  const sessions = timedAdapter("memory", new MemoryStore(), ["get", "set", "destroy", "all", "length", "clear"]);
   // A session lives as long as its cookie: fixed at login, since express-session sends the cookie
   // again only when the session changes (and the stateless app's token lives as long). Without
   // `touch`, express-session no longer rewrites every session on every request to slide an expiry
@@ -34,11 +37,11 @@ export function createApp(config: AppConfig): express.Express {
     identity,
     carts,
     accounts,
-    avatars: new DiskAvatarRepository(config.avatarDir, config.instanceId),
+    avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),
-    rateLimitStore: () => new RateLimitMemoryStore(),
-    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
+    rateLimitStore: () => timedAdapter("memory", new RateLimitMemoryStore()),
+    chatState: (connections) => timedAdapter("memory", new InMemoryChatState(connections, config.instanceId)),
   });
 }
 

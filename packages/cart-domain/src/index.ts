@@ -11,6 +11,7 @@ export * from "./order";
 export * from "./ports";
 export * from "./pricing";
 export * from "./store-deadline";
+export * from "./store-timing";
 export * from "./users";
 export * from "./validation";
 export * from "./wallet";

@@ -8,6 +8,7 @@ import type { AppHarness } from "./harness";
 import { describeMalformedRequests } from "./malformed-contract";
 import { describePublicRoutes } from "./public-contract";
 import { describeSecurity } from "./security-contract";
+import { describeServerTiming } from "./server-timing-contract";
 import { describeWalletRoutes } from "./wallet-contract";
 
 export function describeContract(harness: AppHarness): void {
@@ -20,5 +21,6 @@ export function describeContract(harness: AppHarness): void {
     describeAvatarRoutes(client);
     describeSecurity(client);
     describeMalformedRequests(client);
+    describeServerTiming(client);
   });
 }

@@ -1,5 +1,5 @@
 // The HTTP contract both apps serve, assembled over whichever adapters an app passes in.
-// Middleware order is part of the contract: instance header first, errors last.
+// Middleware order is part of the contract: Server-Timing and the instance header first, errors last.
 import {
   ChatService,
   type AccountRepository,
@@ -20,6 +20,7 @@ import type { Identity } from "./identity";
 import { jsonBody } from "./json-body";
 import { createLogger, requestLogger } from "./logger";
 import { sameOriginOnly } from "./same-origin";
+import { serverTiming } from "./server-timing";
 import type { CommonConfig } from "./env";
 import { loginLimits, type RateLimitStoreFactory } from "./login-limits";
 
@@ -57,6 +58,8 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   app.locals.chat = chat;
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  // First: every store the request uses, from the login limiter to the error handler, is counted.
+  app.use(serverTiming);
   app.use((_req, res, next) => {
     res.setHeader("X-Served-By", config.instanceId);
     next();

@@ -17,3 +17,4 @@ export * from "./run-server";
 export * from "./login-limits";
 export * from "./logger";
 export * from "./same-origin";
+export * from "./server-timing";

@@ -2,7 +2,7 @@
 // fail fast: a connection that cannot be made within a second fails, so does a call that gets no
 // answer within a second (STORE_UNAVAILABLE, 503), and the pool is bounded, so a database that is
 // down or hung never hangs a request. The pool reconnects by itself when the database is back.
-import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
+import { STORE_DEADLINE_MS, timedStore, withinStoreDeadline } from "@cart/domain";
 import { DatabaseError, Pool, type PoolClient } from "pg";
 
 const MAX_CONNECTIONS = 10;
@@ -41,7 +41,7 @@ const OUTAGE = /^(08|53|57P)/;
  */
 export function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
   const isAnswer = (error: unknown) => error instanceof DatabaseError && !OUTAGE.test(error.code ?? "");
-  return withinStoreDeadline(operation, { isAnswer, onDeadline });
+  return timedStore("postgres", () => withinStoreDeadline(operation, { isAnswer, onDeadline }));
 }
 
 /**

@@ -8,7 +8,7 @@
 // primary is gone it asks them again once a second (node-redis 6.3's fixed pace), so it finds the
 // new one up to a second after they switched. It has no switch to refuse commands while it looks:
 // they wait for the new primary (the caller has its 503 at the deadline), and run when it is found.
-import { STORE_DEADLINE_MS, withinStoreDeadline } from "@cart/domain";
+import { STORE_DEADLINE_MS, timedStore, withinStoreDeadline } from "@cart/domain";
 import { createClient, createSentinel, ErrorReply } from "@redis/client";
 import { sentinelLocation, type SentinelLocation } from "./redis-url";
 
@@ -89,7 +89,9 @@ export function connectInBackground(url: string): RedisClient {
  */
 export function storeCall<T>(operation: () => Promise<T>): Promise<T> {
   // A Redis error reply is a bug of ours (500), not an outage.
-  return withinStoreDeadline(operation, { isAnswer: (error) => error instanceof ErrorReply });
+  return timedStore("redis", () =>
+    withinStoreDeadline(operation, { isAnswer: (error) => error instanceof ErrorReply }),
+  );
 }
 
 export async function isRedisReady(redis: RedisClient): Promise<boolean> {

@@ -15,7 +15,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { withinStoreDeadline } from "@cart/domain";
+import { timedStore, withinStoreDeadline } from "@cart/domain";
 import { createS3Client } from "./s3-client";
 import type { ObjectStoreConfig } from "./s3-env";
 
@@ -142,7 +142,9 @@ export class ObjectStore {
 /** `operation` within the stores' deadline, cancelled when it passes. */
 function withinDeadline<T>(operation: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  return withinStoreDeadline(() => operation(controller.signal), { onDeadline: () => controller.abort() });
+  return timedStore("s3", () =>
+    withinStoreDeadline(() => operation(controller.signal), { onDeadline: () => controller.abort() }),
+  );
 }
 
 /** What went wrong underneath: the SDK's error (AccessDenied, ECONNREFUSED…) or "no answer in time". */

@@ -3,6 +3,7 @@
 // orders and store credit in PostgreSQL (the stateless app's repositories); the login counters in
 // Redis too. The shop keeps nothing in the process, so any instance can serve any request, and the
 // balancer needs no stickiness. The chat is still this process's (part 2 moves it out).
+import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
@@ -26,11 +27,11 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     carts,
     accounts,
     // Still on this server's own disk: part 3 moves them out.
-    avatars: new DiskAvatarRepository(config.avatarDir, config.instanceId),
+    avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
+    chatState: (connections) => timedAdapter("memory", new InMemoryChatState(connections, config.instanceId)),
   });
 }

@@ -4,6 +4,7 @@
 // so a dead server leaves no ghost; routing between servers, pub/sub; typing); to PostgreSQL,
 // what must last (the messages a reconnecting client resumes from, and how far each user has
 // read). Part 1's answer stays as it was.
+import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
@@ -27,7 +28,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     carts,
     accounts,
     // Still on this server's own disk: part 3 moves them out.
-    avatars: new DiskAvatarRepository(config.avatarDir, config.instanceId),
+    avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
     sessionsInMemory: async () => 0,
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.

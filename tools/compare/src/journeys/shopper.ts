@@ -1,9 +1,10 @@
 // A simulated browser: a cookie jar (and the bearer token, when login returns one), talking to
 // the balancer. Every request is recorded as a step; an unexpected answer stops the journey with
 // the first failing step in plain words.
+import { parseServerTiming } from "@cart/http-kit";
 import { CookieJar } from "tough-cookie";
 import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
-import { JourneyFailure, type Step } from "./steps";
+import { JourneyFailure, type Step, type StoreUse } from "./steps";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -15,6 +16,8 @@ export interface Reply {
   readonly contentType: string;
   readonly instance: string;
   readonly ms: number;
+  /** What the server says it used (Server-Timing); none from the balancer's own answers. */
+  readonly stores: readonly StoreUse[];
 }
 
 export type CartQuantities = Record<string, number>;
@@ -63,17 +66,18 @@ export class Shopper {
         const instance = response.headers.get("x-served-by") ?? "balancer";
         const contentType = response.headers.get("content-type") ?? "";
         const body = contentType.startsWith("image/") ? undefined : parseJson(bytes.toString());
-        return { status: response.status, body, bytes, contentType, instance };
+        const stores = storesIn(response.headers.get("server-timing"));
+        return { status: response.status, body, bytes, contentType, instance, stores };
       })
       .catch((error: Error) => {
         // fetch says "fetch failed"; why is in its cause (ECONNRESET, "other side closed"…).
         const cause = error.cause as { code?: string; message?: string } | undefined;
         const why = cause ? `${error.message}: ${cause.code ?? cause.message}` : error.message;
         const body = { error: { code: "NO_ANSWER", message: why } };
-        return { status: 0, body, bytes: Buffer.alloc(0), contentType: "", instance: "balancer" };
+        return { status: 0, body, bytes: Buffer.alloc(0), contentType: "", instance: "balancer", stores: [] };
       })
       .then((answer): Reply => ({ ...answer, ms: Math.round((performance.now() - started) * 10) / 10 }));
-    const { instance, ms } = reply;
+    const { instance, ms, stores } = reply;
     if (baseUrl === this.baseUrl) this.lastInstance = instance;
     if (reply.status === 200 && Array.isArray(reply.body?.items)) this.cart = quantities(reply.body.items);
     this.record({
@@ -83,6 +87,7 @@ export class Shopper {
       status: reply.status,
       code: reply.body?.error?.code,
       ms,
+      ...(stores.length > 0 && { stores }),
     });
     return reply;
   }
@@ -187,4 +192,11 @@ export function describeFailure(
   const message = reply.body?.error?.message ?? "unexpected answer";
   const why = code === "NO_ANSWER" ? `${explained} (${message})` : (explained ?? message);
   return `${request} on ${reply.instance} → ${reply.status}${code ? ` ${code}` : ""}: ${why}`;
+}
+
+/** The stores in a Server-Timing header (its `total` left out). */
+function storesIn(header: string | null): StoreUse[] {
+  return parseServerTiming(header).flatMap(({ name, ms, operations }) =>
+    name === "total" || operations === undefined ? [] : [{ store: name, ms, operations }],
+  );
 }

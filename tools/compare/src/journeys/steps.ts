@@ -6,6 +6,15 @@ export interface Step {
   readonly status: number;
   readonly code?: string | undefined;
   readonly ms: number;
+  /** The stores the server used for it, from its Server-Timing header: `{ store: "redis", ms: 0.4, operations: 2 }`. */
+  readonly stores?: readonly StoreUse[];
+}
+
+/** A server's use of one store for one request. */
+export interface StoreUse {
+  readonly store: string;
+  readonly ms: number;
+  readonly operations: number;
 }
 
 /** What the journey's user ran into: the first failing step, in plain words. */

@@ -1,0 +1,74 @@
+// Where a request's time went, store by store: every adapter records each operation it runs
+// (how long, in which store), and the HTTP layer tells the client in a Server-Timing header. The
+// record of one request follows it through its awaits (AsyncLocalStorage), so adapters need no
+// request in hand. The lesson in one header: the stateful app's answers name `memory` (and `disk`),
+// the stateless app's `redis`, `postgres` and `s3`.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** Where state is kept: in this process, on this server's disk, or in a shared store. */
+export type StoreName = "memory" | "disk" | "redis" | "postgres" | "s3";
+
+/** A request's use of one store: its operations and the time they took together. */
+export interface StoreUse {
+  readonly store: StoreName;
+  readonly operations: number;
+  readonly ms: number;
+}
+
+const current = new AsyncLocalStorage<Map<StoreName, { operations: number; ms: number }>>();
+
+/**
+ * Runs `work` with a record of its own (a request's): what it and everything it awaits use.
+ * `work` is given a reader of that record: the stores used so far, in the order first used.
+ */
+export function withStoreTimings<T>(work: (uses: () => StoreUse[]) => T): T {
+  const uses = new Map<StoreName, { operations: number; ms: number }>();
+  const read = () => [...uses].map(([store, { operations, ms }]) => ({ store, operations, ms }));
+  return current.run(uses, () => work(read));
+}
+
+function record(store: StoreName, ms: number): void {
+  const uses = current.getStore();
+  if (!uses) return;
+  const use = uses.get(store) ?? { operations: 0, ms: 0 };
+  uses.set(store, { operations: use.operations + 1, ms: use.ms + ms });
+}
+
+/** Runs one store operation, recording its time (settled or not) in the current request's record. */
+export async function timedStore<T>(store: StoreName, operation: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await operation();
+  } finally {
+    record(store, performance.now() - started);
+  }
+}
+
+/**
+ * `adapter` with its methods (or those named in `only`) timed as operations on `store`: for the
+ * adapters that keep state in this process or on its disk, which no client library times for
+ * them. Methods run on the adapter itself (private fields work); a method that returns a promise
+ * is timed until it settles.
+ */
+export function timedAdapter<T extends object>(store: StoreName, adapter: T, only?: readonly (keyof T)[]): T {
+  return new Proxy(adapter, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function" || (only && !only.includes(property as keyof T))) return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const done = () => record(store, performance.now() - started);
+        let result: unknown;
+        try {
+          result = Reflect.apply(value, target, args);
+        } catch (error) {
+          done();
+          throw error;
+        }
+        if (result instanceof Promise) return result.finally(done);
+        done();
+        return result;
+      };
+    },
+  });
+}

@@ -1,0 +1,53 @@
+// The record behind Server-Timing: each request's own, through its awaits, whatever runs beside it.
+import { setTimeout as sleep } from "node:timers/promises";
+import { timedAdapter, timedStore, withStoreTimings, type StoreUse } from "../src";
+
+class Counter {
+  #count = 0;
+  add(): number {
+    return ++this.#count;
+  }
+  async later(ms: number): Promise<number> {
+    await sleep(ms);
+    return this.#count;
+  }
+  async broken(): Promise<never> {
+    throw new Error("no");
+  }
+  label(): string {
+    return "not a store operation";
+  }
+}
+
+describe("the store timing of a request", () => {
+  it("keeps each request's own record, however their awaits interleave", async () => {
+    const request = (store: "redis" | "postgres", operations: number) =>
+      withStoreTimings(async (uses) => {
+        for (let i = 0; i < operations; i++) await timedStore(store, () => sleep(5));
+        return uses();
+      });
+    const [first, second] = await Promise.all([request("redis", 3), request("postgres", 2)]);
+    expect(first!.map(({ store, operations }) => [store, operations])).toEqual([["redis", 3]]);
+    expect(second!.map(({ store, operations }) => [store, operations])).toEqual([["postgres", 2]]);
+    expect(first![0]!.ms).toBeGreaterThanOrEqual(3 * 4);
+  });
+
+  it("times an adapter's methods on the adapter itself (private fields and all), a promise until it settles", async () => {
+    const counter = timedAdapter("memory", new Counter(), ["add", "later", "broken"]);
+    const uses: StoreUse[] = await withStoreTimings(async (read) => {
+      expect(counter.add()).toBe(1);
+      expect(await counter.later(20)).toBe(1);
+      await expect(counter.broken()).rejects.toThrow("no");
+      expect(counter.label()).toBe("not a store operation");
+      return read();
+    });
+    expect(uses).toEqual([{ store: "memory", operations: 3, ms: expect.any(Number) }]);
+    expect(uses[0]!.ms).toBeGreaterThanOrEqual(15);
+  });
+
+  it("records nothing, and gets in no one's way, outside a request", async () => {
+    const counter = timedAdapter("memory", new Counter());
+    expect(counter.add()).toBe(1);
+    await expect(timedStore("redis", async () => "answer")).resolves.toBe("answer");
+  });
+});
