@@ -26,7 +26,7 @@ const FAILOVER_TIMEOUT_MS = 2000;
 /**
  * Sentinels find one another through the primary's hello messages, every 2 s: the group is ready
  * once they have. (Told one another's ids in their files instead, they were ready at once, but
- * then took 0.8 s longer to fail over in every trial here.)
+ * then took 0.8 s longer to fail over in each of three trials here.)
  */
 const READY_TIMEOUT_MS = 15_000;
 

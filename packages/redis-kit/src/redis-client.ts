@@ -57,13 +57,11 @@ export function createRedisClient(url: string): RedisClient {
     if (healthy) console.error(`redis: ${error.message || error.name}; reconnecting`);
     healthy = false;
   });
-  const onReady = () => {
+  // A Sentinel client is "ready" again once it has found the new primary.
+  client.on("ready", () => {
     if (!healthy) console.log("redis: connected again");
     healthy = true;
-  };
-  client.on("ready", onReady);
-  // A Sentinel client's own "ready" comes once; after a failover, its primary changes instead.
-  client.on("topology-change", (event: { type: string }) => event.type === "MASTER_CHANGE" && onReady());
+  });
   return client;
 }
 
