@@ -14,13 +14,14 @@ import {
   LocalRedisServer,
   LocalS3Server,
 } from "@cart/local-infra";
-import { scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
-import { objectStoreFromEnv, scratchBucket, type ObjectStoreConfig, type ScratchBucket } from "@cart/s3-kit";
+import { objectStoreFromEnv, type ObjectStoreConfig } from "@cart/s3-kit";
 import { DEFAULT_POLICY, type AppName, type BalancerKind, type RoutingPolicy } from "../vocabulary";
 import { clusterEnv, usesSharedStores, type ClusterStores } from "./apps";
+import { dropScratch, newScratchStores, type ScratchStores } from "./scratch-stores";
 import { SharedFailover } from "./shared-failover";
 import { SharedStoreFault } from "./shared-store-fault";
 import { startStack, stopStack, type Stack } from "./stack";
+import { startAll } from "./start-all";
 
 export interface TestBedOptions {
   readonly lb: BalancerKind;
@@ -60,12 +61,6 @@ export interface BedStore {
   readonly redis: LocalRedisServer | undefined;
   /** The Sentinel group behind `url` (with --store sentinel), ours to fail over. */
   readonly sentinel?: LocalRedisSentinelGroup | undefined;
-}
-
-/** The database and the bucket made for one stack (or one instance), dropped together when it stops. */
-interface ScratchStores {
-  readonly database: ScratchDatabase;
-  readonly bucket: ScratchBucket;
 }
 
 /** The bed's stores: where the apps find each, and those of them the bed started (ours to fault). */
@@ -252,19 +247,11 @@ export class TestBed {
     return { redisUrl, databaseUrl: scratch?.database.url ?? "", objectStore: scratch?.bucket.config };
   }
 
-  private async newScratchStores(app: AppName): Promise<ScratchStores> {
+  private newScratchStores(app: AppName): Promise<ScratchStores> {
     const { postgresUrl, objectStore } = this.stores;
     if (!postgresUrl || !objectStore)
       throw new Error(`${app} keeps its data in PostgreSQL and S3, and this bed has none`);
-    const database = scratchDatabase(postgresUrl, app);
-    const bucket = scratchBucket(objectStore, app);
-    const made = await Promise.allSettled([database.create(), bucket.create()]);
-    const failed = made.find((result) => result.status === "rejected");
-    if (failed) {
-      await dropScratch({ database, bucket });
-      throw failed.reason;
-    }
-    return { database, bucket };
+    return newScratchStores(app, postgresUrl, objectStore);
   }
 
   private async dropScratchStores(owner: Stack | string): Promise<void> {
@@ -274,25 +261,7 @@ export class TestBed {
   }
 }
 
-/** Drops what was made (a store that was not made, or is gone, is no error). */
-async function dropScratch(scratch: ScratchStores | undefined): Promise<void> {
-  if (scratch) await Promise.allSettled([scratch.database.drop(), scratch.bucket.drop()]);
-}
-
 function privateObjectStore(s3: LocalS3Server): ObjectStoreConfig {
   const { region, credentials } = LocalS3Server;
   return { endpoint: s3.endpoint, region, bucket: "placeholder", credentials, forcePathStyle: true };
-}
-
-type Stoppable = { stop(): Promise<void> } | undefined;
-
-/** Starts stores side by side; if one fails, the others are stopped before the error is thrown. */
-async function startAll<T extends readonly (() => Promise<Stoppable> | undefined)[]>(
-  starts: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
-  const results = await Promise.allSettled(starts.map((start) => start()));
-  const failed = results.find((result) => result.status === "rejected");
-  if (!failed) return results.map((result) => (result as PromiseFulfilledResult<Stoppable>).value) as never;
-  await Promise.all(results.map((result) => (result.status === "fulfilled" ? result.value?.stop() : undefined)));
-  throw failed.reason;
 }
