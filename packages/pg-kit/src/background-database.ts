@@ -1,8 +1,9 @@
 // A database an instance serves with as soon as it starts, as it does with Redis: its pool at once,
 // its preparation (migrations, seed data) in the background, tried again every second until the
 // database answers. Until then, what needs it answers 503 STORE_UNAVAILABLE and /readyz says 503.
+import { withinStoreDeadline } from "@cart/domain";
 import type { Pool } from "pg";
-import { createPgPool, dbCall, isPgReady } from "./pg-pool";
+import { createPgPool, isPgReady } from "./pg-pool";
 
 const RETRY_MS = 1000;
 
@@ -31,9 +32,12 @@ export function openDatabase(url: string, prepare: (pool: Pool) => Promise<void>
   return { pool, prepared };
 }
 
-/** Waits until the database is prepared, within the stores' deadline: STORE_UNAVAILABLE after it. */
+/**
+ * Waits until the database is prepared, within the stores' deadline: STORE_UNAVAILABLE after it.
+ * Not a store operation of the request's (Server-Timing): it asks the database nothing.
+ */
 export function whenPrepared({ prepared }: Database): Promise<void> {
-  return dbCall(() => prepared);
+  return withinStoreDeadline(() => prepared);
 }
 
 /** For /readyz: whether the database answers, and is prepared. */

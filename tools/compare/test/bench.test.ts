@@ -115,6 +115,12 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
   expect(markdown).toMatch(/\| stateless via builtin balancer \|/);
   expect(markdown).toMatch(/\| minimal Express \+ the Redis round trips \(bound of stateless\) \|/);
   expect(markdown).toMatch(/a checkout, one at a time direct \(p50, p99\): stateful [\d.]+ ms/);
+  // Where that time went, from each answer's Server-Timing: the stateful app's memory, the stateless app's two stores.
+  expect(Object.keys(report.checkouts.stateful.stores)).toEqual(["memory"]);
+  expect(Object.keys(report.checkouts.stateless.stores).sort()).toEqual(["postgres", "redis"]);
+  expect(markdown).toMatch(
+    /where a checkout's time goes .*: stateful memory [\d.]+ ms \(\d+ operations?\), stateless redis/,
+  );
   expect(markdown).toMatch(/## Where the CPU goes[\s\S]*\| express-session \|/);
 });
 

@@ -1,7 +1,9 @@
 // What a checkout costs each app, apart from the mix: one user at a time straight to one instance,
 // a Coke added, then the checkout timed. The stateful app pays from the wallet in its memory; the
 // stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction (the order,
-// the conditional debit, the ledger line), then settles the cart in Redis.
+// the conditional debit, the ledger line), then settles the cart in Redis. Each answer's
+// Server-Timing says where that time went, store by store.
+import { parseServerTiming } from "@cart/http-kit";
 import { percentile, round } from "../util";
 
 /** How many checkouts each app's probe times. */
@@ -13,11 +15,14 @@ export interface CheckoutProbe {
   readonly p99Ms: number;
   /** Checkouts that did not answer 201 (none expected: the bench's users are the big spenders). */
   readonly failed: number;
+  /** Per store the app used (its Server-Timing): the time a checkout spent there (p50), and its operations. */
+  readonly stores: Record<string, { readonly p50Ms: number; readonly operations: number }>;
 }
 
 /** Times CHECKOUTS checkouts at `url`, the users (their Cookie headers) in turns. */
 export async function probeCheckout(url: string, users: readonly string[]): Promise<CheckoutProbe> {
   const times: number[] = [];
+  const inStores = new Map<string, { ms: number[]; operations: number }>();
   let failed = 0;
   for (let n = 0; n < CHECKOUTS; n++) {
     const headers = { cookie: users[n % users.length]!, "content-type": "application/json" };
@@ -30,8 +35,26 @@ export async function probeCheckout(url: string, users: readonly string[]): Prom
     const started = performance.now();
     const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie: headers.cookie } });
     await checkout.body?.cancel();
-    if (checkout.status === 201) times.push(performance.now() - started);
-    else failed++;
+    if (checkout.status !== 201) {
+      failed++;
+      continue;
+    }
+    times.push(performance.now() - started);
+    for (const { name, ms, operations } of parseServerTiming(checkout.headers.get("server-timing"))) {
+      if (operations === undefined) continue; // the total
+      const store = inStores.get(name) ?? { ms: [], operations };
+      store.ms.push(ms);
+      inStores.set(name, store);
+    }
   }
-  return { checkouts: times.length, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)), failed };
+  const stores = Object.fromEntries(
+    [...inStores].map(([name, { ms, operations }]) => [name, { p50Ms: round(percentile(ms, 50)), operations }]),
+  );
+  return {
+    checkouts: times.length,
+    p50Ms: round(percentile(times, 50)),
+    p99Ms: round(percentile(times, 99)),
+    failed,
+    stores,
+  };
 }

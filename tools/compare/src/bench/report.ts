@@ -45,6 +45,8 @@ export function headlines(report: BenchReport): string[] {
       `${ratios.maxMinRequestsPerInstance.stateless}`,
     `a checkout, one at a time direct (p50, p99): stateful ${checkout(report, "stateful")}, stateless ` +
       `${checkout(report, "stateless")}; stateless / stateful p50: ${ratios.statelessToStatefulCheckoutP50}`,
+    `where a checkout's time goes (its Server-Timing, p50 per store): stateful ${inStores(report, "stateful")}, ` +
+      `stateless ${inStores(report, "stateless")}`,
   ];
 }
 
@@ -113,6 +115,14 @@ export { HEADERS as BENCH_HEADERS };
 
 const checkout = ({ checkouts }: BenchReport, app: (typeof ARCHITECTURES)[number]) =>
   `${checkouts[app].p50Ms} ms, ${checkouts[app].p99Ms} ms${checkouts[app].failed ? ` (${checkouts[app].failed} failed)` : ""}`;
+
+const inStores = ({ checkouts }: BenchReport, app: (typeof ARCHITECTURES)[number]) =>
+  Object.entries(checkouts[app].stores)
+    .map(
+      ([store, { p50Ms, operations }]) =>
+        `${store} ${p50Ms} ms (${operations} operation${operations === 1 ? "" : "s"})`,
+    )
+    .join(" + ");
 
 const show = ({ median, min, max }: Spread) => (min === max ? `${median}` : `${median} [${min}–${max}]`);
 
