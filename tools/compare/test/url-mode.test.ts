@@ -80,6 +80,9 @@ describe("pnpm compare against running stacks given by URL", () => {
     }
     expect(report.lb).toBe("given by URL");
     expect(stdout).not.toMatch(/\] started /); // nothing of its own: no Redis, no instance, no balancer
+    // Each traced request says where the server's time went (its Server-Timing), through a balancer of someone else's.
+    expect(stdout).toMatch(/\[stateful\] Alice → balancer → stateful-\d: GET \/cart 200 .*\(memory [\d.]+ ms ×\d+\)/);
+    expect(stdout).toMatch(/\[stateless\] Alice → balancer → stateless-\d: GET \/cart 200 .*\(redis [\d.]+ ms ×\d+\)/);
     expect(code).toBe(0);
   });
 

@@ -83,7 +83,10 @@ const program = new Command()
   )
   .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", wholeNumber(2, 600, " of seconds"), 20)
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
-  .option("--trace", "print every request as it happens: user → balancer → instance, status, time")
+  .option(
+    "--trace",
+    "print every request as it happens: user → balancer → instance, status, time, the stores it used (Server-Timing)",
+  )
   .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")
   .option(
     "--expect <journey:app=outcome>",
