@@ -1,5 +1,6 @@
-// Control of a local stack: real processes to kill and restart, a balancer to drain and extend,
-// the suite's own Redis to freeze and restart. Each fault is reported in words as it happens.
+// Control of a local stack: real processes to kill and restart (with a new configuration, too), a
+// balancer to drain and extend, the suite's own Redis to freeze and restart, or its Sentinel
+// group's primary to kill. Each fault is reported in words as it happens.
 import { httpAnswers, waitUntil } from "@cart/local-infra";
 import type { SharedFailover } from "../../rig/shared-failover";
 import type { SharedStoreFault } from "../../rig/shared-store-fault";
