@@ -22,21 +22,31 @@ function describeUse({ store, operations, ms }: StoreUse): string {
   return `${store};dur=${ms.toFixed(2)};desc="${operations} operation${operations === 1 ? "" : "s"}"`;
 }
 
-/** One entry of a Server-Timing header as these apps write it: a store (or `total`), its time, its operations. */
-export interface ServerTimingEntry {
-  readonly name: string;
+/** A store as a Server-Timing header names it (any name: the reader does not vouch for the writer). */
+export interface StoreTiming {
+  readonly store: string;
   readonly ms: number;
-  /** From `desc="N operations"`; absent for `total`. */
-  readonly operations?: number;
+  readonly operations: number;
 }
 
-/** The entries of a Server-Timing header (enough of its grammar for what these apps write); none without one. */
-export function parseServerTiming(header: string | null | undefined): ServerTimingEntry[] {
-  if (!header) return [];
-  return header.split(/,\s*/).map((entry) => {
+/** A Server-Timing header as these apps write it, read back: the stores, and the total. */
+export interface ServerTiming {
+  readonly stores: StoreTiming[];
+  /** The `total` entry; undefined without one. */
+  readonly totalMs: number | undefined;
+}
+
+/** Reads a Server-Timing header (enough of its grammar for what these apps write); nothing without one. */
+export function readServerTiming(header: string | null | undefined): ServerTiming {
+  const stores: StoreTiming[] = [];
+  let totalMs: number | undefined;
+  for (const entry of header ? header.split(/,\s*/) : []) {
     const [name = "", ...params] = entry.trim().split(";");
     const value = (key: string) => params.find((param) => param.startsWith(`${key}=`))?.slice(key.length + 1);
-    const operations = /^"(\d+) operations?"$/.exec(value("desc") ?? "")?.[1];
-    return { name, ms: Number(value("dur") ?? 0), ...(operations !== undefined && { operations: Number(operations) }) };
-  });
+    const ms = Number(value("dur") ?? 0);
+    const operations = Number(/^"(\d+) operations?"$/.exec(value("desc") ?? "")?.[1] ?? 0);
+    if (name === "total") totalMs = ms;
+    else stores.push({ store: name, ms, operations });
+  }
+  return { stores, totalMs };
 }

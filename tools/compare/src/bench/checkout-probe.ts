@@ -3,7 +3,7 @@
 // stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction (the order,
 // the conditional debit, the ledger line), then settles the cart in Redis. Each answer's
 // Server-Timing says where that time went, store by store.
-import { parseServerTiming } from "@cart/http-kit";
+import { readServerTiming } from "@cart/http-kit";
 import { percentile, round } from "../util";
 
 /** How many checkouts each app's probe times. */
@@ -40,11 +40,10 @@ export async function probeCheckout(url: string, users: readonly string[]): Prom
       continue;
     }
     times.push(performance.now() - started);
-    for (const { name, ms, operations } of parseServerTiming(checkout.headers.get("server-timing"))) {
-      if (operations === undefined) continue; // the total
-      const store = inStores.get(name) ?? { ms: [], operations };
-      store.ms.push(ms);
-      inStores.set(name, store);
+    for (const { store, ms, operations } of readServerTiming(checkout.headers.get("server-timing")).stores) {
+      const seen = inStores.get(store) ?? { ms: [], operations };
+      seen.ms.push(ms);
+      inStores.set(store, seen);
     }
   }
   const stores = Object.fromEntries(

@@ -2,9 +2,10 @@
 // `pnpm compare`: boots both clusters, runs the journeys, prints the verdict, writes the reports.
 // Exit code: 0 if every outcome matched its expectation, 1 on a mismatch, 2 on a set-up error.
 import { Command, Option } from "commander";
-import { compare, NEEDS_LOCAL_CLUSTERS, NEEDS_SENTINEL, type ExpectationKey } from "../compare/compare";
+import { compare, type ExpectationKey } from "../compare/compare";
 import { writeReportFiles } from "../compare/report/files";
 import { terminalPainter } from "../compare/report/terminal";
+import { NEEDS_LOCAL_CLUSTERS, NEEDS_SENTINEL } from "../compare/venues";
 import { JOURNEYS } from "../journeys";
 import { labDir } from "../rig/apps";
 import { REDIS_KINDS, type RedisKind } from "../rig/test-bed";

@@ -3,21 +3,17 @@
 // each lane on its own private Redis and its own stacks (reused from journey to journey, repaired
 // after faults). Callers get progress through `events`.
 import { JOURNEYS } from "../journeys";
-import { clusterControl } from "../journeys/control/cluster-control";
-import type { Control } from "../journeys/control/control";
-import { urlControl } from "../journeys/control/url-control";
 import type { Journey } from "../journeys/journey";
 import type { JourneyResult } from "../journeys/result";
-import { journeyPolicy, runJourney, skippedJourney } from "../journeys/run-journey";
+import { runJourney, skippedJourney } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
-import type { SharedFailover } from "../rig/shared-failover";
-import type { SharedStoreFault } from "../rig/shared-store-fault";
 import { StackPool } from "../rig/stack-pool";
 import { TestBed, type BedStore, type ProcessOwner, type RedisKind } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
 import type { ComparisonReport, Latency } from "./comparison-report";
 import { lanesOf, runOrder } from "./lanes";
+import { localVenue, urlVenue } from "./venues";
 
 export type ExpectationKey = `${JourneyName}:${AppName}`;
 
@@ -55,23 +51,6 @@ export interface CompareEvents {
   onProcessStart?(owner: ProcessOwner, id: string, pid: number): void;
   onFault?(app: AppName, fault: string): void;
 }
-
-export const NEEDS_LOCAL_CLUSTERS =
-  "needs the local clusters (it kills, restarts or adds servers, faults Redis or changes the routing): leave out " +
-  "--stateful-url/--stateless-url";
-const NEEDS_PRIVATE_REDIS = "needs the suite's own Redis (unset REDIS_URL)";
-const NEEDS_ONE_REDIS = "freezes or restarts a single Redis: run it without --store sentinel";
-export const NEEDS_SENTINEL = "needs a Redis primary, a replica and three Sentinels: add --store sentinel";
-
-/** Where one journey runs for one app: a balancer to shop at and a control, or why it cannot run here. */
-type Venue =
-  | { readonly lb: string; readonly skip: string }
-  | {
-      readonly lb: string;
-      readonly balancerUrl: string;
-      readonly control: Control;
-      readonly onStep?: (step: Step) => void;
-    };
 
 export async function compare(options: CompareOptions, events: CompareEvents = {}): Promise<ComparisonReport> {
   const started = Date.now();
@@ -183,61 +162,6 @@ async function runPair(
   );
   for (const result of pair) events.onResult?.(result);
   return pair;
-}
-
-async function localVenue(
-  journey: Journey,
-  app: AppName,
-  rig: {
-    bed: TestBed;
-    pool: StackPool;
-    storeFault: SharedStoreFault | undefined;
-    storeFailover: SharedFailover | undefined;
-    onFault: (fault: string) => void;
-  },
-): Promise<Venue> {
-  const policy = journeyPolicy(journey, app);
-  const lb = `${rig.bed.lb} ${policy}`;
-  const skip = skipReason(journey, rig);
-  if (skip) {
-    rig.storeFailover?.leave();
-    return { lb, skip };
-  }
-  const stack = await rig.pool.acquire(app, policy);
-  const control = clusterControl({
-    stack,
-    storeFault: rig.storeFault,
-    storeFailover: rig.storeFailover,
-    fault: rig.onFault,
-    release: (reconfigured) => rig.pool.release(stack, { reusable: !journey.locksOutLogins && !reconfigured }),
-  });
-  return { lb, balancerUrl: stack.balancer.url, control };
-}
-
-/** Why a journey cannot run on this bed's Redis, if it cannot. */
-function skipReason(
-  journey: Journey,
-  {
-    storeFault,
-    storeFailover,
-  }: { storeFault: SharedStoreFault | undefined; storeFailover: SharedFailover | undefined },
-): string | undefined {
-  if (journey.needsSentinel && !storeFailover) return NEEDS_SENTINEL;
-  if (journey.needsPrivateRedis && !storeFault) return storeFailover ? NEEDS_ONE_REDIS : NEEDS_PRIVATE_REDIS;
-  return undefined;
-}
-
-function urlVenue(journey: Journey, url: string): Venue {
-  const lb = `given by URL (${url})`;
-  if (journey.needsLocalClusters) return { lb, skip: NEEDS_LOCAL_CLUSTERS };
-  // The servers behind it are known only by the X-Served-By of the answers so far.
-  const served = new Set<string>();
-  return {
-    lb,
-    balancerUrl: url,
-    control: urlControl(url, () => [...served]),
-    onStep: ({ instance }) => void (instance !== "balancer" && served.add(instance)),
-  };
 }
 
 type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectStorage" | "instances">;

@@ -1,10 +1,10 @@
 // A simulated browser: a cookie jar (and the bearer token, when login returns one), talking to
 // the balancer. Every request is recorded as a step; an unexpected answer stops the journey with
 // the first failing step in plain words.
-import { parseServerTiming } from "@cart/http-kit";
+import { readServerTiming, type StoreTiming } from "@cart/http-kit";
 import { CookieJar } from "tough-cookie";
 import { DEMO_PASSWORDS, type DemoUser } from "../rig/demo-logins";
-import { JourneyFailure, type Step, type StoreUse } from "./steps";
+import { JourneyFailure, type Step } from "./steps";
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -17,7 +17,7 @@ export interface Reply {
   readonly instance: string;
   readonly ms: number;
   /** What the server says it used (Server-Timing); none from the balancer's own answers. */
-  readonly stores: readonly StoreUse[];
+  readonly stores: readonly StoreTiming[];
 }
 
 export type CartQuantities = Record<string, number>;
@@ -66,7 +66,7 @@ export class Shopper {
         const instance = response.headers.get("x-served-by") ?? "balancer";
         const contentType = response.headers.get("content-type") ?? "";
         const body = contentType.startsWith("image/") ? undefined : parseJson(bytes.toString());
-        const stores = storesIn(response.headers.get("server-timing"));
+        const { stores } = readServerTiming(response.headers.get("server-timing"));
         return { status: response.status, body, bytes, contentType, instance, stores };
       })
       .catch((error: Error) => {
@@ -192,11 +192,4 @@ export function describeFailure(
   const message = reply.body?.error?.message ?? "unexpected answer";
   const why = code === "NO_ANSWER" ? `${explained} (${message})` : (explained ?? message);
   return `${request} on ${reply.instance} → ${reply.status}${code ? ` ${code}` : ""}: ${why}`;
-}
-
-/** The stores in a Server-Timing header (its `total` left out). */
-function storesIn(header: string | null): StoreUse[] {
-  return parseServerTiming(header).flatMap(({ name, ms, operations }) =>
-    name === "total" || operations === undefined ? [] : [{ store: name, ms, operations }],
-  );
 }

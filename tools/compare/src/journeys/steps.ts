@@ -1,3 +1,5 @@
+import type { StoreTiming } from "@cart/http-kit";
+
 /** One request of a journey, as the user and the report see it. */
 export interface Step {
   readonly shopper: string;
@@ -7,14 +9,7 @@ export interface Step {
   readonly code?: string | undefined;
   readonly ms: number;
   /** The stores the server used for it, from its Server-Timing header: `{ store: "redis", ms: 0.4, operations: 2 }`. */
-  readonly stores?: readonly StoreUse[];
-}
-
-/** A server's use of one store for one request. */
-export interface StoreUse {
-  readonly store: string;
-  readonly ms: number;
-  readonly operations: number;
+  readonly stores?: readonly StoreTiming[];
 }
 
 /** What the journey's user ran into: the first failing step, in plain words. */

@@ -14,7 +14,7 @@ import { sleep } from "../util";
 import type { Journey, JourneyContext } from "./journey";
 import { chatPairApart } from "./chat-pair";
 import type { Chatter } from "./chatter";
-import type { Shopper } from "./shopper";
+import { addedTo, linesIn, lostWrites, told, type CartLine, type Session, type WriteKind } from "./lost-writes";
 import { JourneyFailure } from "./steps";
 
 /** Browsers writing at once: two for each of the users whose store credit never runs out. */
@@ -41,25 +41,8 @@ const DELIVERY_MS = 2000;
 const ASYNC = "asynchronous replication";
 const WAIT = "WAIT for 1 replica on logins and checkouts";
 
-type WriteKind = "login" | "add" | "checkout";
 /** The writes REDIS_WAIT_REPLICAS makes wait (logouts too, but the shoppers do not log out). */
 const WAITED: readonly WriteKind[] = ["login", "checkout"];
-
-/** A write the browser was told was made: the product it added, or the lines a checkout ordered. */
-interface Acknowledged {
-  readonly kind: WriteKind;
-  readonly lines: readonly CartLine[];
-}
-
-interface CartLine {
-  readonly sku: string;
-  readonly quantity: number;
-}
-
-interface Session {
-  readonly shopper: Shopper;
-  readonly acknowledged: Acknowledged[];
-}
 
 export interface RoundFigures {
   readonly mode: string;
@@ -247,46 +230,6 @@ async function untilDone(
   }
   return false;
 }
-
-/**
- * The acknowledged writes of a session that are gone, and what it holds now. A session that is
- * gone took all of them with it. A checkout is lost if every line it ordered is back in the cart
- * (its settling was lost); before one, an add is lost if its product is not in the cart.
- */
-async function lostWrites(session: Session): Promise<{ gone: Acknowledged[]; now: string; extra: number }> {
-  const { acknowledged, shopper } = session;
-  const reply = await shopper.send("GET", "/cart");
-  if (reply.status === 401) return { gone: acknowledged, now: "now its session is unknown (401)", extra: 0 };
-  if (reply.status !== 200) throw new JourneyFailure(`GET /cart → ${reply.status} after the failover`);
-  const lines = linesIn(reply.body);
-  const cart = new Map(lines.map(({ sku, quantity }) => [sku, quantity]));
-  const holds = ({ sku, quantity }: CartLine) => (cart.get(sku) ?? 0) >= quantity;
-  const now = `now its cart holds ${describeLines(lines)}`;
-  // One of each was asked for: any more is an add told 503 and made after all, before or after a checkout.
-  const beyondOne = (some: readonly CartLine[]) => some.reduce((sum, { quantity }) => sum + quantity - 1, 0);
-  const checkout = acknowledged.find((write) => write.kind === "checkout");
-  if (!checkout) {
-    const gone = acknowledged.filter((write) => write.kind === "add" && !write.lines.every(holds));
-    return { gone, now, extra: beyondOne(lines) };
-  }
-  if (checkout.lines.every(holds)) return { gone: [checkout], now, extra: beyondOne(checkout.lines) };
-  return { gone: [], now, extra: beyondOne(checkout.lines) + lines.reduce((sum, { quantity }) => sum + quantity, 0) };
-}
-
-/** The lines of a cart or an order, as an answer gave them. */
-const linesIn = (body: { items?: CartLine[] } | undefined): CartLine[] =>
-  (body?.items ?? []).map(({ sku, quantity }) => ({ sku, quantity }));
-
-/** The lines a session was told it added. */
-const addedTo = (session: Session): CartLine[] =>
-  session.acknowledged.filter((write) => write.kind === "add").flatMap((write) => write.lines);
-
-const describeLines = (lines: readonly CartLine[]) =>
-  lines.length === 0 ? "nothing" : lines.map(({ sku, quantity }) => `${quantity}× ${sku}`).join(", ");
-
-/** What a browser was told, in order: "login, add mushrooms, checkout". */
-const told = (acknowledged: readonly Acknowledged[]) =>
-  acknowledged.map(({ kind, lines }) => (kind === "add" ? `add ${lines[0]!.sku}` : kind)).join(", ");
 
 /** Alice sends Bob a message across servers; whether (and how fast) it arrived. */
 async function chatDelivers(
