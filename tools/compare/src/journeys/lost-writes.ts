@@ -10,6 +10,11 @@ export type WriteKind = "login" | "add" | "checkout";
 export interface Acknowledged {
   readonly kind: WriteKind;
   readonly lines: readonly CartLine[];
+  /**
+   * False for a checkout answered 503 and then found made (tried again: "your cart is empty"): the
+   * browser saw it on the primary, but no answer said it was made, so no replica had confirmed it.
+   */
+  readonly confirmed: boolean;
 }
 
 export interface CartLine {

@@ -58,6 +58,12 @@ export interface RoundFigures {
   readonly evidence: string[];
   /** Adds answered 503 that were made after all (the browser tried again, so it has the product twice). */
   readonly madeAfter503: number;
+  /**
+   * Checkouts answered 503 whose cart, tried again, was found empty (made on the primary, not yet on
+   * a replica), and which the failover undid: the cart came back. Not acknowledged writes: no answer
+   * said they were made.
+   */
+  readonly seenThenUndone: number;
   readonly failedRequests: number;
 }
 
@@ -124,8 +130,14 @@ async function failoverRound(context: JourneyContext, mode: string, round: numbe
   const sessions: Session[] = [];
   const stream = { failover: undefined as StoreFailover | undefined, stopAt: Infinity, failed: 0, failedAfterKill: 0 };
   const firstAfterKill: Partial<Record<WriteKind, number>> = {};
-  const acknowledge = (session: Session, kind: WriteKind, lines: readonly CartLine[], sentAt: number) => {
-    session.acknowledged.push({ kind, lines });
+  const acknowledge = (
+    session: Session,
+    kind: WriteKind,
+    lines: readonly CartLine[],
+    sentAt: number,
+    confirmed = true,
+  ) => {
+    session.acknowledged.push({ kind, lines, confirmed });
     const killedAt = stream.failover?.killedAt;
     if (killedAt !== undefined && sentAt >= killedAt) firstAfterKill[kind] ??= Date.now() - killedAt;
   };
@@ -162,7 +174,8 @@ async function failoverRound(context: JourneyContext, mode: string, round: numbe
           if (reply.status !== (checkout ? 201 : 200) && !madeBefore) return false;
           if (!checkout) acknowledge(session, "add", [{ sku: SKUS[step]!, quantity: 1 }], sentAt);
           // What it ordered; told "empty", the lines it was told were added.
-          else acknowledge(session, "checkout", madeBefore ? addedTo(session) : linesIn(reply.body.order), sentAt);
+          else if (madeBefore) acknowledge(session, "checkout", addedTo(session), sentAt, false);
+          else acknowledge(session, "checkout", linesIn(reply.body.order), sentAt);
           return true;
         });
         if (!done) {
@@ -189,14 +202,19 @@ async function failoverRound(context: JourneyContext, mode: string, round: numbe
   const lost = { login: 0, add: 0, checkout: 0 };
   const evidence: string[] = [];
   let madeAfter503 = 0;
+  let seenThenUndone = 0;
   for (const session of sessions) {
     const { gone, now, extra } = await lostWrites(session);
     madeAfter503 += extra;
-    for (const write of gone) lost[write.kind]++;
+    for (const write of gone) {
+      if (write.confirmed) lost[write.kind]++;
+      else seenThenUndone++;
+    }
     if (gone.length > 0) evidence.push(`${session.shopper.name} was told ${told(session.acknowledged)}; ${now}`);
   }
   const acknowledged = { login: 0, add: 0, checkout: 0 };
-  for (const write of sessions.flatMap((session) => session.acknowledged)) acknowledged[write.kind]++;
+  for (const write of sessions.flatMap((session) => session.acknowledged))
+    if (write.confirmed) acknowledged[write.kind]++;
   // An app that does not keep its state in Redis (the stateful one) never noticed the kill.
   const stopped = stream.failedAfterKill > 0;
   const anyAgain = Object.values(firstAfterKill);
@@ -210,6 +228,7 @@ async function failoverRound(context: JourneyContext, mode: string, round: numbe
     lost,
     evidence,
     madeAfter503,
+    seenThenUndone,
     failedRequests: stream.failed,
   };
 }
@@ -259,7 +278,10 @@ function describeRound(round: RoundFigures): string {
   const counts = kinds.map((kind) => `${lost[kind]} of ${acknowledged[kind]} ${kind}s`);
   return (
     `${round.mode}: ${again}; acknowledged writes lost: ${counts.join(", ")} (${round.failedRequests} requests ` +
-    `failed and were tried again, ${round.madeAfter503} of them adds made after all)`
+    `failed and were tried again, ${round.madeAfter503} of them adds made after all)` +
+    (round.seenThenUndone > 0
+      ? `; ${round.seenThenUndone} checkouts answered 503, then seen made (an empty cart), were undone by it`
+      : "")
   );
 }
 
