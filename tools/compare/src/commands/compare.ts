@@ -88,7 +88,12 @@ const program = new Command()
     "--trace",
     "print every request as it happens: user → balancer → instance, status, time, the stores it used (Server-Timing)",
   )
-  .option("--report-dir <dir>", "where compare.json and compare.md are written", "reports")
+  .option("--report-dir <dir>", "where compare.json, compare.md (and compare.html) are written", "reports")
+  .option(
+    "--html",
+    "also write compare.html: the verdicts, a sequence diagram of every journey and the latencies, in one " +
+      "self-contained page (Mermaid bundled, nothing fetched)",
+  )
   .option(
     "--expect <journey:app=outcome>",
     "replace an expectation, e.g. server-crash:stateful=pass (repeatable)",
@@ -104,6 +109,7 @@ const program = new Command()
       "Examples:",
       "  pnpm compare                                  the whole default matrix, built-in balancer",
       "  pnpm compare --journey server-crash --trace   one journey, every request as it happens",
+      "  pnpm compare --html                           also reports/compare.html, diagrams drawn",
       "  pnpm compare --lb haproxy --instances 4       real haproxy processes, 4 instances each",
       "  pnpm compare --app lab --part 1               the workshop lab's first part (pnpm lab:reset)",
       "  pnpm compare --store sentinel --journey store-failover   Redis's primary killed, twice",
@@ -128,6 +134,7 @@ interface CliOptions {
   json?: boolean;
   trace?: boolean;
   reportDir: string;
+  html?: boolean;
   expect?: Partial<Record<ExpectationKey, Outcome>>;
   statefulUrl?: string;
   statelessUrl?: string;
@@ -205,7 +212,7 @@ runCommand<CliOptions>({
         onFault: options.trace ? (app, fault) => say(paint.faultLine(app, fault)) : undefined,
       },
     );
-    const files = await writeReportFiles(report, options.reportDir);
+    const files = await writeReportFiles(report, options.reportDir, { html: options.html === true });
     // Waits for the write: on a pipe it is asynchronous, and exiting first would cut the report at 64 kB.
     if (options.json)
       await new Promise((resolve) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`, resolve));

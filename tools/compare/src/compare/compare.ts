@@ -4,7 +4,7 @@
 // after faults). Callers get progress through `events`.
 import { JOURNEYS } from "../journeys";
 import type { Journey } from "../journeys/journey";
-import type { JourneyResult } from "../journeys/result";
+import type { FaultMark, JourneyResult } from "../journeys/result";
 import { runJourney, skippedJourney } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
 import { StackPool } from "../rig/stack-pool";
@@ -137,27 +137,35 @@ async function runPair(
   const pair = await Promise.all(
     options.apps.map(async (app) => {
       const expected = expectation(journey, app, options);
+      // Each fault, placed among the steps as they were recorded, for the sequence diagrams.
+      const faults: FaultMark[] = [];
+      let stepsSoFar = 0;
       const where =
         "bed" in stacks
           ? await localVenue(journey, app, {
               ...stacks,
               storeFault,
               storeFailover,
-              onFault: (fault) => events.onFault?.(app, fault),
+              onFault: (fault) => {
+                faults.push({ afterSteps: stepsSoFar, fault });
+                events.onFault?.(app, fault);
+              },
             })
           : urlVenue(journey, stacks.urls[app]!);
       if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
-      return runJourney(journey, app, {
+      const result = await runJourney(journey, app, {
         balancerUrl: where.balancerUrl,
         control: where.control,
         lb: where.lb,
         expected,
         chaosSeconds: options.chaosSeconds,
         onStep: (step) => {
+          stepsSoFar++;
           where.onStep?.(step);
           events.onStep?.(app, step);
         },
       });
+      return faults.length > 0 ? { ...result, faults } : result;
     }),
   );
   for (const result of pair) events.onResult?.(result);

@@ -3,6 +3,12 @@
 import type { AppName, JourneyName, Outcome } from "../vocabulary";
 import type { Step } from "./steps";
 
+/** A fault the journey caused (`kill -9 stateful-1`), and how many of its steps came before it. */
+export interface FaultMark {
+  readonly afterSteps: number;
+  readonly fault: string;
+}
+
 export interface JourneyResult {
   readonly journey: JourneyName;
   readonly app: AppName;
@@ -19,4 +25,8 @@ export interface JourneyResult {
   readonly details: Record<string, unknown>;
   readonly durationMs: number;
   readonly steps: Step[];
+  /** The faults, in order, placed among the steps (the sequence diagrams draw them as notes). */
+  readonly faults?: readonly FaultMark[];
+  /** On a fail whose cause is one answer (a 401, a wrong cart), that step's index in `steps`. */
+  readonly failingStep?: number;
 }

@@ -73,11 +73,15 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
 
   let outcome: Outcome = "pass";
   let failure: string | null = null;
+  let failingStep: number | undefined;
   try {
     await journey.run(context);
   } catch (error) {
     outcome = "fail";
     failure = error instanceof JourneyFailure ? error.message : `unexpected error: ${(error as Error).message}`;
+    // Other browsers of the journey may have been answered since: find that very step.
+    const index = error instanceof JourneyFailure && error.step ? steps.lastIndexOf(error.step) : -1;
+    if (index >= 0) failingStep = index;
   } finally {
     for (const chatter of chatters) chatter.close();
     await finish();
@@ -95,6 +99,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     details,
     durationMs: Date.now() - started,
     steps,
+    ...(failingStep !== undefined && { failingStep }),
   };
 }
 

@@ -26,6 +26,8 @@ export class Shopper {
   private readonly jar = new CookieJar();
   private token: string | undefined;
   lastInstance = "";
+  /** This browser's last request, as recorded: a failure names it (and the diagrams cross it out). */
+  private lastStep: Step | undefined;
   /** The cart as this shopper last saw it. */
   cart: CartQuantities = {};
 
@@ -80,7 +82,7 @@ export class Shopper {
     const { instance, ms, stores } = reply;
     if (baseUrl === this.baseUrl) this.lastInstance = instance;
     if (reply.status === 200 && Array.isArray(reply.body?.items)) this.cart = quantities(reply.body.items);
-    this.record({
+    this.lastStep = {
       shopper: this.name,
       request: `${method} ${path}`,
       instance,
@@ -88,14 +90,16 @@ export class Shopper {
       code: reply.body?.error?.code,
       ms,
       ...(stores.length > 0 && { stores }),
-    });
+    };
+    this.record(this.lastStep);
     return reply;
   }
 
   /** Sends a request and stops the journey unless it answers `status`. */
   async expect(status: number, method: string, path: string, body?: unknown): Promise<Reply> {
     const reply = await this.send(method, path, body);
-    if (reply.status !== status) throw new JourneyFailure(describeFailure(this.name, `${method} ${path}`, reply));
+    if (reply.status !== status)
+      throw new JourneyFailure(describeFailure(this.name, `${method} ${path}`, reply), this.lastStep);
     return reply;
   }
 
@@ -120,6 +124,7 @@ export class Shopper {
       throw new JourneyFailure(
         `GET /cart on ${reply.instance} → 200, but ${this.name}'s cart holds ${describeCart(seen)} instead of ` +
           `${describeCart(expected)}`,
+        this.lastStep,
       );
     }
   }

@@ -12,9 +12,15 @@ export interface Step {
   readonly stores?: readonly StoreTiming[];
 }
 
-/** What the journey's user ran into: the first failing step, in plain words. */
+/**
+ * What the journey's user ran into: the first failing step, in plain words, and that step when the
+ * failure is an answer (not, say, a count over many answers).
+ */
 export class JourneyFailure extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly step?: Step,
+  ) {
     super(message);
     this.name = "JourneyFailure";
   }

@@ -1,14 +1,21 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ComparisonReport } from "../comparison-report";
+import { htmlReport } from "./html";
 import { markdownReport } from "./markdown";
 
-/** Writes compare.json and compare.md into `dir`; returns their paths. */
-export async function writeReportFiles(report: ComparisonReport, dir: string): Promise<string[]> {
+/** Writes compare.json and compare.md into `dir`, and compare.html if asked; returns their paths. */
+export async function writeReportFiles(
+  report: ComparisonReport,
+  dir: string,
+  { html = false }: { html?: boolean } = {},
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const json = join(dir, "compare.json");
-  const markdown = join(dir, "compare.md");
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(markdown, markdownReport(report));
-  return [json, markdown];
+  const files: [string, string][] = [
+    [join(dir, "compare.json"), `${JSON.stringify(report, null, 2)}\n`],
+    [join(dir, "compare.md"), markdownReport(report)],
+  ];
+  if (html) files.push([join(dir, "compare.html"), await htmlReport(report)]);
+  await Promise.all(files.map(([path, text]) => writeFile(path, text)));
+  return files.map(([path]) => path);
 }

@@ -1,7 +1,8 @@
 // reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { sequenceDiagram } from "./sequence-diagram";
+import { describeSetup, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -37,6 +38,30 @@ export function markdownReport(report: ComparisonReport): string {
     }),
     report.matched ? "Every outcome matched its expectation." : "**Some outcomes did not match their expectation.**",
     "",
+    ...diagramSection(report),
   );
   return lines.join("\n");
+}
+
+/** Each journey on each app as a sequence diagram, folded away until opened (GitHub draws them). */
+function diagramSection(report: ComparisonReport): string[] {
+  const drawn = diagramsOf(report);
+  if (drawn.length === 0) return [];
+  return [
+    "## What happened, request by request",
+    "",
+    "Each diagram is drawn from the run's own steps: who asked, which server answered, the stores it used " +
+      "(its `Server-Timing` header), the faults, and the answer that failed the journey (crossed out).",
+    "",
+    ...drawn.flatMap((result) => [
+      `<details><summary><b>${result.journey}</b>, ${result.app}: ${verdictWords(result)}</summary>`,
+      "",
+      "```mermaid",
+      sequenceDiagram(result).trimEnd(),
+      "```",
+      "",
+      "</details>",
+      "",
+    ]),
+  ];
 }

@@ -35,3 +35,8 @@ export function figuresOf(result: JourneyResult): string[] {
   const figures = result.details.figures;
   return Array.isArray(figures) ? figures.filter((line): line is string => typeof line === "string") : [];
 }
+
+/** The results a sequence diagram can be drawn for: those that ran, and took a step. */
+export function diagramsOf(report: ComparisonReport): JourneyResult[] {
+  return report.results.filter((result) => result.outcome !== "skipped" && result.steps.length > 0);
+}
