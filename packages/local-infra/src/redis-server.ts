@@ -91,6 +91,15 @@ export class LocalRedisServer {
     return askRedis(this.port, "DBSIZE", /^:(\d+)\r\n/);
   }
 
+  /**
+   * How many of its keys match `pattern` (a glob without spaces or quotes, e.g. `sess:*`); undefined
+   * if it does not answer within a second. KEYS, run inside Redis: for the small stores of a demo.
+   */
+  keyCountMatching(pattern: string): Promise<number | undefined> {
+    if (!/^[^\s"'\\]+$/.test(pattern)) throw new Error(`not a plain key pattern: ${pattern}`);
+    return askRedis(this.port, `EVAL "return #redis.call('KEYS', ARGV[1])" 0 ${pattern}`, /^:(\d+)\r\n/);
+  }
+
   /** SIGSTOP: the server keeps its connections open but answers nothing (a hung store). */
   freeze(): void {
     this.process.signal("SIGSTOP");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
-import { chatStory, crashStory, launchChromium, PROJECTOR, side } from "./support/browser";
+import { chatStory, crashStory, launchChromium, PROJECTOR, requestsLanded, side } from "./support/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
@@ -48,8 +48,35 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       expect(await stateless.locator(".store").textContent()).toMatch(/Redis: \d+ keys/);
       expect(await stateless.locator(".instance.up .stat").allTextContents()).toContain("sessions in memory: 0");
 
+      // The diagram draws the same: the killed stateful server greyed out with no session left in
+      // it, every other server's dots as many as it reports; Alice's session a dot in Redis.
+      const diagram = (app: typeof stateful) => app.locator("svg.architecture");
+      const killed = diagram(stateful).locator(".arch-server.down");
+      expect(await killed.count()).toBe(1);
+      expect(await killed.locator("circle.session").count()).toBe(0);
+      for (const server of await diagram(stateful).locator(".arch-server.up").all()) {
+        const id = await server.getAttribute("data-instance");
+        const reported = await stateful.locator(`.instance[data-instance="${id}"] .stat strong`).first().textContent();
+        expect(await server.locator("circle.session").count()).toBe(Math.min(Number(reported), 5));
+      }
+      const redis = diagram(stateless).locator('[data-store="redis"]');
+      const sessionsInRedis = Number(
+        /(\d+) of them sessions/.exec((await stateless.locator(".store").textContent())!)?.[1],
+      );
+      expect(sessionsInRedis).toBeGreaterThanOrEqual(1);
+      expect(await redis.locator("circle.session").count()).toBe(Math.min(sessionsInRedis, 12));
+      expect(await diagram(stateless).locator(".arch-server.up circle.session").count()).toBe(0);
+      expect(await diagram(stateful).getAttribute("aria-label")).toMatch(/stateful-\d down/);
+
       await mkdir(REPORT_DIR, { recursive: true });
+      await requestsLanded(page);
       await page.screenshot({ path: join(REPORT_DIR, "workshop.png"), fullPage: true });
+
+      // A request is drawn as it happens, travelling its path in its answer's colour.
+      await page.getByRole("button", { name: "View cart" }).click();
+      await diagram(stateless).locator("circle.request.ok").first().waitFor({ state: "attached", timeout: 5000 });
+      await diagram(stateful).locator("circle.request.error").first().waitFor({ state: "attached", timeout: 5000 });
+      await page.locator("#status", { hasText: "Ready." }).waitFor({ timeout: 15_000 });
     }, 60_000);
 
     it("replays a pnpm compare journey on both sides, with the verdict each side got", async () => {

@@ -2,7 +2,7 @@
 // tick of the event loop, and only if it really changed), and the request log one entry at a time,
 // with the last entries kept for a page that connects later.
 import type { Architecture } from "../vocabulary";
-import type { DashboardState, LogEntry, LogTone } from "./dashboard-state";
+import type { DashboardState, LogEntry, LogTone, RequestTrace } from "./dashboard-state";
 
 const LOG_BACKLOG = 300;
 
@@ -19,7 +19,7 @@ export class DashboardFeed {
   /** Calls `onState` with every new state (now, then on each change), `onLog` with every entry (the backlog first). */
   subscribe(onState: (state: DashboardState) => void, onLog: (entry: LogEntry) => void): () => void {
     onState(this.state());
-    for (const entry of this.backlog) onLog(entry);
+    for (const entry of this.backlog) onLog({ ...entry, backlog: true });
     this.stateListeners.add(onState);
     this.logListeners.add(onLog);
     return () => {
@@ -28,8 +28,9 @@ export class DashboardFeed {
     };
   }
 
-  log(side: Architecture | "both", text: string, tone: LogTone): void {
-    const entry = { id: ++this.lastLogId, side, at: new Date().toTimeString().slice(0, 8), text, tone };
+  log(side: Architecture | "both", text: string, tone: LogTone, request?: RequestTrace): void {
+    const at = new Date().toTimeString().slice(0, 8);
+    const entry: LogEntry = { id: ++this.lastLogId, side, at, text, tone, ...(request && { request }) };
     this.backlog.push(entry);
     if (this.backlog.length > LOG_BACKLOG) this.backlog.shift();
     for (const listener of this.logListeners) listener(entry);

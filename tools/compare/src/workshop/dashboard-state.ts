@@ -59,6 +59,8 @@ export interface AvatarAnswerView {
 export interface StoreView {
   /** Keys in the shared Redis; null while it does not answer (frozen). */
   readonly keys: number | null;
+  /** Of them, the session records (connect-redis's `sess:*`); null while it does not answer. */
+  readonly sessions: number | null;
   readonly frozen: boolean;
 }
 
@@ -134,6 +136,15 @@ export interface DashboardState {
 
 export type LogTone = "ok" | "error" | "fault" | "info";
 
+/** A request as the page draws it travelling: the server that answered, its status, the stores it used. */
+export interface RequestTrace {
+  /** The server's id, or "balancer" when the balancer answered itself (no server up). */
+  readonly instance: string;
+  readonly status: number;
+  /** From its Server-Timing header: "memory", "disk", "redis", "postgres", "s3". */
+  readonly stores: readonly string[];
+}
+
 export interface LogEntry {
   readonly id: number;
   /** The side the entry belongs to, or both. */
@@ -142,6 +153,10 @@ export interface LogEntry {
   readonly at: string;
   readonly text: string;
   readonly tone: LogTone;
+  /** When the entry tells a request: where it went, for the page to draw it. */
+  readonly request?: RequestTrace;
+  /** Sent again to a page that connected after it happened: told, not drawn travelling. */
+  readonly backlog?: boolean;
 }
 
 /** Every button of the page, by the name it posts to /api/actions/<name>. */

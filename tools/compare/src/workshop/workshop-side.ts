@@ -17,6 +17,7 @@ import type {
   ChatAction,
   LogTone,
   PlayResultView,
+  RequestTrace,
   ShopperAction,
   ShopperView,
   SideView,
@@ -57,7 +58,7 @@ export class WorkshopSide {
     readonly app: Architecture,
     readonly stack: Stack,
     private readonly lb: BalancerKind,
-    private readonly log: (text: string, tone: LogTone) => void,
+    private readonly log: (text: string, tone: LogTone, request?: RequestTrace) => void,
   ) {
     this.control = clusterControl({
       stack,
@@ -101,7 +102,8 @@ export class WorkshopSide {
       this.lastServedBy = step.instance;
     }
     const ok = (step.status >= 200 && step.status < 300) || step.status === 101; // 101: a chat socket opened
-    this.log(narrateStep(step), ok ? "ok" : "error");
+    const stores = (step.stores ?? []).map(({ store }) => store);
+    this.log(narrateStep(step), ok ? "ok" : "error", { instance: step.instance, status: step.status, stores });
   }
 
   /** The server that answered last, if it still runs: the one a "kill" button aims at. */

@@ -8,7 +8,7 @@ import { TestBed, type ProcessOwner } from "../rig/test-bed";
 import { sleep } from "../util";
 import { ARCHITECTURES, type Architecture, type BalancerKind, JOURNEY_NAMES, type JourneyName } from "../vocabulary";
 import { DashboardFeed } from "./dashboard-feed";
-import type { ChatAction, DashboardState, LogEntry, LogTone, ShopperAction } from "./dashboard-state";
+import type { ChatAction, DashboardState, LogEntry, LogTone, RequestTrace, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 
 /** Instances per side at most, counting those added by the "add an instance" button. */
@@ -43,6 +43,7 @@ export class Workshop {
   private busy: string | null = null;
   private storeFrozen = false;
   private storeKeys: number | null = null;
+  private storeSessions: number | null = null;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -52,7 +53,8 @@ export class Workshop {
     stacks: Stack[],
   ) {
     this.sides = ARCHITECTURES.map(
-      (app, i) => new WorkshopSide(app, stacks[i]!, options.lb, (text, tone) => this.log(app, text, tone)),
+      (app, i) =>
+        new WorkshopSide(app, stacks[i]!, options.lb, (text, tone, request) => this.log(app, text, tone, request)),
     );
   }
 
@@ -83,7 +85,7 @@ export class Workshop {
   }
 
   state(): DashboardState {
-    const store = { keys: this.storeKeys, frozen: this.storeFrozen };
+    const store = { keys: this.storeKeys, sessions: this.storeSessions, frozen: this.storeFrozen };
     return {
       sides: this.sides.map((side) => side.view(side.app === "stateless" ? store : null)),
       busy: this.busy,
@@ -266,19 +268,22 @@ export class Workshop {
     if (this.polling) return;
     this.polling = true;
     try {
-      const [keys] = await Promise.all([
+      const [keys, sessions] = await Promise.all([
         this.storeFrozen ? Promise.resolve(undefined) : this.store.keyCount(),
+        // The stateless app's sessions, as connect-redis names them: the dots the page draws in Redis.
+        this.storeFrozen ? Promise.resolve(undefined) : this.store.keyCountMatching("sess:*"),
         ...this.sides.map((side) => side.poll()),
       ]);
       this.storeKeys = keys ?? null;
+      this.storeSessions = sessions ?? null;
     } finally {
       this.polling = false;
     }
     this.changed();
   }
 
-  private log(side: Architecture | "both", text: string, tone: LogTone): void {
-    this.feed.log(side, text, tone);
+  private log(side: Architecture | "both", text: string, tone: LogTone, request?: RequestTrace): void {
+    this.feed.log(side, text, tone, request);
   }
 
   private changed(): void {

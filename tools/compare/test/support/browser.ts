@@ -104,6 +104,13 @@ async function bothSides(page: Page, selector: string, text: string): Promise<vo
   }
 }
 
+/** Until no request is drawn travelling any more (for a screenshot of the state alone). */
+export async function requestsLanded(page: Page): Promise<void> {
+  // A string, run in the page: this file is compiled without the DOM's types.
+  const landed = 'document.querySelectorAll("svg.architecture circle.request").length === 0';
+  await page.waitForFunction(landed, null, { timeout: STEP_TIMEOUT_MS });
+}
+
 /** Until the last action is over: the next click would be refused while it runs. */
 async function ready(page: Page): Promise<void> {
   await page.locator("#status", { hasText: "Ready." }).waitFor({ timeout: STEP_TIMEOUT_MS });

@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { EXIT, runCommand } from "../../src/commands/runner";
-import { chatStory, crashStory, launchChromium, PROJECTOR } from "./browser";
+import { chatStory, crashStory, launchChromium, PROJECTOR, requestsLanded } from "./browser";
 import { startWorkshopProcess } from "./workshop-process";
 
 const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
@@ -39,6 +39,7 @@ runCommand<Record<string, never>>({
       const page = await browser.newPage({ viewport: PROJECTOR });
       await crashStory(page, workshop.url);
       await mkdir(dirname(out), { recursive: true });
+      await requestsLanded(page);
       await page.screenshot({ path: out, fullPage: true });
       say(`Screenshot: ${out}`);
       // The chat story from a healthy start: the killed servers started again.
@@ -47,6 +48,7 @@ runCommand<Record<string, never>>({
       const chat = chatStory(page);
       for (const step of [chat.open, chat.write, chat.type, chat.killBobsServer]) await step();
       const chatOut = out.replace(/(\.png)?$/i, "-chat.png");
+      await requestsLanded(page);
       await page.screenshot({ path: chatOut, fullPage: true });
       say(`Screenshot: ${chatOut}`);
       return EXIT.ok;

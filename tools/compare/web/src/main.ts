@@ -3,7 +3,8 @@
 import type { DashboardState, LogEntry, SideView } from "../../src/workshop/dashboard-state";
 import { ALL_BUTTONS, controlsHtml, PLAY_KEY, updateControls } from "./controls";
 import { escapeHtml } from "./format";
-import { sideHtml } from "./side-view";
+import { createArchitectureSvg, drawArchitecture, drawRequest } from "./architecture-view";
+import { sideHeadHtml, sideHtml } from "./side-view";
 import "./style.css";
 
 const LOG_LINES = 60;
@@ -13,6 +14,13 @@ let state: DashboardState | undefined;
 let lastLogId = 0;
 /** Each side's log, newest first, kept here because a side's column is redrawn on every change. */
 const logs: Record<SideView["app"], LogEntry[]> = { stateful: [], stateless: [] };
+/** Each side's architecture diagram, made once. */
+const diagrams = {
+  stateful: createArchitectureSvg("stateful"),
+  stateless: createArchitectureSvg("stateless"),
+};
+for (const [app, svg] of Object.entries(diagrams))
+  document.querySelector(`.side[data-side="${app}"] .architecture-frame`)!.append(svg);
 
 controls.innerHTML = controlsHtml();
 controls.addEventListener("click", (event) => {
@@ -63,7 +71,10 @@ function render(next: DashboardState): void {
   updateControls(controls, next);
   for (const side of next.sides) {
     const column = document.querySelector<HTMLElement>(`.side[data-side="${side.app}"]`)!;
-    column.innerHTML = sideHtml(side);
+    column.querySelector(".side-head")!.innerHTML = sideHeadHtml(side);
+    // The diagram is redrawn in place, never replaced: requests may be travelling across it.
+    drawArchitecture(diagrams[side.app], side);
+    column.querySelector(".side-body")!.innerHTML = sideHtml(side);
     renderLog(side.app);
   }
 }
@@ -84,6 +95,7 @@ function addLog(entry: LogEntry): void {
     logs[app].unshift(entry);
     logs[app].length = Math.min(logs[app].length, LOG_LINES);
     renderLog(app);
+    if (entry.request && !entry.backlog) drawRequest(diagrams[app], entry.request);
   }
 }
 

@@ -26,11 +26,16 @@ const TITLES: Record<SideView["app"], { title: string; lesson: string }> = {
   },
 };
 
-export function sideHtml(side: SideView): string {
+/** The side's title and its lesson in one sentence: above its architecture diagram. */
+export function sideHeadHtml(side: SideView): string {
   const { title, lesson } = TITLES[side.app];
+  return `<h2>${title}</h2><p class="lesson">${lesson}</p>`;
+}
+
+/** The rest of the side, under its diagram: the servers and the store in words, Alice's view, the log. */
+export function sideHtml(side: SideView): string {
+  const { title } = TITLES[side.app];
   return `
-    <h2>${title}</h2>
-    <p class="lesson">${lesson}</p>
     <div class="balancer">${escapeHtml(side.balancer.kind)}: <strong>${side.balancer.policy === "sticky" ? "sticky" : "round-robin"}</strong></div>
     <ul class="instances" aria-label="Servers">${side.instances.map(instanceHtml).join("")}</ul>
     ${storeHtml(side.store)}
@@ -55,7 +60,11 @@ function instanceHtml(instance: InstanceView): string {
 
 function storeHtml(store: StoreView | null): string {
   if (!store) return `<div class="store none">No shared store: nothing outside the servers remembers Alice.</div>`;
-  const keys = store.frozen ? "FROZEN" : store.keys === null ? "not answering" : `${store.keys} keys`;
+  const keys = store.frozen
+    ? "FROZEN"
+    : store.keys === null
+      ? "not answering"
+      : `${store.keys} keys, ${store.sessions ?? "?"} of them sessions`;
   return `<div class="store ${store.frozen || store.keys === null ? "down" : "up"}">Redis: <strong>${keys}</strong></div>`;
 }
 
