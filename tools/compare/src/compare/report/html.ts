@@ -102,7 +102,7 @@ function diagramSection(result: JourneyResult): string {
 
 const anchor = (result: JourneyResult) => `${result.journey}-${result.app}`;
 
-export function escape(text: string): string {
+function escape(text: string): string {
   const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
   return text.replace(/[&<>"]/g, (char) => entities[char]!);
 }
