@@ -45,3 +45,6 @@ export function alongside<T>(work: Promise<T>): () => Promise<T> {
     return result.value;
   };
 }
+
+/** Servers in their natural order: stateful-2 before stateful-10. */
+export const byNumber = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });

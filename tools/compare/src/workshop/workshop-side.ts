@@ -10,6 +10,7 @@ import { narrateStep, Shopper, type Reply } from "../journeys/shopper";
 import { JourneyFailure, type Step } from "../journeys/steps";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import type { Stack } from "../rig/stack";
+import { byNumber } from "../util";
 import type { Architecture, BalancerKind, RoutingPolicy } from "../vocabulary";
 import type {
   AnswerView,
@@ -227,9 +228,4 @@ function cartOf(body: { items: { name: string; quantity: number; lineTotalCents:
     lines: body.items.map(({ name, quantity, lineTotalCents }) => ({ name, quantity, lineTotalCents })),
     totalCents: body.totalCents,
   };
-}
-
-/** stateful-2 before stateful-10. */
-function byNumber(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
 }

@@ -10,6 +10,7 @@ import { ARCHITECTURES, type Architecture, type BalancerKind, JOURNEY_NAMES, typ
 import { DashboardFeed } from "./dashboard-feed";
 import type { ChatAction, DashboardState, LogEntry, LogTone, RequestTrace, ShopperAction } from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
+import { WorkshopStore } from "./workshop-store";
 
 /** Instances per side at most, counting those added by the "add an instance" button. */
 export const MAX_INSTANCES = 8;
@@ -41,9 +42,7 @@ export class Workshop {
   private readonly feed = new DashboardFeed(() => this.state());
   private readonly sides: WorkshopSide[];
   private busy: string | null = null;
-  private storeFrozen = false;
-  private storeKeys: number | null = null;
-  private storeSessions: number | null = null;
+  private readonly store: WorkshopStore;
   private poller: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -56,11 +55,8 @@ export class Workshop {
       (app, i) =>
         new WorkshopSide(app, stacks[i]!, options.lb, (text, tone, request) => this.log(app, text, tone, request)),
     );
-  }
-
-  /** The bed's own Redis (the workshop always has one: ownStore). */
-  private get store() {
-    return this.bed.privateRedis!;
+    // The bed's own Redis (the workshop always has one: ownStore).
+    this.store = new WorkshopStore(bed.privateRedis!);
   }
 
   static async start(options: WorkshopOptions): Promise<Workshop> {
@@ -85,7 +81,7 @@ export class Workshop {
   }
 
   state(): DashboardState {
-    const store = { keys: this.storeKeys, sessions: this.storeSessions, frozen: this.storeFrozen };
+    const store = this.store.view();
     return {
       sides: this.sides.map((side) => side.view(side.app === "stateless" ? store : null)),
       busy: this.busy,
@@ -169,7 +165,7 @@ export class Workshop {
 
   /** Freezes the shared Redis (SIGSTOP) or resumes it (SIGCONT). */
   toggleStore(): Promise<void> {
-    return this.exclusive("Redis", async () => this.setStoreFrozen(!this.storeFrozen));
+    return this.exclusive("Redis", async () => this.setStoreFrozen(!this.store.isFrozen));
   }
 
   /**
@@ -210,7 +206,6 @@ export class Workshop {
   async stop(): Promise<void> {
     clearInterval(this.poller);
     for (const side of this.sides) side.chat.close();
-    this.storeFrozen = false;
     await this.bed.close();
   }
 
@@ -229,10 +224,7 @@ export class Workshop {
   }
 
   private setStoreFrozen(frozen: boolean): void {
-    if (frozen === this.storeFrozen) return;
-    this.storeFrozen = frozen;
-    if (frozen) this.store.freeze();
-    else this.store.resume();
+    if (!this.store.setFrozen(frozen)) return;
     this.log(
       "stateless",
       frozen ? "Redis frozen (SIGSTOP): every server waits on it." : "Redis resumed (SIGCONT).",
@@ -268,14 +260,7 @@ export class Workshop {
     if (this.polling) return;
     this.polling = true;
     try {
-      const [keys, sessions] = await Promise.all([
-        this.storeFrozen ? Promise.resolve(undefined) : this.store.keyCount(),
-        // The stateless app's sessions, as connect-redis names them: the dots the page draws in Redis.
-        this.storeFrozen ? Promise.resolve(undefined) : this.store.keyCountMatching("sess:*"),
-        ...this.sides.map((side) => side.poll()),
-      ]);
-      this.storeKeys = keys ?? null;
-      this.storeSessions = sessions ?? null;
+      await Promise.all([this.store.poll(), ...this.sides.map((side) => side.poll())]);
     } finally {
       this.polling = false;
     }

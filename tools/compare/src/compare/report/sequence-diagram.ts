@@ -8,6 +8,7 @@
 // failure and its end are drawn; each stretch between them folds into a note with its counts.
 import type { JourneyResult } from "../../journeys/result";
 import type { Step } from "../../journeys/steps";
+import { byNumber } from "../../util";
 
 /** The stores a server keeps in its own process: drawn on the server, not as a lifeline of their own. */
 const IN_PROCESS_STORES = new Set(["memory", "disk"]);
@@ -162,11 +163,7 @@ function castOf(result: JourneyResult) {
   const serverNames = new Set<string>();
   for (const { instance } of result.steps) if (instance !== "balancer") serverNames.add(instance);
   for (const { fault } of result.faults ?? []) for (const [name] of fault.matchAll(SERVER_NAME)) serverNames.add(name);
-  const servers = new Map(
-    [...serverNames]
-      .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
-      .map((name, index) => [name, `s${index + 1}`]),
-  );
+  const servers = new Map([...serverNames].sort(byNumber).map((name, index) => [name, `s${index + 1}`]));
   const stores = [...new Set(result.steps.flatMap((step) => (step.stores ?? []).map(({ store }) => store)))].filter(
     (store) => !IN_PROCESS_STORES.has(store),
   );
