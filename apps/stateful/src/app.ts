@@ -1,5 +1,5 @@
-// The stateful shop: sessions, carts, orders, store credit, login counters and the chat all live in
-// this process's memory, and avatars on this server's own disk.
+// The stateful shop: sessions, carts, orders, store credit, the kitchen's queue, login counters and
+// the chat all live in this process's memory, and avatars on this server's own disk.
 import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import type express from "express";
@@ -11,6 +11,7 @@ import { InMemoryCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
+import { KitchenQueue, startKitchen } from "./kitchen";
 
 // MemoryStore notices that a session has expired only when it is read, and carts have no expiry
 // but ours: without a sweep, memory would grow with every user who ever logged in.
@@ -18,7 +19,9 @@ const SWEEP_MS = 60_000;
 
 export function createApp(config: AppConfig): express.Express {
   // Each adapter timed as `memory` (or `disk`), for the answers' Server-Timing header.
-  const accounts = timedAdapter("memory", new InMemoryAccountRepository());
+  const kitchenQueue = new KitchenQueue();
+  const accountStore = new InMemoryAccountRepository(config.instanceId, kitchenQueue);
+  const accounts = timedAdapter("memory", accountStore);
   const carts = timedAdapter("memory", new InMemoryCartRepository(config.sessionTtlSeconds));
   // Only what reads or writes sessions: express-session also asks the store to make a blank one.
   const sessions = timedAdapter("memory", new MemoryStore(), ["get", "set", "destroy", "all", "length", "clear"]);
@@ -37,6 +40,11 @@ export function createApp(config: AppConfig): express.Express {
     identity,
     carts,
     accounts,
+    kitchen: startKitchen(kitchenQueue, accountStore, {
+      instanceId: config.instanceId,
+      kitchenMs: config.kitchenMs,
+      workers: config.kitchenWorkers,
+    }),
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),

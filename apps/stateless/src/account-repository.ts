@@ -1,23 +1,34 @@
 // Orders and store credit in PostgreSQL, shared by every instance and kept through any restart.
-// Placing an order is one transaction: the order, the debit and its ledger line commit together or
-// not at all. The debit is a conditional update (see `debit`), so parallel checkouts on any
-// instances can never spend the same money twice.
+// Placing an order is one transaction: the order, the debit, its ledger line and the kitchen's job
+// commit together or not at all. The debit is a conditional update (see `debit`), so parallel
+// checkouts on any instances can never spend the same money twice; so are the kitchen's writes
+// (`start`, `finish`), so a job delivered twice never cooks its order twice.
 import {
   InsufficientCreditError,
+  NoOrderError,
   orderDescription,
   type AccountRepository,
+  type KitchenOrders,
   type LedgerEntry,
   type Order,
+  type OrderStatus,
   type Wallet,
 } from "@cart/domain";
 import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
 import type { Pool, PoolClient } from "pg";
+import type { KitchenQueue } from "./kitchen";
 
 interface OrderRow {
   id: string;
   items: Order["items"];
   total_cents: string;
   created_at: Date;
+  status: OrderStatus;
+  prepared_by: string | null;
+  started_at: Date | null;
+  ready_at: Date | null;
+  attempts: number;
+  cooked: number;
 }
 
 interface LedgerRow {
@@ -28,12 +39,16 @@ interface LedgerRow {
   created_at: Date;
 }
 
-const ORDER_COLUMNS = "id, items, total_cents, created_at";
+const ORDER_COLUMNS = "id, items, total_cents, created_at, status, prepared_by, started_at, ready_at, attempts, cooked";
 
-export class PgAccountRepository implements AccountRepository {
+export class PgAccountRepository implements AccountRepository, KitchenOrders {
+  readonly where = "in the database";
   private readonly pool: Pool;
 
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    private readonly kitchen: KitchenQueue,
+  ) {
     this.pool = database.pool;
   }
 
@@ -54,6 +69,7 @@ export class PgAccountRepository implements AccountRepository {
          VALUES ($1, $2, $3, $4, $5, $6)`,
         [userId, -order.totalCents, balanceCents, orderDescription(order), order.id, order.createdAt],
       );
+      await this.kitchen.add(client, order);
       return order;
     });
   }
@@ -64,6 +80,42 @@ export class PgAccountRepository implements AccountRepository {
       this.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY seq`, [userId]),
     );
     return rows.map(toOrder);
+  }
+
+  async order(userId: string, orderId: string): Promise<Order> {
+    await whenPrepared(this.database);
+    const { rows } = await dbCall(() =>
+      this.pool.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [
+        orderId,
+        userId,
+      ]),
+    );
+    if (!rows[0]) throw new NoOrderError(orderId, this.where);
+    return toOrder(rows[0]);
+  }
+
+  /** One statement: an order that is ready is left alone, whoever asks. */
+  async start(orderId: string, cook: string, at: Date) {
+    const { rows } = await this.pool.query<Pick<OrderRow, "attempts" | "items">>(
+      `UPDATE orders SET status = 'preparing', prepared_by = $2, started_at = $3, attempts = attempts + 1
+       WHERE id = $1 AND status <> 'ready' RETURNING attempts, items`,
+      [orderId, cook, at],
+    );
+    return rows[0] && { attempt: rows[0].attempts, items: rows[0].items };
+  }
+
+  /**
+   * One statement, the guard against cooking twice: only the latest attempt may finish the order.
+   * A worker whose job was delivered again meanwhile (it stalled past its lease) finds a later
+   * attempt there, and its cooking is not recorded.
+   */
+  async finish(orderId: string, attempt: number, at: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE orders SET status = 'ready', ready_at = $3, cooked = cooked + 1
+       WHERE id = $1 AND status = 'preparing' AND attempts = $2`,
+      [orderId, attempt, at],
+    );
+    return rowCount === 1;
   }
 
   /** The ledger alone, in one statement: its last line's balance is the balance it adds up to. */
@@ -115,6 +167,12 @@ const toOrder = (row: OrderRow): Order => ({
   items: row.items,
   totalCents: Number(row.total_cents),
   createdAt: row.created_at.toISOString(),
+  status: row.status,
+  ...(row.prepared_by ? { preparedBy: row.prepared_by } : {}),
+  ...(row.started_at ? { startedAt: row.started_at.toISOString() } : {}),
+  ...(row.ready_at ? { readyAt: row.ready_at.toISOString() } : {}),
+  attempts: row.attempts,
+  cooked: row.cooked,
 });
 
 const toLedgerEntry = (row: LedgerRow): LedgerEntry => ({

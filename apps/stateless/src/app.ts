@@ -1,6 +1,7 @@
 // The stateless shop: what is temporary (sessions, carts, login counters, who is online and typing)
-// lives in Redis, what must last (orders, store credit, chat messages) in PostgreSQL, files
-// (avatars) in object storage; the process keeps nothing but the chat's open sockets, which cannot move.
+// lives in Redis, what must last (orders, store credit, the kitchen's queue, chat messages) in
+// PostgreSQL, files (avatars) in object storage; the process keeps nothing but the chat's open
+// sockets, which cannot move, and the orders its kitchen workers are cooking right now.
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, replicated, type RedisClient } from "@cart/redis-kit";
@@ -13,6 +14,7 @@ import { RedisCartRepository } from "./cart-repository";
 import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
+import { KitchenQueue, startKitchen } from "./kitchen";
 
 /** The stores an instance keeps its state in, opened by its caller (server.ts, or a test). */
 export interface Stores {
@@ -22,7 +24,7 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  const accounts = new PgAccountRepository(database);
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
   const writeMatters = () => replicated(redis, config.redisWaitReplicas);
@@ -37,6 +39,11 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity,
     carts,
     accounts,
+    kitchen: startKitchen(database, accounts, {
+      instanceId: config.instanceId,
+      kitchenMs: config.kitchenMs,
+      workers: config.kitchenWorkers,
+    }),
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
     sessionsInMemory: async () => 0,

@@ -1,5 +1,5 @@
-// PostgreSQL, where the stateless shop keeps what must last: orders, store credit, and the chat's
-// messages and read marks. Its schema is
+// PostgreSQL, where the stateless shop keeps what must last: orders, store credit, the kitchen's
+// queue (pg-boss's own tables, in their own schema) and the chat's messages and read marks. Its schema is
 // versioned (migrations run once per database, however many instances start together), and every
 // demo user's wallet is opened with their starting credit the first time the database is seen,
 // directly, never through a public route. server.ts runs this in the background (pg-kit's
@@ -7,6 +7,7 @@
 import { STARTING_CREDIT, startingCredits } from "@cart/domain";
 import { migrate, type Migration } from "@cart/pg-kit";
 import type { Pool } from "pg";
+import { prepareKitchen } from "./kitchen";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -69,6 +70,21 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (reader, other)
       );`,
   },
+  {
+    version: 3,
+    name: "the kitchen's progress on each order",
+    // Orders placed before the kitchen existed were handed over as they were placed: ready, never
+    // cooked here. From now on an order starts `placed`, and its job is queued with it.
+    sql: `
+      ALTER TABLE orders
+        ADD COLUMN status text NOT NULL DEFAULT 'ready' CHECK (status IN ('placed', 'preparing', 'ready')),
+        ADD COLUMN prepared_by text,
+        ADD COLUMN started_at timestamptz,
+        ADD COLUMN ready_at timestamptz,
+        ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN cooked integer NOT NULL DEFAULT 0;
+      ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'placed';`,
+  },
 ];
 
 /** Opens the wallets of demo users who have none yet, each with its first ledger line. */
@@ -82,9 +98,13 @@ const OPEN_WALLETS = `
   INSERT INTO ledger (user_id, amount_cents, balance_cents, description)
   SELECT user_id, balance_cents, balance_cents, $3 FROM opened`;
 
-/** Migrates the database and opens the demo users' wallets; safe to run again, and from many instances at once. */
+/**
+ * Migrates the database (ours and pg-boss's) and opens the demo users' wallets; safe to run again,
+ * and from many instances at once.
+ */
 export async function prepareDatabase(pool: Pool): Promise<void> {
   await migrate(pool, MIGRATIONS);
+  await prepareKitchen(pool);
   const credits = startingCredits();
   await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
 }

@@ -58,6 +58,7 @@ describe("stateless avatars when the object store stops answering", () => {
       REDIS_URL: process.env.REDIS_URL!,
       DATABASE_URL: database.url,
       S3_BUCKET: "unused",
+      KITCHEN_WORKERS: "0",
     };
     app = createApp(loadConfig({ ...env, ...NO_LOGIN_LIMITS }), {
       redis,

@@ -14,6 +14,7 @@ import { createRedisClient } from "@cart/redis-kit";
 import type { PoolClient } from "pg";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
+import { KitchenQueue } from "../src/kitchen";
 import { testDatabase } from "./instances";
 
 const database = testDatabase();
@@ -42,7 +43,7 @@ class RacingAccountRepository extends PgAccountRepository {
     database: Database,
     protected readonly atTheLine: () => Promise<void>,
   ) {
-    super(database);
+    super(database, new KitchenQueue(database.pool, 0));
   }
 
   protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
@@ -136,7 +137,8 @@ describe("a checkout that fails between paying and settling the cart, tried agai
   }
 
   it("pays once, places one order, and keeps what was added in between", async () => {
-    const accounts = new PgAccountRepository(database.open());
+    const opened = database.open();
+    const accounts = new PgAccountRepository(opened, new KitchenQueue(opened.pool, 0));
     const carts = new RedisCartRepository(redis, 60);
     const cartId = `credit-test-${Date.now()}`;
     await carts.add(cartId, "pepperoni-pizza", 1);

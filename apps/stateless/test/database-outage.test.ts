@@ -21,7 +21,13 @@ const bucket = testBucket();
 
 /** An instance on the run's Redis, with login limits out of the way (other files' failed logins count there). */
 function appOn(db: Database): Express {
-  const env = { NODE_ENV: "test", INSTANCE_ID: "stateless-1", REDIS_URL: process.env.REDIS_URL!, ...NO_LOGIN_LIMITS };
+  const env = {
+    NODE_ENV: "test",
+    INSTANCE_ID: "stateless-1",
+    REDIS_URL: process.env.REDIS_URL!,
+    KITCHEN_WORKERS: "0",
+    ...NO_LOGIN_LIMITS,
+  };
   const config = loadConfig({ ...env, ...bucket.env, DATABASE_URL: scratch.url });
   return createApp(config, { redis, database: db, objectStore: bucket.open() });
 }

@@ -1,4 +1,5 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
+import type { Kitchen } from "@cart/domain";
 import { LocalRedisServer } from "@cart/local-infra";
 import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
@@ -7,6 +8,14 @@ import type { Pool } from "pg";
 import { createApp, type Stores } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
+
+/** The kitchens of the file's instances: their workers stop before the database's pools end. */
+const kitchens: Kitchen[] = [];
+
+/** Stops every kitchen started so far (the workers' jobs go back to the queue). */
+export async function stopKitchens(): Promise<void> {
+  await Promise.all(kitchens.splice(0).map((kitchen) => kitchen.stop(0)));
+}
 
 /**
  * A PostgreSQL database of the test file's own (fresh wallets, no orders), on the test run's
@@ -26,16 +35,17 @@ export function testDatabase() {
     markPrepared();
   });
   afterAll(async () => {
+    await stopKitchens();
     await Promise.all(pools.map((pool) => pool.end()));
     await scratch.drop();
   });
   return {
     url: scratch.url,
-    /** Back to fresh wallets, no orders and no chat, directly in the database. */
+    /** Back to fresh wallets, no orders, no kitchen jobs and no chat, directly in the database. */
     async reset() {
       const pool = createPgPool(scratch.url);
       try {
-        await pool.query("TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads");
+        await pool.query("TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job");
         await prepareDatabase(pool);
       } finally {
         await pool.end();
@@ -85,7 +95,9 @@ export function testApp(instanceId: string, redisUrl: string, stores: Stores, en
     ...NO_LOGIN_LIMITS,
     ...env,
   });
-  return createApp(config, stores);
+  const app = createApp(config, stores);
+  kitchens.push(app.locals.kitchen as Kitchen);
+  return app;
 }
 
 /**

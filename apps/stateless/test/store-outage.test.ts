@@ -25,6 +25,7 @@ beforeAll(async () => {
     INSTANCE_ID: "stateless-1",
     REDIS_URL: redis.url,
     DATABASE_URL: database.url,
+    KITCHEN_WORKERS: "0",
     ...bucket.env,
   });
   app = createApp(config, { redis: client, database: database.open(), objectStore: bucket.open() });

@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | "UNSUPPORTED_IMAGE"
   | "AVATAR_TOO_LARGE"
   | "NO_AVATAR"
+  | "NO_ORDER"
   | "STORE_UNAVAILABLE";
 
 export class DomainError extends Error {
@@ -101,6 +102,13 @@ export class NoAvatarError extends DomainError {
   /** `where`: the place that was looked in, as the avatar repository names it. */
   constructor(userId: string, where: string) {
     super("NO_AVATAR", `There is no avatar for "${userId}" ${where}`);
+  }
+}
+
+export class NoOrderError extends DomainError {
+  /** `where`: the place that was looked in, as the account repository names it. */
+  constructor(orderId: string, where: string) {
+    super("NO_ORDER", `There is no order ${orderId} of yours ${where}`);
   }
 }
 

@@ -6,6 +6,7 @@ export * from "./chat-service";
 export * from "./cart";
 export * from "./checkout";
 export * from "./errors";
+export * from "./kitchen";
 export * from "./money";
 export * from "./order";
 export * from "./ports";

@@ -1,10 +1,12 @@
-// Orders: what checkout makes of a cart. They belong to the user and outlive sessions.
+// Orders: what checkout makes of a cart. They belong to the user and outlive sessions, and the
+// kitchen cooks them (kitchen.ts): each carries its progress there.
 import { randomUUID } from "node:crypto";
 import type { CartLine } from "./cart";
 import { EmptyCartError } from "./errors";
+import { NOT_STARTED, type KitchenProgress } from "./kitchen";
 import { priceCart, type PricedLine } from "./pricing";
 
-export interface Order {
+export interface Order extends KitchenProgress {
   readonly id: string;
   readonly items: PricedLine[];
   readonly totalCents: number;
@@ -15,5 +17,5 @@ export interface Order {
 export function createOrder(lines: readonly CartLine[], now: Date = new Date(), id: string = randomUUID()): Order {
   if (lines.length === 0) throw new EmptyCartError();
   const { items, totalCents } = priceCart(lines);
-  return { id, items, totalCents, createdAt: now.toISOString() };
+  return { id, items, totalCents, createdAt: now.toISOString(), ...NOT_STARTED };
 }

@@ -35,15 +35,50 @@ export interface CartRepository {
 
 /** A user's account: their orders and store credit. It belongs to the user and outlives sessions. */
 export interface AccountRepository {
+  /** Where `order` looks, as a 404 says it: "on this server (stateful-2)", "in the database". */
+  readonly where: string;
   /**
-   * Pays for the order from the user's credit and records it, in one atomic step. An order already
-   * placed (the same id) is returned as it was placed, and paid once. Not enough credit:
-   * InsufficientCreditError, and nothing changes.
+   * Pays for the order from the user's credit, records it and hands it to the kitchen, in one
+   * atomic step. An order already placed (the same id) is returned as it is now, and paid and
+   * queued once. Not enough credit: InsufficientCreditError, and nothing changes.
    */
   place(userId: string, order: Order): Promise<Order>;
-  /** Oldest first. */
+  /** Oldest first, each with the kitchen's progress. */
   orders(userId: string): Promise<Order[]>;
+  /** One of the user's orders as it is now; NoOrderError if they have none of that id here. */
+  order(userId: string, orderId: string): Promise<Order>;
   wallet(userId: string): Promise<Wallet>;
+}
+
+/**
+ * The kitchen's writes to the orders it cooks. Each is one conditional write on the order, so that
+ * a job delivered twice (its first worker died or stalled, and another got it) cooks it once.
+ */
+export interface KitchenOrders {
+  /**
+   * A worker of `cook` starts on the order: unless it is ready (or unknown), it becomes
+   * `preparing` by `cook`, one attempt more. Resolves with that attempt's number and what to cook,
+   * or undefined when there is nothing to do.
+   */
+  start(orderId: string, cook: string, at: Date): Promise<{ attempt: number; items: Order["items"] } | undefined>;
+  /**
+   * The attempt is done: the order becomes `ready`, cooked once more, only if it is still that
+   * attempt's (no later delivery took it over). Resolves with whether it did.
+   */
+  finish(orderId: string, attempt: number, at: Date): Promise<boolean>;
+}
+
+/** The workers that cook the orders, on this server, taking them from wherever the queue lives. */
+export interface Kitchen {
+  /** Where the queue lives, for people: "this server's memory", "PostgreSQL (pg-boss)". */
+  readonly queue: string;
+  /**
+   * The orders this process holds (for /healthz): waiting in a queue in its memory (0 when the queue
+   * lives elsewhere), and being cooked by its workers now.
+   */
+  held(): { waiting: number; cooking: number };
+  /** Stops taking orders and waits for the ones being cooked here (or until `deadlineMs`). */
+  stop(deadlineMs: number): Promise<void>;
 }
 
 /**

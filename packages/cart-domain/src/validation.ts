@@ -17,6 +17,11 @@ export const setQuantityInput = z.strictObject({
   quantity: z.number(),
 });
 
+/** An order's id, as checkout made it (a UUID). */
+export const orderIdInput = z.strictObject({
+  id: z.uuid("An order id is a UUID"),
+});
+
 export type LoginInput = z.infer<typeof loginInput>;
 export type AddItemInput = z.infer<typeof addItemInput>;
 export type SetQuantityInput = z.infer<typeof setQuantityInput>;

@@ -48,13 +48,16 @@ describe("priceCart", () => {
 });
 
 describe("createOrder", () => {
-  it("turns lines into a priced order with an id and a UTC timestamp", () => {
+  it("turns lines into a priced order with an id and a UTC timestamp, placed for the kitchen", () => {
     const order = createOrder([{ sku: "coke", quantity: 2 }], new Date("2026-11-22T12:00:00Z"), "order-1");
     expect(order).toEqual({
       id: "order-1",
       items: [{ sku: "coke", name: "Coke (330 ml)", quantity: 2, unitPriceCents: 299, lineTotalCents: 598 }],
       totalCents: 598,
       createdAt: "2026-11-22T12:00:00.000Z",
+      status: "placed",
+      attempts: 0,
+      cooked: 0,
     });
   });
 

@@ -128,6 +128,10 @@ export function describeCartRoutes({ app, loggedIn, addItem }: ContractClient): 
         items: expect.any(Array),
         totalCents: 1499 + 199 + 299,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        // On its way to the kitchen (see kitchen-contract.ts).
+        status: "placed",
+        attempts: 0,
+        cooked: 0,
       });
       expect((await agent.get("/cart")).body.items).toEqual([]);
       const orders = (await agent.get("/orders").expect(200)).body.orders as { id: string }[];

@@ -5,6 +5,7 @@ import { describeAvatarRoutes } from "./avatar-contract";
 import { describeCartRoutes } from "./cart-contract";
 import { contractClient } from "./client";
 import type { AppHarness } from "./harness";
+import { describeKitchen } from "./kitchen-contract";
 import { describeMalformedRequests } from "./malformed-contract";
 import { describePublicRoutes } from "./public-contract";
 import { describeSecurity } from "./security-contract";
@@ -18,6 +19,7 @@ export function describeContract(harness: AppHarness): void {
     describeAuthRoutes(client);
     describeCartRoutes(client);
     describeWalletRoutes(client);
+    describeKitchen(client);
     describeAvatarRoutes(client);
     describeSecurity(client);
     describeMalformedRequests(client);

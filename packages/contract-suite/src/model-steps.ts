@@ -5,6 +5,8 @@ import {
   error,
   isKnownSku,
   isValidQuantity,
+  KITCHEN_STATUSES,
+  kitchenFields,
   NOT_LOGGED_IN,
   USERS,
   view,
@@ -136,7 +138,8 @@ export const checkout = (): Step => ({
       description: `Order ${id}`,
       orderId: id,
     });
-    const order = { id: expect.any(String), ...priced, createdAt: expect.any(String) };
+    model.kitchen.set(id, 0);
+    const order = { id: expect.any(String), ...priced, createdAt: expect.any(String), ...kitchenFields("placed") };
     browser.cart = new Map();
     return { status: 201, body: { order } };
   }),
@@ -146,10 +149,20 @@ export const listOrders = (): Step => ({
   words: "GET /orders",
   method: "get",
   path: "/orders",
-  expect: loggedIn((model, { user }) => ({
-    status: 200,
-    body: { orders: model.orders[user].map((order) => ({ ...order, createdAt: expect.any(String) })) },
-  })),
+  expect: loggedIn((model, { user }, actual) => {
+    const listed = (actual.body as { orders?: { id?: unknown; status?: unknown }[] } | undefined)?.orders ?? [];
+    const orders = model.orders[user].map((order) => {
+      // The kitchen works while the browsers do: each order may have moved on since it was last
+      // seen, never back.
+      const seen = listed.find((candidate) => candidate.id === order.id);
+      const last = model.kitchen.get(order.id) ?? 0;
+      const now = KITCHEN_STATUSES.indexOf(seen?.status as (typeof KITCHEN_STATUSES)[number]);
+      const status = KITCHEN_STATUSES[Math.max(last, now)]!;
+      model.kitchen.set(order.id, KITCHEN_STATUSES.indexOf(status));
+      return { ...order, createdAt: expect.any(String), ...kitchenFields(status) };
+    });
+    return { status: 200, body: { orders } };
+  }),
 });
 
 export const viewWallet = (): Step => ({

@@ -23,7 +23,12 @@ export function describePublicRoutes({ name, app }: ContractClient): void {
   describe("GET /healthz and GET /readyz", () => {
     it("say the instance is alive and its store answers", async () => {
       const health = await request(app).get("/healthz").expect(200);
-      expect(health.body).toEqual({ status: "ok", instance: `${name}-1`, sessionsInMemory: expect.any(Number) });
+      expect(health.body).toEqual({
+        status: "ok",
+        instance: `${name}-1`,
+        sessionsInMemory: expect.any(Number),
+        kitchen: expect.any(Object),
+      });
       await request(app).get("/readyz").expect(200);
     });
   });

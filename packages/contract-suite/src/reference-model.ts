@@ -49,6 +49,8 @@ export class ShopModel {
   readonly orders: Record<Username, ModelOrder[]> = { alice: [], bob: [] };
   readonly avatars: Record<Username, ModelAvatar | undefined> = { alice: undefined, bob: undefined };
   readonly ledgers: Record<Username, ModelLedgerLine[]> = { alice: opening("alice"), bob: opening("bob") };
+  /** How far the kitchen was last seen with each order (an index of KITCHEN_STATUSES): it only moves on. */
+  readonly kitchen = new Map<string, number>();
 
   constructor(browsers: number) {
     this.browsers = Array.from({ length: browsers }, () => ({ user: null, cart: new Map() }));
@@ -59,6 +61,18 @@ const opening = (user: Username): ModelLedgerLine[] => {
   const cents = USERS[user].startingCreditCents;
   return [{ amountCents: cents, balanceCents: cents, description: "Starting credit" }];
 };
+
+export const KITCHEN_STATUSES = ["placed", "preparing", "ready"] as const;
+
+/**
+ * An order's kitchen fields as they must read at `status` (one attempt, since nothing fails in the
+ * model's runs): who cooks and since when once it is preparing, when it was ready and cooked once after.
+ */
+export function kitchenFields(status: (typeof KITCHEN_STATUSES)[number]) {
+  const started = status === "placed" ? {} : { preparedBy: expect.any(String), startedAt: expect.any(String) };
+  const ready = status === "ready" ? { readyAt: expect.any(String) } : {};
+  return { status, ...started, ...ready, attempts: status === "placed" ? 0 : 1, cooked: status === "ready" ? 1 : 0 };
+}
 
 /** What the user's store credit holds now. */
 export const balanceOf = (model: ShopModel, user: Username) => model.ledgers[user].at(-1)!.balanceCents;

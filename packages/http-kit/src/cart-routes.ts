@@ -2,6 +2,7 @@ import {
   addItemInput,
   assertQuantity,
   checkout,
+  orderIdInput,
   priceCart,
   requireProduct,
   setQuantityInput,
@@ -46,6 +47,12 @@ export function cartRoutes(identity: Identity, carts: CartRepository, accounts: 
 
   router.get("/orders", async (_req, res) => {
     res.json({ orders: await accounts.orders(principalOf(res).userId) });
+  });
+
+  // One order as the kitchen has it now (placed, preparing, ready); another user's is no order of yours.
+  router.get("/orders/:id", async (req, res) => {
+    const { id } = parseInput(orderIdInput, req.params);
+    res.json({ order: await accounts.order(principalOf(res).userId, id) });
   });
 
   router.get("/wallet", async (_req, res) => {

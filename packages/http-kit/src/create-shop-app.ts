@@ -6,6 +6,7 @@ import {
   type AvatarRepository,
   type CartRepository,
   type ChatState,
+  type Kitchen,
 } from "@cart/domain";
 import express from "express";
 import helmet from "helmet";
@@ -30,6 +31,8 @@ export interface ShopAppParts {
   readonly carts: CartRepository;
   /** Orders and store credit. */
   readonly accounts: AccountRepository;
+  /** The workers that cook the orders placed (started by the app; runServer stops them). */
+  readonly kitchen: Kitchen;
   readonly avatars: AvatarRepository;
   /** Whether every store the app keeps state in answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
@@ -54,8 +57,9 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   const app = express();
   const logger = createLogger(config.instanceId, config.logLevel);
   app.locals.logger = logger;
-  // runServer closes the chat's sockets when the server stops.
+  // runServer closes the chat's sockets and stops the kitchen when the server stops.
   app.locals.chat = chat;
+  app.locals.kitchen = parts.kitchen;
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   // First: every store the request uses, from the login limiter to the error handler, is counted.
@@ -66,7 +70,7 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   });
   app.use(helmet());
   app.use(requestLogger(logger));
-  app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory));
+  app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory, parts.kitchen));
   app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
   // Uploads before the JSON body parser, which refuses any body that is not JSON.

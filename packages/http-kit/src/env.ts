@@ -44,6 +44,9 @@ export const commonEnv = {
   LOGIN_MAX_FAILURES: whole("LOGIN_MAX_FAILURES", 1, 1_000_000).default(5),
   LOGIN_MAX_FAILURES_PER_CLIENT: whole("LOGIN_MAX_FAILURES_PER_CLIENT", 1, 1_000_000).default(20),
   LOGIN_WINDOW_SECONDS: whole("LOGIN_WINDOW_SECONDS", 1, 24 * 3600).default(60),
+  // The kitchen: how long a pizza cooks, and how many orders this server cooks at once.
+  KITCHEN_MS: whole("KITCHEN_MS", 0, 60_000).default(500),
+  KITCHEN_WORKERS: whole("KITCHEN_WORKERS", 0, 32).default(2),
 };
 
 /** What both apps configure alike. */
@@ -56,6 +59,10 @@ export interface CommonConfig extends LoginLimitConfig {
   readonly trustProxy: string;
   /** pino's level (LOG_LEVEL): info by default, silent under NODE_ENV=test. */
   readonly logLevel: string;
+  /** How long the kitchen cooks one pizza (KITCHEN_MS). */
+  readonly kitchenMs: number;
+  /** How many orders this server's kitchen cooks at once (KITCHEN_WORKERS; 0: it cooks none). */
+  readonly kitchenWorkers: number;
 }
 
 type CommonVars = z.infer<z.ZodObject<typeof commonEnv>>;
@@ -72,6 +79,8 @@ export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
     loginMaxFailures: vars.LOGIN_MAX_FAILURES,
     loginMaxFailuresPerClient: vars.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS,
+    kitchenMs: vars.KITCHEN_MS,
+    kitchenWorkers: vars.KITCHEN_WORKERS,
   };
 }
 

@@ -18,6 +18,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   UNSUPPORTED_IMAGE: 415,
   AVATAR_TOO_LARGE: 413,
   NO_AVATAR: 404,
+  NO_ORDER: 404,
   STORE_UNAVAILABLE: 503,
 };
 

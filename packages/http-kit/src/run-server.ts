@@ -1,5 +1,6 @@
 // Listening and graceful shutdown, the same for both apps: on SIGTERM (a rolling deploy) or
 // SIGINT, stop accepting, let in-flight requests finish, release resources, exit 0 within 5 s.
+import type { Kitchen } from "@cart/domain";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { createAppServer } from "./app-server";
@@ -39,6 +40,9 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
     // the frames they sent before are handled before the store is let go.
     const connections = (app.locals.chat as ShopChat | undefined)?.connections;
     connections?.closeAll(CLOSE.goingAway, "The server is restarting");
+    // The kitchen takes no more orders; those it is cooking finish (or, past the deadline, are
+    // given up: on the stateless app another server's worker gets them again).
+    const kitchenStopped = (app.locals.kitchen as Kitchen | undefined)?.stop(SHUTDOWN_DEADLINE_MS);
     // Requests still running at the deadline are cut off rather than holding up the deploy.
     const deadline = new Promise<void>((resolve) =>
       setTimeout(() => {
@@ -47,7 +51,7 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
       }, SHUTDOWN_DEADLINE_MS).unref(),
     );
     server.close(() => {
-      void Promise.race([connections?.empty(), deadline])
+      void Promise.race([Promise.all([connections?.empty(), kitchenStopped]), deadline])
         .then(() => onShutdown?.())
         .catch((error: unknown) => log.error(`${instanceId} shutdown: ${(error as Error).message}`))
         .finally(() => process.exit(0));

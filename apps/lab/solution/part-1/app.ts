@@ -1,8 +1,9 @@
 // LAB SOLUTION: the stateful shop, made stateless. Sessions are still express-session's, but
 // they live in Redis (connect-redis) instead of this process's MemoryStore; carts live in Redis,
-// orders and store credit in PostgreSQL (the stateless app's repositories); the login counters in
-// Redis too. The shop keeps nothing in the process, so any instance can serve any request, and the
-// balancer needs no stickiness. The chat is still this process's (part 2 moves it out).
+// orders, store credit and the kitchen's queue in PostgreSQL (the stateless app's repositories and
+// kitchen); the login counters in Redis too. The shop keeps nothing in the process, so any instance
+// can serve any request, and the balancer needs no stickiness. The chat is still this process's
+// (part 2 moves it out).
 import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
@@ -14,10 +15,12 @@ import { RedisCartRepository } from "./cart-repository";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
+import { KitchenQueue, startKitchen } from "./kitchen";
 import { RedisSessionStore } from "./session-store";
 
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
-  const accounts = new PgAccountRepository(database);
+  // The kitchen's queue moves with the orders: each order's job is written in its transaction.
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -26,6 +29,11 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
+    kitchen: startKitchen(database, accounts, {
+      instanceId: config.instanceId,
+      kitchenMs: config.kitchenMs,
+      workers: config.kitchenWorkers,
+    }),
     // Still on this server's own disk: part 3 moves them out.
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),

@@ -13,6 +13,7 @@ import { RedisCartRepository } from "./cart-repository";
 import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
+import { KitchenQueue, startKitchen } from "./kitchen";
 import { RedisSessionStore } from "./session-store";
 
 /** The stores an instance keeps its state in, opened by server.ts. */
@@ -23,7 +24,8 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  const accounts = new PgAccountRepository(database);
+  // The kitchen's queue moves with the orders: each order's job is written in its transaction.
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -32,6 +34,11 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity,
     carts,
     accounts,
+    kitchen: startKitchen(database, accounts, {
+      instanceId: config.instanceId,
+      kitchenMs: config.kitchenMs,
+      workers: config.kitchenWorkers,
+    }),
     // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),

@@ -1,0 +1,139 @@
+// The kitchen's queue in PostgreSQL, the database the shop already has (pg-boss), and workers on
+// every server that take from it. An order's job is written in the transaction that places the
+// order, so neither exists without the other. A job is leased to one worker: if that worker dies
+// (kill -9), stalls or is stopped, its lease runs out and another server's worker gets the job
+// again; `cook`'s conditional writes make sure the order is cooked once however often its job is
+// delivered. Redis is not the queue: a job is an order's promise to the customer, not a cache line.
+import { cook, cookingMs, type Kitchen, type KitchenOrders, type Order } from "@cart/domain";
+import type { Database } from "@cart/pg-kit";
+import PgBoss from "pg-boss";
+import type { Pool, PoolClient } from "pg";
+
+const SCHEMA = "pgboss";
+export const KITCHEN_QUEUE = "kitchen";
+/** A job's lease is this many times its cooking time (at least a second, pg-boss's least). */
+const LEASE_FACTOR = 3;
+/** How often a job is delivered again before it is given up (each delivery whose worker died counts). */
+const RETRY_LIMIT = 20;
+/** pg-boss's least: how often an idle worker asks for a job. */
+const POLLING_SECONDS = 0.5;
+/** How often a lease that ran out is noticed (pg-boss's maintenance; its least). */
+const MAINTENANCE_SECONDS = 1;
+const RETRY_START_MS = 1000;
+
+interface KitchenJob {
+  readonly orderId: string;
+}
+
+/** pg-boss talks to the database through our pool (no pool of its own), or through one transaction's connection. */
+const through = (runner: Pool | PoolClient): PgBoss.Db => ({
+  executeSql: (text: string, values: unknown[]) => runner.query(text, values),
+});
+
+/** pg-boss's tables and the kitchen's queue: part of preparing the database, once per database. */
+export async function prepareKitchen(pool: Pool): Promise<void> {
+  const boss = new PgBoss({ db: through(pool), schema: SCHEMA, supervise: false, schedule: false, migrate: true });
+  boss.on("error", () => undefined); // start() rejects with the same error
+  await boss.start();
+  await boss.createQueue(KITCHEN_QUEUE);
+  await boss.stop({ graceful: false, close: false });
+}
+
+/** Where placing an order puts its job. */
+export class KitchenQueue {
+  // Sending needs no started pg-boss: it is one INSERT, here made on the caller's connection.
+  private readonly boss: PgBoss;
+
+  constructor(
+    pool: Pool,
+    private readonly kitchenMs: number,
+  ) {
+    this.boss = new PgBoss({ db: through(pool), schema: SCHEMA });
+  }
+
+  /** Queues the order's job inside the caller's transaction: the order and its job commit together, or neither does. */
+  async add(client: PoolClient, order: Order): Promise<void> {
+    const expireInSeconds = Math.max(1, Math.ceil((LEASE_FACTOR * cookingMs(order.items, this.kitchenMs)) / 1000));
+    const job: KitchenJob = { orderId: order.id };
+    await this.boss.send(KITCHEN_QUEUE, job, {
+      db: through(client),
+      expireInSeconds,
+      retryLimit: RETRY_LIMIT,
+      retryDelay: 0,
+    });
+  }
+}
+
+export interface KitchenOptions {
+  readonly instanceId: string;
+  readonly kitchenMs: number;
+  readonly workers: number;
+}
+
+/** Starts `workers` workers on this server, once the database is prepared. */
+export function startKitchen(database: Database, orders: KitchenOrders, options: KitchenOptions): Kitchen {
+  const queue = "PostgreSQL (pg-boss)";
+  // A server that cooks nothing leaves the queue to the others, its upkeep too.
+  if (options.workers === 0) return { queue, held: () => ({ waiting: 0, cooking: 0 }), stop: async () => undefined };
+  const boss = new PgBoss({
+    db: through(database.pool),
+    schema: SCHEMA,
+    migrate: false,
+    schedule: false,
+    supervise: true,
+    maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
+  });
+  let healthy = true;
+  // A worker that cannot reach the database says so once per outage, and keeps asking.
+  boss.on("error", (error: Error) => {
+    if (healthy) console.error(`kitchen: ${error.message}`);
+    healthy = false;
+  });
+  let cooking = 0;
+  let stopping = false;
+  let running = false;
+  const handle = async ([job]: PgBoss.Job<KitchenJob>[]) => {
+    healthy = true;
+    cooking++;
+    try {
+      const { orderId } = job!.data;
+      const outcome = await cook(orders, orderId, { cook: options.instanceId, kitchenMs: options.kitchenMs });
+      // The guard at work: this worker stalled past its lease, the job went to another, and only
+      // that delivery's cooking counts.
+      if (outcome === "taken-over")
+        console.log(`kitchen: order ${orderId} was taken over by another delivery; not recorded twice`);
+      return { outcome };
+    } finally {
+      cooking--;
+    }
+  };
+  // Waits for the orders being cooked here; past the deadline, gives their jobs back at once
+  // (failed, so delivered again, to another server) rather than when their leases run out.
+  const stopBoss = (deadlineMs: number) => boss.stop({ graceful: true, close: false, timeout: deadlineMs });
+  void (async () => {
+    await database.prepared;
+    for (;;) {
+      if (stopping || database.pool.ending) return;
+      try {
+        await boss.start();
+        break;
+      } catch (error) {
+        console.error(`kitchen: cannot start (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_START_MS));
+      }
+    }
+    for (let worker = 0; worker < options.workers; worker++) {
+      await boss.work(KITCHEN_QUEUE, { batchSize: 1, pollingIntervalSeconds: POLLING_SECONDS }, handle);
+    }
+    running = true;
+    if (stopping) await stopBoss(0); // stopped while it was starting
+  })().catch((error: unknown) => console.error(`kitchen: ${(error as Error).message}`));
+  return {
+    queue,
+    held: () => ({ waiting: 0, cooking }),
+    async stop(deadlineMs) {
+      stopping = true;
+      if (running) await stopBoss(deadlineMs);
+    },
+  };
+}
