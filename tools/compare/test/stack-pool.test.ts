@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 describe("the lanes of a run", () => {
   const matrix = JOURNEY_NAMES.filter((name) => name !== "chaos");
 
-  it("puts the chat's journeys, and those that disturb their store (Redis faults and failovers, the lock-out), apart from the rest", () => {
+  it("puts the journeys that mostly wait (the kitchen's, the chat's), and those that disturb their store (Redis faults and failovers, the lock-out), apart from the rest", () => {
     expect(lanesOf(matrix, true)).toEqual([
       [
         "happy-path",
@@ -31,6 +31,9 @@ describe("the lanes of a run", () => {
         "avatar-after-replace",
       ],
       [
+        "kitchen-crash",
+        "kitchen-scale-out",
+        "kitchen-rolling-deploy",
         "chat-across-servers",
         "chat-presence",
         "chat-typing",

@@ -104,6 +104,12 @@ describe("pnpm compare (the whole default matrix)", () => {
       "avatar-upload:stateless": "pass",
       "avatar-after-replace:stateful": "fail",
       "avatar-after-replace:stateless": "pass",
+      "kitchen-crash:stateful": "fail",
+      "kitchen-crash:stateless": "pass",
+      "kitchen-scale-out:stateful": "fail",
+      "kitchen-scale-out:stateless": "pass",
+      "kitchen-rolling-deploy:stateful": "fail",
+      "kitchen-rolling-deploy:stateless": "pass",
       "chat-across-servers:stateful": "fail",
       "chat-across-servers:stateless": "pass",
       "chat-presence:stateful": "fail",
@@ -130,6 +136,18 @@ describe("pnpm compare (the whole default matrix)", () => {
       /→ 404 NO_AVATAR: Alice's avatar was saved on stateful-\d's own disk, and stateful-\d has never seen the file/,
     );
     expect(resultOf("avatar-after-replace", "stateful").failure).toMatch(/stateful-\d is a new machine now/);
+    // The kitchen: killed mid-cook, the stateless app's job went to another server, and every order
+    // was cooked once; the stateful server's orders died with it.
+    const crash = (app: string) => resultOf("kitchen-crash", app).details!.kitchen as Record<string, number>;
+    expect(crash("stateless")).toMatchObject({ orders: 10, ready: 10, lost: 0, cookedTwice: 0 });
+    expect(crash("stateless").redelivered).toBeGreaterThanOrEqual(1);
+    expect(resultOf("kitchen-crash", "stateful").failure).toMatch(
+      /orders are gone after kill -9 of stateful-\d: GET \/orders on stateful-\d does not know them/,
+    );
+    expect(resultOf("kitchen-scale-out", "stateful").failure).toMatch(
+      /stateful-4 took none of Dave's orders in the 10 s after it joined/,
+    );
+    expect(resultOf("kitchen-rolling-deploy", "stateless").details!.kitchen).toMatchObject({ lost: 0, cookedTwice: 0 });
     expect(report.objectStorage).toBe("given by S3_ENDPOINT, a bucket per stack"); // the test run's
     const checks = (app: string) => resultOf("brute-force", app).details!.passwordChecks;
     expect({ stateful: checks("stateful"), stateless: checks("stateless") }).toEqual({ stateful: 15, stateless: 5 });

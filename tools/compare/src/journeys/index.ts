@@ -14,6 +14,9 @@ import { chaos } from "./chaos";
 import { concurrency } from "./concurrency";
 import { happyPath } from "./happy-path";
 import type { Journey } from "./journey";
+import { kitchenCrash } from "./kitchen-crash";
+import { kitchenRollingDeploy } from "./kitchen-rolling-deploy";
+import { kitchenScaleOut } from "./kitchen-scale-out";
 import { loadSpread } from "./load-spread";
 import { logoutEverywhere } from "./logout-everywhere";
 import { ordersOutliveEverything } from "./orders-outlive-everything";
@@ -42,6 +45,9 @@ export const JOURNEYS: Record<JourneyName, Journey> = {
   "orders-outlive-everything": ordersOutliveEverything,
   "avatar-upload": avatarUpload,
   "avatar-after-replace": avatarAfterReplace,
+  "kitchen-crash": kitchenCrash,
+  "kitchen-scale-out": kitchenScaleOut,
+  "kitchen-rolling-deploy": kitchenRollingDeploy,
   "chat-across-servers": chatAcrossServers,
   "chat-presence": chatPresence,
   "chat-typing": chatTyping,

@@ -40,8 +40,12 @@ export interface Journey {
   readonly needsPrivateRedis?: boolean;
   /** Needs the suite's Redis Sentinel group (--store sentinel), to fail it over. */
   readonly needsSentinel?: boolean;
-  /** The chat's journeys run in a lane of their own, beside the cart's (see compare/lanes.ts). */
-  readonly lane?: "chat";
+  /**
+   * Journeys that mostly wait (for a message, for a dead server's claims or a kitchen job's lease
+   * to run out: the chat's and the kitchen's) run in a lane of their own, beside the cart's (see
+   * compare/lanes.ts).
+   */
+  readonly lane?: "waits";
   /**
    * Leaves logins locked out behind it (failed-login counters on its store and its servers): runs
    * after every journey that shares them, and its stack is not reused.

@@ -1,0 +1,46 @@
+import {
+  expectEveryOrderCookedOnce,
+  kitchenFigures,
+  kitchenJourney,
+  noteKitchen,
+  placeOrder,
+  settled,
+  watchOrders,
+  type KitchenOrder,
+} from "./kitchen";
+import { JourneyFailure } from "./steps";
+
+const ORDERS = 10;
+/** Two pizzas: a second of cooking, so that the server killed has the order in hand when it dies. */
+const PIZZAS = 2;
+/** Long enough for a job's lease (3 × its cooking, 3 s) to run out, the upkeep to notice and another worker to cook. */
+const READY_WITHIN_MS = 15_000;
+
+export const kitchenCrash = kitchenJourney(
+  "kitchen-crash",
+  "Dave places 10 orders of two pizzas, then kill -9 of the server whose kitchen worker is cooking one: is " +
+    "every order still cooked, and only once?",
+  async (context, dave) => {
+    const ids: string[] = [];
+    for (let n = 0; n < ORDERS; n++) ids.push((await placeOrder(dave, PIZZAS)).id);
+
+    // The victim: a server with one of the orders in its worker's hands, mid-cook.
+    const cooking = (seen: Map<string, KitchenOrder>) =>
+      ids.map((id) => seen.get(id)).find((order) => order?.status === "preparing");
+    const before = await watchOrders(dave, (seen) => cooking(seen) !== undefined, 5000);
+    const victim = cooking(before)?.preparedBy;
+    if (!victim) throw new JourneyFailure(`no server's kitchen started on any of Dave's ${ORDERS} orders within 5 s`);
+    const waiting = ids.filter((id) => before.get(id)?.status !== "ready").length;
+    await context.kill(victim);
+
+    const after = await watchOrders(dave, settled(ids), READY_WITHIN_MS);
+    noteKitchen(context, kitchenFigures(ids, after), [
+      `killed ${victim} with ${waiting} of the ${ORDERS} orders not yet ready`,
+    ]);
+    await expectEveryOrderCookedOnce(dave, ids, after, {
+      fault: `kill -9 of ${victim}`,
+      withinMs: READY_WITHIN_MS,
+      heldBy: `${victim}'s memory`,
+    });
+  },
+);

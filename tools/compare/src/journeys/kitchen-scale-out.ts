@@ -1,0 +1,78 @@
+import { sleep } from "../util";
+import {
+  kitchenFigures,
+  kitchenJourney,
+  noteKitchen,
+  ordersNow,
+  placeOrder,
+  settled,
+  watchOrders,
+  type KitchenOrder,
+} from "./kitchen";
+import { JourneyFailure } from "./steps";
+
+/** The backlog to start with: 30 meals of three pizzas, 1.5 s of cooking each. */
+const BACKLOG = 30;
+const PIZZAS = 3;
+/**
+ * Until the new server takes an order, Dave keeps at least this many waiting: a server that takes
+ * long to start (a loaded machine) still finds a backlog when it does.
+ */
+const KEEP_WAITING = 12;
+/** How long the new server gets to take one; it does within a second when it can. */
+const NEW_SERVER_WITHIN_MS = 10_000;
+/** Then the backlog drains: the stateless app's four servers cook the lot in about 7 s. */
+const READY_WITHIN_MS = 30_000;
+
+export const kitchenScaleOut = kitchenJourney(
+  "kitchen-scale-out",
+  "Dave orders 30 meals of three pizzas at once, and keeps orders waiting; a server is added: does its " +
+    "kitchen take part of the backlog?",
+  async (context, dave) => {
+    const started = Date.now();
+    const ids: string[] = [];
+    for (let n = 0; n < BACKLOG; n++) ids.push((await placeOrder(dave, PIZZAS)).id);
+
+    const added = await context.addInstance();
+    const joined = Date.now();
+    const waitingIn = (seen: Map<string, KitchenOrder>) => ids.filter((id) => seen.get(id)?.status === "placed");
+    const takenByNew = (seen: Map<string, KitchenOrder>) => ids.some((id) => seen.get(id)?.preparedBy === added);
+    let seen = await ordersNow(dave);
+    const waitingAtJoin = waitingIn(seen).length;
+    while (!takenByNew(seen) && Date.now() - joined < NEW_SERVER_WITHIN_MS) {
+      for (let n = waitingIn(seen).length; n < KEEP_WAITING; n++) ids.push((await placeOrder(dave, PIZZAS)).id);
+      await sleep(200);
+      seen = await ordersNow(dave);
+    }
+    const tookOne = takenByNew(seen);
+    if (tookOne) seen = await watchOrders(dave, settled(ids), READY_WITHIN_MS);
+    const drainedMs = Date.now() - started;
+    const figures = kitchenFigures(ids, seen);
+    const byNewServer = figures.cookedBy[added] ?? 0;
+
+    // What the servers that were there would have taken alone, at the pace they kept (a projection
+    // from this run's own figures: they cooked all but the new server's share in the same time).
+    const byOthers = figures.ready - byNewServer;
+    const others = context.instanceIds().length - 1;
+    const alone =
+      byOthers > 0
+        ? ` (the ${others} servers that were there, alone at their pace: ${((drainedMs * ids.length) / byOthers / 1000).toFixed(1)} s)`
+        : "";
+    noteKitchen(context, figures, [
+      `${added} joined ${((joined - started) / 1000).toFixed(1)} s in, with ${waitingAtJoin} orders waiting, and cooked ${byNewServer}`,
+      figures.ready === ids.length
+        ? `the backlog of ${ids.length} orders drained in ${(drainedMs / 1000).toFixed(1)} s${alone}`
+        : `the backlog of ${ids.length} orders had not drained after ${(drainedMs / 1000).toFixed(1)} s`,
+    ]);
+    if (!tookOne) {
+      const cooks = Object.keys(figures.cookedBy).join(", ") || "no server";
+      throw new JourneyFailure(
+        `${added} took none of Dave's orders in the ${NEW_SERVER_WITHIN_MS / 1000} s after it joined, with at least ` +
+          `${KEEP_WAITING} waiting all along: ${cooks} cooked ${figures.ready} meanwhile, and ${figures.lost} still wait ` +
+          `in the queue of the server that took them`,
+      );
+    }
+    if (figures.lost > 0) throw new JourneyFailure(`${figures.lost} of Dave's ${ids.length} orders were never ready`);
+    if (figures.cookedTwice > 0) throw new JourneyFailure(`${figures.cookedTwice} of Dave's orders were cooked twice`);
+  },
+);
