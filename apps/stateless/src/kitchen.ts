@@ -30,13 +30,31 @@ const through = (runner: Pool | PoolClient): PgBoss.Db => ({
   executeSql: (text: string, values: unknown[]) => runner.query(text, values),
 });
 
-/** pg-boss's tables and the kitchen's queue: part of preparing the database, once per database. */
+/** Any number the kitchen's preparation alone uses as its lock ("kitc"). */
+const PREPARE_LOCK = 0x6b697463;
+
+/**
+ * pg-boss's tables and the kitchen's queue: part of preparing the database, once per database.
+ * pg-boss checks whether it is installed before it takes its own lock, so three instances starting
+ * on a new database all tried to install it; two failed (their CREATE SCHEMA IF NOT EXISTS racing:
+ * "duplicate key value violates unique constraint pg_namespace_nspname_index") and were not ready
+ * for another second, long enough to answer a checkout 503. Hence a lock of ours around the whole
+ * of it, held by a connection of its own (closed after, which ends the lock), with no deadline
+ * while it waits.
+ */
 export async function prepareKitchen(pool: Pool): Promise<void> {
-  const boss = new PgBoss({ db: through(pool), schema: SCHEMA, supervise: false, schedule: false, migrate: true });
-  boss.on("error", () => undefined); // start() rejects with the same error
-  await boss.start();
-  await boss.createQueue(KITCHEN_QUEUE);
-  await boss.stop({ graceful: false, close: false });
+  const client = await pool.connect();
+  try {
+    await client.query("SET statement_timeout = 0");
+    await client.query("SELECT pg_advisory_lock($1)", [PREPARE_LOCK]);
+    const boss = new PgBoss({ db: through(client), schema: SCHEMA, supervise: false, schedule: false, migrate: true });
+    boss.on("error", () => undefined); // start() rejects with the same error
+    await boss.start();
+    await boss.createQueue(KITCHEN_QUEUE);
+    await boss.stop({ graceful: false, close: false });
+  } finally {
+    client.release(true);
+  }
 }
 
 /** Where placing an order puts its job. */
@@ -84,7 +102,8 @@ export function startKitchen(database: Database, orders: KitchenOrders, options:
     maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
   });
   let healthy = true;
-  // A worker that cannot reach the database says so once per outage, and keeps asking.
+  // A worker that cannot reach the database says so once (again after a job has come through),
+  // and keeps asking.
   boss.on("error", (error: Error) => {
     if (healthy) console.error(`kitchen: ${error.message}`);
     healthy = false;

@@ -40,9 +40,10 @@ export function runServer(app: Express, { host, port, instanceId, onShutdown }: 
     // the frames they sent before are handled before the store is let go.
     const connections = (app.locals.chat as ShopChat | undefined)?.connections;
     connections?.closeAll(CLOSE.goingAway, "The server is restarting");
-    // The kitchen takes no more orders; those it is cooking finish (or, past the deadline, are
-    // given up: on the stateless app another server's worker gets them again).
-    const kitchenStopped = (app.locals.kitchen as Kitchen | undefined)?.stop(SHUTDOWN_DEADLINE_MS);
+    // The kitchen takes no more orders; those it is cooking finish, or a second before the
+    // deadline are given up (on the stateless app, handed back to the queue for another server
+    // while the process can still say so).
+    const kitchenStopped = (app.locals.kitchen as Kitchen | undefined)?.stop(SHUTDOWN_DEADLINE_MS - 1000);
     // Requests still running at the deadline are cut off rather than holding up the deploy.
     const deadline = new Promise<void>((resolve) =>
       setTimeout(() => {

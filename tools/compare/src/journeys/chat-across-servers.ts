@@ -9,7 +9,7 @@ export const chatAcrossServers: Journey = {
   name: "chat-across-servers",
   story: "Alice and Bob chat from different servers: does Bob get Alice's message within 1 s, once?",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "waits",
+  lane: "chat",
   async run(context) {
     const { alice, bob } = await chatPairApart(context);
     const sent = performance.now();

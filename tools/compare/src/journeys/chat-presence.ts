@@ -12,7 +12,7 @@ export const chatPresence: Journey = {
     "Bob, on another server, must see Alice online, then offline within a few seconds of her server being " +
     "killed (kill -9): no ghost",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "waits",
+  lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const { alice, bob } = await chatPairApart(context);

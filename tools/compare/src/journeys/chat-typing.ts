@@ -15,7 +15,7 @@ export const chatTyping: Journey = {
     `Alice, on another server, starts typing to Bob: does "Alice is typing" reach him within 1 s, and does ` +
     `it run out by itself about ${TYPING_MS / 1000} s later, whichever server he asks?`,
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "waits",
+  lane: "chat",
   async run(context) {
     const { alice, bob } = await chatPairApart(context);
     const started = performance.now();

@@ -22,7 +22,7 @@ export function kitchenJourney(
     story,
     expected: { stateful: "fail", stateless: "pass" },
     needsLocalClusters: true,
-    lane: "waits",
+    lane: "kitchen",
     async run(context) {
       const dave = context.shopper("Dave", "dave");
       await dave.login();
