@@ -15,6 +15,7 @@ import {
   uploadAvatar,
   viewAvatar,
   listOrders,
+  viewOrder,
   login,
   viewWallet,
   logout,
@@ -76,9 +77,11 @@ class ShopOperation implements Operation {
   check = () => true;
 
   async run(model: ShopModel, real: RealShop): Promise<void> {
-    const { method, path, body } = this.step;
+    const { method, body } = this.step;
+    const browser = model.browsers[this.browser]!;
+    const path = typeof this.step.path === "string" ? this.step.path : this.step.path(model, browser);
     const actual = await real.send(this.browser, this.instance, method, path, body);
-    expect(actual).toEqual(this.step.expect(model, model.browsers[this.browser]!, actual));
+    expect(actual).toEqual(this.step.expect(model, browser, actual));
   }
 
   toString(): string {
@@ -117,6 +120,7 @@ function operation(tokens: boolean): fc.Arbitrary<Operation> {
     { weight: 1, arbitrary: at(sku.map(remove)) },
     { weight: 2, arbitrary: at(fc.constant(null).map(checkout)) },
     { weight: 1, arbitrary: at(fc.constant(null).map(listOrders)) },
+    { weight: 3, arbitrary: at(fc.constantFrom<"own" | "other">("own", "other").map(viewOrder)) },
     { weight: 1, arbitrary: at(fc.constant(null).map(viewWallet)) },
     { weight: 1, arbitrary: at(picture.map(uploadAvatar)) },
     { weight: 1, arbitrary: at(user.map(viewAvatar)) },

@@ -23,7 +23,8 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
 export interface Step {
   readonly words: string;
   readonly method: Method;
-  readonly path: string;
+  /** The path, or how to make it from the model as it is when the step runs (an order's id, say). */
+  readonly path: string | ((model: ShopModel, browser: ModelBrowser) => string);
   /** JSON, or raw bytes (an upload). */
   readonly body?: object;
   /** The answer the model predicts; updates the model to its state after the operation. */
@@ -145,6 +146,41 @@ export const checkout = (): Step => ({
   }),
 });
 
+/** An id no order has. */
+const NO_SUCH_ORDER = "00000000-0000-4000-8000-000000000000";
+
+/** The kitchen's status of an order as seen now, which only moves on from what was seen before. */
+function kitchenStatusSeen(model: ShopModel, id: string, seen: unknown) {
+  const last = model.kitchen.get(id) ?? 0;
+  const now = KITCHEN_STATUSES.indexOf(seen as (typeof KITCHEN_STATUSES)[number]);
+  const status = KITCHEN_STATUSES[Math.max(last, now)]!;
+  model.kitchen.set(id, KITCHEN_STATUSES.indexOf(status));
+  return status;
+}
+
+/** GET /orders/:id: the latest order of the browser's user (`whose` "own") or of the other demo user. */
+export const viewOrder = (whose: "own" | "other"): Step => {
+  const userOf = (browser: ModelBrowser): Username | null =>
+    whose === "own" ? browser.user : browser.user === "alice" ? "bob" : "alice";
+  const orderOf = (model: ShopModel, browser: ModelBrowser) => {
+    const user = userOf(browser);
+    return user ? model.orders[user].at(-1) : undefined;
+  };
+  return {
+    words: `GET /orders/:id of ${whose === "own" ? "their own" : "the other user's"} latest order`,
+    method: "get",
+    path: (model, browser) => `/orders/${orderOf(model, browser)?.id ?? NO_SUCH_ORDER}`,
+    expect: loggedIn((model, browser, actual) => {
+      const order = orderOf(model, browser);
+      // Another user's order is no order of this one's, exactly like one that does not exist.
+      if (!order || whose !== "own") return error(404, "NO_ORDER");
+      const seen = (actual.body as { order?: { status?: unknown } } | undefined)?.order?.status;
+      const status = kitchenStatusSeen(model, order.id, seen);
+      return { status: 200, body: { order: { ...order, createdAt: expect.any(String), ...kitchenFields(status) } } };
+    }),
+  };
+};
+
 export const listOrders = (): Step => ({
   words: "GET /orders",
   method: "get",
@@ -154,12 +190,8 @@ export const listOrders = (): Step => ({
     const orders = model.orders[user].map((order) => {
       // The kitchen works while the browsers do: each order may have moved on since it was last
       // seen, never back.
-      const seen = listed.find((candidate) => candidate.id === order.id);
-      const last = model.kitchen.get(order.id) ?? 0;
-      const now = KITCHEN_STATUSES.indexOf(seen?.status as (typeof KITCHEN_STATUSES)[number]);
-      const status = KITCHEN_STATUSES[Math.max(last, now)]!;
-      model.kitchen.set(order.id, KITCHEN_STATUSES.indexOf(status));
-      return { ...order, createdAt: expect.any(String), ...kitchenFields(status) };
+      const seen = listed.find((candidate) => candidate.id === order.id)?.status;
+      return { ...order, createdAt: expect.any(String), ...kitchenFields(kitchenStatusSeen(model, order.id, seen)) };
     });
     return { status: 200, body: { orders } };
   }),
