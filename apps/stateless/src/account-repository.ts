@@ -94,7 +94,11 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
     return toOrder(rows[0]);
   }
 
-  /** One statement: an order that is ready is left alone, whoever asks. */
+  /**
+   * One statement: an order that is ready is left alone, whoever asks. The kitchen's writes are
+   * not a request's: no deadline of ours (the pool's statement timeout still ends a hung one), and
+   * a failure fails the job, which is delivered again.
+   */
   async start(orderId: string, cook: string, at: Date) {
     const { rows } = await this.pool.query<Pick<OrderRow, "attempts" | "items">>(
       `UPDATE orders SET status = 'preparing', prepared_by = $2, started_at = $3, attempts = attempts + 1

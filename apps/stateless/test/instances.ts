@@ -13,7 +13,7 @@ import { prepareDatabase } from "../src/database";
 const kitchens: Kitchen[] = [];
 
 /** Stops every kitchen started so far (the workers' jobs go back to the queue). */
-export async function stopKitchens(): Promise<void> {
+async function stopKitchens(): Promise<void> {
   await Promise.all(kitchens.splice(0).map((kitchen) => kitchen.stop(0)));
 }
 
