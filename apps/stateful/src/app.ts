@@ -40,11 +40,7 @@ export function createApp(config: AppConfig): express.Express {
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(kitchenQueue, accountStore, {
-      instanceId: config.instanceId,
-      kitchenMs: config.kitchenMs,
-      workers: config.kitchenWorkers,
-    }),
+    kitchen: startKitchen(kitchenQueue, accountStore, config.kitchen),
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => true,
     sessionsInMemory: async () => heldSessions(sessions),

@@ -2,7 +2,7 @@
 // orders placed through it, and only those. No other server knows the queue: kill this one and
 // its waiting orders stay `placed` for ever (the restarted process starts with an empty queue);
 // add a server and it cannot take any of this one's backlog.
-import { cook, type Kitchen, type KitchenOrders } from "@cart/domain";
+import { cook, type Kitchen, type KitchenSettings, type KitchenOrders } from "@cart/domain";
 
 /** Order ids waiting for a worker, first in first out; a worker waits for the next one. */
 export class KitchenQueue {
@@ -35,14 +35,8 @@ export class KitchenQueue {
   }
 }
 
-export interface KitchenOptions {
-  readonly instanceId: string;
-  readonly kitchenMs: number;
-  readonly workers: number;
-}
-
 /** Starts `workers` workers taking orders from `queue`. */
-export function startKitchen(queue: KitchenQueue, orders: KitchenOrders, options: KitchenOptions): Kitchen {
+export function startKitchen(queue: KitchenQueue, orders: KitchenOrders, options: KitchenSettings): Kitchen {
   let cooking = 0;
   const work = async () => {
     for (let orderId = await queue.take(); orderId !== undefined; orderId = await queue.take()) {

@@ -24,7 +24,7 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
   const writeMatters = () => replicated(redis, config.redisWaitReplicas);
@@ -39,11 +39,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, {
-      instanceId: config.instanceId,
-      kitchenMs: config.kitchenMs,
-      workers: config.kitchenWorkers,
-    }),
+    kitchen: startKitchen(database, accounts, config.kitchen),
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
     sessionsInMemory: async () => 0,

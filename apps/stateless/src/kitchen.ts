@@ -4,7 +4,7 @@
 // (kill -9), stalls or is stopped, its lease runs out and another server's worker gets the job
 // again; `cook`'s conditional writes make sure the order is cooked once however often its job is
 // delivered. Redis is not the queue: a job is an order's promise to the customer, not a cache line.
-import { cook, cookingMs, type Kitchen, type KitchenOrders, type Order } from "@cart/domain";
+import { cook, cookingMs, type Kitchen, type KitchenSettings, type KitchenOrders, type Order } from "@cart/domain";
 import type { Database } from "@cart/pg-kit";
 import PgBoss from "pg-boss";
 import type { Pool, PoolClient } from "pg";
@@ -82,14 +82,8 @@ export class KitchenQueue {
   }
 }
 
-export interface KitchenOptions {
-  readonly instanceId: string;
-  readonly kitchenMs: number;
-  readonly workers: number;
-}
-
 /** Starts `workers` workers on this server, once the database is prepared. */
-export function startKitchen(database: Database, orders: KitchenOrders, options: KitchenOptions): Kitchen {
+export function startKitchen(database: Database, orders: KitchenOrders, options: KitchenSettings): Kitchen {
   const queue = "PostgreSQL (pg-boss)";
   // A server that cooks nothing leaves the queue to the others, its upkeep too.
   if (options.workers === 0) return { queue, held: () => ({ waiting: 0, cooking: 0 }), stop: async () => undefined };

@@ -7,6 +7,7 @@ export * from "./cart";
 export * from "./checkout";
 export * from "./errors";
 export * from "./kitchen";
+export * from "./kitchen-progress";
 export * from "./money";
 export * from "./order";
 export * from "./ports";

@@ -4,51 +4,8 @@
 // or in the database every server shares (any server's worker cooks it, and a job whose worker died
 // is delivered again). A job delivered twice must not cook twice: `cook` starts and finishes an
 // order with conditional writes keyed by the order and the attempt (see KitchenOrders).
-import type { PricedLine } from "./pricing";
+import { cookingMs } from "./kitchen-progress";
 import type { KitchenOrders } from "./ports";
-
-export const ORDER_STATUSES = ["placed", "preparing", "ready"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** What the kitchen has done with an order so far. */
-export interface KitchenProgress {
-  readonly status: OrderStatus;
-  /** The server whose worker is cooking it (preparing) or cooked it (ready). */
-  readonly preparedBy?: string;
-  /** When the last attempt started cooking it (ISO 8601, UTC). */
-  readonly startedAt?: string;
-  /** When it was ready (ISO 8601, UTC). */
-  readonly readyAt?: string;
-  /** How many times a worker started on it: more than 1 when its job was delivered again (its worker died, stalled or stopped). */
-  readonly attempts: number;
-  /** How many times it was cooked to the end: the kitchen's guard keeps it at 1, however many deliveries. */
-  readonly cooked: number;
-}
-
-export const NOT_STARTED: KitchenProgress = Object.freeze({ status: "placed", attempts: 0, cooked: 0 });
-
-/** The products that take the kitchen time (drinks and toppings are added as the pizza leaves). */
-const COOKED = new Set(["pepperoni-pizza", "margherita-pizza"]);
-
-/** How long the kitchen takes for these lines: `kitchenMs` per pizza. */
-export function cookingMs(items: readonly Pick<PricedLine, "sku" | "quantity">[], kitchenMs: number): number {
-  return items.reduce((ms, line) => ms + (COOKED.has(line.sku) ? line.quantity * kitchenMs : 0), 0);
-}
-
-/**
- * The kitchen's two writes on an order held as a value (the stateful app's memory): `start`, unless
- * it is ready; `finish`, only by the attempt that started it last. The database does the same
- * with conditional updates (the stateless app's account repository).
- */
-export function startCooking<T extends KitchenProgress>(order: T, cook: string, at: Date): T | undefined {
-  if (order.status === "ready") return undefined;
-  return { ...order, status: "preparing", preparedBy: cook, startedAt: at.toISOString(), attempts: order.attempts + 1 };
-}
-
-export function finishCooking<T extends KitchenProgress>(order: T, attempt: number, at: Date): T | undefined {
-  if (order.status !== "preparing" || order.attempts !== attempt) return undefined;
-  return { ...order, status: "ready", readyAt: at.toISOString(), cooked: order.cooked + 1 };
-}
 
 /** What became of one delivery of an order's job. */
 export type CookOutcome =
@@ -58,6 +15,16 @@ export type CookOutcome =
   | "nothing-to-do"
   /** Cooked, but a later attempt (another delivery of the same job) had taken the order over, so this one was not recorded. */
   | "taken-over";
+
+/** How a server's kitchen runs (both apps' `startKitchen` take it). */
+export interface KitchenSettings {
+  /** The server, as `preparedBy` names it. */
+  readonly instanceId: string;
+  /** Milliseconds per pizza (KITCHEN_MS). */
+  readonly kitchenMs: number;
+  /** Orders cooked at once (KITCHEN_WORKERS). */
+  readonly workers: number;
+}
 
 export interface CookOptions {
   /** The server whose worker cooks (preparedBy). */

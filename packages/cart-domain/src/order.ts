@@ -1,9 +1,9 @@
 // Orders: what checkout makes of a cart. They belong to the user and outlive sessions, and the
-// kitchen cooks them (kitchen.ts): each carries its progress there.
+// kitchen cooks them (kitchen.ts): each carries its progress there (kitchen-progress.ts).
 import { randomUUID } from "node:crypto";
 import type { CartLine } from "./cart";
 import { EmptyCartError } from "./errors";
-import { NOT_STARTED, type KitchenProgress } from "./kitchen";
+import { NOT_STARTED, type KitchenProgress } from "./kitchen-progress";
 import { priceCart, type PricedLine } from "./pricing";
 
 export interface Order extends KitchenProgress {

@@ -5,8 +5,8 @@ import {
   error,
   isKnownSku,
   isValidQuantity,
-  KITCHEN_STATUSES,
   kitchenFields,
+  kitchenStatusSeen,
   NOT_LOGGED_IN,
   USERS,
   view,
@@ -148,15 +148,6 @@ export const checkout = (): Step => ({
 
 /** An id no order has. */
 const NO_SUCH_ORDER = "00000000-0000-4000-8000-000000000000";
-
-/** The kitchen's status of an order as seen now, which only moves on from what was seen before. */
-function kitchenStatusSeen(model: ShopModel, id: string, seen: unknown) {
-  const last = model.kitchen.get(id) ?? 0;
-  const now = KITCHEN_STATUSES.indexOf(seen as (typeof KITCHEN_STATUSES)[number]);
-  const status = KITCHEN_STATUSES[Math.max(last, now)]!;
-  model.kitchen.set(id, KITCHEN_STATUSES.indexOf(status));
-  return status;
-}
 
 /** GET /orders/:id: the latest order of the browser's user (`whose` "own") or of the other demo user. */
 export const viewOrder = (whose: "own" | "other"): Step => {

@@ -74,6 +74,15 @@ export function kitchenFields(status: (typeof KITCHEN_STATUSES)[number]) {
   return { status, ...started, ...ready, attempts: status === "placed" ? 0 : 1, cooked: status === "ready" ? 1 : 0 };
 }
 
+/** The kitchen's status of an order as seen now, which only moves on from what was seen before. */
+export function kitchenStatusSeen(model: ShopModel, id: string, seen: unknown) {
+  const last = model.kitchen.get(id) ?? 0;
+  const now = KITCHEN_STATUSES.indexOf(seen as (typeof KITCHEN_STATUSES)[number]);
+  const status = KITCHEN_STATUSES[Math.max(last, now)]!;
+  model.kitchen.set(id, KITCHEN_STATUSES.indexOf(status));
+  return status;
+}
+
 /** What the user's store credit holds now. */
 export const balanceOf = (model: ShopModel, user: Username) => model.ledgers[user].at(-1)!.balanceCents;
 

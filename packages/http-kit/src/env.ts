@@ -1,5 +1,6 @@
 // Configuration from environment variables, checked once at start-up. Every problem is reported
 // on its own line naming the variable, so a wrong deployment fails loudly and clearly.
+import type { KitchenSettings } from "@cart/domain";
 import { hostname } from "node:os";
 import { z } from "zod";
 import type { LoginLimitConfig } from "./login-limits";
@@ -59,19 +60,18 @@ export interface CommonConfig extends LoginLimitConfig {
   readonly trustProxy: string;
   /** pino's level (LOG_LEVEL): info by default, silent under NODE_ENV=test. */
   readonly logLevel: string;
-  /** How long the kitchen cooks one pizza (KITCHEN_MS). */
-  readonly kitchenMs: number;
-  /** How many orders this server's kitchen cooks at once (KITCHEN_WORKERS; 0: it cooks none). */
-  readonly kitchenWorkers: number;
+  /** This server's kitchen: its name, KITCHEN_MS per pizza, KITCHEN_WORKERS orders at once (0: none). */
+  readonly kitchen: KitchenSettings;
 }
 
 type CommonVars = z.infer<z.ZodObject<typeof commonEnv>>;
 
 export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
+  const instanceId = vars.INSTANCE_ID ?? `${appName}@${hostname()}`;
   return {
     host: vars.HOST,
     port: vars.PORT,
-    instanceId: vars.INSTANCE_ID ?? `${appName}@${hostname()}`,
+    instanceId,
     sessionTtlSeconds: vars.SESSION_TTL_SECONDS,
     trustProxy: vars.TRUST_PROXY,
     // Tests run apps in-process by the dozen: quiet unless asked.
@@ -79,8 +79,7 @@ export function commonConfig(vars: CommonVars, appName: string): CommonConfig {
     loginMaxFailures: vars.LOGIN_MAX_FAILURES,
     loginMaxFailuresPerClient: vars.LOGIN_MAX_FAILURES_PER_CLIENT,
     loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS,
-    kitchenMs: vars.KITCHEN_MS,
-    kitchenWorkers: vars.KITCHEN_WORKERS,
+    kitchen: { instanceId, kitchenMs: vars.KITCHEN_MS, workers: vars.KITCHEN_WORKERS },
   };
 }
 

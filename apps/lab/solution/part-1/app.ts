@@ -20,7 +20,7 @@ import { RedisSessionStore } from "./session-store";
 
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
   // The kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -29,11 +29,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, {
-      instanceId: config.instanceId,
-      kitchenMs: config.kitchenMs,
-      workers: config.kitchenWorkers,
-    }),
+    kitchen: startKitchen(database, accounts, config.kitchen),
     // Still on this server's own disk: part 3 moves them out.
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),

@@ -25,7 +25,7 @@ export interface Stores {
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   // The kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchenMs));
+  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -34,11 +34,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, {
-      instanceId: config.instanceId,
-      kitchenMs: config.kitchenMs,
-      workers: config.kitchenWorkers,
-    }),
+    kitchen: startKitchen(database, accounts, config.kitchen),
     // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
