@@ -2,9 +2,10 @@
 // their starting credit and knows only what was spent through it, like an ATM that keeps balances
 // to itself. A payment reads and writes the wallet without an `await` in between, so it is atomic
 // within the process, and invisible to every other one. A new order goes to this server's own
-// kitchen queue in the same step. All of it dies with the process.
+// kitchen queue in the same step (if it has anything to cook). All of it dies with the process.
 import {
   finishCooking,
+  needsKitchen,
   NoOrderError,
   openingEntry,
   pay,
@@ -40,7 +41,7 @@ export class InMemoryAccountRepository implements AccountRepository, KitchenOrde
     this.wallets.set(userId, pay(this.walletOf(userId), order));
     this.ordersByUser.set(userId, [...placed, order.id]);
     this.byId.set(order.id, order);
-    this.kitchen.add(order.id);
+    if (needsKitchen(order.items)) this.kitchen.add(order.id);
     return order;
   }
 

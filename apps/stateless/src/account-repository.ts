@@ -1,11 +1,12 @@
 // Orders and store credit in PostgreSQL, shared by every instance and kept through any restart.
 // Placing an order is one transaction: the order, the debit, its ledger line and the kitchen's job
-// commit together or not at all. The debit is a conditional update (see `debit`), so parallel
+// (if it has anything to cook) commit together or not at all. The debit is a conditional update (see `debit`), so parallel
 // checkouts on any instances can never spend the same money twice; so are the kitchen's writes
 // (`start`, `finish`), so a job delivered twice never cooks its order twice.
 import {
   InsufficientCreditError,
   NoOrderError,
+  needsKitchen,
   orderDescription,
   type AccountRepository,
   type KitchenOrders,
@@ -58,9 +59,9 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
       // First the order, whose id is the checkout's: a second try of the same checkout (or a
       // parallel one) waits here for the first to commit, then inserts nothing and pays nothing.
       const inserted = await client.query(
-        `INSERT INTO orders (id, user_id, items, total_cents, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO NOTHING`,
-        [order.id, userId, JSON.stringify(order.items), order.totalCents, order.createdAt],
+        `INSERT INTO orders (id, user_id, items, total_cents, created_at, status, ready_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+        [order.id, userId, JSON.stringify(order.items), order.totalCents, order.createdAt, order.status, order.readyAt],
       );
       if (inserted.rowCount === 0) return placedEarlier(client, userId, order.id);
       const balanceCents = await this.debit(client, userId, order.totalCents);
@@ -69,7 +70,7 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
          VALUES ($1, $2, $3, $4, $5, $6)`,
         [userId, -order.totalCents, balanceCents, orderDescription(order), order.id, order.createdAt],
       );
-      await this.kitchen.add(client, order);
+      if (needsKitchen(order.items)) await this.kitchen.add(client, order);
       return order;
     });
   }

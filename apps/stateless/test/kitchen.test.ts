@@ -75,10 +75,22 @@ describe("the kitchen's guard against cooking twice", () => {
     expect(order).toMatchObject({ status: "ready", cooked: 2 });
   });
 
+  it("writes a job with the order only when it has something to cook", async () => {
+    const db = database.open();
+    const accounts = new PgAccountRepository(db, new KitchenQueue(db.pool, 0));
+    const pizza = await accounts.place("dave", createOrder([{ sku: "pepperoni-pizza", quantity: 1 }]));
+    const drink = await accounts.place("dave", createOrder([{ sku: "coke", quantity: 1 }]));
+    const { rows } = await db.pool.query<{ order_id: string }>(
+      "SELECT data->>'orderId' AS order_id FROM pgboss.job WHERE name = 'kitchen'",
+    );
+    expect(rows.map((row) => row.order_id)).toEqual([pizza.id]);
+    expect(await accounts.order("dave", drink.id)).toMatchObject({ status: "ready", attempts: 0, cooked: 0 });
+  });
+
   it("gives a delivery that comes after the order is ready nothing to do", async () => {
     const db = database.open();
     const accounts = new PgAccountRepository(db, new KitchenQueue(db.pool, 0));
-    const placed = await accounts.place("dave", createOrder([{ sku: "coke", quantity: 1 }]));
+    const placed = await accounts.place("dave", createOrder([{ sku: "pepperoni-pizza", quantity: 1 }]));
     const { attempt } = (await accounts.start(placed.id, "stateless-1", new Date()))!;
     await accounts.finish(placed.id, attempt, new Date());
     expect(await accounts.start(placed.id, "stateless-2", new Date())).toBeUndefined();

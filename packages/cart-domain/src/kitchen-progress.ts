@@ -21,10 +21,20 @@ export interface KitchenProgress {
   readonly cooked: number;
 }
 
-export const NOT_STARTED: KitchenProgress = Object.freeze({ status: "placed", attempts: 0, cooked: 0 });
+const NOT_STARTED: KitchenProgress = Object.freeze({ status: "placed", attempts: 0, cooked: 0 });
 
 /** The products that take the kitchen time (drinks and toppings are added as the pizza leaves). */
 const COOKED = new Set(["pepperoni-pizza", "margherita-pizza"]);
+
+/** Whether these lines go to the kitchen: an order with no pizza in it (a drink) has nothing to cook. */
+export function needsKitchen(items: readonly Pick<PricedLine, "sku">[]): boolean {
+  return items.some((line) => COOKED.has(line.sku));
+}
+
+/** An order's progress when it is placed: waiting for the kitchen, or ready there and then if nothing in it is cooked. */
+export function progressAtPlacement(items: readonly Pick<PricedLine, "sku">[], at: Date): KitchenProgress {
+  return needsKitchen(items) ? NOT_STARTED : { status: "ready", readyAt: at.toISOString(), attempts: 0, cooked: 0 };
+}
 
 /** How long the kitchen takes for these lines: `kitchenMs` per pizza. */
 export function cookingMs(items: readonly Pick<PricedLine, "sku" | "quantity">[], kitchenMs: number): number {

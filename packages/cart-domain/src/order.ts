@@ -1,9 +1,10 @@
 // Orders: what checkout makes of a cart. They belong to the user and outlive sessions, and the
-// kitchen cooks them (kitchen.ts): each carries its progress there (kitchen-progress.ts).
+// kitchen cooks the ones with something to cook in them (kitchen.ts): each carries its progress
+// there (kitchen-progress.ts).
 import { randomUUID } from "node:crypto";
 import type { CartLine } from "./cart";
 import { EmptyCartError } from "./errors";
-import { NOT_STARTED, type KitchenProgress } from "./kitchen-progress";
+import { progressAtPlacement, type KitchenProgress } from "./kitchen-progress";
 import { priceCart, type PricedLine } from "./pricing";
 
 export interface Order extends KitchenProgress {
@@ -17,5 +18,5 @@ export interface Order extends KitchenProgress {
 export function createOrder(lines: readonly CartLine[], now: Date = new Date(), id: string = randomUUID()): Order {
   if (lines.length === 0) throw new EmptyCartError();
   const { items, totalCents } = priceCart(lines);
-  return { id, items, totalCents, createdAt: now.toISOString(), ...NOT_STARTED };
+  return { id, items, totalCents, createdAt: now.toISOString(), ...progressAtPlacement(items, now) };
 }

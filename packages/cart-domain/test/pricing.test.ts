@@ -48,17 +48,27 @@ describe("priceCart", () => {
 });
 
 describe("createOrder", () => {
-  it("turns lines into a priced order with an id and a UTC timestamp, placed for the kitchen", () => {
+  it("turns lines into a priced order with an id and a UTC timestamp, ready at once when it has nothing to cook", () => {
     const order = createOrder([{ sku: "coke", quantity: 2 }], new Date("2026-11-22T12:00:00Z"), "order-1");
     expect(order).toEqual({
       id: "order-1",
       items: [{ sku: "coke", name: "Coke (330 ml)", quantity: 2, unitPriceCents: 299, lineTotalCents: 598 }],
       totalCents: 598,
       createdAt: "2026-11-22T12:00:00.000Z",
-      status: "placed",
+      status: "ready",
+      readyAt: "2026-11-22T12:00:00.000Z",
       attempts: 0,
       cooked: 0,
     });
+  });
+
+  it("places an order with a pizza in it for the kitchen, not started", () => {
+    const order = createOrder([
+      { sku: "coke", quantity: 1 },
+      { sku: "margherita-pizza", quantity: 1 },
+    ]);
+    expect(order).toMatchObject({ status: "placed", attempts: 0, cooked: 0 });
+    expect(order).not.toHaveProperty("readyAt");
   });
 
   it("refuses an empty cart", () => {

@@ -64,6 +64,19 @@ export function describeKitchen({ name, app, loggedIn, addItem }: ContractClient
       expect(ready! - started!).toBeGreaterThanOrEqual(2 * KITCHEN_MS - 5);
     });
 
+    it("hands an order with nothing to cook (a drink) to no one: it is ready when placed, and stays as it was", async () => {
+      const dave = await loggedIn("dave");
+      await addItem(dave, { sku: "coke", quantity: 2 }).expect(200);
+      const placed = (await dave.post("/checkout").expect(201)).body.order as KitchenView;
+      const ready = { status: "ready", readyAt: placed.createdAt, attempts: 0, cooked: 0 };
+      expect(placed).toMatchObject(ready);
+      // Long enough for any worker to have taken a job, had there been one.
+      await new Promise((resolve) => setTimeout(resolve, 2 * KITCHEN_MS));
+      const later = (await dave.get(`/orders/${placed.id}`).expect(200)).body.order as KitchenView;
+      expect(later).toMatchObject(ready);
+      expect(later).not.toHaveProperty("preparedBy");
+    });
+
     it("shows each order's progress in GET /orders too", async () => {
       const dave = await loggedIn("dave");
       const placed = await placeOrder(dave, addItem, 1);

@@ -5,9 +5,9 @@ import {
   error,
   isKnownSku,
   isValidQuantity,
-  kitchenFields,
   kitchenStatusSeen,
   NOT_LOGGED_IN,
+  orderAt,
   USERS,
   view,
   type Answer,
@@ -140,7 +140,7 @@ export const checkout = (): Step => ({
       orderId: id,
     });
     model.kitchen.set(id, 0);
-    const order = { id: expect.any(String), ...priced, createdAt: expect.any(String), ...kitchenFields("placed") };
+    const order = orderAt({ id: expect.any(String), ...priced }, "placed");
     browser.cart = new Map();
     return { status: 201, body: { order } };
   }),
@@ -167,7 +167,7 @@ export const viewOrder = (whose: "own" | "other"): Step => {
       if (!order || whose !== "own") return error(404, "NO_ORDER");
       const seen = (actual.body as { order?: { status?: unknown } } | undefined)?.order?.status;
       const status = kitchenStatusSeen(model, order.id, seen);
-      return { status: 200, body: { order: { ...order, createdAt: expect.any(String), ...kitchenFields(status) } } };
+      return { status: 200, body: { order: orderAt(order, status) } };
     }),
   };
 };
@@ -182,7 +182,7 @@ export const listOrders = (): Step => ({
       // The kitchen works while the browsers do: each order may have moved on since it was last
       // seen, never back.
       const seen = listed.find((candidate) => candidate.id === order.id)?.status;
-      return { ...order, createdAt: expect.any(String), ...kitchenFields(kitchenStatusSeen(model, order.id, seen)) };
+      return orderAt(order, kitchenStatusSeen(model, order.id, seen));
     });
     return { status: 200, body: { orders } };
   }),

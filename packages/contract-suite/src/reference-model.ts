@@ -64,15 +64,31 @@ const opening = (user: Username): ModelLedgerLine[] => {
 
 export const KITCHEN_STATUSES = ["placed", "preparing", "ready"] as const;
 
+/** The products the kitchen cooks: an order with none of them (drinks, toppings) is ready when placed. */
+const COOKED = new Set<string>(["pepperoni-pizza", "margherita-pizza"]);
+const goesToKitchen = (order: Pick<ModelOrder, "items">) => order.items.some((item) => COOKED.has(item.sku));
+
 /**
  * An order's kitchen fields as they must read at `status` (one attempt, since nothing fails in the
- * model's runs): who cooks and since when once it is preparing, when it was ready and cooked once after.
+ * model's runs): who cooks and since when once it is preparing, when it was ready and cooked once
+ * after. An order with nothing to cook is ready from the start, cooked by no one.
  */
-export function kitchenFields(status: (typeof KITCHEN_STATUSES)[number]) {
+function kitchenFields(order: Pick<ModelOrder, "items">, status: (typeof KITCHEN_STATUSES)[number]) {
+  if (!goesToKitchen(order)) return { status: "ready", readyAt: expect.any(String), attempts: 0, cooked: 0 };
   const started = status === "placed" ? {} : { preparedBy: expect.any(String), startedAt: expect.any(String) };
   const ready = status === "ready" ? { readyAt: expect.any(String) } : {};
   return { status, ...started, ...ready, attempts: status === "placed" ? 0 : 1, cooked: status === "ready" ? 1 : 0 };
 }
+
+/** An order as the app must show it at `status`: the model's lines and total, any timestamp, the kitchen's fields. */
+export const orderAt = (
+  order: Omit<ModelOrder, "id"> & { id: unknown },
+  status: (typeof KITCHEN_STATUSES)[number],
+) => ({
+  ...order,
+  createdAt: expect.any(String),
+  ...kitchenFields(order, status),
+});
 
 /** The kitchen's status of an order as seen now, which only moves on from what was seen before. */
 export function kitchenStatusSeen(model: ShopModel, id: string, seen: unknown) {

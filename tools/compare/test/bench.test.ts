@@ -150,3 +150,32 @@ it("pnpm bench --chat (1 s) delivers every copy on the stateless side, across se
     expect(stateful.delivered > 0 ? typeof ratio : ratio).toBe(stateful.delivered > 0 ? "number" : null);
   expect(await readFile(join(dir, "bench-chat.md"), "utf8")).toContain("| stateless | ");
 });
+
+it("pnpm bench --kitchen (1 s) cooks a backlog on each app and times checkouts with and without the kitchen's job", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bench-kitchen-"));
+  const args = ["--kitchen", "--kitchen-ms", "100", "--duration", "1", "--warmup", "1", "--workers", "2"];
+  await expectBenchToSucceed([...args, "--report-dir", dir]);
+
+  const report = JSON.parse(await readFile(join(dir, "bench-kitchen.json"), "utf8"));
+  expect(report.settings).toMatchObject({ kitchenMs: [100], workers: 2, seconds: 1, checkouts: 200 });
+  expect(report.cooking.map((run: { app: string }) => run.app)).toEqual(["stateful", "stateless"]);
+  for (const run of report.cooking) {
+    expect(run).toMatchObject({ kitchenMs: 100, workers: 2, idealPerWorkerPerSecond: 10 });
+    expect(run.cooked).toBeGreaterThan(0);
+  }
+  for (const app of ["stateful", "stateless"]) {
+    // Every checkout of both kinds was placed and paid.
+    expect(report.checkouts[app].withoutJob).toMatchObject({ checkouts: 200, failed: 0 });
+    expect(report.checkouts[app].withJob).toMatchObject({ checkouts: 200, failed: 0 });
+  }
+  // The stateless app's job is written in the order's transaction: still one PostgreSQL operation.
+  expect(report.checkouts.stateless.withJob.stores.postgres).toMatchObject({ operations: 1 });
+  expect(report.ratios.statelessToStatefulPerWorker).toEqual([{ kitchenMs: 100, ratio: expect.any(Number) }]);
+  expect(report.ratios.checkoutWithJobToWithout).toEqual({
+    stateful: expect.any(Number),
+    stateless: expect.any(Number),
+  });
+  const markdown = await readFile(join(dir, "bench-kitchen.md"), "utf8");
+  expect(markdown).toMatch(/\| stateless \| 100 ms \| \d+ in 1 s \|/);
+  expect(markdown).toMatch(/a checkout with its kitchen job \/ without \(p50\): stateful [\d.]+, stateless [\d.]+/);
+});

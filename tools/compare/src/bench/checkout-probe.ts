@@ -1,9 +1,10 @@
 // What a checkout costs each app, apart from the mix: one user at a time straight to one instance,
-// a Coke added, then the checkout timed. The stateful app pays from the wallet in its memory; the
+// an item added, then the checkout timed. The stateful app pays from the wallet in its memory; the
 // stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction (the order,
-// the conditional debit, the ledger line), then settles the cart in Redis. Each answer's
-// Server-Timing says where that time went, store by store.
-import { readServerTiming } from "@cart/http-kit";
+// the conditional debit, the ledger line, and the kitchen's job if there is anything to cook),
+// then settles the cart in Redis. Each answer's Server-Timing says where that time went, store by
+// store.
+import { readServerTiming, type StoreTiming } from "@cart/http-kit";
 import { percentile, round } from "../util";
 
 /** How many checkouts each app's probe times. */
@@ -19,41 +20,57 @@ export interface CheckoutProbe {
   readonly stores: Record<string, { readonly p50Ms: number; readonly operations: number }>;
 }
 
-/** Times CHECKOUTS checkouts at `url`, the users (their Cookie headers) in turns. */
-export async function probeCheckout(url: string, users: readonly string[]): Promise<CheckoutProbe> {
-  const times: number[] = [];
-  const inStores = new Map<string, { ms: number[]; operations: number }>();
-  let failed = 0;
-  for (let n = 0; n < CHECKOUTS; n++) {
-    const headers = { cookie: users[n % users.length]!, "content-type": "application/json" };
+/** The checkouts of one probe, as they come. */
+export class CheckoutTimes {
+  private readonly times: number[] = [];
+  private readonly inStores = new Map<string, { ms: number[]; operations: number }>();
+  private failed = 0;
+
+  /**
+   * Adds one of `sku` to the cart of the user whose Cookie header is `cookie`, then times the
+   * checkout at `url` (a drink has nothing to cook: no job; a pizza goes to the kitchen).
+   */
+  async checkOut(url: string, cookie: string, sku = "coke"): Promise<void> {
     const added = await fetch(`${url}/cart/items`, {
       method: "POST",
-      headers,
-      body: JSON.stringify({ sku: "coke", quantity: 1 }),
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ sku, quantity: 1 }),
     });
     await added.body?.cancel();
     const started = performance.now();
-    const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie: headers.cookie } });
+    const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie } });
     await checkout.body?.cancel();
     if (checkout.status !== 201) {
-      failed++;
-      continue;
+      this.failed++;
+      return;
     }
-    times.push(performance.now() - started);
-    for (const { store, ms, operations } of readServerTiming(checkout.headers.get("server-timing")).stores) {
-      const seen = inStores.get(store) ?? { ms: [], operations };
-      seen.ms.push(ms);
-      inStores.set(store, seen);
-    }
+    this.times.push(performance.now() - started);
+    for (const use of readServerTiming(checkout.headers.get("server-timing")).stores) this.record(use);
   }
-  const stores = Object.fromEntries(
-    [...inStores].map(([name, { ms, operations }]) => [name, { p50Ms: round(percentile(ms, 50)), operations }]),
-  );
-  return {
-    checkouts: times.length,
-    p50Ms: round(percentile(times, 50)),
-    p99Ms: round(percentile(times, 99)),
-    failed,
-    stores,
-  };
+
+  summary(): CheckoutProbe {
+    const stores = Object.fromEntries(
+      [...this.inStores].map(([name, { ms, operations }]) => [name, { p50Ms: round(percentile(ms, 50)), operations }]),
+    );
+    return {
+      checkouts: this.times.length,
+      p50Ms: round(percentile(this.times, 50)),
+      p99Ms: round(percentile(this.times, 99)),
+      failed: this.failed,
+      stores,
+    };
+  }
+
+  private record({ store, ms, operations }: StoreTiming): void {
+    const seen = this.inStores.get(store) ?? { ms: [], operations };
+    seen.ms.push(ms);
+    this.inStores.set(store, seen);
+  }
+}
+
+/** Times CHECKOUTS checkouts of a Coke at `url`, the users (their Cookie headers) in turns. */
+export async function probeCheckout(url: string, users: readonly string[]): Promise<CheckoutProbe> {
+  const times = new CheckoutTimes();
+  for (let n = 0; n < CHECKOUTS; n++) await times.checkOut(url, users[n % users.length]!);
+  return times.summary();
 }

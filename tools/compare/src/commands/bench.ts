@@ -7,6 +7,15 @@ import { join, resolve } from "node:path";
 import { bench } from "../bench/bench";
 import { chatBench } from "../bench/chat-bench";
 import { CHAT_HEADERS, chatHeadlines, chatMarkdown, chatRows } from "../bench/chat-report";
+import { kitchenBench } from "../bench/kitchen-bench";
+import {
+  COOKING_HEADERS,
+  cookingRows,
+  JOB_HEADERS,
+  jobRows,
+  kitchenHeadlines,
+  kitchenMarkdown,
+} from "../bench/kitchen-report";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines, PROFILE_HEADERS, profileRows } from "../bench/report";
 import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { wholeNumber } from "./options";
@@ -24,6 +33,15 @@ interface BenchOptions {
   profile: boolean;
   chat: boolean;
   rate: number;
+  kitchen: boolean;
+  kitchenMs: number[];
+  workers: number;
+}
+
+/** --kitchen-ms: whole numbers of milliseconds, comma-separated, each measured once. */
+function cookingTimes(value: string): number[] {
+  const parse = wholeNumber(10, 60_000, " of milliseconds");
+  return [...new Set(value.split(",").map((part) => parse(part.trim())))];
 }
 
 /** --chat's sockets per app unless --connections says: four per demo user. */
@@ -58,6 +76,22 @@ const program = new Command()
     false,
   )
   .option("--rate <n>", "with --chat: messages each socket writes a second (the chat allows 10)", wholeNumber(1, 10), 5)
+  .addOption(
+    new Option(
+      "--kitchen",
+      "measure the kitchen instead, on one instance of each app: orders cooked a second per worker at each " +
+        "--kitchen-ms (a backlog, then --duration seconds), and what writing the kitchen's job costs a checkout",
+    )
+      .default(false)
+      .conflicts("chat"),
+  )
+  .option(
+    "--kitchen-ms <list>",
+    "with --kitchen: the cooking times of a pizza to measure at, comma-separated (10-60000 ms)",
+    cookingTimes,
+    [500, 50],
+  )
+  .option("--workers <n>", "with --kitchen: kitchen workers per instance (KITCHEN_WORKERS)", wholeNumber(1, 32), 2)
   .addHelpText(
     "after",
     [
@@ -68,6 +102,7 @@ const program = new Command()
       "  pnpm bench --duration 10 --repetitions 5     longer runs, steadier numbers",
       "  pnpm bench --lb haproxy                      through real haproxy processes",
       "  pnpm bench --chat                            the chat: 24 sockets per app, 5 messages/s each",
+      "  pnpm bench --kitchen                         the kitchen: orders per worker, and the job's cost to a checkout",
       "",
       "Exit code: 0, 2 on a set-up error, 130 on Ctrl-C. Progress goes to stderr, the table to stdout.",
     ].join("\n"),
@@ -78,6 +113,7 @@ runCommand<BenchOptions>({
   progressTo: () => process.stderr,
   async run(options, { say }) {
     if (options.chat) return benchChat(options, say);
+    if (options.kitchen) return benchKitchen(options, say);
     const report = await bench({
       seconds: options.duration,
       warmUpSeconds: options.warmup,
@@ -126,5 +162,32 @@ async function benchChat(options: BenchOptions, say: (line: string) => void): Pr
   await writeFile(join(options.reportDir, "bench-chat.json"), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(options.reportDir, "bench-chat.md"), chatMarkdown(report));
   console.log(`Reports: ${join(options.reportDir, "bench-chat.json")}, ${join(options.reportDir, "bench-chat.md")}`);
+  return EXIT.ok;
+}
+
+/** `--kitchen`: both apps' kitchens, one instance each, one after the other. */
+async function benchKitchen(options: BenchOptions, say: (line: string) => void): Promise<number> {
+  const report = await kitchenBench({
+    seconds: options.duration,
+    warmUpSeconds: options.warmup,
+    kitchenMs: options.kitchenMs,
+    workers: options.workers,
+    onProgress: (line) => say(`  ${line}`),
+  });
+  for (const [head, rows] of [
+    [COOKING_HEADERS, cookingRows(report)],
+    [JOB_HEADERS, jobRows(report)],
+  ] as const) {
+    const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true });
+    table.push(...rows);
+    console.log(table.toString());
+  }
+  for (const line of kitchenHeadlines(report)) console.log(line);
+  await mkdir(options.reportDir, { recursive: true });
+  await writeFile(join(options.reportDir, "bench-kitchen.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(options.reportDir, "bench-kitchen.md"), kitchenMarkdown(report));
+  console.log(
+    `Reports: ${join(options.reportDir, "bench-kitchen.json")}, ${join(options.reportDir, "bench-kitchen.md")}`,
+  );
   return EXIT.ok;
 }
