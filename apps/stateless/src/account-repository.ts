@@ -17,7 +17,14 @@ import {
 } from "@cart/domain";
 import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
 import type { Pool, PoolClient } from "pg";
-import type { KitchenQueue } from "./kitchen";
+
+/**
+ * Where placing an order hands it to the kitchen, on the order's own transaction (`client`): the
+ * kitchen's job in PostgreSQL (kitchen.ts), so that the order and its job commit together.
+ */
+export interface KitchenHandover {
+  add(client: PoolClient, order: Order): Promise<void>;
+}
 
 interface OrderRow {
   id: string;
@@ -48,7 +55,7 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
 
   constructor(
     private readonly database: Database,
-    private readonly kitchen: KitchenQueue,
+    private readonly kitchen: KitchenHandover,
   ) {
     this.pool = database.pool;
   }

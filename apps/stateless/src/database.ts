@@ -7,7 +7,6 @@
 import { STARTING_CREDIT, startingCredits } from "@cart/domain";
 import { migrate, type Migration } from "@cart/pg-kit";
 import type { Pool } from "pg";
-import { prepareKitchen } from "./kitchen";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -99,12 +98,13 @@ const OPEN_WALLETS = `
   SELECT user_id, balance_cents, balance_cents, $3 FROM opened`;
 
 /**
- * Migrates the database (ours and pg-boss's) and opens the demo users' wallets; safe to run again,
- * and from many instances at once.
+ * Migrates the database and opens the demo users' wallets, then prepares what else lives in it
+ * (`more`: the kitchen's queue, kitchen.ts's prepareKitchen); safe to run again, and from many
+ * instances at once.
  */
-export async function prepareDatabase(pool: Pool): Promise<void> {
+export async function prepareDatabase(pool: Pool, ...more: ((pool: Pool) => Promise<void>)[]): Promise<void> {
   await migrate(pool, MIGRATIONS);
-  await prepareKitchen(pool);
   const credits = startingCredits();
   await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
+  for (const prepare of more) await prepare(pool);
 }

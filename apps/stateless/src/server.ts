@@ -8,11 +8,12 @@ import { ObjectStore } from "@cart/s3-kit";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { prepareDatabase } from "./database";
+import { prepareKitchen } from "./kitchen";
 
 void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
-  const database = openDatabase(config.databaseUrl, prepareDatabase);
+  const database = openDatabase(config.databaseUrl, (pool) => prepareDatabase(pool, prepareKitchen));
   const objectStore = new ObjectStore(config.objectStore);
   const closeStores = async () => {
     objectStore.close();

@@ -10,6 +10,7 @@ import request from "supertest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
+import { prepareKitchen } from "../src/kitchen";
 import { testBucket } from "./instances";
 
 // A PostgreSQL of this file's own, since it freezes it.
@@ -37,7 +38,7 @@ beforeAll(async () => {
   scratch = scratchDatabase(postgres.url());
   await scratch.create();
   const pool = createPgPool(scratch.url);
-  database = { pool, prepared: prepareDatabase(pool) };
+  database = { pool, prepared: prepareDatabase(pool, prepareKitchen) };
   await Promise.all([database.prepared, redis.connect()]);
 });
 

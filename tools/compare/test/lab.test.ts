@@ -30,6 +30,19 @@ describe("the workshop lab", () => {
     expect(code).toBe(1);
   }, 60_000);
 
+  it("keeps the kitchen's queue in memory until part 4: with part 3's answer, Dave's orders outlive kill -9 in the database but are never cooked, and a new server cooks only its own", async () => {
+    await labReset("--solved", "--part", "3", "--force");
+    const journeys = ["--journey", "kitchen-crash", "--journey", "kitchen-scale-out"];
+    const { code, stdout } = await runCli(["--app", "lab", ...journeys], labEnv);
+    expect(stdout).toMatch(/kitchen-crash\s+lab\s+fail \(MISMATCH: expected pass\)/);
+    // Not gone, as on the stateful app: every server finds them, still waiting for a queue that died.
+    expect(stdout).toMatch(/\d+ of Dave's 10 orders were still not ready 15 s after kill -9 of lab-\d/);
+    // Behind round-robin the new server takes new orders, but none of the backlog the others hold.
+    expect(stdout).toMatch(/kitchen-scale-out\s+lab\s+fail \(MISMATCH: expected pass\)/);
+    expect(stdout).toMatch(/lab-4 cooked none of the orders other servers had taken in the 10 s after it joined/);
+    expect(code).toBe(1);
+  }, 150_000);
+
   it("is never overwritten without --force", async () => {
     await expect(labReset()).rejects.toMatchObject({
       code: 1,

@@ -6,7 +6,15 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { describeNeeding } from "./prerequisites";
 import { alive } from "./run-cli";
-import { chatStory, crashStory, launchChromium, PROJECTOR, requestsLanded, side } from "./support/browser";
+import {
+  chatStory,
+  crashStory,
+  kitchenStory,
+  launchChromium,
+  PROJECTOR,
+  requestsLanded,
+  side,
+} from "./support/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 
 const REPORT_DIR = join(__dirname, "..", "..", "..", "reports");
@@ -115,6 +123,33 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       expect(await server(stateless, "bob")).not.toBe(bobWasOn);
       await expectText(bobsMessages, "Pizza <b>tonight</b>?");
       await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "401 UNKNOWN_SESSION");
+      // Bob's refusal shows before the kill's action is over: a click meanwhile would be refused (BUSY).
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await page.getByRole("button", { name: "Start killed servers" }).click();
+      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+    }, 60_000);
+
+    it("shows Dave's orders gone with the stateful server that cooked them, and cooked elsewhere on the stateless side, after kill -9", async () => {
+      await kitchenStory(page);
+      const kitchen = (app: "stateful" | "stateless") => side(page, app).locator(".kitchen");
+
+      // Stateful: his orders, their queue and his session lived in the killed server's memory. He
+      // logged in again, on another server, which knows none of them.
+      await expectText(kitchen("stateful").locator("h3"), "the queue is in this server's memory");
+      const gone = await kitchen("stateful").locator(".order.gone").allTextContents();
+      expect(gone).toHaveLength(10);
+      for (const text of gone) expect(text).toMatch(/gone: stateful-\d does not know it/);
+      expect(await side(page, "stateful").locator(".log").textContent()).toContain("Dave → balancer");
+
+      // Stateless: every order ready, the killed server's cooked again by another server's worker.
+      await expectText(kitchen("stateless").locator("h3"), "the queue is in PostgreSQL (pg-boss)");
+      await expectText(kitchen("stateless").locator(".summary"), "10 ready, 0 preparing, 0 waiting, 0 gone");
+      const killed = await side(page, "stateless").locator(".instance.down .name").textContent();
+      const again = await kitchen("stateless").locator(".order.ready", { hasText: "(attempt 2)" }).allTextContents();
+      expect(again.length).toBeGreaterThanOrEqual(1);
+      for (const text of again) expect(text).not.toContain(killed!);
+
       await page.getByRole("button", { name: "Start killed servers" }).click();
       await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
       await page.locator("#status", { hasText: "Ready." }).waitFor();

@@ -1,9 +1,9 @@
 // LAB SOLUTION: the stateful shop, made stateless. Sessions are still express-session's, but
 // they live in Redis (connect-redis) instead of this process's MemoryStore; carts live in Redis,
-// orders, store credit and the kitchen's queue in PostgreSQL (the stateless app's repositories and
-// kitchen); the login counters in Redis too. The shop keeps nothing in the process, so any instance
-// can serve any request, and the balancer needs no stickiness. The chat is still this process's
-// (part 2 moves it out).
+// orders and store credit in PostgreSQL (the stateless app's repositories); the login counters in
+// Redis too. Any instance can serve any request, and the balancer needs no stickiness. The chat is
+// still this process's (part 2 moves it out), and so is the kitchen's queue (part 4): an order is
+// in PostgreSQL, but its place in the queue is in the memory of the server that took it.
 import { timedAdapter } from "@cart/domain";
 import { createShopApp } from "@cart/http-kit";
 import { databaseReadiness, type Database } from "@cart/pg-kit";
@@ -19,8 +19,10 @@ import { KitchenQueue, startKitchen } from "./kitchen";
 import { RedisSessionStore } from "./session-store";
 
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
-  // The kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
+  // Still this server's own queue: placing an order hands its id to this process's memory, which
+  // no transaction includes. Kill the server and its waiting orders stay `placed` in PostgreSQL.
+  const kitchenQueue = new KitchenQueue();
+  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -29,7 +31,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, config.kitchen),
+    kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Still on this server's own disk: part 3 moves them out.
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),

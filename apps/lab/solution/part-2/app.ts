@@ -19,8 +19,9 @@ import { KitchenQueue, startKitchen } from "./kitchen";
 import { RedisSessionStore } from "./session-store";
 
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
-  // The kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
+  // Still this server's own kitchen queue (part 4 moves it out).
+  const kitchenQueue = new KitchenQueue();
+  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -29,7 +30,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, config.kitchen),
+    kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Still on this server's own disk: part 3 moves them out.
     avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),

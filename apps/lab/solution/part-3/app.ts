@@ -24,8 +24,9 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  // The kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
+  // Still this server's own kitchen queue (part 4 moves it out).
+  const kitchenQueue = new KitchenQueue();
+  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
   const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
@@ -34,7 +35,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity,
     carts,
     accounts,
-    kitchen: startKitchen(database, accounts, config.kitchen),
+    kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),

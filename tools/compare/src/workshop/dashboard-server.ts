@@ -7,9 +7,11 @@ import { JOURNEY_NAMES, type JourneyName } from "../vocabulary";
 import {
   CHAT_ACTIONS,
   FAULT_ACTIONS,
+  KITCHEN_ACTIONS,
   SHOPPER_ACTIONS,
   type ChatAction,
   type FaultAction,
+  type KitchenAction,
   type ShopperAction,
 } from "./dashboard-state";
 import { BusyError, type Workshop } from "./workshop";
@@ -83,6 +85,7 @@ function startAction(workshop: Workshop, action: string, body: { journey?: unkno
   if ((SHOPPER_ACTIONS as readonly string[]).includes(action)) return void workshop.shop(action as ShopperAction);
   if ((FAULT_ACTIONS as readonly string[]).includes(action)) return void FAULTS[action as FaultAction](workshop);
   if ((CHAT_ACTIONS as readonly string[]).includes(action)) return void workshop.chat(action as ChatAction);
+  if ((KITCHEN_ACTIONS as readonly string[]).includes(action)) return void workshop.kitchen(action as KitchenAction);
   if (action !== "play") return `Unknown action "${action}"`;
   if (!JOURNEY_NAMES.includes(body.journey as JourneyName)) return `Unknown journey ${JSON.stringify(body.journey)}`;
   const pace = body.paceMs ?? DEFAULT_PACE_MS;

@@ -11,6 +11,8 @@ export interface InstanceView {
   readonly sessionsInMemory: number | null;
   /** Requests it served to the dashboard's shoppers and replays (from X-Served-By). */
   readonly served: number;
+  /** What its kitchen holds (/healthz): orders waiting in its memory, and being cooked; null while it does not answer. */
+  readonly kitchen: { readonly waiting: number; readonly cooking: number } | null;
 }
 
 export interface CartLineView {
@@ -97,6 +99,27 @@ export interface ChatView {
   readonly bob: ChatterView;
 }
 
+/** One of Dave's orders as GET /orders last showed it; `gone` once the server that answers no longer knows it. */
+export interface KitchenOrderView {
+  readonly id: string;
+  readonly status: "placed" | "preparing" | "ready" | "gone";
+  /** The server whose worker is cooking it (preparing) or cooked it (ready). */
+  readonly preparedBy: string | null;
+  /** Workers that started on it: 2 or more when its job was delivered again. */
+  readonly attempts: number;
+}
+
+/** Dave's orders, placed from the dashboard, and where the side's kitchen keeps its queue. */
+export interface KitchenView {
+  /** Where the queue lives, as the servers say (/healthz): "this server's memory", "PostgreSQL (pg-boss)". */
+  readonly queue: string | null;
+  readonly orders: KitchenOrderView[];
+  /** The server that answered Dave's last GET /orders. */
+  readonly answeredBy: string | null;
+  /** Why Dave cannot see his orders now (his session went with his server), or null. */
+  readonly answer: string | null;
+}
+
 export interface PlayResultView {
   readonly journey: string;
   readonly outcome: Outcome | "skipped";
@@ -117,6 +140,8 @@ export interface SideView {
   readonly avatars: AvatarAnswerView[] | null;
   /** Alice's and Bob's chat windows, once the chat buttons have connected them; null before. */
   readonly chat: ChatView | null;
+  /** Dave's orders in the kitchen, once he has ordered; null before. */
+  readonly kitchen: KitchenView | null;
   /** The last replayed journey's verdict on this side. */
   readonly lastPlay: PlayResultView | null;
 }
@@ -172,6 +197,14 @@ export const SHOPPER_ACTIONS = [
 ] as const;
 export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
 export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;
+export const KITCHEN_ACTIONS = ["kitchen-order", "kill-busy-kitchen"] as const;
+/**
+ * What one press of "Dave orders" orders on each side: meals of two pizzas, a checkout each (a
+ * second of cooking each). More than three servers' six workers cook at once, so a kill a moment
+ * later finds every side still cooking.
+ */
+export const KITCHEN_MEALS = 10;
 export type ShopperAction = (typeof SHOPPER_ACTIONS)[number];
 export type ChatAction = (typeof CHAT_ACTIONS)[number];
+export type KitchenAction = (typeof KITCHEN_ACTIONS)[number];
 export type FaultAction = (typeof FAULT_ACTIONS)[number];

@@ -1,7 +1,8 @@
 // One side of the dashboard: an app's cluster behind its balancer, the shopper Alice who clicks
 // through it, and what the page shows of it: servers up or down, the sessions each holds in
 // memory, the requests each served, Alice's cart as she last saw it, her store credit as each
-// server says it when asked, and her avatar as each server serves it after she uploads one.
+// server says it when asked, and her avatar as each server serves it after she uploads one; and
+// Dave's orders in the kitchen, with what each server's kitchen holds.
 import { fingerprint, freshAvatar } from "../journeys/avatars";
 import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
@@ -16,6 +17,8 @@ import type {
   AnswerView,
   AvatarAnswerView,
   ChatAction,
+  InstanceView,
+  KitchenAction,
   LogTone,
   PlayResultView,
   RequestTrace,
@@ -27,8 +30,15 @@ import type {
 } from "./dashboard-state";
 import { avatarAt, walletAt } from "./direct-asks";
 import { WorkshopChat } from "./workshop-chat";
+import { WorkshopKitchen } from "./workshop-kitchen";
 
 const HEALTH_TIMEOUT_MS = 800;
+
+/** What the side's page shows of one server's /healthz. */
+interface Health {
+  readonly sessionsInMemory: number;
+  readonly kitchen: { readonly queue: string; readonly waiting: number; readonly cooking: number };
+}
 
 /** What Alice's buttons send, but for logging in (the shopper's own `login()`). */
 const SHOPPING: Record<
@@ -46,9 +56,11 @@ export class WorkshopSide {
   readonly control: Control;
   readonly alice: Shopper;
   readonly chat: WorkshopChat;
+  readonly kitchen: WorkshopKitchen;
   lastPlay: PlayResultView | null = null;
   private readonly served = new Map<string, number>();
-  private readonly sessions = new Map<string, number | null>();
+  /** Each server's last /healthz; null while it does not answer. */
+  private readonly health = new Map<string, Health | null>();
   private lastServedBy: string | undefined;
   private aliceView: Omit<ShopperView, "name"> = { loggedIn: false, cart: null, lastAnswer: null };
   private wallets: WalletAnswerView[] | null = null;
@@ -84,6 +96,18 @@ export class WorkshopSide {
       },
       log,
     );
+    this.kitchen = new WorkshopKitchen(new Shopper("Dave", "dave", url, record), url, log);
+  }
+
+  /** A kitchen button on this side: Dave orders, or the server cooking his order is killed. */
+  async kitchenAction(action: KitchenAction): Promise<void> {
+    if (action === "kitchen-order") return this.kitchen.order();
+    // The server cooking Dave's latest order, else any server whose kitchen is cooking.
+    const { cluster } = this.stack;
+    const cooking = cluster.ids.find((id) => (this.health.get(id)?.kitchen.cooking ?? 0) > 0);
+    const busy = [this.kitchen.busyServer, cooking].find((id) => id && cluster.running(id));
+    if (busy) return this.control.kill(busy);
+    this.log("No server's kitchen is cooking now: nothing to kill (order first).", "info");
   }
 
   /** A chat button on this side. */
@@ -175,18 +199,17 @@ export class WorkshopSide {
       .map((id) => [id, cluster.url(id)]);
   }
 
-  /** Asks every running instance for its /healthz: up or not, and the sessions it holds. */
+  /** Asks every running instance for its /healthz (up or not, its sessions, its kitchen), and Dave for his orders. */
   async poll(): Promise<void> {
     const { cluster } = this.stack;
-    await Promise.all(
-      cluster.ids.map(async (id) => {
-        if (!cluster.running(id)) return void this.sessions.set(id, null);
-        const health = await fetch(`${cluster.url(id)}/healthz`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
-          .then((response) => (response.ok ? (response.json() as Promise<{ sessionsInMemory: number }>) : undefined))
-          .catch(() => undefined);
-        this.sessions.set(id, health ? health.sessionsInMemory : null);
-      }),
-    );
+    const servers = cluster.ids.map(async (id) => {
+      if (!cluster.running(id)) return void this.health.set(id, null);
+      const health = await fetch(`${cluster.url(id)}/healthz`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
+        .then((response) => (response.ok ? (response.json() as Promise<Health>) : undefined))
+        .catch(() => undefined);
+      this.health.set(id, health ?? null);
+    });
+    await Promise.all([...servers, this.kitchen.poll()]);
   }
 
   view(store: StoreView | null): SideView {
@@ -194,17 +217,29 @@ export class WorkshopSide {
     return {
       app: this.app,
       balancer: { kind: this.lb === "builtin" ? "built-in balancer" : "HAProxy", policy: balancer.policy },
-      instances: [...cluster.ids].sort(byNumber).map((id) => {
-        const sessionsInMemory = cluster.running(id) ? (this.sessions.get(id) ?? null) : null;
-        return { id, up: sessionsInMemory !== null, sessionsInMemory, served: this.served.get(id) ?? 0 };
+      instances: [...cluster.ids].sort(byNumber).map((id): InstanceView => {
+        const health = cluster.running(id) ? (this.health.get(id) ?? null) : null;
+        return {
+          id,
+          up: health !== null,
+          sessionsInMemory: health?.sessionsInMemory ?? null,
+          served: this.served.get(id) ?? 0,
+          kitchen: health && { waiting: health.kitchen.waiting, cooking: health.kitchen.cooking },
+        };
       }),
       store,
       shopper: { name: this.alice.name, ...this.aliceView },
       wallets: this.wallets,
       avatars: this.avatars,
       chat: this.chat.view(),
+      kitchen: this.kitchen.view(this.kitchenQueue()),
       lastPlay: this.lastPlay,
     };
+  }
+
+  /** Where the servers say their kitchen's queue lives. */
+  private kitchenQueue(): string | null {
+    return [...this.health.values()].find((health) => health)?.kitchen.queue ?? null;
   }
 
   /**

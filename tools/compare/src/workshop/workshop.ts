@@ -8,7 +8,15 @@ import { TestBed, type ProcessOwner } from "../rig/test-bed";
 import { sleep } from "../util";
 import { ARCHITECTURES, type Architecture, type BalancerKind, JOURNEY_NAMES, type JourneyName } from "../vocabulary";
 import { DashboardFeed } from "./dashboard-feed";
-import type { ChatAction, DashboardState, LogEntry, LogTone, RequestTrace, ShopperAction } from "./dashboard-state";
+import type {
+  ChatAction,
+  DashboardState,
+  KitchenAction,
+  LogEntry,
+  LogTone,
+  RequestTrace,
+  ShopperAction,
+} from "./dashboard-state";
 import { WorkshopSide } from "./workshop-side";
 import { WorkshopStore } from "./workshop-store";
 
@@ -21,6 +29,11 @@ const CHAT_LABELS: Record<ChatAction, string> = {
   "chat-write": "chat: Alice writes",
   "chat-type": "chat: Alice types",
   "kill-bobs-server": "kill -9 Bob's chat server",
+};
+
+const KITCHEN_LABELS: Record<KitchenAction, string> = {
+  "kitchen-order": "kitchen: Dave orders",
+  "kill-busy-kitchen": "kill -9 the server cooking Dave's order",
 };
 
 export interface WorkshopOptions {
@@ -107,6 +120,11 @@ export class Workshop {
   /** A chat button, on both sides at once: connect Alice and Bob, Alice writes or types, kill Bob's server. */
   chat(action: ChatAction): Promise<void> {
     return this.exclusive(CHAT_LABELS[action], () => this.eachSide((side) => side.chatAction(action)));
+  }
+
+  /** A kitchen button, on both sides at once: Dave orders, or the server cooking his order is killed. */
+  kitchen(action: KitchenAction): Promise<void> {
+    return this.exclusive(KITCHEN_LABELS[action], () => this.eachSide((side) => side.kitchenAction(action)));
   }
 
   /** kill -9 on each side: the server that served the side's last request. */

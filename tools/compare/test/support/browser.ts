@@ -16,6 +16,8 @@ const CHROMIUM_FLAGS = [
   "--disable-dev-shm-usage",
 ];
 const STEP_TIMEOUT_MS = 15_000;
+/** The stateless side's last orders: a lease of 3 s to run out, then a second of cooking, on a busy machine. */
+const KITCHEN_TIMEOUT_MS = 25_000;
 
 export class ChromiumMissingError extends Error {
   constructor(path: string) {
@@ -92,6 +94,26 @@ export function chatStory(page: Page) {
     killBobsServer: () =>
       step("b", [chatter("stateless", "bob", "h4"), "(reconnected"], [chatter("stateful", "bob", "h4"), "refused:"]),
   };
+}
+
+/**
+ * The kitchen story: O, Dave orders ten meals on each side; X, as soon as both sides are cooking,
+ * the server cooking his order is killed. Resolves once the stateful side shows every order gone
+ * and the stateless side every order ready (a job whose worker was killed goes to another server
+ * when its 3 s lease runs out).
+ */
+export async function kitchenStory(page: Page): Promise<void> {
+  await ready(page);
+  await page.keyboard.press("o");
+  await bothSides(page, ".kitchen .order.preparing", "cooking on");
+  await ready(page);
+  await page.keyboard.press("x");
+  await bothSides(page, ".instance.down", "DOWN");
+  await ready(page);
+  const summary = (app: "stateful" | "stateless", text: string) =>
+    side(page, app).locator(".kitchen .summary", { hasText: text }).waitFor({ timeout: KITCHEN_TIMEOUT_MS });
+  await summary("stateful", "10 gone");
+  await summary("stateless", "10 ready");
 }
 
 export function side(page: Page, app: "stateful" | "stateless") {

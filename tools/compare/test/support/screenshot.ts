@@ -1,5 +1,6 @@
 // `pnpm workshop:screenshot`: regenerates the README's pictures of the dashboard (docs/workshop.png
-// after the crash story, docs/workshop-chat.png after the chat story) from the real page: a real
+// after the crash story, docs/workshop-chat.png after the chat story, docs/workshop-kitchen.png
+// after the kitchen story) from the real page: a real
 // `pnpm workshop`, in headless Chromium. It
 // lives with the browser test it shares its story with (run by tsx), so that playwright-core
 // stays a development dependency; it runs through the same runner as every command.
@@ -7,7 +8,7 @@ import { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { EXIT, runCommand } from "../../src/commands/runner";
-import { chatStory, crashStory, launchChromium, PROJECTOR, requestsLanded } from "./browser";
+import { chatStory, crashStory, kitchenStory, launchChromium, PROJECTOR, requestsLanded } from "./browser";
 import { startWorkshopProcess } from "./workshop-process";
 
 const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
@@ -15,8 +16,8 @@ const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop
 const program = new Command()
   .name("pnpm workshop:screenshot")
   .description(
-    "Regenerate the README's pictures of the dashboard from the real page: after the crash story, and after the " +
-      "chat story (beside it, -chat.png).",
+    "Regenerate the README's pictures of the dashboard from the real page: after the crash story, after the " +
+      "chat story (beside it, -chat.png) and after the kitchen story (-kitchen.png).",
   )
   .argument("[file]", "where to write the first PNG", DEFAULT_OUT)
   .addHelpText(
@@ -42,15 +43,24 @@ runCommand<Record<string, never>>({
       await requestsLanded(page);
       await page.screenshot({ path: out, fullPage: true });
       say(`Screenshot: ${out}`);
-      // The chat story from a healthy start: the killed servers started again.
-      await page.getByRole("button", { name: "Start killed servers" }).click();
-      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
+      // Each next story from a healthy start: the killed servers started again.
+      const startKilled = async () => {
+        await page.getByRole("button", { name: "Start killed servers" }).click();
+        await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
+      };
+      const shoot = async (suffix: string) => {
+        const file = out.replace(/(\.png)?$/i, `-${suffix}.png`);
+        await requestsLanded(page);
+        await page.screenshot({ path: file, fullPage: true });
+        say(`Screenshot: ${file}`);
+      };
+      await startKilled();
       const chat = chatStory(page);
       for (const step of [chat.open, chat.write, chat.type, chat.killBobsServer]) await step();
-      const chatOut = out.replace(/(\.png)?$/i, "-chat.png");
-      await requestsLanded(page);
-      await page.screenshot({ path: chatOut, fullPage: true });
-      say(`Screenshot: ${chatOut}`);
+      await shoot("chat");
+      await startKilled();
+      await kitchenStory(page);
+      await shoot("kitchen");
       return EXIT.ok;
     } finally {
       await browser.close();

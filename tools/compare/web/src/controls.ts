@@ -1,7 +1,7 @@
-// The buttons: Alice's shopping and the chat (each acts on both sides at once), the faults, and
-// the journey replays.
+// The buttons: Alice's shopping, the chat and Dave's orders in the kitchen (each acts on both
+// sides at once), the faults, and the journey replays.
 // Each has a one-key shortcut, shown on it; all of them wait while an action is running.
-import type { DashboardState } from "../../src/workshop/dashboard-state";
+import { KITCHEN_MEALS, type DashboardState } from "../../src/workshop/dashboard-state";
 import { escapeHtml } from "./format";
 
 export interface Button {
@@ -45,12 +45,17 @@ export const CHAT_BUTTONS: Button[] = [
   { action: "kill-bobs-server", key: "b", label: () => "Kill Bob's server (kill -9)" },
 ];
 
+export const KITCHEN_BUTTONS: Button[] = [
+  { action: "kitchen-order", key: "o", label: () => `Dave orders ${KITCHEN_MEALS} meals of two pizzas` },
+  { action: "kill-busy-kitchen", key: "x", label: () => "Kill the server cooking Dave's order (kill -9)" },
+];
+
 /** Every button with a shortcut of its own. */
-export const ALL_BUTTONS = [...SHOPPER_BUTTONS, ...CHAT_BUTTONS, ...FAULT_BUTTONS];
+export const ALL_BUTTONS = [...SHOPPER_BUTTONS, ...CHAT_BUTTONS, ...KITCHEN_BUTTONS, ...FAULT_BUTTONS];
 
 export const PLAY_KEY = "p";
 
-/** The controls' markup: four groups of buttons, and the replay's journey and pace. */
+/** The controls' markup: five groups of buttons, and the replay's journey and pace. */
 export function controlsHtml(): string {
   const group = (title: string, buttons: Button[]) =>
     `<div class="group" role="group" aria-label="${title}"><h2>${title}</h2>${buttons
@@ -62,6 +67,7 @@ export function controlsHtml(): string {
   return [
     group("Alice shops (both sides)", SHOPPER_BUTTONS),
     group("Chat (both sides)", CHAT_BUTTONS),
+    group("Kitchen (both sides)", KITCHEN_BUTTONS),
     group("Faults (both sides)", FAULT_BUTTONS),
     `<div class="group" role="group" aria-label="Replay a journey"><h2>Replay a <code>pnpm compare</code> journey</h2>
       <label>Journey <select id="journey"></select></label>

@@ -5,6 +5,7 @@ import type {
   ChatterView,
   ChatView,
   InstanceView,
+  KitchenView,
   ShopperView,
   SideView,
   StoreView,
@@ -16,13 +17,14 @@ const TITLES: Record<SideView["app"], { title: string; lesson: string }> = {
   stateful: {
     title: "Stateful",
     lesson:
-      "Each server keeps its users' sessions, carts, store credit and chat in its own memory, and their avatars on its own disk.",
+      "Each server keeps its users' sessions, carts, store credit, chat and kitchen queue in its own memory, and their " +
+      "avatars on its own disk.",
   },
   stateless: {
     title: "Stateless",
     lesson:
       "Servers keep only the chat's open sockets: sessions, carts and the rest of the chat live in Redis, " +
-      "orders and store credit in PostgreSQL, avatars in object storage.",
+      "orders, store credit and the kitchen's queue in PostgreSQL, avatars in object storage.",
   },
 };
 
@@ -43,6 +45,7 @@ export function sideHtml(side: SideView): string {
     ${walletsHtml(side.wallets)}
     ${avatarsHtml(side.avatars)}
     ${chatHtml(side.chat)}
+    ${kitchenHtml(side.kitchen)}
     ${side.lastPlay ? playHtml(side.lastPlay) : ""}
     <h3>Requests</h3>
     <ol class="log" aria-live="polite" aria-label="${title} request log"></ol>`;
@@ -55,7 +58,14 @@ function instanceHtml(instance: InstanceView): string {
     <span class="state">${instance.up ? "UP" : "DOWN"}</span>
     <span class="stat">sessions in memory: <strong>${sessions}</strong></span>
     <span class="stat">requests: <strong>${instance.served}</strong></span>
+    <span class="stat kitchen-stat">kitchen: <strong>${kitchenStat(instance.kitchen)}</strong></span>
   </li>`;
+}
+
+function kitchenStat(kitchen: InstanceView["kitchen"]): string {
+  if (!kitchen) return "—";
+  // A stateless server keeps no queue of its own: its waiting orders are in PostgreSQL.
+  return `${kitchen.cooking} cooking${kitchen.waiting ? `, ${kitchen.waiting} waiting here` : ""}`;
 }
 
 function storeHtml(store: StoreView | null): string {
@@ -155,6 +165,34 @@ function chatterHtml(name: string, view: ChatterView): string {
     <p class="stat">unread: <strong>${unread || "none"}</strong></p>
     ${view.lastError ? `<p class="answer error">${escapeHtml(view.lastError)}</p>` : ""}
     <ol class="messages">${messages || "<li>No messages yet.</li>"}</ol>
+  </div>`;
+}
+
+/** Dave's orders: where each is in the kitchen and who cooks it, or that it is gone with its server. */
+function kitchenHtml(kitchen: KitchenView | null): string {
+  if (!kitchen) return `<div class="kitchen none">Kitchen: Dave has not ordered yet (press O).</div>`;
+  const count = (status: string) => kitchen.orders.filter((order) => order.status === status).length;
+  const summary = (["ready", "preparing", "placed", "gone"] as const)
+    .map((status) => `${count(status)} ${status === "placed" ? "waiting" : status}`)
+    .join(", ");
+  const server = (id: string | null) => `<strong>${escapeHtml(id ?? "?")}</strong>`;
+  const rows = kitchen.orders
+    .map((order, n) => {
+      const again = order.attempts > 1 ? ` (attempt ${order.attempts})` : "";
+      const what = {
+        placed: "waiting",
+        preparing: `cooking on ${server(order.preparedBy)}${again}`,
+        ready: `ready, cooked by ${server(order.preparedBy)}${again}`,
+        gone: `gone: ${server(kitchen.answeredBy)} does not know it`,
+      }[order.status];
+      return `<li class="order ${order.status}" data-order="${escapeHtml(order.id)}">#${n + 1} ${what}</li>`;
+    })
+    .join("");
+  return `<div class="kitchen" aria-label="Dave's orders in the kitchen">
+    <h3>Dave's orders — the queue is in ${escapeHtml(kitchen.queue ?? "?")}</h3>
+    <p class="stat summary">${summary}</p>
+    ${kitchen.answer ? `<p class="answer error">${escapeHtml(kitchen.answer)}</p>` : ""}
+    <ol class="orders">${rows}</ol>
   </div>`;
 }
 

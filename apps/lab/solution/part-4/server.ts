@@ -1,0 +1,25 @@
+// LAB SOLUTION, part 4: runs one instance, with its Redis connection, its PostgreSQL pool (the
+// kitchen's queue prepared in it too) and its object store client.
+// PORT=3001 INSTANCE_ID=lab-1 SESSION_SECRET=... REDIS_URL=redis://127.0.0.1:6379 \
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cart S3_ENDPOINT=... S3_BUCKET=avatars \
+//   S3_ACCESS_KEY_ID=... S3_SECRET_ACCESS_KEY=... node dist/server.js
+import { runServer, startOrExit } from "@cart/http-kit";
+import { openDatabase } from "@cart/pg-kit";
+import { connectInBackground } from "@cart/redis-kit";
+import { ObjectStore } from "@cart/s3-kit";
+import { createApp } from "./app";
+import { loadConfig } from "./config";
+import { prepareDatabase } from "./database";
+import { prepareKitchen } from "./kitchen";
+
+void startOrExit(() => {
+  const config = loadConfig();
+  const redis = connectInBackground(config.redisUrl);
+  const database = openDatabase(config.databaseUrl, (pool) => prepareDatabase(pool, prepareKitchen));
+  const objectStore = new ObjectStore(config.objectStore);
+  const closeStores = async () => {
+    objectStore.close();
+    await Promise.all([redis.close(), database.pool.end()]);
+  };
+  runServer(createApp(config, { redis, database, objectStore }), { ...config, onShutdown: closeStores });
+});
