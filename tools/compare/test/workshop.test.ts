@@ -131,7 +131,16 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
     }, 60_000);
 
     it("shows Dave's orders gone with the stateful server that cooked them, and cooked elsewhere on the stateless side, after kill -9", async () => {
-      await kitchenStory(page);
+      // While both sides cook, the diagrams draw the orders where they are: on the stateful side all
+      // of Dave's on the one server that took them (sticky), in its memory; on the stateless side on
+      // the servers whose workers are cooking them.
+      const ordersDrawn = (app: "stateful" | "stateless") =>
+        side(page, app).locator("svg.architecture .arch-server .orders");
+      await kitchenStory(page, async () => {
+        expect(await ordersDrawn("stateful").count()).toBe(1);
+        expect(await ordersDrawn("stateful").locator("title").textContent()).toMatch(/in its memory$/);
+        expect(await ordersDrawn("stateless").count()).toBeGreaterThanOrEqual(1);
+      });
       const kitchen = (app: "stateful" | "stateless") => side(page, app).locator(".kitchen");
 
       // Stateful: his orders, their queue and his session lived in the killed server's memory. He

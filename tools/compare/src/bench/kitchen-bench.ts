@@ -10,7 +10,7 @@
 // - what writing the kitchen's job costs a checkout: checkouts one at a time, a Coke (nothing to
 //   cook, so no job) and a Margherita (a job) in turns, on an instance that cooks nothing, so that
 //   only the writing differs. The stateless app writes the job in the order's transaction.
-import { startNodeServer, type NodeServer } from "@cart/local-infra";
+import { httpAnswers, startNodeServer, waitUntil, type NodeServer } from "@cart/local-infra";
 import { serverScript } from "../rig/apps";
 import { TestBed } from "../rig/test-bed";
 import { inParallel, round, sleep } from "../util";
@@ -66,6 +66,8 @@ export interface KitchenBenchReport {
 const BACKLOG_MARGIN = 1.5;
 /** Orders are placed by this many users at once (the big spenders, each with a cart of their own). */
 const PLACING_USERS = 3;
+/** How long a new instance may take to be ready: a new database to migrate, pg-boss's tables to make. */
+const READY_WITHIN_MS = 30_000;
 
 export async function kitchenBench(options: KitchenBenchOptions): Promise<KitchenBenchReport> {
   const bed = await TestBed.open({ lb: "builtin" });
@@ -133,6 +135,14 @@ async function withInstance<T>(
     env: { ...(await bed.instanceEnv(app)), ...env, INSTANCE_ID: name, LOG_LEVEL: "warn" },
   });
   try {
+    // Ready, not just alive: a stateless instance prepares its new database (migrations, pg-boss's
+    // tables) after it starts answering, and a checkout meanwhile waits at most a second before it
+    // answers 503: on a busy machine the bench's first checkouts could meet that.
+    await waitUntil(
+      () => httpAnswers(`${server.url}/readyz`),
+      READY_WITHIN_MS,
+      `${name} was not ready ${READY_WITHIN_MS / 1000} s after it started (GET /readyz)`,
+    );
     return await work(server.url);
   } finally {
     await server.process.stop();

@@ -97,15 +97,16 @@ export function chatStory(page: Page) {
 }
 
 /**
- * The kitchen story: O, Dave orders ten meals on each side; X, as soon as both sides are cooking,
- * the server cooking his order is killed. Resolves once the stateful side shows every order gone
+ * The kitchen story: O, Dave orders ten meals on each side; X, as soon as both sides are cooking
+ * (and `whileCooking` has looked), the server cooking his order is killed. Resolves once the stateful side shows every order gone
  * and the stateless side every order ready (a job whose worker was killed goes to another server
  * when its 3 s lease runs out).
  */
-export async function kitchenStory(page: Page): Promise<void> {
+export async function kitchenStory(page: Page, whileCooking: () => Promise<void> = async () => {}): Promise<void> {
   await ready(page);
   await page.keyboard.press("o");
   await bothSides(page, ".kitchen .order.preparing", "cooking on");
+  await whileCooking();
   await ready(page);
   await page.keyboard.press("x");
   await bothSides(page, ".instance.down", "DOWN");

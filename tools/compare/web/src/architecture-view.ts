@@ -3,7 +3,9 @@
 // report (never guessed by the page): a dot per session (in the server's memory, or in Redis), a
 // ring per open chat socket (on the server holding it, on both sides), a square for Alice's avatar
 // (on the disks that serve it, or in object storage), a $ for her store credit (in each server's
-// memory, or in PostgreSQL). A killed server greys out, and its dots go with it. Each request is
+// memory, or in PostgreSQL), a slice of pizza with a count for the orders in the kitchen (waiting
+// and cooking in a stateful server's memory; cooking on a stateless server, and Dave's waiting in
+// PostgreSQL). A killed server greys out, and its dots go with it. Each request is
 // drawn travelling its path as it happens: balancer, server, the stores it used, in its answer's
 // colour.
 import type { RequestTrace, SideView } from "../../src/workshop/dashboard-state";
@@ -71,11 +73,19 @@ export function drawArchitecture(svg: SVGSVGElement, side: SideView): void {
     : [];
   const avatarOn = new Set((side.avatars ?? []).filter((avatar) => avatar.current).map((avatar) => avatar.server));
   const creditOn = new Set((side.wallets ?? []).filter((wallet) => wallet.cents !== null).map((w) => w.server));
+  const waitingInDatabase =
+    side.app === "stateless" ? (side.kitchen?.orders ?? []).filter((order) => order.status === "placed").length : 0;
 
   const serverNodes = servers.map((server, index) => {
     const box = serverBoxes[index]!;
+    const inKitchen = (server.kitchen?.waiting ?? 0) + (server.kitchen?.cooking ?? 0);
+    const kitchenHere =
+      side.app === "stateful"
+        ? "orders in this server's kitchen, waiting and cooking in its memory"
+        : "orders this server's kitchen workers are cooking";
     const marks = server.up
       ? [
+          ...orders(box, inKitchen, kitchenHere),
           ...dots(box, server.sessionsInMemory ?? 0, MAX_DOTS.server, "a session in this server's memory"),
           ...rings(box, chatSockets.filter((id) => id === server.id).length),
           ...(side.app === "stateful" && avatarOn.has(server.id) ? [square(box, "Alice's avatar, on this disk")] : []),
@@ -102,8 +112,11 @@ export function drawArchitecture(svg: SVGSVGElement, side: SideView): void {
         ? dots(box, side.store?.sessions ?? 0, MAX_DOTS.store, "a session record in Redis")
         : id === "s3" && avatarOn.size > 0
           ? [square(box, "Alice's avatar, in object storage")]
-          : id === "postgres" && creditOn.size > 0
-            ? [credit(box, "Alice's credit, in PostgreSQL")]
+          : id === "postgres"
+            ? [
+                ...(creditOn.size > 0 ? [credit(box, "Alice's credit, in PostgreSQL")] : []),
+                ...orders(box, waitingInDatabase, "Dave's orders waiting in the kitchen's queue, in PostgreSQL"),
+              ]
             : [];
     const status = down ? (side.store?.frozen ? "FROZEN" : "not answering") : "";
     return node(box, { title, status, classes: `arch-store ${down ? "down" : "up"}`, marks, data: { store: id } });
@@ -211,15 +224,29 @@ function square(box: Box, title: string): string {
   return `<rect class="avatar" x="${box.x + box.width - 56}" y="${box.y + 31}" width="12" height="12"><title>${escapeHtml(title)}</title></rect>`;
 }
 
+/** A slice of pizza and how many orders, on the title's line at the right (none: nothing drawn). */
+function orders(box: Box, count: number, title: string): string[] {
+  if (count === 0) return [];
+  const [x, y] = [box.x + box.width - 22, box.y + 8];
+  return [
+    `<g class="orders" data-orders="${count}"><title>${escapeHtml(`${count} ${title}`)}</title>` +
+      `<polygon points="${x},${y} ${x + 14},${y} ${x + 7},${y + 14}"></polygon>` +
+      `<text x="${x - 3}" y="${y + 12}" text-anchor="end">${count}</text></g>`,
+  ];
+}
+
 function credit(box: Box, title: string): string {
   return `<text class="credit" x="${box.x + box.width - 70}" y="${box.y + 43}"><title>${escapeHtml(title)}</title>$</text>`;
 }
 
 /** The diagram in words, for a screen reader and for the test: where each side keeps what. */
 function describe(side: SideView): string {
-  const servers = side.instances.map((server) =>
-    server.up ? `${server.id} up, ${server.sessionsInMemory ?? 0} sessions in memory` : `${server.id} down`,
-  );
+  const servers = side.instances.map((server) => {
+    if (!server.up) return `${server.id} down`;
+    const cooking = server.kitchen?.cooking ? `, cooking ${server.kitchen.cooking} orders` : "";
+    const waiting = server.kitchen?.waiting ? `, ${server.kitchen.waiting} orders waiting in memory` : "";
+    return `${server.id} up, ${server.sessionsInMemory ?? 0} sessions in memory${cooking}${waiting}`;
+  });
   const redis = side.store ? [`Redis: ${side.store.sessions ?? "unknown"} sessions`] : [];
   return [...servers, ...redis].join("; ");
 }
