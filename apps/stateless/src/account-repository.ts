@@ -1,8 +1,9 @@
 // Orders and store credit in PostgreSQL, shared by every instance and kept through any restart.
 // Placing an order is one transaction: the order, the debit, its ledger line and the kitchen's job
-// (if it has anything to cook) commit together or not at all. The debit is a conditional update (see `debit`), so parallel
-// checkouts on any instances can never spend the same money twice; so are the kitchen's writes
-// (`start`, `finish`), so a job delivered twice never cooks its order twice.
+// (if it has anything to cook) commit together or not at all. The debit is a conditional update
+// (see `debit`), so parallel checkouts on any instances can never spend the same money twice; so
+// are the kitchen's writes (`start`, `finish`), so a job delivered twice never cooks its order
+// twice.
 import {
   InsufficientCreditError,
   NoOrderError,
