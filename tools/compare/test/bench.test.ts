@@ -163,6 +163,8 @@ it("pnpm bench --kitchen (1 s) cooks a backlog on each app and times checkouts w
   for (const run of report.cooking) {
     expect(run).toMatchObject({ kitchenMs: 100, workers: 2, idealPerWorkerPerSecond: 10 });
     expect(run.cooked).toBeGreaterThan(0);
+    // The backlog outlasted the window: the workers never ran out of orders while they were counted.
+    expect(run.leftWaiting).toBeGreaterThan(0);
   }
   for (const app of ["stateful", "stateless"]) {
     // Every checkout of both kinds was placed and paid.

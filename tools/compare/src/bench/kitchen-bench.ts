@@ -39,6 +39,11 @@ export interface CookingRun {
   readonly idealPerWorkerPerSecond: number;
   /** perWorkerPerSecond over the ideal. */
   readonly ofIdeal: number;
+  /**
+   * Orders still not ready when the window closed: more than 0, or the workers ran out of work in
+   * it and the figure is only a floor (the report says so).
+   */
+  readonly leftWaiting: number;
 }
 
 export interface JobCost {
@@ -62,8 +67,12 @@ export interface KitchenBenchReport {
   };
 }
 
-/** The backlog outlasts the window by this much, so that no worker ever runs out of orders in it. */
-const BACKLOG_MARGIN = 1.5;
+/**
+ * The backlog is this many times what the workers could cook in the warm-up and the window: they
+ * cook while it is being placed too, so it outlasts the window as long as placing is at least half
+ * again as fast as cooking (on a busy machine placing slows down; `leftWaiting` says if it ran out).
+ */
+const BACKLOG_MARGIN = 3;
 /** Orders are placed by this many users at once (the big spenders, each with a cart of their own). */
 const PLACING_USERS = 3;
 /** How long a new instance may take to be ready: a new database to migrate, pg-boss's tables to make. */
@@ -185,10 +194,12 @@ async function measureCooking(
   await sleep(options.seconds * 1000);
   const to = Date.now();
   let cooked = 0;
+  let leftWaiting = 0;
   for (const cookie of cookies) {
     for (const order of await ordersOf(url, cookie)) {
       const readyAt = order.readyAt ? Date.parse(order.readyAt) : NaN;
       if (readyAt >= from && readyAt < to) cooked++;
+      if (Number.isNaN(readyAt) || readyAt >= to) leftWaiting++;
     }
   }
   const perWorkerPerSecond = round(cooked / options.seconds / options.workers);
@@ -200,6 +211,7 @@ async function measureCooking(
     perWorkerPerSecond,
     idealPerWorkerPerSecond: round(idealPerWorkerPerSecond),
     ofIdeal: round(perWorkerPerSecond / idealPerWorkerPerSecond),
+    leftWaiting,
   };
 }
 
