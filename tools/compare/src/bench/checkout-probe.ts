@@ -31,12 +31,7 @@ export class CheckoutTimes {
    * checkout at `url` (a drink has nothing to cook: no job; a pizza goes to the kitchen).
    */
   async checkOut(url: string, cookie: string, sku = "coke"): Promise<void> {
-    const added = await fetch(`${url}/cart/items`, {
-      method: "POST",
-      headers: { cookie, "content-type": "application/json" },
-      body: JSON.stringify({ sku, quantity: 1 }),
-    });
-    await added.body?.cancel();
+    await addOne(url, cookie, sku);
     const started = performance.now();
     const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie } });
     await checkout.body?.cancel();
@@ -66,6 +61,16 @@ export class CheckoutTimes {
     seen.ms.push(ms);
     this.inStores.set(store, seen);
   }
+}
+
+/** Adds one of `sku` to the cart of the user whose Cookie header is `cookie`, at `url`. */
+export async function addOne(url: string, cookie: string, sku: string): Promise<void> {
+  const added = await fetch(`${url}/cart/items`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ sku, quantity: 1 }),
+  });
+  await added.body?.cancel();
 }
 
 /** Times CHECKOUTS checkouts of a Coke at `url`, the users (their Cookie headers) in turns. */

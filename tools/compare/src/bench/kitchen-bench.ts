@@ -15,7 +15,7 @@ import { serverScript } from "../rig/apps";
 import { TestBed } from "../rig/test-bed";
 import { inParallel, round, sleep } from "../util";
 import { ARCHITECTURES, type Architecture } from "../vocabulary";
-import { CHECKOUTS, CheckoutTimes, type CheckoutProbe } from "./checkout-probe";
+import { addOne, CHECKOUTS, CheckoutTimes, type CheckoutProbe } from "./checkout-probe";
 import { logInUsers } from "./run-load";
 
 export interface KitchenBenchOptions {
@@ -216,10 +216,7 @@ async function measureCooking(
 }
 
 async function placeOrder(url: string, cookie: string): Promise<void> {
-  const headers = { cookie, "content-type": "application/json" };
-  const body = JSON.stringify({ sku: "margherita-pizza", quantity: 1 });
-  const added = await fetch(`${url}/cart/items`, { method: "POST", headers, body });
-  await added.body?.cancel();
+  await addOne(url, cookie, "margherita-pizza");
   const checkout = await fetch(`${url}/checkout`, { method: "POST", headers: { cookie } });
   await checkout.body?.cancel();
   if (checkout.status !== 201) throw new Error(`a checkout of the kitchen's backlog answered ${checkout.status}`);
