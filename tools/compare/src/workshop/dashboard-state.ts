@@ -199,11 +199,14 @@ export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance
 export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;
 export const KITCHEN_ACTIONS = ["kitchen-order", "kill-busy-kitchen"] as const;
 /**
- * What one press of "Dave orders" orders on each side: meals of two pizzas, a checkout each (a
- * second of cooking each). More than three servers' six workers cook at once, so a kill a moment
- * later finds every side still cooking.
+ * What one press of "Dave orders" orders on each side: KITCHEN_MEALS meals of KITCHEN_PIZZAS
+ * pizzas, a checkout each. At the apps' 500 ms a pizza, a meal cooks for 3 s: the stateless
+ * side's six workers (three servers, two each) need about 5 s for all ten, long enough for the
+ * room to see them cooking and for a kill to find a server with one in hand. (Meals of two
+ * pizzas were all cooked a second or two after Dave's last checkout, before anyone could press X.)
  */
 export const KITCHEN_MEALS = 10;
+export const KITCHEN_PIZZAS = 6;
 export type ShopperAction = (typeof SHOPPER_ACTIONS)[number];
 export type ChatAction = (typeof CHAT_ACTIONS)[number];
 export type KitchenAction = (typeof KITCHEN_ACTIONS)[number];

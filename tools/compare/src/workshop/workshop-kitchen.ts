@@ -7,17 +7,24 @@
 import { placeOrderAgain, type KitchenOrder } from "../journeys/kitchen";
 import { describeFailure, type Shopper } from "../journeys/shopper";
 import { JourneyFailure } from "../journeys/steps";
-import { KITCHEN_MEALS, type KitchenOrderView, type KitchenView, type LogTone } from "./dashboard-state";
+import {
+  KITCHEN_MEALS,
+  KITCHEN_PIZZAS,
+  type KitchenOrderView,
+  type KitchenView,
+  type LogTone,
+} from "./dashboard-state";
 
-const PIZZAS = 2;
 const ASK_TIMEOUT_MS = 800;
 
 export class WorkshopKitchen {
   /** Dave's orders placed from the dashboard, in order. */
   private readonly placed: string[] = [];
   private readonly seen = new Map<string, KitchenOrder>();
-  /** The ids in the last answer to GET /orders: an order placed here that is missing from it is gone. */
+  /** The ids in the last answer to GET /orders: an order placed before it was asked and missing from it is gone. */
   private listed = new Set<string>();
+  /** How many of `placed` had been placed when the last answer was asked for: the later ones may not be in it yet. */
+  private listedOf = 0;
   private answer: string | null = null;
   private answeredBy: string | null = null;
   private loggedIn = false;
@@ -36,7 +43,7 @@ export class WorkshopKitchen {
       if (!this.loggedIn) await this.dave.login();
       this.loggedIn = true;
       for (let meal = 0; meal < KITCHEN_MEALS; meal++) {
-        const order = await placeOrderAgain(this.dave, PIZZAS);
+        const order = await placeOrderAgain(this.dave, KITCHEN_PIZZAS);
         this.placed.push(order.id);
         this.seen.set(order.id, order);
       }
@@ -56,13 +63,17 @@ export class WorkshopKitchen {
   }
 
   /**
-   * Asks for Dave's orders as his browser would, through the balancer (unlogged). If his session
-   * has gone with its server, he logs in again (that is logged) and asks again, as he would.
+   * Asks for Dave's orders as his browser would, through the balancer (unlogged), while he orders
+   * too, so the room sees the first ones cooking before the last is placed. If his session has
+   * gone with its server, he logs in again (that is logged) and asks again, as he would; while he
+   * is ordering, his next checkout does that, and what was seen last stays meanwhile.
    */
   async poll(): Promise<void> {
-    if (this.placed.length === 0 || this.ordering) return;
+    if (this.placed.length === 0) return;
+    const asked = this.placed.length;
     let answer = await this.askForOrders();
     if (answer?.response.status === 401) {
+      if (this.ordering) return;
       const loggedIn = await this.dave.login().then(
         () => true,
         (error: unknown) => {
@@ -82,6 +93,7 @@ export class WorkshopKitchen {
     }
     this.answer = null;
     this.listed = new Set(body.orders.map((order) => order.id));
+    this.listedOf = asked;
     for (const order of body.orders) if (this.seen.has(order.id)) this.seen.set(order.id, order);
   }
 
@@ -97,9 +109,9 @@ export class WorkshopKitchen {
 
   view(queue: string | null): KitchenView | null {
     if (this.placed.length === 0) return null;
-    const orders = this.placed.map((id): KitchenOrderView => {
+    const orders = this.placed.map((id, index): KitchenOrderView => {
       const order = this.seen.get(id)!;
-      const gone = this.answer === null && !this.listed.has(id);
+      const gone = this.answer === null && index < this.listedOf && !this.listed.has(id);
       return {
         id,
         status: gone ? "gone" : order.status,

@@ -1,7 +1,7 @@
 // The buttons: Alice's shopping, the chat and Dave's orders in the kitchen (each acts on both
 // sides at once), the faults, and the journey replays.
 // Each has a one-key shortcut, shown on it; all of them wait while an action is running.
-import { KITCHEN_MEALS, type DashboardState } from "../../src/workshop/dashboard-state";
+import { KITCHEN_MEALS, KITCHEN_PIZZAS, type DashboardState } from "../../src/workshop/dashboard-state";
 import { escapeHtml } from "./format";
 
 export interface Button {
@@ -46,7 +46,7 @@ export const CHAT_BUTTONS: Button[] = [
 ];
 
 export const KITCHEN_BUTTONS: Button[] = [
-  { action: "kitchen-order", key: "o", label: () => `Dave orders ${KITCHEN_MEALS} meals of two pizzas` },
+  { action: "kitchen-order", key: "o", label: () => `Dave orders ${KITCHEN_MEALS} meals of ${KITCHEN_PIZZAS} pizzas` },
   { action: "kill-busy-kitchen", key: "x", label: () => "Kill the server cooking Dave's order (kill -9)" },
 ];
 
