@@ -14,6 +14,7 @@ import {
   PROJECTOR,
   requestsLanded,
   side,
+  startKilledServers,
 } from "./support/browser";
 import { startWorkshopProcess, type WorkshopProcess } from "./support/workshop-process";
 
@@ -124,11 +125,8 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       await expectText(bobsMessages, "Pizza <b>tonight</b>?");
       await expectText(stateful.locator('.chatter[data-user="bob"] h4'), "401 UNKNOWN_SESSION");
       // Bob's refusal shows before the kill's action is over: a click meanwhile would be refused (BUSY).
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
-      await page.getByRole("button", { name: "Start killed servers" }).click();
-      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
-    }, 60_000);
+      await startKilledServers(page);
+    }, 90_000);
 
     it("shows Dave's orders gone with the stateful server that cooked them, and cooked elsewhere on the stateless side, after kill -9", async () => {
       // While both sides cook, the diagrams draw the orders where they are: on the stateful side all
@@ -168,9 +166,7 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
       expect(again.length).toBeGreaterThanOrEqual(1);
       for (const text of again) expect(text).not.toContain(killed!);
 
-      await page.getByRole("button", { name: "Start killed servers" }).click();
-      await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
-      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      await startKilledServers(page);
     }, 90_000);
 
     it("asks every server for Alice's credit after she pays: the stateful servers disagree, the stateless ones agree", async () => {

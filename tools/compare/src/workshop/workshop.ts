@@ -235,9 +235,11 @@ export class Workshop {
     await Promise.all(this.sides.map(work));
   }
 
+  /** Every killed server of both sides at once: each starts on its own port, so none waits for another. */
   private async reviveKilled(): Promise<void> {
     await this.eachSide(async (side) => {
-      for (const id of side.stack.cluster.ids) if (!side.control.instanceRunning(id)) await side.control.revive(id);
+      const killed = side.stack.cluster.ids.filter((id) => !side.control.instanceRunning(id));
+      await Promise.all(killed.map((id) => side.control.revive(id)));
     });
   }
 

@@ -18,6 +18,7 @@ const CHROMIUM_FLAGS = [
 const STEP_TIMEOUT_MS = 15_000;
 /** The stateless side's last orders: a lease of 9 s to run out, then 3 s of cooking, on a busy machine. */
 const KITCHEN_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 30_000;
 
 export class ChromiumMissingError extends Error {
   constructor(path: string) {
@@ -115,6 +116,18 @@ export async function kitchenStory(page: Page, whileCooking: () => Promise<void>
     side(page, app).locator(".kitchen .summary", { hasText: text }).waitFor({ timeout: KITCHEN_TIMEOUT_MS });
   await summary("stateful", "10 gone");
   await summary("stateless", "10 ready");
+}
+
+/**
+ * "Start killed servers", for the next story's healthy start: resolves once every server of both
+ * sides is up again and the page is ready. A Node server starting on a machine busy with other
+ * tests took over 10 s, hence more than a step's time.
+ */
+export async function startKilledServers(page: Page): Promise<void> {
+  await ready(page);
+  await page.getByRole("button", { name: "Start killed servers" }).click();
+  await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: START_TIMEOUT_MS });
+  await ready(page);
 }
 
 export function side(page: Page, app: "stateful" | "stateless") {

@@ -8,7 +8,15 @@ import { Command } from "commander";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { EXIT, runCommand } from "../../src/commands/runner";
-import { chatStory, crashStory, kitchenStory, launchChromium, PROJECTOR, requestsLanded } from "./browser";
+import {
+  chatStory,
+  crashStory,
+  kitchenStory,
+  launchChromium,
+  PROJECTOR,
+  requestsLanded,
+  startKilledServers,
+} from "./browser";
 import { startWorkshopProcess } from "./workshop-process";
 
 const DEFAULT_OUT = resolve(__dirname, "..", "..", "..", "..", "docs", "workshop.png");
@@ -43,22 +51,17 @@ runCommand<Record<string, never>>({
       await requestsLanded(page);
       await page.screenshot({ path: out, fullPage: true });
       say(`Screenshot: ${out}`);
-      // Each next story from a healthy start: the killed servers started again.
-      const startKilled = async () => {
-        await page.getByRole("button", { name: "Start killed servers" }).click();
-        await page.locator(".instance.down").first().waitFor({ state: "detached", timeout: 15_000 });
-      };
       const shoot = async (suffix: string) => {
         const file = out.replace(/(\.png)?$/i, `-${suffix}.png`);
         await requestsLanded(page);
         await page.screenshot({ path: file, fullPage: true });
         say(`Screenshot: ${file}`);
       };
-      await startKilled();
+      await startKilledServers(page); // each next story from a healthy start
       const chat = chatStory(page);
       for (const step of [chat.open, chat.write, chat.type, chat.killBobsServer]) await step();
       await shoot("chat");
-      await startKilled();
+      await startKilledServers(page); // each next story from a healthy start
       await kitchenStory(page);
       await shoot("kitchen");
       return EXIT.ok;
