@@ -33,8 +33,8 @@ const through = (runner: Pool | PoolClient): PgBoss.Db => ({
 /**
  * The same, as a statement each connection prepares once: pg-boss's INSERT of a job (one
  * statement with 19 parameters, the queue's settings joined in, into a partitioned table) is
- * costly to plan. Planned once per connection, the job added 0.73–0.81 ms to a checkout's p50
- * instead of 1.14–1.25 ms (pnpm bench --kitchen, two runs each).
+ * costly to plan. Planned once per connection, the job adds about 0.6 ms to a checkout's p50
+ * instead of 1.1–1.5 ms (pnpm bench --kitchen; README, "The kitchen").
  */
 const prepared = (client: PoolClient, name: string): PgBoss.Db => ({
   executeSql: (text: string, values: unknown[]) => client.query({ name, text, values }),
