@@ -26,6 +26,24 @@ interface Result {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The results that did not match, each with its failure and its last steps (which server answered
+ * what): a CI log keeps only what the assertion prints, and the report's folder is gone with it.
+ */
+function mismatchesIn(results: Result[]): string[] {
+  const lastSteps = (result: Result) =>
+    result.steps
+      .slice(-8)
+      .map((step) => `${step.request} → ${step.instance} ${step.status}`)
+      .join("; ");
+  return results
+    .filter((result) => !result.matched)
+    .map(
+      (result) =>
+        `${result.journey}:${result.app} ${result.outcome}: ${result.failure} [last steps: ${lastSteps(result)}]`,
+    );
+}
+
 describe("pnpm compare --journey server-crash, on a machine without PostgreSQL of its own", () => {
   it("shows Alice losing her session on the stateful app and keeping her cart on the stateless one", async () => {
     // What a user without a system PostgreSQL gets: a private one from the binaries pnpm install
@@ -62,10 +80,7 @@ describe("pnpm compare (the whole default matrix)", () => {
     });
     const report = JSON.parse(written);
     // Named first, so that a failure says which journey went wrong and how.
-    const mismatches = (report.results as Result[])
-      .filter((result) => !result.matched)
-      .map((result) => `${result.journey}:${result.app} ${result.outcome}: ${result.failure}`);
-    expect(mismatches).toEqual([]);
+    expect(mismatchesIn(report.results)).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toContain("Every outcome matched its expectation.");
 
@@ -172,10 +187,7 @@ describe("pnpm compare --store sentinel --journey store-failover", () => {
     );
     const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
     // Named first, so that a failure says which app went wrong and how.
-    const mismatches = (report.results as Result[])
-      .filter((result) => !result.matched)
-      .map((result) => `${result.app} ${result.outcome}: ${result.failure}`);
-    expect(mismatches).toEqual([]);
+    expect(mismatchesIn(report.results)).toEqual([]);
     expect(code).toBe(0);
     expect(report.redis).toBe("private Redis Sentinel group (a primary, a replica, 3 Sentinels; append-only file on)");
     const resultOf = (app: string) => (report.results as Result[]).find((r) => r.app === app)!;
@@ -242,6 +254,7 @@ describeNeeding("haproxy", "pnpm compare --lb haproxy (the whole default matrix)
     const dir = await mkdtemp(join(tmpdir(), "compare-haproxy-"));
     const { code } = await runCli(["--lb", "haproxy", "--report-dir", dir]);
     const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
+    expect(mismatchesIn(report.results)).toEqual([]);
     const outcomes = (
       report.results as {
         journey: keyof typeof JOURNEYS;

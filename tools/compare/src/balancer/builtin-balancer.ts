@@ -4,9 +4,10 @@
 //    client is re-pinned to a live one. The cookie is removed before the request reaches the app.
 //  - round-robin: every request goes to the next live backend.
 // A request that cannot have reached an app is retried on another live backend (HAProxy's
-// retries + redispatch): the connection was refused. So is a GET whose kept-alive connection
-// turned out to be closed (its backend died, or timed it out) before anything came back: reading
-// twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
+// retries + redispatch): the connection was refused. A GET whose kept-alive connection turned out
+// to be closed before anything came back is asked again of the same backend on a new connection
+// (it may only have timed the idle connection out; if it died, that connection is refused):
+// reading twice is harmless, while a POST might have been applied. Any other proxy error is a 502.
 // A WebSocket upgrade (the chat) is routed as a request is, then tunnelled for as long as it lasts;
 // it is not a request in flight (a drain does not wait for it: the server closes it when it stops).
 import { createHttpServer } from "@cart/http-kit";
@@ -106,23 +107,32 @@ export class BuiltinBalancer implements LoadBalancer {
     const pinned = this.takePin(req);
 
     const tried = new Set<string>();
+    /** A backend whose kept-alive connection closed under a GET: asked again, on a new connection. */
+    let askAgain: Backend | undefined;
     for (;;) {
       const live = this.health.live().filter((backend) => !tried.has(backend.id));
-      const backend = live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
+      const backend = askAgain ?? live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
       if (!backend) return reply(res, 503, "NO_BACKEND", "No live server behind the balancer");
       tried.add(backend.id);
       if (this.policy === "sticky" && backend.id !== pinned) {
         this.pinning.set(req, `${STICKY_COOKIE}=${backend.id}; Path=/; HttpOnly; SameSite=Lax`);
       }
-      const error = await this.track(backend.id, this.forward(req, res, backend, body));
+      const newConnection = askAgain !== undefined;
+      askAgain = undefined;
+      const error = await this.track(backend.id, this.forward(req, res, backend, body, newConnection));
       if (!error) return;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ECONNREFUSED" && !res.headersSent) {
         this.health.markDown(backend.id);
         continue;
       }
+      // The server may be alive and have closed an idle connection just as the request went out:
+      // another server would not know a sticky client. If it is dead, the new connection is refused.
       const staleConnection = (code === "ECONNRESET" || code === "EPIPE") && this.reusedConnection.get(req);
-      if (staleConnection && req.method === "GET" && !res.headersSent) continue;
+      if (staleConnection && req.method === "GET" && !res.headersSent) {
+        askAgain = backend;
+        continue;
+      }
       if (!res.headersSent) return reply(res, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
       return void res.destroy();
     }
@@ -178,12 +188,15 @@ export class BuiltinBalancer implements LoadBalancer {
     res: ServerResponse,
     backend: Backend,
     body: Buffer,
+    newConnection: boolean,
   ): Promise<Error | undefined> {
     return new Promise((resolve) => {
       res.once("finish", () => resolve(undefined));
       // A response cut off mid-way (the server died after its headers) ends with "close" alone.
       res.once("close", () => resolve(res.writableFinished ? undefined : new Error("the response was cut off")));
-      this.proxy.web(req, res, { target: backend.url, buffer: Readable.from([body]) }, (error: Error) =>
+      // `agent: false`: a connection of its own, closed after this request, not one from the pool.
+      const connection = newConnection ? { agent: false } : {};
+      this.proxy.web(req, res, { target: backend.url, buffer: Readable.from([body]), ...connection }, (error: Error) =>
         resolve(error),
       );
     });
