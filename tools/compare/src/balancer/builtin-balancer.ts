@@ -24,8 +24,13 @@ import { STICKY_COOKIE, withoutCookie } from "./sticky-cookie";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BuiltinBalancer implements LoadBalancer {
-  /** Kept-alive connections to the backends: a new one per request would cost more than the proxying. */
-  private readonly backendConnections = new Agent({ keepAlive: true, maxSockets: 256 });
+  /**
+   * Kept-alive connections to the backends: a new one per request would cost more than the
+   * proxying. An idle one is closed after 5 s, or a second before the server's `Keep-Alive:
+   * timeout=N` hint says the server would close it (Node's agent applies the hint only to an agent
+   * with a timeout of its own): otherwise a request sent as the server closes it is lost.
+   */
+  private readonly backendConnections = new Agent({ keepAlive: true, maxSockets: 256, timeout: 5000 });
   // xfwd: the apps see the client's address in X-Forwarded-For (their per-client login limits).
   private readonly proxy = createProxyServer({ proxyTimeout: 10000, xfwd: true, agent: this.backendConnections });
   private readonly health = new HealthChecks();
