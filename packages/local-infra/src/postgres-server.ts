@@ -17,15 +17,20 @@ import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries
 import { PortTakenError, waitUntil } from "./wait";
 
 const START_TIMEOUT_MS = 15_000;
-/** A throwaway cluster: nothing it writes needs to survive a power cut. */
-const THROWAWAY = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+/**
+ * A throwaway cluster: nothing it writes needs to survive a power cut (no fsync), but what it has
+ * acknowledged survives a crash of its own (`crash`): a commit is written to the operating system
+ * before it is acknowledged (synchronous_commit stays on), as a real database's is.
+ */
+const THROWAWAY = ["-c", "fsync=off", "-c", "full_page_writes=off"];
 
 export class LocalPostgresServer {
   private constructor(
     readonly port: number,
     readonly dir: string,
     readonly binaries: PostgresBinaries,
-    private readonly process: ManagedProcess,
+    private process: ManagedProcess,
+    private readonly owner: Owner | undefined,
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = process.env): Promise<LocalPostgresServer> {
@@ -40,7 +45,7 @@ export class LocalPostgresServer {
         const port = await freePort();
         try {
           const server = await LocalPostgresServer.spawn(binaries, dir, port, owner);
-          return new LocalPostgresServer(port, dir, binaries, server);
+          return new LocalPostgresServer(port, dir, binaries, server, owner);
         } catch (error) {
           if (!(error instanceof PortTakenError) || attempt === 3) throw error;
         }
@@ -98,6 +103,25 @@ export class LocalPostgresServer {
 
   resume(): void {
     for (const pid of [this.pid, ...childrenOf(this.pid)]) process.kill(pid, "SIGCONT");
+  }
+
+  /**
+   * Immediate shutdown (SIGQUIT, what `pg_ctl -m immediate stop` sends): every session is cut at
+   * once and nothing is written out, as in a crash; the next start recovers from the WAL. Keeps
+   * the port and the directory for `startAgain`.
+   */
+  async crash(): Promise<void> {
+    this.process.signal("SIGQUIT");
+    await this.process.exited;
+  }
+
+  /** Starts it again on its port and directory, with what it had committed; resolves once it is ready. */
+  async startAgain(): Promise<void> {
+    this.process = await LocalPostgresServer.spawn(this.binaries, this.dir, this.port, this.owner);
+  }
+
+  get running(): boolean {
+    return this.process.running;
   }
 
   /** Fast shutdown (SIGINT: open sessions are ended, not waited for), then the directory goes. */

@@ -53,6 +53,28 @@ describe("a private PostgreSQL", () => {
     }
   });
 
+  it("crashes (immediate shutdown) and starts again on its port with every commit it acknowledged", async () => {
+    const server = await LocalPostgresServer.start();
+    try {
+      await expectAnswers(server); // alice's 5000, committed and acknowledged
+      const before = server.pid;
+      await server.crash();
+      expect(server.running).toBe(false);
+      await server.startAgain();
+      expect(server.pid).not.toBe(before);
+      const client = new Client({ connectionString: server.url() });
+      await client.connect();
+      try {
+        const { rows } = await client.query("SELECT user_id, cents FROM wallets");
+        expect(rows).toEqual([{ user_id: "alice", cents: 5000 }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("says in one line what to do when PG_BINARIES names a folder without PostgreSQL", async () => {
     await expect(findPostgresBinaries({ PG_BINARIES: "/nonexistent" })).rejects.toThrow(
       /PG_BINARIES=\/nonexistent holds no initdb and postgres: run pnpm install .* or set DATABASE_URL/,

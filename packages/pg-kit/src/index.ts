@@ -1,5 +1,7 @@
 export * from "./background-database";
 export * from "./database-url";
+export * from "./job-queue";
+export * from "./job-workers";
 export * from "./migrations";
 export * from "./pg-pool";
 export * from "./scratch-database";

@@ -34,13 +34,21 @@ export function createPgPool(url: string): Pool {
 const OUTAGE = /^(08|53|57P)/;
 
 /**
+ * Whether a failed call means the database is not there (no connection, shutting down, starting
+ * up, out of resources), rather than that it refused the statement for its own reasons.
+ */
+export function isOutage(error: unknown): boolean {
+  return !(error instanceof DatabaseError) || OUTAGE.test(error.code ?? "");
+}
+
+/**
  * Runs a database operation within the stores' deadline; not reaching PostgreSQL becomes StoreUnavailableError.
  * A statement the database refused for its own reasons (a constraint, a syntax error) is not an
  * outage: it is rethrown as it is (a 500, a bug of ours, unless the caller turned it into a
  * DomainError first).
  */
 export function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
-  const isAnswer = (error: unknown) => error instanceof DatabaseError && !OUTAGE.test(error.code ?? "");
+  const isAnswer = (error: unknown) => !isOutage(error);
   return timedStore("postgres", () => withinStoreDeadline(operation, { isAnswer, onDeadline }));
 }
 
