@@ -49,6 +49,28 @@ for (const [app, lb] of CASES) {
       expect(await response.json()).toEqual({ error: { code: "MALFORMED_URL", message: expect.any(String) } });
     });
 
+    // An upgrade the balancer does not carry (only WebSockets go through) is answered as the plain
+    // request it also is, by the app, as the app itself answers it; an h2c upgrade never reaches a
+    // server as one (a known request-smuggling path through proxies).
+    it.each(["h2c", "a-protocol-of-its-own/1.0"])(
+      "answers GET /catalog asking to upgrade to %s as a plain GET",
+      async (protocol) => {
+        const settings = protocol === "h2c" ? "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n" : "";
+        const answer = await sendRaw(
+          port(),
+          `GET /catalog HTTP/1.1\r\nHost: shop.example\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: ${protocol}\r\n${settings}\r\n`,
+        );
+        expect({ status: answer.status, servedBy: answer.headers["x-served-by"] }).toEqual({
+          status: 200,
+          servedBy: `${app}-1`,
+        });
+        expect(answer.headers.upgrade).toBeUndefined();
+        expect(JSON.parse(answer.body).products).toEqual(
+          expect.arrayContaining([expect.objectContaining({ sku: "coke" })]),
+        );
+      },
+    );
+
     if (lb === "builtin") {
       it.each([
         ["headers over its limit", oversizedHeaders(), 431, "HEADERS_TOO_LARGE"],

@@ -13,7 +13,7 @@
 import { createHttpServer } from "@cart/http-kit";
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { Agent, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, ServerResponse, STATUS_CODES, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { RoutingPolicy } from "../vocabulary";
@@ -156,6 +156,7 @@ export class BuiltinBalancer implements LoadBalancer {
   /** A WebSocket: to the pinned server if it is live, else the next live one; refusals as JSON. */
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on("error", () => socket.destroy());
+    if (req.headers.upgrade?.toLowerCase() !== "websocket") return this.withoutUpgrade(req, socket, head);
     this.tunnels.add(socket);
     socket.once("close", () => this.tunnels.delete(socket));
     const pinned = this.takePin(req);
@@ -166,6 +167,26 @@ export class BuiltinBalancer implements LoadBalancer {
       if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") this.health.markDown(backend.id);
       refuseSocket(socket, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
     });
+  }
+
+  /**
+   * Any other upgrade (`h2c`, say) is not carried: the request is answered as the plain request it
+   * also is, as HAProxy and the apps answer it, and what asks for the upgrade is left out, so that
+   * no server sees an h2c upgrade from a proxy (a known way to smuggle requests past one). Node has
+   * stopped reading the connection as HTTP, so it closes after the answer. A body would have to be
+   * read from the raw connection: such a request is refused instead.
+   */
+  private withoutUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once("finish", () => socket.end());
+    const hasBody =
+      head.length > 0 || Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"];
+    if (hasBody) return reply(res, 400, "UPGRADE_NOT_SUPPORTED", "Only WebSocket upgrades go through the balancer");
+    for (const asking of ["upgrade", "http2-settings"]) delete req.headers[asking];
+    req.headers.connection = "close";
+    void this.handle(req, res);
   }
 
   private pick(live: Backend[]): Backend | undefined {
@@ -223,8 +244,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function reply(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json", "x-served-by": "balancer" });
-  res.end(JSON.stringify({ error: { code, message } }));
+  const body = JSON.stringify({ error: { code, message } });
+  const length = Buffer.byteLength(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": length, "x-served-by": "balancer" });
+  res.end(body);
 }
 
 /** An answer on a socket that was to become a WebSocket, in the contract's form. */
