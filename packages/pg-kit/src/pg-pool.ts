@@ -23,9 +23,14 @@ export function createPgPool(url: string): Pool {
     if (healthy) console.error(`postgres: ${error.message}; reconnecting on the next call`);
     healthy = false;
   });
-  pool.on("connect", () => {
+  pool.on("connect", (client) => {
     if (!healthy) console.log("postgres: connected again");
     healthy = true;
+    // A connection that dies while it is checked out (a transaction under way when the database
+    // crashed) fails its query, and the pool drops it when it is released; but pg also emits the
+    // error on the client, which the pool listens to only while the client is idle: without a
+    // listener of ours, that event would end the process.
+    client.on("error", () => undefined);
   });
   return pool;
 }

@@ -91,3 +91,28 @@ describe("an outage", () => {
     expect(rows).toEqual([{ cents: 5000 }]);
   });
 });
+
+describe("a crash of the database", () => {
+  it("under a transaction fails the transaction, not the process, and the pool heals", async () => {
+    const instance = pool();
+    let crashed!: Promise<void>;
+    const debit = inTransaction(instance, async (client) => {
+      await client.query("UPDATE wallets SET cents = cents - 100 WHERE user_id = 'alice'");
+      // The connection is checked out, between two statements, when the database goes.
+      crashed = server.crash();
+      await crashed;
+      await client.query("SELECT 1");
+    });
+    try {
+      await expect(debit).rejects.toBeInstanceOf(StoreUnavailableError);
+      // pg's error event on the dead connection had a listener: nothing was thrown out of the process.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await crashed;
+      await server.startAgain();
+    }
+    await expect(isPgReady(instance)).resolves.toBe(true);
+    const { rows } = await instance.query("SELECT cents FROM wallets WHERE user_id = 'alice'");
+    expect(rows).toEqual([{ cents: 5000 }]);
+  });
+});
