@@ -13,10 +13,31 @@ import { waitUntil } from "./wait";
 // allowMismatchedSignatures: the AWS SDK signs a bucket-level request (list, create) over the path
 // "/bucket/", and s3rver checks it over "/bucket", so it would refuse every one of them as
 // SignatureDoesNotMatch. With it, a request must still carry a well-formed signature, of any value.
+// An upload lands whole or not at all, as on S3: s3rver writes an object in place, so an upload
+// cut off half-way (its client gave up on a frozen server) destroyed the object it was replacing.
+// Here its bytes go to a file of their own, renamed over the object once they are all there.
 const MAIN = `
 const [, modulePath, directory, port] = process.argv;
+const { createHash } = require("node:crypto");
+const { rename, rm, writeFile } = require("node:fs/promises");
 const S3rver = require(modulePath);
-new S3rver({ address: "127.0.0.1", port: Number(port), directory, silent: true, allowMismatchedSignatures: true })
+const server = new S3rver({ address: "127.0.0.1", port: Number(port), directory, silent: true, allowMismatchedSignatures: true });
+const putContent = server.store.putContent.bind(server.store);
+let uploads = 0;
+server.store.putContent = async (objectPath, content) => {
+  const staging = objectPath + ".uploading-" + ++uploads;
+  try {
+    const written = Buffer.isBuffer(content)
+      ? await writeFile(staging, content).then(() => [content.length, createHash("md5").update(content).digest("hex")])
+      : await putContent(staging, content);
+    await rename(staging, objectPath);
+    return written;
+  } catch (error) {
+    await rm(staging, { force: true });
+    throw error;
+  }
+};
+server
   .run()
   .then(({ port }) => console.log("s3rver listening on port " + port))
   .catch((error) => { console.error(error.message); process.exit(1); });
@@ -81,8 +102,22 @@ export class LocalS3Server {
 
   /** SIGTERM, then start again on the same port and directory: every object is still there. */
   async restart(): Promise<void> {
+    await this.halt();
+    await this.startAgain();
+  }
+
+  /** Stops the server process (SIGTERM), keeping its port and directory for `startAgain`. */
+  async halt(): Promise<void> {
     await this.process.stop();
+  }
+
+  /** Starts it again on its port and directory; resolves once it listens. */
+  async startAgain(): Promise<void> {
     [this.process] = await LocalS3Server.spawn(this.dir, this.port);
+  }
+
+  get running(): boolean {
+    return this.process.running;
   }
 
   async stop(): Promise<void> {
