@@ -4,4 +4,6 @@ export const PASSWORDS: Record<string, string> = {
   bob: "margherita",
   carol: "calzone",
   dave: "diavola",
+  erin: "funghi",
+  frank: "quattro",
 };

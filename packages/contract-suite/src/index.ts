@@ -1,4 +1,5 @@
 export * from "./contract";
+export * from "./demo-passwords";
 export * from "./expectations";
 export * from "./harness";
 export * from "./client";
