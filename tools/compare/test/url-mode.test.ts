@@ -9,16 +9,9 @@ import type { Stack } from "../src/rig/stack";
 import { TestBed } from "../src/rig/test-bed";
 import { ARCHITECTURES, type Architecture } from "../src/vocabulary";
 import { runCli } from "./run-cli";
+import { mismatchesIn, type Result } from "./support/mismatches";
 
 jest.setTimeout(60_000);
-
-interface Result {
-  journey: keyof typeof JOURNEYS;
-  app: Architecture;
-  outcome: string;
-  failure: string | null;
-  details: Record<string, unknown>;
-}
 
 const stacks: Partial<Record<Architecture, Stack>> = {};
 const urlArgs = () => [
@@ -43,6 +36,8 @@ describe("pnpm compare against running stacks given by URL", () => {
     const { code, stdout } = await runCli([...urlArgs(), "--trace", "--report-dir", dir]);
     const report = JSON.parse(await readFile(join(dir, "compare.json"), "utf8"));
     const results = report.results as Result[];
+    // Named first, so that a failure says which journey went wrong and how.
+    expect(mismatchesIn(results)).toEqual([]);
 
     const ran = results.filter((result) => result.outcome !== "skipped");
     expect(ran.map(({ journey, app, outcome }) => `${journey}:${app}=${outcome}`).sort()).toEqual(
@@ -70,13 +65,13 @@ describe("pnpm compare against running stacks given by URL", () => {
       ].sort(),
     );
     for (const skipped of results.filter((result) => result.outcome === "skipped")) {
-      expect(JOURNEYS[skipped.journey].needsLocalClusters).toBe(true);
+      expect(JOURNEYS[skipped.journey as keyof typeof JOURNEYS].needsLocalClusters).toBe(true);
       expect(skipped.failure).toContain("needs the local clusters");
     }
     // The old credentials were tried on every server of each stack, through its balancer.
     for (const app of ARCHITECTURES) {
       const logout = ran.find((result) => result.journey === "logout-everywhere" && result.app === app)!;
-      expect(logout.details.refusedBy).toEqual([`${app}-1`, `${app}-2`, `${app}-3`]);
+      expect(logout.details?.refusedBy).toEqual([`${app}-1`, `${app}-2`, `${app}-3`]);
     }
     expect(report.lb).toBe("given by URL");
     expect(stdout).not.toMatch(/\] started /); // nothing of its own: no Redis, no instance, no balancer

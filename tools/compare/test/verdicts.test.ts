@@ -8,41 +8,11 @@ import { join } from "node:path";
 import { JOURNEYS } from "../src/journeys";
 import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
+import { mismatchesIn, type Result } from "./support/mismatches";
 
 // The whole matrix takes some 22 s on our 2 cores, and two or three times that beside the other
 // test files: these are guards against a hang, not budgets.
 jest.setTimeout(300_000);
-
-interface Result {
-  journey: string;
-  app: string;
-  expected: string;
-  outcome: string;
-  matched: boolean;
-  failure: string | null;
-  cartBeforeFault?: string;
-  cartAfterFault?: string;
-  steps: { request: string; instance: string; status: number; ms: number }[];
-  details?: Record<string, unknown>;
-}
-
-/**
- * The results that did not match, each with its failure and its last steps (which server answered
- * what): a CI log keeps only what the assertion prints, and the report's folder is gone with it.
- */
-function mismatchesIn(results: Result[]): string[] {
-  const lastSteps = (result: Result) =>
-    result.steps
-      .slice(-8)
-      .map((step) => `${step.request} → ${step.instance} ${step.status}`)
-      .join("; ");
-  return results
-    .filter((result) => !result.matched)
-    .map(
-      (result) =>
-        `${result.journey}:${result.app} ${result.outcome}: ${result.failure} [last steps: ${lastSteps(result)}]`,
-    );
-}
 
 describe("pnpm compare --journey server-crash, on a machine without PostgreSQL of its own", () => {
   it("shows Alice losing her session on the stateful app and keeping her cart on the stateless one", async () => {

@@ -1,5 +1,6 @@
 import type { Journey } from "./journey";
 import { chatPairApart } from "./chat-pair";
+import { budget } from "./pace";
 import { JourneyFailure } from "./steps";
 
 const ONLINE_MS = 1000;
@@ -9,16 +10,17 @@ const OFFLINE_MS = 7000;
 export const chatPresence: Journey = {
   name: "chat-presence",
   story:
-    "Bob, on another server, must see Alice online, then offline within a few seconds of her server being " +
-    "killed (kill -9): no ghost",
+    "Bob, on another server, must see Alice online (within 1 s, or four times his last question to the shop on " +
+    "a slower machine), then offline within a few seconds of her server being killed (kill -9): no ghost",
   expected: { stateful: "fail", stateless: "pass" },
   lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const { alice, bob } = await chatPairApart(context);
+    const asked = await bob.shopper.expect(200, "GET", "/chat/online");
     const online = await bob.next(
       (frame) => frame.type === "presence" && frame.user === "alice" && frame.online,
-      ONLINE_MS,
+      budget(ONLINE_MS, asked.ms),
     );
     if (!online) {
       throw new JourneyFailure(

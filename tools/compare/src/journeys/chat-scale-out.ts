@@ -1,6 +1,8 @@
 import type { Chatter } from "./chatter";
 import { chatLandingOn, chatPairApart } from "./chat-pair";
+import { echoOf } from "./chat-echo";
 import type { Journey } from "./journey";
+import { budget } from "./pace";
 import { JourneyFailure } from "./steps";
 
 const DELIVERY_MS = 1000;
@@ -31,10 +33,15 @@ export const chatScaleOut: Journey = {
   },
 };
 
-/** `from` writes `text` to `to`, and `reader` (to's socket) must get it within DELIVERY_MS. */
+/**
+ * `from` writes `text` to `to`, and `reader` (to's socket) must get it within DELIVERY_MS, or four
+ * times what it took to come back to `from` on a machine slower than that.
+ */
 async function delivered(from: Chatter, reader: Chatter, to: string, text: string): Promise<void> {
+  const sent = performance.now();
   from.send({ type: "send", to, text });
-  if (await reader.next((frame) => frame.type === "message" && frame.text === text, DELIVERY_MS)) return;
+  const within = budget(DELIVERY_MS, await echoOf(from, text)) - (performance.now() - sent);
+  if (await reader.next((frame) => frame.type === "message" && frame.text === text, within)) return;
   const told = from.frames.find((frame) => frame.type === "error");
   throw new JourneyFailure(
     `${reader.shopper.name} (on ${reader.servedBy}) never got "${text}" from ${from.shopper.name} (on ` +
