@@ -136,11 +136,12 @@ describe.each(outages)("PostgreSQL $name while an order cooks, until after its c
       (await status(server, "/readyz")) === 200 ? true : undefined,
     );
     const dave = await daveOrdersAPizza(server);
-    await until("the order preparing", 5000, async () => {
+    const preparing = await until("the order preparing", 5000, async () => {
       const order = await dave.order();
       return order?.status === "preparing" ? order : undefined;
     });
 
+    const began = Date.now();
     await outage.begin();
     const seen = { healthz: new Set<number>(), readyz: new Set<number>() };
     try {
@@ -153,6 +154,9 @@ describe.each(outages)("PostgreSQL $name while an order cooks, until after its c
     } finally {
       await outage.end();
     }
+    // The database was away when the cooking ended, and the finished job had to be reported.
+    const cooked = Date.parse(preparing.startedAt!) + KITCHEN_MS;
+    expect({ began: began < cooked, ended: Date.now() > cooked }).toEqual({ began: true, ended: true });
     expect([...seen.healthz]).toEqual([200]);
     expect(seen.readyz.has(503)).toBe(true);
     expect(seen.readyz.has(200)).toBe(false);

@@ -127,13 +127,18 @@ describe(`the stateless shop while its stores fail in turn (seed ${SEED}, ${ROUN
       const random = seeded(SEED);
       const workload = new MixedWorkload(servers.map((server) => server.url));
       const log: string[] = [];
+      const firstMode: ("stop" | "freeze")[] = [];
       const failed = (what: string) =>
         new Error(`${what}\nreplay: STORE_FAULT_SEED=${SEED} STORE_FAULT_ROUNDS=${ROUNDS}\n${log.join("\n")}`);
       await workload.start();
       try {
         for (let round = 0; round < ROUNDS; round++) {
+          // Each store in turn, stopped in one of its rounds and frozen in the next (which first, the
+          // generator says): six rounds meet every store both ways.
           const store = stores()[round % 3]!;
-          const mode = random() < 0.5 ? "stop" : "freeze";
+          if (round % 6 < 3) firstMode[round % 3] = random() < 0.5 ? "stop" : "freeze";
+          const first = firstMode[round % 3]!;
+          const mode = round % 6 < 3 ? first : first === "stop" ? "freeze" : "stop";
           const after = Math.round(200 + random() * 800);
           const outage = Math.round(200 + random() * 2800);
           log.push(`round ${round + 1}: ${store.name} ${mode === "stop" ? "stopped" : "frozen"} for ${outage} ms`);

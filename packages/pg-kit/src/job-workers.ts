@@ -3,17 +3,18 @@
 // because pg-boss 10's own worker reports a job without awaiting the report: a database that is
 // gone at that moment rejects it with no one listening, and Node ends the process (pg-boss's
 // issue 577). Here every report is awaited, and a database that is away is waited out:
-// - A report that cannot be made is tried again while the job's lease holds. Past it, the job is
-//   no longer this worker's: pg-boss's upkeep gives it back and it is delivered again, which the
-//   handler's own conditional writes make harmless (the second delivery finds nothing to do, or
-//   does the job and records it once).
-// - A job the handler says another delivery has taken over is left alone: completing it would
-//   complete that delivery's job under it.
+// - A report is made, and tried again while the database is away, only while the job's lease
+//   holds. Past it, the job is no longer this worker's: pg-boss's upkeep gives it back and it is
+//   delivered again, which the handler's own conditional writes make harmless (the next delivery
+//   finds nothing to do, or does the job and records it once). pg-boss ties a report to the job,
+//   not to one delivery of it, so one that lands just as the lease runs out may settle another
+//   delivery's job: harmless for the same reason, at the cost of one more delivery.
+// - A job the handler says another delivery has taken over is left alone.
 // - Asking for a job while the database is away finds none; an idle worker asks again every half
 //   second, and one that has just done a job asks at once, as there may be more.
-// A handler that throws has its job failed, and so delivered again. A report or a start that the
-// database refuses for its own reasons (not an outage: a bug of ours) is not waited out: it ends
-// the process, loudly, as a bug should.
+// A handler that throws has its job failed, and so delivered again (a bug of the handler's is
+// logged, an outage is not). A report or a start that fails for any other reason than an outage
+// is a bug of ours: it ends the process, loudly.
 import { setTimeout as sleep } from "node:timers/promises";
 import PgBoss from "pg-boss";
 import type { Database } from "./background-database";
@@ -55,48 +56,54 @@ export function startJobWorkers<Data extends object>(
 ): JobWorkers {
   // A server with no workers leaves the queue to the others, its upkeep too.
   if (workers === 0) return { held: () => 0, stop: async () => undefined };
-  const say = outageSayer(label);
-  const boss = new PgBoss({
-    db: say.watching(throughPool(database.pool)),
-    schema: JOB_SCHEMA,
-    migrate: false,
-    schedule: false,
-    supervise: true,
-    maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
-  });
-  // The upkeep's errors: an outage is said once (by `watching`) and tried again a second later.
-  boss.on("error", (error: Error) => {
-    if (!isOutage(error)) console.error(`${label}: ${error.message}`);
-  });
+  const db = outageSayer(label).watching(throughPool(database.pool));
+  const newBoss = (supervise: boolean) => {
+    const boss = new PgBoss({
+      db,
+      schema: JOB_SCHEMA,
+      migrate: false,
+      schedule: false,
+      supervise,
+      maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
+    });
+    // The upkeep's errors: an outage is said once (by `watching`), and tried again a second later.
+    boss.on("error", (error: Error) => {
+      if (!isOutage(error)) console.error(`${label}: ${error.message}`);
+    });
+    return boss;
+  };
+  // Fetching and reporting need no started pg-boss; the upkeep does (see `started`).
+  const jobs = newBoss(false);
+  let upkeep: PgBoss | undefined;
   /** Set by stop: no more jobs are taken, and idle workers stop waiting. */
   const closing = new AbortController();
   /** Set at stop's deadline: reports still being tried are given up (the lease brings the job back). */
   const abandoning = new AbortController();
-  const inHand = new Set<string>();
+  /** The jobs in this server's hands, and when each one's lease runs out. */
+  const inHand = new Map<string, number>();
   let working = 0;
 
-  /** Tries `report` while the job's lease holds (or until the workers are abandoned). */
+  /** Makes `report` while the job's lease holds, trying again while the database is away. */
   const reportWhileLeased = async (report: () => Promise<unknown>, leaseEnds: number) => {
-    for (;;) {
+    while (Date.now() < leaseEnds) {
       try {
         return await report();
       } catch (error) {
         if (!isOutage(error)) throw error;
-        if (Date.now() + POLLING_MS >= leaseEnds || !(await pause(POLLING_MS, abandoning.signal))) return;
+        if (!(await pause(POLLING_MS, abandoning.signal))) return;
       }
     }
   };
 
-  const run = async (job: PgBoss.Job<Data>) => {
-    const leaseEnds = Date.now() + Number(job.expireInSeconds) * 1000;
+  const run = async (job: PgBoss.Job<Data>, leaseEnds: number) => {
     let report: (() => Promise<unknown>) | undefined;
     working++;
     try {
-      if ((await handle(job.data)) === "done") report = () => boss.complete(queue, job.id);
+      if ((await handle(job.data)) === "done") report = () => jobs.complete(queue, job.id);
     } catch (error) {
-      // Failed, so delivered again. A bug of the handler's is said; an outage already was.
-      if (!isOutage(error)) console.error(`${label}: job ${job.id} failed (${(error as Error).message}); it goes back`);
-      report = () => boss.fail(queue, job.id, { message: (error as Error).message });
+      const { message } = error as Error;
+      if (!isOutage(error)) console.error(`${label}: job ${job.id} failed (${message}); it goes back to the queue`);
+      report = () => jobs.fail(queue, job.id, { message });
     } finally {
       working--;
     }
@@ -105,36 +112,44 @@ export function startJobWorkers<Data extends object>(
 
   const work = async () => {
     while (!closing.signal.aborted) {
-      const [job] = await boss.fetch<Data>(queue, { batchSize: 1 }); // none while the database is away
+      const [job] = await jobs.fetch<Data>(queue, { batchSize: 1 }); // none while the database is away
       if (!job) {
         await pause(POLLING_MS, closing.signal);
         continue;
       }
-      inHand.add(job.id);
+      const leaseEnds = Date.now() + Number(job.expireInSeconds) * 1000;
+      inHand.set(job.id, leaseEnds);
       try {
-        await run(job);
+        // Fetched as the server began to stop: back to the queue, for another server.
+        if (closing.signal.aborted) await handBack(job.id);
+        else await run(job, leaseEnds);
       } finally {
         inHand.delete(job.id);
       }
     }
   };
 
+  const handBack = (id: string) =>
+    Date.now() < (inHand.get(id) ?? 0)
+      ? jobs.fail(queue, id, { message: "the server stopped" }).catch(() => undefined)
+      : undefined;
+
   const started = (async () => {
     await database.prepared;
-    // pg-boss's upkeep checks its tables when it starts: while the database is away, again a second later.
+    // The upkeep checks pg-boss's tables when it starts. One whose start failed never starts (it
+    // stays "starting"), so while the database is away a new one is tried a second later.
     while (!closing.signal.aborted) {
+      const trying = newBoss(true);
       try {
-        await boss.start();
+        await trying.start();
+        upkeep = trying;
         break;
       } catch (error) {
         if (!isOutage(error)) throw error;
         await pause(MAINTENANCE_SECONDS * 1000, closing.signal);
       }
     }
-    if (closing.signal.aborted) {
-      await boss.stop({ graceful: false, close: false }); // stopped while it was starting
-      return [];
-    }
+    if (closing.signal.aborted) await upkeep?.stop({ graceful: false, close: false }); // stopped while starting
     // A bug in a loop rejects this, with no one listening until stop: the process ends, loudly.
     return Promise.all(Array.from({ length: workers }, work));
   })();
@@ -146,9 +161,8 @@ export function startJobWorkers<Data extends object>(
       await Promise.race([started, sleep(deadlineMs, undefined, { ref: false })]);
       abandoning.abort();
       // What is still in hand goes back at once, for another server, rather than when its lease runs out.
-      const handBack = (id: string) => boss.fail(queue, id, { message: "the server stopped" }).catch(() => undefined);
-      await Promise.all([...inHand].map(handBack));
-      await boss.stop({ graceful: false, close: false }).catch(() => undefined);
+      await Promise.all([...inHand.keys()].map(handBack));
+      await upkeep?.stop({ graceful: false, close: false }).catch(() => undefined);
     },
   };
 }

@@ -2,7 +2,7 @@
 // fail fast: a connection that cannot be made within a second fails, so does a call that gets no
 // answer within a second (STORE_UNAVAILABLE, 503), and the pool is bounded, so a database that is
 // down or hung never hangs a request. The pool reconnects by itself when the database is back.
-import { STORE_DEADLINE_MS, timedStore, withinStoreDeadline } from "@cart/domain";
+import { STORE_DEADLINE_MS, StoreUnavailableError, timedStore, withinStoreDeadline } from "@cart/domain";
 import { DatabaseError, Pool, type PoolClient } from "pg";
 
 const MAX_CONNECTIONS = 10;
@@ -35,15 +35,27 @@ export function createPgPool(url: string): Pool {
   return pool;
 }
 
-/** SQLSTATE classes that mean "the database is not there", not "your statement is wrong". */
-const OUTAGE = /^(08|53|57P)/;
+/**
+ * SQLSTATE classes that mean "the database is not there", not "your statement is wrong": no
+ * connection (08), out of resources (53), shutting down, starting up or cut short by its statement
+ * timeout (57).
+ */
+const OUTAGE = /^(08|53|57)/;
+/** How pg and the system say a connection was refused, lost or never made: no SQLSTATE. */
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+const CONNECTION_LOST =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/;
 
 /**
- * Whether a failed call means the database is not there (no connection, shutting down, starting
- * up, out of resources), rather than that it refused the statement for its own reasons.
+ * Whether a failed call means the database is not there, rather than that it refused the
+ * statement for its own reasons or that our code is wrong: anything not known as an outage is a
+ * bug, for the caller to let through.
  */
 export function isOutage(error: unknown): boolean {
-  return !(error instanceof DatabaseError) || OUTAGE.test(error.code ?? "");
+  if (error instanceof StoreUnavailableError) return true;
+  if (error instanceof DatabaseError) return OUTAGE.test(error.code ?? "");
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return CONNECTION_CODES.has(String(code)) || CONNECTION_LOST.test(String(message));
 }
 
 /**
@@ -53,7 +65,7 @@ export function isOutage(error: unknown): boolean {
  * DomainError first).
  */
 export function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void): Promise<T> {
-  const isAnswer = (error: unknown) => !isOutage(error);
+  const isAnswer = (error: unknown) => error instanceof DatabaseError && !OUTAGE.test(error.code ?? "");
   return timedStore("postgres", () => withinStoreDeadline(operation, { isAnswer, onDeadline }));
 }
 
