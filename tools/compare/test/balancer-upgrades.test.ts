@@ -67,8 +67,26 @@ function itAnswersUpgradesAsPlainRequests(start: () => Promise<LoadBalancer>) {
   );
 }
 
+/** A WebSocket named beside h2c: the balancer must not take it for a WebSocket and pass the h2c on. */
+const H2C_BESIDE_WEBSOCKET = upgradeTo("h2c, websocket");
+
 describe("the built-in balancer", () => {
   itAnswersUpgradesAsPlainRequests(() => BuiltinBalancer.start("round-robin", [backend]));
+
+  it("answers an upgrade to h2c beside a WebSocket as a plain GET too", async () => {
+    const balancer = await BuiltinBalancer.start("round-robin", [backend]);
+    try {
+      const answer = await sendRaw(Number(new URL(balancer.url).port), H2C_BESIDE_WEBSOCKET);
+      expect({ status: answer.status, servedBy: answer.headers["x-served-by"] }).toEqual({
+        status: 200,
+        servedBy: "web-1",
+      });
+      expect(seen.upgrades).toEqual([]);
+      expect(seen.requests.at(-1)?.upgrade).toBeUndefined();
+    } finally {
+      await balancer.close();
+    }
+  });
 
   it("refuses, in JSON, an upgrade other than a WebSocket that carries a body", async () => {
     const balancer = await BuiltinBalancer.start("round-robin", [backend]);
@@ -92,7 +110,17 @@ describe("the built-in balancer", () => {
 });
 
 describeNeeding("haproxy", "the HAProxy balancer", () => {
-  itAnswersUpgradesAsPlainRequests(() =>
-    HaproxyBalancer.start({ name: "shop", policy: "round-robin", backends: [backend], slots: [] }),
-  );
+  const start = () => HaproxyBalancer.start({ name: "shop", policy: "round-robin", backends: [backend], slots: [] });
+  itAnswersUpgradesAsPlainRequests(start);
+
+  it("refuses an upgrade to h2c beside a WebSocket itself (its own 400), passing nothing on", async () => {
+    const balancer = await start();
+    try {
+      const answer = await sendRaw(Number(new URL(balancer.url).port), H2C_BESIDE_WEBSOCKET);
+      expect(answer.status).toBe(400);
+      expect(seen.upgrades).toEqual([]);
+    } finally {
+      await balancer.close();
+    }
+  });
 });

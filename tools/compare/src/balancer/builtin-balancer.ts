@@ -156,9 +156,9 @@ export class BuiltinBalancer implements LoadBalancer {
   /** A WebSocket: to the pinned server if it is live, else the next live one; refusals as JSON. */
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     socket.on("error", () => socket.destroy());
-    if (req.headers.upgrade?.toLowerCase() !== "websocket") return this.withoutUpgrade(req, socket, head);
     this.tunnels.add(socket);
     socket.once("close", () => this.tunnels.delete(socket));
+    if (req.headers.upgrade?.toLowerCase() !== "websocket") return this.withoutUpgrade(req, socket, head);
     const pinned = this.takePin(req);
     const live = this.health.live();
     const backend = live.find((candidate) => candidate.id === pinned) ?? this.pick(live);

@@ -80,7 +80,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     `  bind ${options.bind}`,
     "  # Only WebSockets (the chat) are carried: any other upgrade (h2c above all, a known way to",
     "  # smuggle requests past a proxy) reaches the server as the plain request it also is.",
-    "  http-request del-header upgrade unless { req.hdr(upgrade) -i websocket }",
+    "  http-request del-header upgrade unless { req.fhdr(upgrade) -i websocket }",
     "  http-request del-header http2-settings",
     `  default_backend ${name}`,
     "",

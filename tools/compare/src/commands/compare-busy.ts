@@ -38,7 +38,7 @@ const program = new Command()
       "  pnpm compare:busy                          10 runs of the whole matrix, one busy process per core",
       "  pnpm compare:busy --runs 5 -- --journey chat-typing --journey chat-presence",
       "",
-      "Exit code: 0 if no verdict flipped, 1 if one did, 2 on a set-up error, 130 on Ctrl-C.",
+      "Exit code: 0 if no verdict flipped, 1 if one did (or a run judged nothing), 2 on a set-up error, 130 on Ctrl-C.",
     ].join("\n"),
   );
 
@@ -56,6 +56,7 @@ runCommand<BusyOptions>({
         `each beside ${burners} CPU-bound process(es); ${machine}`,
     );
     const runs: BusyRun[] = [];
+    let unjudged = 0;
     for (let n = 1; n <= options.runs; n++) {
       const busy = await Promise.all(
         Array.from({ length: burners }, (_, i) =>
@@ -74,7 +75,12 @@ runCommand<BusyOptions>({
         ]);
         const { code } = await compare.exited;
         const written = await readFile(join(dir, "compare.json"), "utf8").catch(() => undefined);
-        if (!written) throw new Error(`pnpm compare exited ${code} with no report:\n${compare.recentOutput}`);
+        // A run that could not judge anything (exit 2) is said, and counted against the verdicts.
+        if (!written) {
+          unjudged++;
+          say(`run ${n} of ${options.runs}: pnpm compare exited ${code} with no report:\n${compare.recentOutput}`);
+          continue;
+        }
         const report = JSON.parse(written) as BusyRun["report"];
         runs.push({ seconds: (Date.now() - started) / 1000, report });
         const flips = report.results.filter((result) => !result.matched);
@@ -88,12 +94,12 @@ runCommand<BusyOptions>({
         await rm(dir, { recursive: true, force: true });
       }
     }
-    const { markdown, json, flipped } = verdictsUnderLoad(runs, { burners, machine, compareArgs });
+    const { markdown, json, flipped } = verdictsUnderLoad(runs, { burners, machine, compareArgs, unjudged });
     await mkdir(options.reportDir, { recursive: true });
     await writeFile(join(options.reportDir, "busy.json"), `${JSON.stringify(json, null, 2)}\n`);
     await writeFile(join(options.reportDir, "busy.md"), markdown);
     say(`\n${markdown}`);
     say(`Reports: ${join(options.reportDir, "busy.json")}, ${join(options.reportDir, "busy.md")}`);
-    return flipped ? EXIT.mismatch : EXIT.ok;
+    return flipped || unjudged > 0 ? EXIT.mismatch : EXIT.ok;
   },
 });

@@ -16,6 +16,8 @@ export interface BusySetting {
   readonly machine: string;
   /** The flags given to pnpm compare. */
   readonly compareArgs: readonly string[];
+  /** Runs of pnpm compare that wrote no report (they could not run), left out of `runs`. */
+  readonly unjudged?: number;
 }
 
 export interface JourneyUnderLoad {
@@ -58,8 +60,9 @@ export function verdictsUnderLoad(
       `${runs.length} runs, each beside ${setting.burners} CPU-bound process(es) ` +
       `(\`pnpm compare:busy --runs ${runs.length} --burners ${setting.burners}\`).`,
     "",
-    `Every verdict as expected in **${allAsExpected} of ${runs.length}** runs; ` +
-      `a run took ${seconds[0]?.toFixed(0)}–${seconds.at(-1)?.toFixed(0)} s.`,
+    `Every verdict as expected in **${allAsExpected} of ${runs.length + (setting.unjudged ?? 0)}** runs; ` +
+      `a run took ${seconds[0]?.toFixed(0)}–${seconds.at(-1)?.toFixed(0)} s.` +
+      (setting.unjudged ? ` ${setting.unjudged} run(s) could not run at all, and wrote no report.` : ""),
     "",
     "| journey | app | expected | not as expected | the first time, in its words |",
     "| --- | --- | --- | --- | --- |",

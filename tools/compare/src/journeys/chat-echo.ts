@@ -5,11 +5,14 @@ import type { Chatter } from "./chatter";
 
 const ECHO_WAIT_MS = 5000;
 
-/** Milliseconds until `sender` gets its message `text` back; 0 if it never does (an error, or nothing). */
+/** Milliseconds until `sender` gets its message `text` back (just sent); 0 if it does not (an error, or nothing). */
 export async function echoOf(sender: Chatter, text: string): Promise<number> {
   const started = performance.now();
+  const before = sender.frames.length;
   const answer = await sender.next(
-    (frame) => frame.type === "error" || (frame.type === "message" && frame.text === text),
+    (frame) =>
+      sender.frames.indexOf(frame) >= before &&
+      (frame.type === "error" || (frame.type === "message" && frame.text === text)),
     ECHO_WAIT_MS,
   );
   return answer?.type === "message" ? performance.now() - started : 0;
