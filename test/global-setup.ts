@@ -18,9 +18,9 @@ export default async function globalSetup(): Promise<void> {
   const missing = missingOptional(["haproxy", "chromium"]);
   if (missing.length > 0) {
     const list = missing.map(({ name, why }) => `${name} (${why})`).join(", ");
-    if (inCi()) throw new Error(`CI=true, and this machine lacks ${list}: install it (pnpm run doctor says how)`);
+    if (inCi()) throw new Error(`CI=true, and this machine lacks ${list}: install it (pnpm preflight says how)`);
     process.stdout.write(
-      `\npnpm test: this machine lacks ${list}: the tests that need it are skipped; pnpm run doctor says how to install it.\n`,
+      `\npnpm test: this machine lacks ${list}: the tests that need it are skipped; pnpm preflight says how to install it.\n`,
     );
   }
   // Side by side; if one fails to start, the other is stopped before the run fails.

@@ -34,7 +34,7 @@ describe("pnpm test on a machine without haproxy and Chromium", () => {
       "pnpm test: this machine lacks haproxy (haproxy is not on PATH), chromium (no Chromium at",
     );
     expect(output).toMatch(
-      /Skipped \(3\):\n {2}- the HAProxy balancer, started sticky \[skipped: haproxy is not on PATH; pnpm run doctor says how to install it\] keeps a pinned client/,
+      /Skipped \(3\):\n {2}- the HAProxy balancer, started sticky \[skipped: haproxy is not on PATH; pnpm preflight says how to install it\] keeps a pinned client/,
     );
     expect(output).toMatch(/Tests: +3 skipped, 3 passed, 6 total/);
     expect(code).toBe(0);

