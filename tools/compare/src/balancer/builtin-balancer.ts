@@ -13,11 +13,12 @@
 import { createHttpServer } from "@cart/http-kit";
 import { parse as parseCookies } from "cookie";
 import { createProxyServer } from "http-proxy-3";
-import { Agent, ServerResponse, STATUS_CODES, type IncomingMessage } from "node:http";
+import { Agent, ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { RoutingPolicy } from "../vocabulary";
 import { HealthChecks } from "./health-checks";
+import { refuseSocket, reply } from "./balancer-answers";
 import type { Backend, LoadBalancer } from "./load-balancer";
 import { STICKY_COOKIE, withoutCookie } from "./sticky-cookie";
 
@@ -241,25 +242,4 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
-}
-
-function reply(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const length = Buffer.byteLength(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": length, "x-served-by": "balancer" });
-  res.end(body);
-}
-
-/** An answer on a socket that was to become a WebSocket, in the contract's form. */
-function refuseSocket(socket: Socket, status: number, code: string, message: string): void {
-  if (!socket.writable) return void socket.destroy();
-  const body = JSON.stringify({ error: { code, message } });
-  const head = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    "Content-Type: application/json",
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    "X-Served-By: balancer",
-    "Connection: close",
-  ];
-  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
 }
