@@ -7,6 +7,8 @@
 //   routing and typing move to Redis, orders, store credit and the chat's messages to PostgreSQL,
 //   avatars to object storage;
 //   step 2, the lab's answer → stateless: the session cookie gives way to a signed JWT.
+// `--budget` counts the changed lines (added + deleted, imports and comments included: what
+// `--stat` sums) and fails above BUDGET: what is not the lesson belongs in the kits.
 // Other arguments go to `git diff` (e.g. `pnpm diff:apps --stat`).
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +16,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { labParts, writeLabSources } from "./lab-tree.mjs";
+
+/** The most changed lines the two apps may differ by: the lesson, and only the lesson. */
+const BUDGET = 950;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -23,6 +28,8 @@ if (gitArgs.includes("--help") || gitArgs.includes("-h")) {
   console.log(`Usage: pnpm diff:apps [--steps] [git diff options, e.g. --stat]
 
   (none)    the diff of apps/stateful/src and apps/stateless/src
+  --budget  how many lines changed (added + deleted, as --stat sums them), against the budget of
+            ${BUDGET}: exits 1 above it
   --steps   the same in two steps, one idea each, through the workshop lab's expected answer:
             1. where state lives (stateful → sessions, carts, login counters, the chat in Redis;
                orders and store credit in PostgreSQL)
@@ -42,6 +49,29 @@ function diff(cwd, from, to) {
     process.exit(2);
   }
   if (result.status !== 0 && result.status !== 1) process.exit(result.status ?? 2);
+}
+
+if (args.includes("--budget")) {
+  const numstat = spawnSync(
+    "git",
+    ["diff", "--no-index", "--numstat", "--", "apps/stateful/src", "apps/stateless/src"],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
+  if (numstat.error) {
+    console.error(`diff:apps needs git on PATH (${numstat.error.message})`);
+    process.exit(2);
+  }
+  const changed = numstat.stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.split("\t"))
+    .reduce((sum, [added, deleted]) => sum + Number(added) + Number(deleted), 0);
+  const verdict = changed <= BUDGET ? "within" : "OVER";
+  console.log(`diff:apps: ${changed} changed lines, ${verdict} the budget of ${BUDGET}`);
+  process.exit(changed <= BUDGET ? 0 : 1);
 }
 
 if (!steps) {

@@ -70,7 +70,7 @@ writeFileSync(
   json({
     extends: `${up}/tsconfig.base.json`,
     compilerOptions: { rootDir: "src", outDir: "dist", tsBuildInfoFile: "dist/.tsbuildinfo" },
-    references: ["cart-domain", "http-kit", "pg-kit", "redis-kit", "s3-kit"].map((name) => ({
+    references: ["cart-domain", "disk-kit", "http-kit", "memory-kit", "pg-kit", "redis-kit", "s3-kit"].map((name) => ({
       path: `${up}/packages/${name}/tsconfig.build.json`,
     })),
     include: ["src"],

@@ -1,6 +1,7 @@
 // `pnpm diff:apps`: the difference between the two apps, whole or in two steps of one idea each
 // (where state lives, then how a user is recognised), through the workshop lab's expected answer.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const SCRIPT = join(__dirname, "..", "scripts", "diff-apps.mjs");
@@ -11,6 +12,15 @@ describe("pnpm diff:apps", () => {
     const { status, stdout } = run("--stat");
     expect(stdout).toMatch(/apps\/\{stateful => stateless\}\/src\/identity\.ts/);
     expect(status).toBe(0);
+  });
+
+  it("--budget: the apps differ by the lesson and no more, within the budget the README quotes", () => {
+    const { status, stdout } = run("--budget");
+    expect(stdout).toMatch(/^diff:apps: \d+ changed lines, within the budget of \d+\n$/);
+    expect(status).toBe(0);
+    const budget = /the budget of (\d+)/.exec(stdout)![1]!;
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    expect(readme).toContain(`fails above a budget of ${budget} changed lines`);
   });
 
   it("--steps: first where state lives (Redis, no JWT yet), then how a user is recognised (JWT)", () => {

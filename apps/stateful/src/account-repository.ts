@@ -41,7 +41,7 @@ export class InMemoryAccountRepository implements AccountRepository, KitchenOrde
     this.wallets.set(userId, pay(this.walletOf(userId), order));
     this.ordersByUser.set(userId, [...placed, order.id]);
     this.byId.set(order.id, order);
-    if (needsKitchen(order.items)) this.kitchen.add(order.id);
+    if (needsKitchen(order.items)) this.kitchen.add(order);
     return order;
   }
 

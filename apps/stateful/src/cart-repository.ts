@@ -1,9 +1,12 @@
 // Carts in this process's memory, keyed by session id. Each write reads and replaces the cart
 // without an `await` in between, so it is atomic within the process — and invisible to every
-// other process. A cart expires with its session (untouched for the session's lifetime):
-// nothing else would ever free the memory of a user who just walked away.
+// other process. A cart expires with its session (untouched for the session's lifetime), and a
+// sweep forgets the expired ones: nothing else would ever free the memory of a user who just
+// walked away (Redis expires a key by itself).
 import { randomUUID } from "node:crypto";
 import { addLine, setLineQuantity, withoutOrdered, type CartLine, type CartRepository, type Order } from "@cart/domain";
+
+const SWEEP_MS = 60_000;
 
 interface Cart {
   readonly lines: CartLine[];
@@ -15,7 +18,9 @@ interface Cart {
 export class InMemoryCartRepository implements CartRepository {
   private readonly carts = new Map<string, Cart>();
 
-  constructor(private readonly ttlSeconds: number) {}
+  constructor(private readonly ttlSeconds: number) {
+    setInterval(() => this.forgetExpired(), SWEEP_MS).unref();
+  }
 
   async lines(cartId: string): Promise<CartLine[]> {
     return this.current(cartId);

@@ -1,5 +1,6 @@
 // Configuration of one stateful instance, from the environment.
-import { commonConfig, commonEnv, directoryPath, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { writableDirectory } from "@cart/disk-kit";
+import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
@@ -12,7 +13,7 @@ const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcd
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = readEnv(
-    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), AVATAR_DIR: directoryPath() },
+    { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET"), AVATAR_DIR: writableDirectory() },
     env,
     TEST_DEFAULTS,
   );

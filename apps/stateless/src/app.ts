@@ -3,7 +3,7 @@
 // PostgreSQL, files (avatars) in object storage; the process keeps nothing but the chat's open
 // sockets, which cannot move, and the orders its kitchen workers are cooking right now.
 import { createShopApp } from "@cart/http-kit";
-import { databaseReadiness, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import { RedisStore } from "connect-redis";
@@ -24,25 +24,19 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
-  const isDatabaseReady = databaseReadiness(database);
+  const kitchenQueue = new KitchenQueue(database.pool, config.kitchen.kitchenMs);
+  const accounts = new PgAccountRepository(database, kitchenQueue);
+  const sessions = new RedisStore({ client: redis, ttl: config.sessionTtlSeconds });
   // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
   const writeMatters = () => replicated(redis, config.redisWaitReplicas);
-  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters);
-  const identity = createIdentity(
-    config,
-    new RedisStore({ client: redis, ttl: config.sessionTtlSeconds }),
-    writeMatters,
-  );
   return createShopApp({
     config,
-    identity,
-    carts,
+    identity: createIdentity(config, sessions, writeMatters),
+    carts: new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters),
     accounts,
     kitchen: startKitchen(database, accounts, config.kitchen),
     avatars: new S3AvatarRepository(objectStore),
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
-    sessionsInMemory: async () => 0,
+    isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
   });

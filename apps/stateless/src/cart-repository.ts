@@ -12,7 +12,7 @@ import {
   type CartRepository,
   type Order,
 } from "@cart/domain";
-import { storeCall, type RedisClient } from "@cart/redis-kit";
+import { runScript, storeCall, type RedisClient } from "@cart/redis-kit";
 
 // Every script: KEYS[1] the cart, KEYS[2] the id of the order it is becoming. A cart that is
 // emptied is gone, and so is that id: a cart filled again is a new one, with an order of its own.
@@ -78,17 +78,15 @@ export class RedisCartRepository implements CartRepository {
   }
 
   async forCheckout(cartId: string): Promise<{ orderId: string; lines: CartLine[] }> {
-    const args = [randomUUID(), String(this.ttlSeconds)];
-    const reply = (await storeCall(() =>
-      this.redis.eval(FOR_CHECKOUT, { keys: keysOf(cartId), arguments: args }),
-    )) as string[];
-    const [orderId = args[0]!, ...hash] = reply;
+    const fresh = randomUUID();
+    const reply = (await runScript(this.redis, FOR_CHECKOUT, keysOf(cartId), [fresh, this.ttlSeconds])) as string[];
+    const [orderId = fresh, ...hash] = reply;
     return { orderId, lines: toLines(hash) };
   }
 
   async settle(cartId: string, order: Order): Promise<void> {
-    const ordered = order.items.flatMap((item) => [item.sku, String(item.quantity)]);
-    await storeCall(() => this.redis.eval(SETTLE, { keys: keysOf(cartId), arguments: [order.id, ...ordered] }));
+    const ordered = order.items.flatMap((item) => [item.sku, item.quantity]);
+    await runScript(this.redis, SETTLE, keysOf(cartId), [order.id, ...ordered]);
     // Lost in a failover, the settling would give the cart back its ordered lines.
     await this.written();
   }
@@ -98,9 +96,7 @@ export class RedisCartRepository implements CartRepository {
   }
 
   private async write(script: string, cartId: string, sku: string, args: number[]): Promise<CartLine[]> {
-    const reply = (await storeCall(() =>
-      this.redis.eval(script, { keys: keysOf(cartId), arguments: [sku, ...args.map(String)] }),
-    )) as string[];
+    const reply = (await runScript(this.redis, script, keysOf(cartId), [sku, ...args])) as string[];
     const [status, ...hash] = reply;
     if (status === "QUANTITY_LIMIT") throw new QuantityLimitError(sku, MAX_QUANTITY);
     if (status === "CART_FULL") throw new CartFullError(MAX_LINES);

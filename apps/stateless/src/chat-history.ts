@@ -4,30 +4,10 @@
 // a lost connection is not a copy), and how far each user has read each other's messages (the
 // unread counts). chat-state.ts keeps the rest of the chat, what is temporary, in Redis.
 import { conversationOf, REF_KEPT_MS, type ChatDraft, type ChatMessage } from "@cart/domain";
-import { dbCall, inTransaction, whenPrepared, type Database } from "@cart/pg-kit";
-import type { PoolClient } from "pg";
+import type { Database, Transaction } from "@cart/pg-kit";
 
-interface MessageRow {
-  id: number;
-  sender: string;
-  recipient: string;
-  text: string;
-  at: string;
-  served_by: string;
-  ref: string | null;
-}
-
-const MESSAGE_COLUMNS = "id, sender, recipient, text, at, served_by, ref";
-
-const messageOf = (row: MessageRow): ChatMessage => ({
-  id: row.id,
-  from: row.sender,
-  to: row.recipient,
-  text: row.text,
-  at: row.at,
-  servedBy: row.served_by,
-  ...(row.ref !== null && { ref: row.ref }),
-});
+/** A message as the domain has it (the kit gives rows as domain values). */
+const MESSAGE = `SELECT id, sender AS "from", recipient AS "to", text, at, served_by, ref FROM chat_messages`;
 
 // A message, with the next id of its conversation. $1 conversation, $2 from, $3 to, $4 text, $5 at,
 // $6 served by, $7 ref (or null)
@@ -37,14 +17,14 @@ const APPEND = `
     ON CONFLICT (conversation) DO UPDATE SET last_id = chat_conversations.last_id + 1
     RETURNING last_id
   )
-  INSERT INTO chat_messages (conversation, ${MESSAGE_COLUMNS})
+  INSERT INTO chat_messages (conversation, id, sender, recipient, text, at, served_by, ref)
   SELECT $1, last_id, $2, $3, $4, $5, $6, $7 FROM next
   RETURNING id`;
 
 // How many of `other`'s messages to `reader` come after what the reader has read.
 // $1 conversation, $2 the other (the sender), $3 the reader
 const UNREAD_FROM = `
-  SELECT count(*)::int AS unread FROM chat_messages
+  SELECT count(*) AS unread FROM chat_messages
   WHERE conversation = $1 AND sender = $2
     AND id > COALESCE((SELECT up_to FROM chat_reads WHERE reader = $3 AND other = $2), 0)`;
 
@@ -55,84 +35,70 @@ export class PgChatHistory {
   async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {
     const conversation = conversationOf(draft.from, draft.to);
     const values = [conversation, draft.from, draft.to, draft.text, draft.at, draft.servedBy, draft.ref ?? null];
-    await whenPrepared(this.database);
     // Without a ref, one statement: the conversation's row hands out the next id (its row lock
     // orders parallel sends) and the message is written with it. With one, a transaction that
     // first looks for the ref, under a lock per conversation, so that a resend racing its first
     // send finds it. (A hash names the lock: two conversations may share one, and wait.)
-    const appended = !draft.ref
-      ? { id: (await dbCall(() => this.database.pool.query<{ id: number }>(APPEND, values))).rows[0]!.id }
-      : await inTransaction(this.database.pool, async (client) => {
-          await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [conversation]);
-          const earlier = await sentBefore(client, conversation, draft.from, draft.ref!);
-          return earlier ?? { id: (await client.query<{ id: number }>(APPEND, values)).rows[0]!.id };
+    const [appended] = !draft.ref
+      ? await this.database.rows<{ id: number }>(APPEND, values)
+      : await this.database.transaction(async (tx) => {
+          await tx.rows("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [conversation]);
+          const earlier = await sentBefore(tx, conversation, draft.from, draft.ref!);
+          return earlier ? [earlier] : tx.rows<{ id: number }>(APPEND, values);
         });
-    const repeated = "from" in appended;
-    const message: ChatMessage = repeated ? appended : { id: appended.id, ...draft };
+    const repeated = "from" in appended!;
+    const message = "from" in appended! ? appended : { id: appended!.id, ...draft };
     // Counted once the message is committed: a parallel send's message is counted too.
     return { message, repeated, unread: await this.unreadFrom(draft.to, draft.from) };
   }
 
   async page(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]> {
-    await whenPrepared(this.database);
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM chat_messages WHERE conversation = $1 AND id > $2 ORDER BY id LIMIT $3`,
-        [conversationOf(user, other), after, limit],
-      ),
-    );
-    return rows.map(messageOf);
+    return this.database.rows<ChatMessage>(`${MESSAGE} WHERE conversation = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+      conversationOf(user, other),
+      after,
+      limit,
+    ]);
   }
 
   async markRead(user: string, other: string, upTo: number): Promise<number> {
-    await whenPrepared(this.database);
     // Nobody reads past the last message (one written later is unread), nor back.
-    await dbCall(() =>
-      this.database.pool.query(
-        `INSERT INTO chat_reads (reader, other, up_to)
-         VALUES ($1, $2, LEAST($3, COALESCE((SELECT last_id FROM chat_conversations WHERE conversation = $4), 0)))
-         ON CONFLICT (reader, other) DO UPDATE SET up_to = GREATEST(chat_reads.up_to, EXCLUDED.up_to)`,
-        [user, other, upTo, conversationOf(user, other)],
-      ),
+    await this.database.rows(
+      `INSERT INTO chat_reads (reader, other, up_to)
+       VALUES ($1, $2, LEAST($3, COALESCE((SELECT last_id FROM chat_conversations WHERE conversation = $4), 0)))
+       ON CONFLICT (reader, other) DO UPDATE SET up_to = GREATEST(chat_reads.up_to, EXCLUDED.up_to)`,
+      [user, other, upTo, conversationOf(user, other)],
     );
     return this.unreadFrom(user, other);
   }
 
   async unread(user: string): Promise<Record<string, number>> {
-    await whenPrepared(this.database);
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<{ sender: string; unread: number }>(
-        `SELECT m.sender, count(*)::int AS unread FROM chat_messages m
-         LEFT JOIN chat_reads r ON r.reader = m.recipient AND r.other = m.sender
-         WHERE m.recipient = $1 AND m.id > COALESCE(r.up_to, 0)
-         GROUP BY m.sender`,
-        [user],
-      ),
+    const rows = await this.database.rows<{ sender: string; unread: number }>(
+      `SELECT m.sender, count(*) AS unread FROM chat_messages m
+       LEFT JOIN chat_reads r ON r.reader = m.recipient AND r.other = m.sender
+       WHERE m.recipient = $1 AND m.id > COALESCE(r.up_to, 0)
+       GROUP BY m.sender`,
+      [user],
     );
     return Object.fromEntries(rows.map(({ sender, unread }) => [sender, unread]));
   }
 
   /** How many of `other`'s messages `user` has not read. */
   private async unreadFrom(user: string, other: string): Promise<number> {
-    const { rows } = await dbCall(() =>
-      this.database.pool.query<{ unread: number }>(UNREAD_FROM, [conversationOf(user, other), other, user]),
-    );
-    return rows[0]!.unread;
+    const [counted] = await this.database.rows<{ unread: number }>(UNREAD_FROM, [
+      conversationOf(user, other),
+      other,
+      user,
+    ]);
+    return counted!.unread;
   }
 }
 
 /** The message `from` sent in the conversation with this ref, within REF_KEPT_MS, if any. */
-async function sentBefore(
-  client: PoolClient,
-  conversation: string,
-  from: string,
-  ref: string,
-): Promise<ChatMessage | undefined> {
+async function sentBefore(tx: Transaction, conversation: string, from: string, ref: string) {
   const since = new Date(Date.now() - REF_KEPT_MS).toISOString();
-  const { rows } = await client.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM chat_messages
-     WHERE conversation = $1 AND sender = $2 AND ref = $3 AND at > $4 ORDER BY id DESC LIMIT 1`,
+  const [message] = await tx.rows<ChatMessage>(
+    `${MESSAGE} WHERE conversation = $1 AND sender = $2 AND ref = $3 AND at > $4 ORDER BY id DESC LIMIT 1`,
     [conversation, from, ref, since],
   );
-  return rows[0] && messageOf(rows[0]);
+  return message;
 }

@@ -11,7 +11,7 @@
 import { TYPING_MS, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
 import type { Database } from "@cart/pg-kit";
-import { storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
+import { everyWhileOpen, runScript, storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
 import { PgChatHistory } from "./chat-history";
 
 const CLAIM_MS = 3000;
@@ -68,15 +68,8 @@ export class SharedChatState implements ChatState {
     private readonly server: string,
   ) {
     this.messages = new PgChatHistory(database);
-    const renew = setInterval(() => void this.renewClaims().catch(() => undefined), RENEW_MS);
-    const sweep = setInterval(() => void this.sweepGhosts().catch(() => undefined), SWEEP_MS);
-    renew.unref();
-    sweep.unref();
-    // The intervals end with the connection (a server stopping, a test's instance closed).
-    this.redis.once("end", () => {
-      clearInterval(renew);
-      clearInterval(sweep);
-    });
+    everyWhileOpen(redis, RENEW_MS, () => this.renewClaims());
+    everyWhileOpen(redis, SWEEP_MS, () => this.sweepGhosts());
     subscribe(redis, {
       [inbox(server)]: (payload) => {
         const { user, frames } = JSON.parse(payload) as { user: string; frames: ServerFrame[] };
@@ -91,7 +84,9 @@ export class SharedChatState implements ChatState {
     this.local.set(user, count);
     if (count > 1) return false;
     const now = Date.now();
-    return (await this.script(JOIN, [serversOf(user), USERS], [now, this.server, now + CLAIM_MS, user])) === 1;
+    return (
+      (await runScript(this.redis, JOIN, [serversOf(user), USERS], [now, this.server, now + CLAIM_MS, user])) === 1
+    );
   }
 
   async leave(user: string): Promise<boolean> {
@@ -101,7 +96,7 @@ export class SharedChatState implements ChatState {
       return false;
     }
     this.local.delete(user);
-    return (await this.script(LEAVE, [serversOf(user), USERS], [Date.now(), this.server, user])) === 1;
+    return (await runScript(this.redis, LEAVE, [serversOf(user), USERS], [Date.now(), this.server, user])) === 1;
   }
 
   async online(): Promise<string[]> {
@@ -152,7 +147,7 @@ export class SharedChatState implements ChatState {
 
   async deliver(user: string, ...frames: ServerFrame[]): Promise<boolean> {
     const payload = JSON.stringify({ user, frames });
-    return Number(await this.script(DELIVER, [serversOf(user)], [Date.now(), payload])) > 0;
+    return Number(await runScript(this.redis, DELIVER, [serversOf(user)], [Date.now(), payload])) > 0;
   }
 
   async endSession(sessionId: string): Promise<void> {
@@ -174,13 +169,9 @@ export class SharedChatState implements ChatState {
   private async sweepGhosts(): Promise<void> {
     const users = await storeCall(() => this.redis.sMembers(USERS));
     for (const user of users) {
-      if ((await this.script(SWEEP, [serversOf(user), USERS], [Date.now(), user])) !== 1) continue;
+      if ((await runScript(this.redis, SWEEP, [serversOf(user), USERS], [Date.now(), user])) !== 1) continue;
       const frame: ServerFrame = { type: "presence", user, online: false };
       for (const other of await this.online()) await this.deliver(other, frame);
     }
-  }
-
-  private script(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return storeCall(() => this.redis.eval(script, { keys, arguments: args.map(String) }));
   }
 }

@@ -49,9 +49,7 @@ export function createIdentity(config: AppConfig, store: RedisStore, written: ()
       if (!token) throw notLoggedIn();
       const { sub, sid, expiresAt } = verifyToken(config.jwtKeys, token);
       const record = (await storeCall(() => store.get(sid))) as SessionData | null;
-      if (record?.userId !== sub) {
-        throw sessionEnded();
-      }
+      if (record?.userId !== sub) throw sessionEnded();
       return { userId: sub, sessionId: sid, expiresAt };
     },
   };

@@ -6,8 +6,8 @@
 // once however often its job is delivered. Redis is not the queue: a job is an order's promise to
 // the customer, not a cache line.
 import { cook, cookingMs, type Kitchen, type KitchenSettings, type KitchenOrders, type Order } from "@cart/domain";
-import { JobQueue, prepareJobQueue, startJobWorkers, type Database } from "@cart/pg-kit";
-import type { Pool, PoolClient } from "pg";
+import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Transaction } from "@cart/pg-kit";
+import type { Pool } from "pg";
 
 const QUEUE = "kitchen";
 /** A job's lease is this many times its cooking time. */
@@ -34,9 +34,9 @@ export class KitchenQueue {
   }
 
   /** Queues the order's job inside the caller's transaction: the order and its job commit together, or neither does. */
-  async add(client: PoolClient, order: Order): Promise<void> {
+  async add(tx: Transaction, order: Order): Promise<void> {
     const leaseSeconds = (LEASE_FACTOR * cookingMs(order.items, this.kitchenMs)) / 1000;
-    await this.jobs.send(client, { orderId: order.id }, { leaseSeconds, retryLimit: RETRY_LIMIT });
+    await this.jobs.send(tx, { orderId: order.id }, { leaseSeconds, retryLimit: RETRY_LIMIT });
   }
 }
 

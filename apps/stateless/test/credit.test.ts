@@ -9,9 +9,8 @@ import {
   type CartRepository,
   type Order,
 } from "@cart/domain";
-import type { Database } from "@cart/pg-kit";
+import type { Database, Transaction } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
-import type { PoolClient } from "pg";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
 import { KitchenQueue } from "../src/kitchen";
@@ -46,9 +45,9 @@ class RacingAccountRepository extends PgAccountRepository {
     super(database, new KitchenQueue(database.pool, 0));
   }
 
-  protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
+  protected override async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
     await this.atTheLine();
-    return super.debit(client, userId, cents);
+    return super.debit(tx, userId, cents);
   }
 }
 
@@ -58,15 +57,14 @@ class RacingAccountRepository extends PgAccountRepository {
  * and believes its order fits.
  */
 class UnguardedAccountRepository extends RacingAccountRepository {
-  protected override async debit(client: PoolClient, userId: string, cents: number): Promise<number> {
-    const { rows } = await client.query<{ balance_cents: string }>(
-      "SELECT balance_cents FROM wallets WHERE user_id = $1",
-      [userId],
-    );
-    const balance = Number(rows[0]!.balance_cents);
+  protected override async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
+    const [wallet] = await tx.rows<{ balanceCents: number }>("SELECT balance_cents FROM wallets WHERE user_id = $1", [
+      userId,
+    ]);
+    const balance = wallet!.balanceCents;
     if (balance < cents) throw new InsufficientCreditError(balance, cents);
     await this.atTheLine();
-    await client.query("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - cents]);
+    await tx.rows("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - cents]);
     return balance - cents;
   }
 }

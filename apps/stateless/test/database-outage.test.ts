@@ -3,7 +3,7 @@
 // carries on, and everything comes back by itself when the database does.
 import { expectError, NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import { LocalPostgresServer } from "@cart/local-infra";
-import { createPgPool, scratchDatabase, type Database, type ScratchDatabase } from "@cart/pg-kit";
+import { createPgPool, databaseOf, scratchDatabase, type Database, type ScratchDatabase } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
 import type { Express } from "express";
 import request from "supertest";
@@ -38,7 +38,7 @@ beforeAll(async () => {
   scratch = scratchDatabase(postgres.url());
   await scratch.create();
   const pool = createPgPool(scratch.url);
-  database = { pool, prepared: prepareDatabase(pool, prepareKitchen) };
+  database = databaseOf(pool, prepareDatabase(pool, prepareKitchen));
   await Promise.all([database.prepared, redis.connect()]);
 });
 
@@ -104,7 +104,7 @@ describe("PostgreSQL frozen (SIGSTOP: connected but silent)", () => {
 
 describe("a database that is not prepared yet (unreachable at start, or still migrating)", () => {
   it("answers 503 STORE_UNAVAILABLE within 1.5 s, and /readyz 503, while the cart works", async () => {
-    const app = appOn({ pool: database.pool, prepared: new Promise<void>(() => undefined) });
+    const app = appOn(databaseOf(database.pool, new Promise<void>(() => undefined)));
     const bob = await loggedIn(app, "bob", "margherita");
     const { response, ms } = await bob.timed("get", "/wallet");
     expectError(response, 503, "STORE_UNAVAILABLE");

@@ -1,7 +1,7 @@
 import { NO_LOGIN_LIMITS } from "@cart/contract-suite";
 import type { Kitchen } from "@cart/domain";
 import { LocalRedisServer } from "@cart/local-infra";
-import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
+import { createPgPool, databaseOf, scratchDatabase, type Database } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
 import { ObjectStore, objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
 import type { Pool } from "pg";
@@ -55,7 +55,7 @@ export function testDatabase() {
     open(): Database {
       const pool = createPgPool(scratch.url);
       pools.push(pool);
-      return { pool, prepared };
+      return databaseOf(pool, prepared);
     },
   };
 }

@@ -44,20 +44,51 @@ export async function timedStore<T>(store: StoreName, operation: () => Promise<T
   }
 }
 
+/** How many store operations the current request has recorded so far. */
+function operationsSoFar(): number {
+  let operations = 0;
+  for (const use of current.getStore()?.values() ?? []) operations += use.operations;
+  return operations;
+}
+
 /**
  * `adapter` with its methods (or those named in `only`) timed as operations on `store`: for the
- * adapters that keep state in this process or on its disk, which no client library times for
- * them. Methods run on the adapter itself (private fields work); a method that returns a promise
- * is timed until it settles.
+ * adapters that keep state in this process, which no client library times for them. Methods run
+ * on the adapter itself (private fields work); a method that returns a promise is timed until it
+ * settles.
  */
 export function timedAdapter<T extends object>(store: StoreName, adapter: T, only?: readonly (keyof T)[]): T {
+  return timed(adapter, only, () => (ms) => record(store, ms));
+}
+
+/**
+ * `adapter` with each call that used no store timed as `memory`: state this process kept itself,
+ * which no client library times. A call that used a store is that store's kit's to record. So an
+ * app's adapters are timed the same way wherever they keep their state, with nothing to declare.
+ */
+export function timedInProcess<T extends object>(adapter: T): T {
+  return timed(adapter, undefined, () => {
+    const before = operationsSoFar();
+    return (ms) => {
+      if (operationsSoFar() === before) record("memory", ms);
+    };
+  });
+}
+
+/** `adapter` with its methods (or those in `only`) timed: `call` at each call's start gives what to do with its time. */
+function timed<T extends object>(
+  adapter: T,
+  only: readonly (keyof T)[] | undefined,
+  call: () => (ms: number) => void,
+): T {
   return new Proxy(adapter, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== "function" || (only && !only.includes(property as keyof T))) return value;
       return (...args: unknown[]) => {
         const started = performance.now();
-        const done = () => record(store, performance.now() - started);
+        const finish = call();
+        const done = () => finish(performance.now() - started);
         let result: unknown;
         try {
           result = Reflect.apply(value, target, args);

@@ -1,6 +1,6 @@
 // The record behind Server-Timing: each request's own, through its awaits, whatever runs beside it.
 import { setTimeout as sleep } from "node:timers/promises";
-import { timedAdapter, timedStore, withStoreTimings, type StoreUse } from "../src";
+import { timedAdapter, timedInProcess, timedStore, withStoreTimings, type StoreUse } from "../src";
 
 class Counter {
   #count = 0;
@@ -43,6 +43,22 @@ describe("the store timing of a request", () => {
     });
     expect(uses).toEqual([{ store: "memory", operations: 3, ms: expect.any(Number) }]);
     expect(uses[0]!.ms).toBeGreaterThanOrEqual(15);
+  });
+
+  it("times as memory only the calls that used no store, in parallel requests too", async () => {
+    const adapter = timedInProcess({
+      inMemory: async () => sleep(5),
+      inRedis: () => timedStore("redis", () => sleep(5)),
+    });
+    const request = (call: "inMemory" | "inRedis") =>
+      withStoreTimings(async (read) => {
+        await adapter[call]();
+        await adapter[call]();
+        return read().map(({ store, operations }) => [store, operations]);
+      });
+    const [memory, redis] = await Promise.all([request("inMemory"), request("inRedis")]);
+    expect(memory).toEqual([["memory", 2]]);
+    expect(redis).toEqual([["redis", 2]]);
   });
 
   it("records nothing, and gets in no one's way, outside a request", async () => {

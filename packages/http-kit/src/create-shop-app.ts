@@ -2,6 +2,7 @@
 // Middleware order is part of the contract: Server-Timing and the instance header first, errors last.
 import {
   ChatService,
+  timedInProcess,
   type AccountRepository,
   type AvatarRepository,
   type CartRepository,
@@ -36,8 +37,8 @@ export interface ShopAppParts {
   readonly avatars: AvatarRepository;
   /** Whether every store the app keeps state in answers (for /readyz). */
   readonly isReady: () => Promise<boolean>;
-  /** How many sessions this process holds in its own memory (for /healthz). */
-  readonly sessionsInMemory: () => Promise<number>;
+  /** How many sessions this process holds in its own memory (for /healthz; none if left out). */
+  readonly sessionsInMemory?: () => Promise<number>;
   /** Where the login limiters keep their counters. */
   readonly rateLimitStore: RateLimitStoreFactory;
   /**
@@ -48,7 +49,12 @@ export interface ShopAppParts {
 }
 
 export function createShopApp(parts: ShopAppParts): express.Express {
-  const { config, identity, carts, accounts, isReady, chatState } = parts;
+  const { config, identity, isReady } = parts;
+  // Server-Timing: a call to an adapter that used no store (its kit would have timed it) used
+  // this process's memory.
+  const [carts, accounts] = [timedInProcess(parts.carts), timedInProcess(parts.accounts)];
+  const chatState =
+    parts.chatState && ((connections: ChatConnections) => timedInProcess(parts.chatState!(connections)));
   const connections = new ChatConnections();
   const chat: ShopChat | undefined = chatState && {
     service: new ChatService(chatState(connections), config.instanceId),
@@ -70,7 +76,7 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   });
   app.use(helmet());
   app.use(requestLogger(logger));
-  app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory, parts.kitchen));
+  app.use(healthRoutes(config.instanceId, isReady, parts.sessionsInMemory ?? (async () => 0), parts.kitchen));
   app.use(sameOriginOnly);
   if (identity.middleware.length > 0) app.use(identity.middleware);
   // Uploads before the JSON body parser, which refuses any body that is not JSON.
@@ -78,7 +84,14 @@ export function createShopApp(parts: ShopAppParts): express.Express {
   app.use(jsonBody);
   // Logging out ends the session's chat sockets too, on every server that holds one.
   const sessionEnded = async (sessionId: string) => chat?.service.sessionEnded(sessionId);
-  app.use(authRoutes(identity, carts, loginLimits(config, parts.rateLimitStore), sessionEnded));
+  app.use(
+    authRoutes(
+      identity,
+      carts,
+      loginLimits(config, (name) => timedInProcess(parts.rateLimitStore(name))),
+      sessionEnded,
+    ),
+  );
   if (chat) app.use(chatRoutes(identity, chat, config.instanceId));
   app.use(cartRoutes(identity, carts, accounts));
   app.use(notFound);

@@ -25,9 +25,6 @@ export const secret = (name: string) =>
     .string({ message: `${name} is required (generate one with: openssl rand -hex 32)` })
     .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`);
 
-/** A directory this process may write in, made if missing (optional: each use says what it does without one). */
-export const directoryPath = () => z.string().optional();
-
 /** Variables both apps read. */
 export const commonEnv = {
   PORT: whole("PORT", 0, 65535).default(3000),

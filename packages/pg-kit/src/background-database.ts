@@ -1,16 +1,59 @@
 // A database an instance serves with as soon as it starts, as it does with Redis: its pool at once,
 // its preparation (migrations, seed data) in the background, tried again every second until the
 // database answers. Until then, what needs it answers 503 STORE_UNAVAILABLE and /readyz says 503.
+// A request's statements go through `rows` and `transaction`, which wait for the preparation and
+// hold the stores' deadline, so an adapter's code is its SQL and nothing else.
 import { withinStoreDeadline } from "@cart/domain";
-import type { Pool } from "pg";
-import { createPgPool, isPgReady } from "./pg-pool";
+import type { Pool, PoolClient } from "pg";
+import { domainRows } from "./domain-rows";
+import { createPgPool, dbCall, inTransaction, isPgReady } from "./pg-pool";
 
 const RETRY_MS = 1000;
+
+/** Statements on one connection, inside a transaction. */
+export interface Transaction {
+  readonly client: PoolClient;
+  /** The statement's rows as domain values (domain-rows.ts). */
+  rows<T>(sql: string, values?: readonly unknown[]): Promise<T[]>;
+}
 
 export interface Database {
   readonly pool: Pool;
   /** Resolves once the database is prepared; never rejects. */
   readonly prepared: Promise<void>;
+  /**
+   * A request's statement: once the database is prepared, within the stores' deadline (503
+   * STORE_UNAVAILABLE past it), its rows as domain values (domain-rows.ts).
+   */
+  rows<T>(sql: string, values?: readonly unknown[]): Promise<T[]>;
+  /** A request's transaction, likewise: committed if `work` resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** For /readyz: whether the database answers, and is prepared. */
+  isReady(): Promise<boolean>;
+  /** Closes the pool (the server is stopping). */
+  close(): Promise<void>;
+}
+
+/** The database behind `pool`, usable once `prepared` resolves. */
+export function databaseOf(pool: Pool, prepared: Promise<void>): Database {
+  let isPrepared = false;
+  void prepared.then(() => (isPrepared = true));
+  return {
+    pool,
+    prepared,
+    async rows<T>(sql: string, values?: readonly unknown[]) {
+      await whenPrepared(prepared);
+      return domainRows<T>(await dbCall(() => pool.query(sql, values && [...values])));
+    },
+    async transaction(work) {
+      await whenPrepared(prepared);
+      return inTransaction(pool, (client) =>
+        work({ client, rows: async (sql, values) => domainRows(await client.query(sql, values && [...values])) }),
+      );
+    },
+    isReady: async () => isPrepared && isPgReady(pool),
+    close: () => pool.end(),
+  };
 }
 
 /** A pool for `url`, and `prepare` run on it in the background until it succeeds (or the pool ends). */
@@ -29,20 +72,13 @@ export function openDatabase(url: string, prepare: (pool: Pool) => Promise<void>
       }
     }
   })();
-  return { pool, prepared };
+  return databaseOf(pool, prepared);
 }
 
 /**
  * Waits until the database is prepared, within the stores' deadline: STORE_UNAVAILABLE after it.
  * Not a store operation of the request's (Server-Timing): it asks the database nothing.
  */
-export function whenPrepared({ prepared }: Database): Promise<void> {
+function whenPrepared(prepared: Promise<void>): Promise<void> {
   return withinStoreDeadline(() => prepared);
-}
-
-/** For /readyz: whether the database answers, and is prepared. */
-export function databaseReadiness({ pool, prepared }: Database): () => Promise<boolean> {
-  let isPrepared = false;
-  void prepared.then(() => (isPrepared = true));
-  return async () => isPrepared && isPgReady(pool);
 }

@@ -1,5 +1,6 @@
 export * from "./background-database";
 export * from "./database-url";
+export * from "./domain-rows";
 export * from "./job-queue";
 export * from "./job-workers";
 export * from "./migrations";

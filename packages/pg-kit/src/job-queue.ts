@@ -5,6 +5,7 @@
 // (job-workers.ts): a worker that dies or stalls loses its lease, and the job is delivered again.
 import PgBoss from "pg-boss";
 import type { Pool, PoolClient } from "pg";
+import type { Transaction } from "./background-database";
 
 export const JOB_SCHEMA = "pgboss";
 
@@ -73,10 +74,10 @@ export class JobQueue<Data extends object> {
     this.boss = new PgBoss({ db: throughPool(pool), schema: JOB_SCHEMA });
   }
 
-  /** Queues a job inside the caller's transaction (`client`): it commits with the caller's writes, or not at all. */
-  async send(client: PoolClient, data: Data, { leaseSeconds, retryLimit }: SendOptions): Promise<void> {
+  /** Queues a job inside the caller's transaction (`tx`): it commits with the caller's writes, or not at all. */
+  async send(tx: Pick<Transaction, "client">, data: Data, { leaseSeconds, retryLimit }: SendOptions): Promise<void> {
     await this.boss.send(this.name, data, {
-      db: prepared(client, `${this.name}-send-job`),
+      db: prepared(tx.client, `${this.name}-send-job`),
       expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)),
       retryLimit,
       retryDelay: 0,

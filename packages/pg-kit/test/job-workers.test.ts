@@ -7,6 +7,7 @@ import { LocalPostgresServer } from "@cart/local-infra";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   createPgPool,
+  databaseOf,
   JobQueue,
   prepareJobQueue,
   startJobWorkers,
@@ -27,7 +28,7 @@ beforeAll(async () => {
   server = await LocalPostgresServer.start();
   const pool = createPgPool(server.url());
   await prepareJobQueue(pool, QUEUE);
-  database = { pool, prepared: Promise.resolve() };
+  database = databaseOf(pool, Promise.resolve());
 });
 
 afterEach(async () => {
@@ -45,7 +46,7 @@ afterAll(async () => {
 /** Sends one job with a lease of `leaseSeconds`; resolves with its id. */
 async function send(leaseSeconds: number): Promise<string> {
   const queue = new JobQueue<{ n: number }>(database.pool, QUEUE);
-  await transaction(database.pool, (client) => queue.send(client, { n: 1 }, { leaseSeconds, retryLimit: 5 }));
+  await transaction(database.pool, (client) => queue.send({ client }, { n: 1 }, { leaseSeconds, retryLimit: 5 }));
   const { rows } = await database.pool.query<{ id: string }>("SELECT id FROM pgboss.job WHERE name = $1", [QUEUE]);
   return rows[0]!.id;
 }

@@ -4,7 +4,7 @@
 import { StoreUnavailableError } from "@cart/domain";
 import { LocalPostgresServer } from "@cart/local-infra";
 import type { Pool } from "pg";
-import { createPgPool, dbCall, inTransaction, isPgReady, migrate, type Migration } from "../src";
+import { createPgPool, databaseOf, dbCall, inTransaction, isPgReady, migrate, type Migration } from "../src";
 
 jest.setTimeout(60_000);
 
@@ -54,6 +54,36 @@ describe("migrate", () => {
 
   it("refuses migrations out of order", async () => {
     await expect(migrate(pool(), [MIGRATIONS[1]!, MIGRATIONS[0]!])).rejects.toThrow(/increasing version order/);
+  });
+});
+
+describe("a database's rows", () => {
+  it("come back as domain values: camelCase, bigint as a number, a timestamp as ISO text, NULL left out", async () => {
+    const database = databaseOf(pool(), Promise.resolve());
+    const rows = await database.rows(
+      `SELECT 4200::bigint AS total_cents, '2026-12-06T14:06:36.123Z'::timestamptz AS created_at,
+              NULL::text AS prepared_by, '{"sku":"coke"}'::json AS items, 3 AS attempts`,
+    );
+    expect(rows).toEqual([
+      { totalCents: 4200, createdAt: "2026-12-06T14:06:36.123Z", items: { sku: "coke" }, attempts: 3 },
+    ]);
+    await expect(database.rows("SELECT 9007199254740993::bigint AS too_big")).rejects.toThrow(
+      "too_big: 9007199254740993 does not fit a JavaScript number",
+    );
+  });
+
+  it("wait for the database to be prepared, within the stores' deadline", async () => {
+    const unprepared = databaseOf(pool(), new Promise<void>(() => undefined));
+    const started = Date.now();
+    await expect(unprepared.rows("SELECT 1")).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(unprepared.transaction(async (tx) => tx.rows("SELECT 1"))).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await unprepared.isReady()).toBe(false);
+    const prepared = databaseOf(pool(), Promise.resolve());
+    await prepared.prepared;
+    expect(await prepared.isReady()).toBe(true);
   });
 });
 

@@ -99,3 +99,26 @@ export async function isRedisReady(redis: RedisClient): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Runs a Lua script on Redis, which runs it atomically (no other command runs meanwhile, from any
+ * server): `keys` as it reads them (KEYS), and `args` (ARGV), sent as strings. Within the stores'
+ * deadline, as storeCall.
+ */
+export function runScript(
+  redis: RedisClient,
+  script: string,
+  keys: string[],
+  args: (string | number)[],
+): Promise<unknown> {
+  return storeCall(() => redis.eval(script, { keys, arguments: args.map(String) }));
+}
+
+/**
+ * Runs `task` every `ms` for as long as `redis` is open (a server stopping, a test's instance
+ * closed, ends it). A round that fails, on an outage the client reports itself, is left to the next.
+ */
+export function everyWhileOpen(redis: RedisClient, ms: number, task: () => Promise<unknown>): void {
+  const timer = setInterval(() => void task().catch(() => undefined), ms).unref();
+  redis.once("end", () => clearInterval(timer));
+}

@@ -4,9 +4,9 @@
 // Redis too. Any instance can serve any request, and the balancer needs no stickiness. The chat is
 // still this process's (part 2 moves it out), and so is the kitchen's queue (part 4): an order is
 // in PostgreSQL, but its place in the queue is in the memory of the server that took it.
-import { timedAdapter } from "@cart/domain";
+import { DiskFiles } from "@cart/disk-kit";
 import { createShopApp } from "@cart/http-kit";
-import { databaseReadiness, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
@@ -22,8 +22,7 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
   // Still this server's own queue: placing an order hands its id to this process's memory, which
   // no transaction includes. Kill the server and its waiting orders stay `placed` in PostgreSQL.
   const kitchenQueue = new KitchenQueue();
-  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
-  const isDatabaseReady = databaseReadiness(database);
+  const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
@@ -33,11 +32,10 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     accounts,
     kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Still on this server's own disk: part 3 moves them out.
-    avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
-    sessionsInMemory: async () => 0,
+    avatars: new DiskAvatarRepository(new DiskFiles(config.avatarDir), config.instanceId),
+    isReady: async () => (await isRedisReady(redis)) && (await database.isReady()),
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    chatState: (connections) => timedAdapter("memory", new InMemoryChatState(connections, config.instanceId)),
+    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
   });
 }

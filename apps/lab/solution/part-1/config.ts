@@ -1,6 +1,7 @@
 // LAB SOLUTION: the stateful app's configuration, plus where Redis (REDIS_URL) and PostgreSQL
 // (DATABASE_URL) are.
-import { commonConfig, commonEnv, directoryPath, readEnv, secret, type CommonConfig } from "@cart/http-kit";
+import { writableDirectory } from "@cart/disk-kit";
+import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
 import { databaseUrl } from "@cart/pg-kit";
 import { redisUrl } from "@cart/redis-kit";
 
@@ -20,7 +21,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     {
       ...commonEnv,
       SESSION_SECRET: secret("SESSION_SECRET"),
-      AVATAR_DIR: directoryPath(),
+      AVATAR_DIR: writableDirectory(),
       REDIS_URL: redisUrl("REDIS_URL"),
       DATABASE_URL: databaseUrl("DATABASE_URL"),
     },

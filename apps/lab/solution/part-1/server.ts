@@ -12,6 +12,6 @@ void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
   const database = openDatabase(config.databaseUrl, prepareDatabase);
-  const closeStores = async () => void (await Promise.all([redis.close(), database.pool.end()]));
+  const closeStores = async () => void (await Promise.all([redis.close(), database.close()]));
   runServer(createApp(config, redis, database), { ...config, onShutdown: closeStores });
 });

@@ -4,9 +4,9 @@
 // so a dead server leaves no ghost; routing between servers, pub/sub; typing); to PostgreSQL,
 // what must last (the messages a reconnecting client resumes from, and how far each user has
 // read). Part 1's answer stays as it was.
-import { timedAdapter } from "@cart/domain";
+import { DiskFiles } from "@cart/disk-kit";
 import { createShopApp } from "@cart/http-kit";
-import { databaseReadiness, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
@@ -21,8 +21,7 @@ import { RedisSessionStore } from "./session-store";
 export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
   // Still this server's own kitchen queue (part 4 moves it out).
   const kitchenQueue = new KitchenQueue();
-  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
-  const isDatabaseReady = databaseReadiness(database);
+  const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
@@ -32,9 +31,8 @@ export function createApp(config: AppConfig, redis: RedisClient, database: Datab
     accounts,
     kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Still on this server's own disk: part 3 moves them out.
-    avatars: timedAdapter("disk", new DiskAvatarRepository(config.avatarDir, config.instanceId)),
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()),
-    sessionsInMemory: async () => 0,
+    avatars: new DiskAvatarRepository(new DiskFiles(config.avatarDir), config.instanceId),
+    isReady: async () => (await isRedisReady(redis)) && (await database.isReady()),
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     // Part 2: the chat's state where every server sees it (Redis and the database).

@@ -3,7 +3,7 @@
 // server shares, so a picture uploaded through one server is served by all of them, and outlives
 // the machine that took it. The answers of parts 1 and 2 stay as they were.
 import { createShopApp } from "@cart/http-kit";
-import { databaseReadiness, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import type express from "express";
@@ -26,8 +26,7 @@ export interface Stores {
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   // Still this server's own kitchen queue (part 4 moves it out).
   const kitchenQueue = new KitchenQueue();
-  const accounts = new PgAccountRepository(database, { add: async (_client, order) => kitchenQueue.add(order.id) });
-  const isDatabaseReady = databaseReadiness(database);
+  const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
@@ -38,8 +37,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
-    sessionsInMemory: async () => 0,
+    isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     // Part 2: the chat's state where every server sees it.

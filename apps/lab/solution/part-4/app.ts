@@ -5,7 +5,7 @@
 // writes keep a job delivered twice from cooking twice. The answers of parts 1 to 3 stay as they
 // were.
 import { createShopApp } from "@cart/http-kit";
-import { databaseReadiness, type Database } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import type express from "express";
@@ -28,7 +28,6 @@ export interface Stores {
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   // Part 4: the kitchen's queue moves with the orders: each order's job is written in its transaction.
   const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
-  const isDatabaseReady = databaseReadiness(database);
   const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
   const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
   return createShopApp({
@@ -39,8 +38,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     kitchen: startKitchen(database, accounts, config.kitchen),
     // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
-    isReady: async () => (await isRedisReady(redis)) && (await isDatabaseReady()) && (await objectStore.isReady()),
-    sessionsInMemory: async () => 0,
+    isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
     // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
     // Part 2: the chat's state where every server sees it.

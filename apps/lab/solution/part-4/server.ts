@@ -17,9 +17,6 @@ void startOrExit(() => {
   const redis = connectInBackground(config.redisUrl);
   const database = openDatabase(config.databaseUrl, (pool) => prepareDatabase(pool, prepareKitchen));
   const objectStore = new ObjectStore(config.objectStore);
-  const closeStores = async () => {
-    objectStore.close();
-    await Promise.all([redis.close(), database.pool.end()]);
-  };
+  const closeStores = async () => void (await Promise.all([redis.close(), database.close(), objectStore.close()]));
   runServer(createApp(config, { redis, database, objectStore }), { ...config, onShutdown: closeStores });
 });

@@ -1,0 +1,2 @@
+export * from "./disk-files";
+export * from "./directory-env";

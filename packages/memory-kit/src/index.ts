@@ -1,0 +1,2 @@
+export * from "./memory-jobs";
+export * from "./memory-sessions";
