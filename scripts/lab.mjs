@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm lab:reset`: makes the workshop's lab, a fresh copy of the stateful app in apps/lab/src
-// for attendees to make stateless (docs/workshop.md). `--solved` adds the expected answer (of
-// every part, or of parts 1..N with `--part N`; apps/lab/parts.json). Never overwrites work
-// without --force.
+// for attendees to make stateless (docs/workshop.md), with hints as comments above the lines each
+// part changes (`// LAB HINT`). `--solved` adds the expected answer (of every part, or of parts
+// 1..N with `--part N`; apps/lab/parts.json), and keeps the hints of the parts after it. Never
+// overwrites work without --force.
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,11 +16,12 @@ const parts = labParts(root);
 const usage = `Usage: pnpm lab:reset [--solved [--part <n>]] [--force] [--dir <dir>]
 
   --solved     add the expected answer (for the facilitator, or to compare with yours)
-  --part <n>   with --solved: the answer of parts 1 to n only (${parts.length} part(s): ${parts.map((p) => `${p.part}. ${p.story}`).join("; ")})
+  --part <n>   with --solved: the answer of parts 1 to n only:
+${parts.map((p) => `                 ${p.part}. ${p.name}`).join("\n")}
   --force      replace a lab that already exists (its src/ is deleted)
   --dir <dir>  make the lab there instead of apps/lab (it must be inside apps/lab)
 
-Then: pnpm compare --app lab [--part <n>]    (with --dir: LAB_DIR=<dir> pnpm compare --app lab)`;
+Then: pnpm lab:check --part <n> [--dir <dir>]   (judged by the part's journeys; --diff: yours beside the answer)`;
 
 function fail(message) {
   console.error(`lab: ${message}`);
@@ -88,5 +90,11 @@ writeFileSync(
 
 const where = relative(root, dir);
 const made = options.solved ? `the expected answer of part(s) 1 to ${part}` : "a fresh copy of apps/stateful/src";
-console.log(`lab: ${where}/src is ${made}.`);
-console.log(`Check it with: ${dir === labHome ? "" : `LAB_DIR=${where} `}pnpm compare --app lab`);
+const next = options.solved ? part + 1 : 1;
+const hinted = part < parts.length || !options.solved ? ", with hints (// LAB HINT) for the parts after it" : "";
+console.log(`lab: ${where}/src is ${made}${hinted}.`);
+if (next <= parts.length)
+  console.log(
+    `Next: part ${next}, ${parts[next - 1].name} (docs/workshop.md); check it with ` +
+      `pnpm lab:check --part ${next}${dir === labHome ? "" : ` --dir ${where}`}`,
+  );

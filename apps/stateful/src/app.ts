@@ -8,6 +8,7 @@ import { MemoryStore as RateLimitMemoryStore } from "express-rate-limit";
 import { InMemoryAccountRepository } from "./account-repository";
 import { DiskAvatarRepository } from "./avatar-repository";
 import { InMemoryCartRepository } from "./cart-repository";
+import { InMemoryChatHistory } from "./chat-history";
 import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
@@ -27,6 +28,6 @@ export function createApp(config: AppConfig): express.Express {
     isReady: async () => true,
     sessionsInMemory: async () => sessions.held(),
     rateLimitStore: () => new RateLimitMemoryStore(),
-    chatState: (connections) => new InMemoryChatState(connections, config.instanceId),
+    chatState: (connections) => new InMemoryChatState(new InMemoryChatHistory(), connections, config.instanceId),
   });
 }

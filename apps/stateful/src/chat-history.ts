@@ -3,13 +3,12 @@
 // server only), with its id in its conversation and the ref its sender gave it (so a resend after
 // a lost connection is not a copy), and how far each user has read each other's messages (the
 // unread counts). chat-state.ts keeps the rest of the chat. A restart forgets all of it.
-import { conversationOf, REF_KEPT_MS, type ChatDraft, type ChatMessage } from "@cart/domain";
+import { conversationOf, REF_KEPT_MS, type ChatDraft, type ChatHistory, type ChatMessage } from "@cart/domain";
 
 /** Messages kept per conversation: memory is bounded, the oldest go first. */
 const KEPT_PER_CONVERSATION = 1000;
 
-/** The messages and read marks of ChatState (the port's append, history, markRead and unread). */
-export class InMemoryChatHistory {
+export class InMemoryChatHistory implements ChatHistory {
   private readonly conversations = new Map<string, { lastId: number; messages: ChatMessage[] }>();
   /** `reader<sender`: the last id of the sender's messages the reader has read. */
   private readonly readUpTo = new Map<string, number>();

@@ -1,18 +1,25 @@
 // The stateful chat: who is online and who is typing, in this process's memory, and a message
 // reaches only the sockets this server holds. Bob connected to another server never hears of it,
-// and a restart forgets everything. The messages and read marks are in memory too (chat-history.ts).
-import { TYPING_MS, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+// and a restart forgets everything. The messages and read marks (`messages`) are in memory too
+// (chat-history.ts).
+import {
+  TYPING_MS,
+  type ChatDraft,
+  type ChatHistory,
+  type ChatMessage,
+  type ChatState,
+  type ServerFrame,
+} from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
-import { InMemoryChatHistory } from "./chat-history";
 
 export class InMemoryChatState implements ChatState {
   /** Open connections per user, on this server: presence as far as it knows. */
   private readonly connected = new Map<string, number>();
   /** `writer>reader`: when the writer's "typing" to the reader runs out. */
   private readonly typingUntil = new Map<string, number>();
-  private readonly messages = new InMemoryChatHistory();
 
   constructor(
+    private readonly messages: ChatHistory,
     private readonly connections: ChatConnections,
     /** This server: as far as a message reaches. */
     readonly reach: string,

@@ -9,13 +9,83 @@ import {
   NoOrderError,
   needsKitchen,
   orderDescription,
+  STARTING_CREDIT,
+  startingCredits,
   type AccountRepository,
   type KitchenOrders,
   type LedgerEntry,
   type Order,
   type Wallet,
 } from "@cart/domain";
-import type { Database, Transaction } from "@cart/pg-kit";
+import type { Database, Schema, Transaction } from "@cart/pg-kit";
+
+/** Opens the wallets of demo users who have none yet, each with its first ledger line. */
+const OPEN_WALLETS = `
+  WITH opened AS (
+    INSERT INTO wallets (user_id, balance_cents)
+    SELECT * FROM unnest($1::text[], $2::bigint[])
+    ON CONFLICT (user_id) DO NOTHING
+    RETURNING user_id, balance_cents
+  )
+  INSERT INTO ledger (user_id, amount_cents, balance_cents, description)
+  SELECT user_id, balance_cents, balance_cents, $3 FROM opened`;
+
+/** The tables of orders and store credit, and the demo users' wallets. */
+export const ACCOUNTS_SCHEMA: Schema = {
+  migrations: [
+    {
+      version: 1,
+      name: "orders, wallets and their ledger",
+      // `seq` orders a user's orders as they were placed. Items stay `json`, not `jsonb`, so an order
+      // reads back exactly as it was written, keys in their order.
+      sql: `
+        CREATE TABLE orders (
+          id uuid PRIMARY KEY,
+          seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+          user_id text NOT NULL,
+          items json NOT NULL,
+          total_cents bigint NOT NULL CHECK (total_cents > 0),
+          created_at timestamptz NOT NULL
+        );
+        CREATE INDEX orders_by_user ON orders (user_id, seq);
+        CREATE TABLE wallets (
+          user_id text PRIMARY KEY,
+          balance_cents bigint NOT NULL CHECK (balance_cents >= 0)
+        );
+        CREATE TABLE ledger (
+          id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          user_id text NOT NULL REFERENCES wallets,
+          amount_cents bigint NOT NULL,
+          balance_cents bigint NOT NULL,
+          description text NOT NULL,
+          order_id uuid REFERENCES orders,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX ledger_by_user ON ledger (user_id, id);`,
+    },
+    {
+      version: 3,
+      name: "the kitchen's progress on each order",
+      // Orders placed before the kitchen existed were handed over as they were placed: ready, never
+      // cooked here. From now on an order starts `placed`, and its job is queued with it.
+      sql: `
+        ALTER TABLE orders
+          ADD COLUMN status text NOT NULL DEFAULT 'ready' CHECK (status IN ('placed', 'preparing', 'ready')),
+          ADD COLUMN prepared_by text,
+          ADD COLUMN started_at timestamptz,
+          ADD COLUMN ready_at timestamptz,
+          ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+          ADD COLUMN cooked integer NOT NULL DEFAULT 0;
+        ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'placed';`,
+    },
+  ],
+  // Every demo user's wallet, opened with their starting credit (its first ledger line) the first
+  // time the database is seen: directly, never through a public route.
+  prepare: async (pool) => {
+    const credits = startingCredits();
+    await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
+  },
+};
 
 /** An order as the domain has it (the kit gives rows as domain values). */
 const ORDER = `SELECT id, items, total_cents, created_at, status, prepared_by, started_at, ready_at, attempts, cooked

@@ -4,13 +4,13 @@
 // sockets, which cannot move, and the orders its kitchen workers are cooking right now.
 import { createShopApp } from "@cart/http-kit";
 import type { Database } from "@cart/pg-kit";
-import { isRedisReady, RedisRateLimitStore, replicated, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, RedisSessionStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
-import { RedisStore } from "connect-redis";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
+import { PgChatHistory } from "./chat-history";
 import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
@@ -26,7 +26,7 @@ export interface Stores {
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
   const kitchenQueue = new KitchenQueue(database.pool, config.kitchen.kitchenMs);
   const accounts = new PgAccountRepository(database, kitchenQueue);
-  const sessions = new RedisStore({ client: redis, ttl: config.sessionTtlSeconds });
+  const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
   // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
   const writeMatters = () => replicated(redis, config.redisWaitReplicas);
   return createShopApp({
@@ -38,6 +38,6 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
+    chatState: (connections) => new SharedChatState(redis, new PgChatHistory(database), connections, config.instanceId),
   });
 }

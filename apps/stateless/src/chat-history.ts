@@ -3,8 +3,44 @@
 // reads later), with its id in its conversation and the ref its sender gave it (so a resend after
 // a lost connection is not a copy), and how far each user has read each other's messages (the
 // unread counts). chat-state.ts keeps the rest of the chat, what is temporary, in Redis.
-import { conversationOf, REF_KEPT_MS, type ChatDraft, type ChatMessage } from "@cart/domain";
-import type { Database, Transaction } from "@cart/pg-kit";
+import { conversationOf, REF_KEPT_MS, type ChatDraft, type ChatHistory, type ChatMessage } from "@cart/domain";
+import type { Database, Schema, Transaction } from "@cart/pg-kit";
+
+/** The chat's tables. */
+export const CHAT_SCHEMA: Schema = {
+  migrations: [
+    {
+      version: 2,
+      name: "the chat's messages and read marks",
+      // A conversation's ids count up from 1 (its row holds the last one given). `at` is kept as the
+      // ISO text the message carries, so it reads back exactly as it was sent.
+      sql: `
+        CREATE TABLE chat_conversations (
+          conversation text PRIMARY KEY,
+          last_id integer NOT NULL
+        );
+        CREATE TABLE chat_messages (
+          conversation text NOT NULL REFERENCES chat_conversations,
+          id integer NOT NULL,
+          sender text NOT NULL,
+          recipient text NOT NULL,
+          text text NOT NULL,
+          at text NOT NULL,
+          served_by text NOT NULL,
+          ref text,
+          PRIMARY KEY (conversation, id)
+        );
+        CREATE INDEX chat_messages_by_ref ON chat_messages (conversation, sender, ref) WHERE ref IS NOT NULL;
+        CREATE INDEX chat_messages_to ON chat_messages (recipient, sender, id);
+        CREATE TABLE chat_reads (
+          reader text NOT NULL,
+          other text NOT NULL,
+          up_to integer NOT NULL,
+          PRIMARY KEY (reader, other)
+        );`,
+    },
+  ],
+};
 
 /** A message as the domain has it (the kit gives rows as domain values). */
 const MESSAGE = `SELECT id, sender AS "from", recipient AS "to", text, at, served_by, ref FROM chat_messages`;
@@ -28,8 +64,7 @@ const UNREAD_FROM = `
   WHERE conversation = $1 AND sender = $2
     AND id > COALESCE((SELECT up_to FROM chat_reads WHERE reader = $3 AND other = $2), 0)`;
 
-/** The messages and read marks of ChatState (the port's append, history, markRead and unread). */
-export class PgChatHistory {
+export class PgChatHistory implements ChatHistory {
   constructor(private readonly database: Database) {}
 
   async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {

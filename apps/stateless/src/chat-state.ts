@@ -7,12 +7,18 @@
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
 //    the history closes that gap.
-// What must last, the messages and how far each user has read, is in PostgreSQL (chat-history.ts).
-import { TYPING_MS, type ChatDraft, type ChatMessage, type ChatState, type ServerFrame } from "@cart/domain";
+// What must last, the messages and how far each user has read (`messages`), is in PostgreSQL
+// (chat-history.ts).
+import {
+  TYPING_MS,
+  type ChatDraft,
+  type ChatHistory,
+  type ChatMessage,
+  type ChatState,
+  type ServerFrame,
+} from "@cart/domain";
 import type { ChatConnections } from "@cart/http-kit";
-import type { Database } from "@cart/pg-kit";
 import { everyWhileOpen, runScript, storeCall, subscribe, type RedisClient } from "@cart/redis-kit";
-import { PgChatHistory } from "./chat-history";
 
 const CLAIM_MS = 3000;
 const RENEW_MS = 1000;
@@ -59,15 +65,13 @@ export class SharedChatState implements ChatState {
   readonly reach = "any server";
   /** This server's connections per user: it claims a user in Redis while it holds one. */
   private readonly local = new Map<string, number>();
-  private readonly messages: PgChatHistory;
 
   constructor(
     private readonly redis: RedisClient,
-    database: Database,
+    private readonly messages: ChatHistory,
     private readonly connections: ChatConnections,
     private readonly server: string,
   ) {
-    this.messages = new PgChatHistory(database);
     everyWhileOpen(redis, RENEW_MS, () => this.renewClaims());
     everyWhileOpen(redis, SWEEP_MS, () => this.sweepGhosts());
     subscribe(redis, {

@@ -4,8 +4,7 @@
 import type { User } from "@cart/domain";
 import { notLoggedIn, readToken, sessionEnded, type Identity } from "@cart/http-kit";
 import { signToken, verifyToken } from "@cart/http-kit/jwt-tokens";
-import { storeCall } from "@cart/redis-kit";
-import type { RedisStore } from "connect-redis";
+import type { RedisSessionStore } from "@cart/redis-kit";
 import type { SessionData } from "express-session";
 import { randomUUID } from "node:crypto";
 import type { AppConfig } from "./config";
@@ -22,7 +21,7 @@ export const TOKEN_COOKIE = "token";
  * `written`: resolves once a login's or a logout's record is safe from a failover of Redis (waits
  * for replicas if REDIS_WAIT_REPLICAS says so).
  */
-export function createIdentity(config: AppConfig, store: RedisStore, written: () => Promise<void>): Identity {
+export function createIdentity(config: AppConfig, store: RedisSessionStore, written: () => Promise<void>): Identity {
   const ttlMs = config.sessionTtlSeconds * 1000;
 
   return {
@@ -31,7 +30,7 @@ export function createIdentity(config: AppConfig, store: RedisStore, written: ()
     async signIn(_req, res, user: User) {
       const sessionId = randomUUID();
       // The record expires in Redis with the token (the store's `ttl`); no cookie of its own.
-      await storeCall(() => store.set(sessionId, { userId: user.id } as SessionData));
+      await store.set(sessionId, { userId: user.id } as SessionData);
       await written();
       const token = signToken(config.jwtKeys, { sub: user.id, sid: sessionId }, config.sessionTtlSeconds);
       res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: "lax", maxAge: ttlMs });
@@ -39,7 +38,7 @@ export function createIdentity(config: AppConfig, store: RedisStore, written: ()
     },
 
     async signOut(_req, res, principal) {
-      await storeCall(() => store.destroy(principal.sessionId));
+      await store.destroy(principal.sessionId);
       await written();
       res.clearCookie(TOKEN_COOKIE);
     },
@@ -48,7 +47,7 @@ export function createIdentity(config: AppConfig, store: RedisStore, written: ()
       const token = readToken(req, TOKEN_COOKIE);
       if (!token) throw notLoggedIn();
       const { sub, sid, expiresAt } = verifyToken(config.jwtKeys, token);
-      const record = (await storeCall(() => store.get(sid))) as SessionData | null;
+      const record = (await store.get(sid)) as SessionData | null;
       if (record?.userId !== sub) throw sessionEnded();
       return { userId: sub, sessionId: sid, expiresAt };
     },

@@ -6,7 +6,7 @@
 // once however often its job is delivered. Redis is not the queue: a job is an order's promise to
 // the customer, not a cache line.
 import { cook, cookingMs, type Kitchen, type KitchenSettings, type KitchenOrders, type Order } from "@cart/domain";
-import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Transaction } from "@cart/pg-kit";
+import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Schema, type Transaction } from "@cart/pg-kit";
 import type { Pool } from "pg";
 
 const QUEUE = "kitchen";
@@ -19,8 +19,8 @@ interface KitchenJob {
   readonly orderId: string;
 }
 
-/** The kitchen's queue: part of preparing the database, once per database. */
-export const prepareKitchen = (pool: Pool): Promise<void> => prepareJobQueue(pool, QUEUE);
+/** The kitchen's queue: pg-boss's own tables, in their own schema, and the queue in them. */
+export const KITCHEN_SCHEMA: Schema = { prepare: (pool) => prepareJobQueue(pool, QUEUE) };
 
 /** Where placing an order puts its job. */
 export class KitchenQueue {

@@ -8,12 +8,11 @@ import { ObjectStore } from "@cart/s3-kit";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { prepareDatabase } from "./database";
-import { prepareKitchen } from "./kitchen";
 
 void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
-  const database = openDatabase(config.databaseUrl, (pool) => prepareDatabase(pool, prepareKitchen));
+  const database = openDatabase(config.databaseUrl, prepareDatabase);
   const objectStore = new ObjectStore(config.objectStore);
   const closeStores = async () => void (await Promise.all([redis.close(), database.close(), objectStore.close()]));
   runServer(createApp(config, { redis, database, objectStore }), { ...config, onShutdown: closeStores });

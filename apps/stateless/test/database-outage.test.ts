@@ -10,7 +10,6 @@ import request from "supertest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
-import { prepareKitchen } from "../src/kitchen";
 import { testBucket } from "./instances";
 
 // A PostgreSQL of this file's own, since it freezes it.
@@ -38,7 +37,7 @@ beforeAll(async () => {
   scratch = scratchDatabase(postgres.url());
   await scratch.create();
   const pool = createPgPool(scratch.url);
-  database = databaseOf(pool, prepareDatabase(pool, prepareKitchen));
+  database = databaseOf(pool, prepareDatabase(pool));
   await Promise.all([database.prepared, redis.connect()]);
 });
 

@@ -8,7 +8,6 @@ import type { Pool } from "pg";
 import { createApp, type Stores } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
-import { prepareKitchen } from "../src/kitchen";
 
 /** The kitchens of the file's instances: their workers stop before the database's pools end. */
 const kitchens: Kitchen[] = [];
@@ -31,7 +30,7 @@ export function testDatabase() {
   beforeAll(async () => {
     await scratch.create();
     const pool = createPgPool(scratch.url);
-    await prepareDatabase(pool, prepareKitchen);
+    await prepareDatabase(pool);
     await pool.end();
     markPrepared();
   });
@@ -47,7 +46,7 @@ export function testDatabase() {
       const pool = createPgPool(scratch.url);
       try {
         await pool.query("TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job");
-        await prepareDatabase(pool, prepareKitchen);
+        await prepareDatabase(pool);
       } finally {
         await pool.end();
       }

@@ -9,7 +9,6 @@ import { LocalPostgresServer, startNodeServer, type NodeServer } from "@cart/loc
 import { createPgPool, scratchDatabase, type ScratchDatabase } from "@cart/pg-kit";
 import { join } from "node:path";
 import { prepareDatabase } from "../src/database";
-import { prepareKitchen } from "../src/kitchen";
 import { testBucket } from "./instances";
 
 const SCRIPT = join(__dirname, "..", "dist", "server.js");
@@ -30,7 +29,7 @@ beforeAll(async () => {
   scratch = scratchDatabase(postgres.url(), "kitchen");
   await scratch.create();
   const pool = createPgPool(scratch.url);
-  await prepareDatabase(pool, prepareKitchen).finally(() => pool.end());
+  await prepareDatabase(pool).finally(() => pool.end());
 });
 
 afterEach(() => Promise.all(servers.splice(0).map((server) => server.process.stop())));

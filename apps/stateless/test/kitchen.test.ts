@@ -9,7 +9,7 @@ import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
 import { join } from "node:path";
 import { PgAccountRepository } from "../src/account-repository";
 import { prepareDatabase } from "../src/database";
-import { KitchenQueue, prepareKitchen } from "../src/kitchen";
+import { KitchenQueue } from "../src/kitchen";
 import { testBucket, testDatabase } from "./instances";
 
 const SCRIPT = join(__dirname, "..", "dist", "server.js");
@@ -39,7 +39,7 @@ describe("a new database", () => {
       await scratch.create();
       const pools = Array.from({ length: 3 }, () => createPgPool(scratch.url));
       try {
-        const tries = await Promise.allSettled(pools.map((pool) => prepareDatabase(pool, prepareKitchen)));
+        const tries = await Promise.allSettled(pools.map((pool) => prepareDatabase(pool)));
         expect(tries.filter((one) => one.status === "rejected")).toEqual([]);
       } finally {
         await Promise.all(pools.map((pool) => pool.end()));

@@ -23,7 +23,6 @@ import { randomInt } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { prepareDatabase } from "../src/database";
-import { prepareKitchen } from "../src/kitchen";
 import { MixedWorkload } from "./mixed-workload";
 
 const ROUNDS = Number(process.env.STORE_FAULT_ROUNDS || 6);
@@ -56,7 +55,7 @@ beforeAll(async () => {
   const database = scratchDatabase(postgres.url(), "faults");
   await database.create();
   const pool = createPgPool(database.url);
-  await prepareDatabase(pool, prepareKitchen).finally(() => pool.end());
+  await prepareDatabase(pool).finally(() => pool.end());
   const bucket = scratchBucket(
     objectStoreFromEnv({
       S3_ENDPOINT: s3.endpoint,

@@ -99,6 +99,17 @@ export interface AvatarRepository {
 export type ChatDraft = Omit<ChatMessage, "id">;
 
 /**
+ * What the chat must keep, whoever holds the sockets: every message and how far each user has read
+ * (ChatState's append, history, markRead and unread, without typing and delivery).
+ */
+export interface ChatHistory {
+  append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }>;
+  page(user: string, other: string, after: number, limit: number): Promise<ChatMessage[]>;
+  markRead(user: string, other: string, upTo: number): Promise<number>;
+  unread(user: string): Promise<Record<string, number>>;
+}
+
+/**
  * The chat's state, apart from the connections themselves, which stay on the server that holds
  * them: who is online, each conversation's messages and unread counts, and the way a frame reaches
  * a user's connections: those on this server (stateful), or on any server (stateless).

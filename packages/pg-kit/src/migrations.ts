@@ -12,6 +12,28 @@ export interface Migration {
   readonly sql: string;
 }
 
+/**
+ * One story's part of the database: its migrations, and what to prepare once they have run (seed
+ * rows, a queue's tables), so that each story's tables can live beside its queries.
+ */
+export interface Schema {
+  readonly migrations?: readonly Migration[];
+  readonly prepare?: (pool: Pool) => Promise<void>;
+}
+
+/**
+ * Runs the schemas' migrations, in version order whichever schema holds them, then each one's
+ * `prepare`, in the order given. Safe to run again, and from many instances at once.
+ */
+export async function prepareSchemas(pool: Pool, schemas: readonly Schema[]): Promise<void> {
+  const migrations = schemas.flatMap((schema) => schema.migrations ?? []);
+  await migrate(
+    pool,
+    [...migrations].sort((a, b) => a.version - b.version),
+  );
+  for (const { prepare } of schemas) await prepare?.(pool);
+}
+
 /** Any number the app's migrations alone use as their lock (pg_advisory_xact_lock takes a bigint). */
 const MIGRATIONS_LOCK = 0x63617274; // "cart"
 

@@ -4,7 +4,16 @@
 import { StoreUnavailableError } from "@cart/domain";
 import { LocalPostgresServer } from "@cart/local-infra";
 import type { Pool } from "pg";
-import { createPgPool, databaseOf, dbCall, inTransaction, isPgReady, migrate, type Migration } from "../src";
+import {
+  createPgPool,
+  databaseOf,
+  dbCall,
+  inTransaction,
+  isPgReady,
+  migrate,
+  prepareSchemas,
+  type Migration,
+} from "../src";
 
 jest.setTimeout(60_000);
 
@@ -50,6 +59,28 @@ describe("migrate", () => {
     const { rows } = await pool().query("SELECT count(*)::int AS n FROM wallets");
     expect(rows).toEqual([{ n: 1 }]); // bob's insert went with the failed transaction
     expect(await migrate(pool(), [...MIGRATIONS, next])).toEqual([3]);
+  });
+
+  it("prepares schemas: every schema's migrations in version order, whichever holds them, then each one's prepare", async () => {
+    const instance = pool();
+    await instance.query("CREATE SCHEMA stories");
+    const prepared: string[] = [];
+    const orders = {
+      migrations: [
+        { version: 11, name: "orders", sql: "CREATE TABLE stories.orders (id int)" },
+        // Needs the chat's table, version 12, from the other schema: run in the order given, it would fail.
+        { version: 13, name: "orders by chat", sql: "ALTER TABLE stories.chat ADD COLUMN order_id int" },
+      ],
+      prepare: async () => void prepared.push("orders"),
+    };
+    const chat = {
+      migrations: [{ version: 12, name: "chat", sql: "CREATE TABLE stories.chat (id int)" }],
+      prepare: async () => void prepared.push("chat"),
+    };
+    await prepareSchemas(instance, [orders, chat]);
+    const { rows } = await instance.query("SELECT version FROM schema_migrations WHERE version > 10 ORDER BY version");
+    expect(rows.map(({ version }) => version)).toEqual([11, 12, 13]);
+    expect(prepared).toEqual(["orders", "chat"]);
   });
 
   it("refuses migrations out of order", async () => {

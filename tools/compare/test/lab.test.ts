@@ -1,8 +1,10 @@
-// The workshop's exercise, end to end: `pnpm lab:reset` makes a copy of the stateful app, which
-// `pnpm compare --app lab` judges by the stateless app's expectations (it fails them, as the
-// stateful app does); with a part's expected answer (--solved --part N), every journey of that
-// part passes.
+// The workshop's exercise, end to end, through the commands an attendee types: `pnpm lab:reset`
+// makes a copy of the stateful app with hints above the lines each part changes, `pnpm lab:check`
+// judges it by the stateless app's expectations (every part fails on the untouched copy, as on
+// the stateful app), and with a part's expected answer (--solved --part N) every journey of that
+// part passes; `--diff` shows the attendee's files beside the answer's.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -11,29 +13,36 @@ import { runCli } from "./run-cli";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const ATTEMPT = join(ROOT, "apps", "lab", "attempts", `test-${process.pid}`);
-const labEnv = { LAB_DIR: ATTEMPT };
+const LAB_CHECK = join(ROOT, "scripts", "lab-check.mjs");
+const PARTS = labParts();
+const JUDGED = PARTS.filter(({ journeys }) => journeys.length > 0);
 
 function labReset(...args: string[]) {
   return promisify(execFile)(process.execPath, [join(ROOT, "scripts", "lab.mjs"), "--dir", ATTEMPT, ...args]);
 }
+const labCheck = (...args: string[]) => runCli([...args, "--dir", ATTEMPT], {}, LAB_CHECK);
 
 afterAll(() => rm(ATTEMPT, { recursive: true, force: true }));
 
 describe("the workshop lab", () => {
-  it("starts as the stateful app: it fails where the stateless app passes", async () => {
+  it("starts as the stateful app, a hint above each line to change, and fails every part it is judged by", async () => {
     await labReset();
-    const { code, stdout } = await runCli(
-      ["--app", "lab", "--journey", "no-stickiness", "--journey", "server-crash"],
-      labEnv,
-    );
+    const app = readFileSync(join(ATTEMPT, "src", "app.ts"), "utf8");
+    expect(app).toMatch(/^ {2}\/\/ LAB HINT, part 1 \(sessions and carts\): Sessions live in this process's memory/m);
+    const { code, stdout } = await labCheck();
+    for (const { part, journeys } of JUDGED) {
+      const failed = journeys.filter((name) => new RegExp(`${name}\\s+lab\\s+fail \\(MISMATCH`).test(stdout));
+      expect({ part, failed: failed.length > 0 }).toEqual({ part, failed: true });
+    }
     expect(stdout).toMatch(/no-stickiness\s+lab\s+fail \(MISMATCH: expected pass\)[^\n]*UNKNOWN_SESSION/);
     expect(code).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
-  it("keeps the kitchen's queue in memory until part 4: with part 3's answer, Dave's orders outlive kill -9 in the database but are never cooked, and a new server cooks only its own", async () => {
-    await labReset("--solved", "--part", "3", "--force");
+  it("keeps the kitchen's queue in memory until part 6: with part 5's answer, Dave's orders outlive kill -9 in the database but are never cooked, and a new server cooks only its own", async () => {
+    await labReset("--solved", "--part", "5", "--force");
+    // Two of part 6's journeys tell the story (the third, a rolling deploy, takes as long again).
     const journeys = ["--journey", "kitchen-crash", "--journey", "kitchen-scale-out"];
-    const { code, stdout } = await runCli(["--app", "lab", ...journeys], labEnv);
+    const { code, stdout } = await runCli(["--app", "lab", ...journeys], { LAB_DIR: ATTEMPT });
     expect(stdout).toMatch(/kitchen-crash\s+lab\s+fail \(MISMATCH: expected pass\)/);
     // Not gone, as on the stateful app: every server finds them, still waiting for a queue that died.
     expect(stdout).toMatch(/\d+ of Dave's 10 orders were still not ready 15 s after kill -9 of lab-\d/);
@@ -50,17 +59,40 @@ describe("the workshop lab", () => {
     });
   });
 
-  it.each(labParts().map(({ part }) => part))(
-    "passes every journey of part %i with that part's expected answer: pnpm compare --app lab --part N exits 0",
+  it.each(JUDGED.map(({ part }) => part))(
+    "passes every journey of part %i with that part's expected answer: pnpm lab:check --part N exits 0",
     async (part) => {
       await labReset("--solved", "--part", String(part), "--force");
-      const { code, stdout } = await runCli(["--app", "lab", "--part", String(part)], labEnv);
+      const { code, stdout } = await labCheck("--part", String(part));
       expect(stdout).toContain("Every outcome matched its expectation.");
       expect(stdout).not.toContain("MISMATCH");
       expect(code).toBe(0);
     },
     240_000,
   );
+
+  it("--diff: the attendee's files beside the answer's, part by part, without the hints", async () => {
+    await labReset("--solved", "--part", "2", "--force");
+    const same = await labCheck("--part", "2", "--diff");
+    expect(same.stdout).toBe(
+      "# The expected answer after part 2 (-, answer/) and yours (+, yours/: " + `${relative(ROOT, ATTEMPT)}/src):\n\n`,
+    );
+    expect(same.code).toBe(0);
+    const next = await labCheck("--part", "3", "--diff");
+    expect(next.stdout).toMatch(/^diff --git a\/answer\/avatar-repository\.ts b\/yours\/avatar-repository\.ts$/m);
+    expect(next.stdout).toMatch(/^-import type { ObjectStore } from "@cart\/s3-kit";$/m);
+    expect(next.stdout).not.toContain("LAB HINT");
+  }, 30_000);
+
+  it("says which part no journey judges, and how to read it", async () => {
+    const last = PARTS.at(-1)!;
+    const { code, stdout } = await labCheck("--part", String(last.part));
+    expect(stdout).toBe(
+      `lab:check: part ${last.part}, ${last.name}, is a part to read: no journey tells it from the part before ` +
+        `(pnpm diff:apps --part ${last.part}).\n`,
+    );
+    expect(code).toBe(0);
+  }, 30_000);
 
   it("says in one line how to make the lab when there is none", async () => {
     const { code, stdout } = await runCli(["--app", "lab"], { LAB_DIR: join(ATTEMPT, "missing") });

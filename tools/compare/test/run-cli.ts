@@ -41,7 +41,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
   return { child, done, output: () => stdout + stderr };
 }
 
-export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).done;
+export const runCli = (args: string[], env?: NodeJS.ProcessEnv, script = CLI) => startCli(args, env, script).done;
 
 /** Whether a process (one the CLI started, say) still exists. */
 export function alive(pid: number): boolean {

@@ -1,9 +1,7 @@
-// LAB SOLUTION: the stateful app's configuration, plus where Redis (REDIS_URL) and PostgreSQL
-// (DATABASE_URL) are.
+// Configuration of one instance, from the environment.
 import { writableDirectory } from "@cart/disk-kit";
 import { commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
-import { databaseUrl } from "@cart/pg-kit";
-import { redisUrl } from "@cart/redis-kit";
+import { redisUrl, waitReplicasEnv } from "@cart/redis-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
@@ -11,7 +9,8 @@ export interface AppConfig extends CommonConfig {
   /** Where this server keeps avatars: a directory of its own (undefined: a new temporary one). */
   readonly avatarDir: string | undefined;
   readonly redisUrl: string;
-  readonly databaseUrl: string;
+  /** How many Redis replicas a login, a logout and a checkout wait for before they answer (0: none). */
+  readonly redisWaitReplicas: number;
 }
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
@@ -23,7 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SESSION_SECRET: secret("SESSION_SECRET"),
       AVATAR_DIR: writableDirectory(),
       REDIS_URL: redisUrl("REDIS_URL"),
-      DATABASE_URL: databaseUrl("DATABASE_URL"),
+      ...waitReplicasEnv,
     },
     env,
     TEST_DEFAULTS,
@@ -33,6 +32,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: vars.SESSION_SECRET,
     avatarDir: vars.AVATAR_DIR,
     redisUrl: vars.REDIS_URL,
-    databaseUrl: vars.DATABASE_URL,
+    redisWaitReplicas: vars.REDIS_WAIT_REPLICAS,
   };
 }

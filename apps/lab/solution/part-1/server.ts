@@ -1,17 +1,12 @@
-// LAB SOLUTION: runs one instance, with its Redis connection and its PostgreSQL pool.
-// PORT=3001 INSTANCE_ID=lab-1 SESSION_SECRET=... REDIS_URL=redis://127.0.0.1:6379 \
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cart node dist/server.js
+// Runs one instance: PORT=3001 INSTANCE_ID=lab-1 SESSION_SECRET=... REDIS_URL=... node dist/server.js
 import { runServer, startOrExit } from "@cart/http-kit";
-import { openDatabase } from "@cart/pg-kit";
 import { connectInBackground } from "@cart/redis-kit";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
-import { prepareDatabase } from "./database";
 
 void startOrExit(() => {
   const config = loadConfig();
   const redis = connectInBackground(config.redisUrl);
-  const database = openDatabase(config.databaseUrl, prepareDatabase);
-  const closeStores = async () => void (await Promise.all([redis.close(), database.close()]));
-  runServer(createApp(config, redis, database), { ...config, onShutdown: closeStores });
+  const closeStores = async () => void (await redis.close());
+  runServer(createApp(config, { redis }), { ...config, onShutdown: closeStores });
 });

@@ -1,41 +1,41 @@
-// LAB SOLUTION, part 2: the chat made stateless too. Its sockets stay on the server that holds
-// them (a connection cannot move); everything else moves out with the stateless app's chat state
-// (chat-state.ts): to Redis, what is temporary (which servers hold each user, claims that run out
-// so a dead server leaves no ghost; routing between servers, pub/sub; typing); to PostgreSQL,
-// what must last (the messages a reconnecting client resumes from, and how far each user has
-// read). Part 1's answer stays as it was.
+// The shop after part 2, orders and store credit: those in PostgreSQL too; avatars, the chat and the
+// kitchen's queue still in this process (parts 3 to 6).
 import { DiskFiles } from "@cart/disk-kit";
 import { createShopApp } from "@cart/http-kit";
 import type { Database } from "@cart/pg-kit";
-import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, RedisSessionStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { DiskAvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
-import { SharedChatState } from "./chat-state";
+import { InMemoryChatHistory } from "./chat-history";
+import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { KitchenQueue, startKitchen } from "./kitchen";
-import { RedisSessionStore } from "./session-store";
 
-export function createApp(config: AppConfig, redis: RedisClient, database: Database): express.Express {
-  // Still this server's own kitchen queue (part 4 moves it out).
+/** The stores an instance keeps its state in, opened by its caller (server.ts, or a test). */
+export interface Stores {
+  readonly redis: RedisClient;
+  readonly database: Database;
+}
+
+export function createApp(config: AppConfig, { redis, database }: Stores): express.Express {
+  // Still this process's kitchen queue (part 6), which the order's transaction does not include.
   const kitchenQueue = new KitchenQueue();
   const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
-  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
-  const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
+  const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
+  // The writes a failover of Redis must not take back: a checkout's settling.
+  const writeMatters = () => replicated(redis, config.redisWaitReplicas);
   return createShopApp({
     config,
-    identity,
-    carts,
+    identity: createIdentity(config, sessions),
+    carts: new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters),
     accounts,
     kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
-    // Still on this server's own disk: part 3 moves them out.
     avatars: new DiskAvatarRepository(new DiskFiles(config.avatarDir), config.instanceId),
     isReady: async () => (await isRedisReady(redis)) && (await database.isReady()),
-    // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    // Part 2: the chat's state where every server sees it (Redis and the database).
-    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
+    chatState: (connections) => new InMemoryChatState(new InMemoryChatHistory(), connections, config.instanceId),
   });
 }

@@ -1,22 +1,20 @@
-// LAB SOLUTION, part 3: avatars move from this server's disk to object storage, with the
-// stateless app's avatar repository (avatar-repository.ts): one object per user in a bucket every
-// server shares, so a picture uploaded through one server is served by all of them, and outlives
-// the machine that took it. The answers of parts 1 and 2 stay as they were.
+// The shop after part 3, avatars: those in object storage too; the chat and the kitchen's queue
+// still in this process (parts 4 to 6).
 import { createShopApp } from "@cart/http-kit";
 import type { Database } from "@cart/pg-kit";
-import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, RedisSessionStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
-import { SharedChatState } from "./chat-state";
+import { InMemoryChatHistory } from "./chat-history";
+import { InMemoryChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { KitchenQueue, startKitchen } from "./kitchen";
-import { RedisSessionStore } from "./session-store";
 
-/** The stores an instance keeps its state in, opened by server.ts. */
+/** The stores an instance keeps its state in, opened by its caller (server.ts, or a test). */
 export interface Stores {
   readonly redis: RedisClient;
   readonly database: Database;
@@ -24,23 +22,21 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  // Still this server's own kitchen queue (part 4 moves it out).
+  // Still this process's kitchen queue (part 6), which the order's transaction does not include.
   const kitchenQueue = new KitchenQueue();
   const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
-  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
-  const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
+  const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
+  // The writes a failover of Redis must not take back: a checkout's settling.
+  const writeMatters = () => replicated(redis, config.redisWaitReplicas);
   return createShopApp({
     config,
-    identity,
-    carts,
+    identity: createIdentity(config, sessions),
+    carts: new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters),
     accounts,
     kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
-    // Part 3: avatars where every server finds them.
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
-    // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    // Part 2: the chat's state where every server sees it.
-    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
+    chatState: (connections) => new InMemoryChatState(new InMemoryChatHistory(), connections, config.instanceId),
   });
 }

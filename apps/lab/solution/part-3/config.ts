@@ -1,14 +1,15 @@
-// LAB SOLUTION, part 3: the configuration of part 1, with the object store (the S3_* variables)
-// where AVATAR_DIR was.
+// Configuration of one instance, from the environment.
 import { checkedTogether, commonConfig, commonEnv, readEnv, secret, type CommonConfig } from "@cart/http-kit";
 import { databaseUrl } from "@cart/pg-kit";
-import { redisUrl } from "@cart/redis-kit";
+import { redisUrl, waitReplicasEnv } from "@cart/redis-kit";
 import { objectStoreConfig, s3Env, type ObjectStoreConfig } from "@cart/s3-kit";
 
 export interface AppConfig extends CommonConfig {
   /** Signs the session cookie. */
   readonly sessionSecret: string;
   readonly redisUrl: string;
+  /** How many Redis replicas a login, a logout and a checkout wait for before they answer (0: none). */
+  readonly redisWaitReplicas: number;
   readonly databaseUrl: string;
   /** Where avatars are kept. */
   readonly objectStore: ObjectStoreConfig;
@@ -22,6 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...commonEnv,
       SESSION_SECRET: secret("SESSION_SECRET"),
       REDIS_URL: redisUrl("REDIS_URL"),
+      ...waitReplicasEnv,
       DATABASE_URL: databaseUrl("DATABASE_URL"),
       ...s3Env,
     },
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...commonConfig(vars, "lab"),
     sessionSecret: vars.SESSION_SECRET,
     redisUrl: vars.REDIS_URL,
+    redisWaitReplicas: vars.REDIS_WAIT_REPLICAS,
     databaseUrl: vars.DATABASE_URL,
     objectStore: checkedTogether(() => objectStoreConfig(vars)),
   };

@@ -1,7 +1,5 @@
-// LAB SOLUTION, part 3: runs one instance, with its Redis connection, its PostgreSQL pool and its
-// object store client.
-// PORT=3001 INSTANCE_ID=lab-1 SESSION_SECRET=... REDIS_URL=redis://127.0.0.1:6379 \
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cart S3_ENDPOINT=... S3_BUCKET=avatars \
+// Runs one instance:
+//   PORT=3001 INSTANCE_ID=lab-1 SESSION_SECRET=... REDIS_URL=... DATABASE_URL=... S3_ENDPOINT=... S3_BUCKET=... \
 //   S3_ACCESS_KEY_ID=... S3_SECRET_ACCESS_KEY=... node dist/server.js
 import { runServer, startOrExit } from "@cart/http-kit";
 import { openDatabase } from "@cart/pg-kit";

@@ -1,24 +1,20 @@
-// LAB SOLUTION, part 4: the kitchen's queue moves from this server's memory to PostgreSQL, with
-// the stateless app's kitchen (kitchen.ts, pg-boss): each order's job is written in the order's
-// own transaction, so neither exists without the other; workers on every server take jobs, a job
-// whose worker dies goes to another server when its lease runs out, and the order's conditional
-// writes keep a job delivered twice from cooking twice. The answers of parts 1 to 3 stay as they
-// were.
+// The shop after part 4, the chat: who is where: presence, typing and routing in Redis too; the
+// chat's history and the kitchen's queue still in this process (parts 5 and 6).
 import { createShopApp } from "@cart/http-kit";
 import type { Database } from "@cart/pg-kit";
-import { isRedisReady, RedisRateLimitStore, type RedisClient } from "@cart/redis-kit";
+import { isRedisReady, RedisRateLimitStore, RedisSessionStore, replicated, type RedisClient } from "@cart/redis-kit";
 import type { ObjectStore } from "@cart/s3-kit";
 import type express from "express";
 import { PgAccountRepository } from "./account-repository";
 import { S3AvatarRepository } from "./avatar-repository";
 import { RedisCartRepository } from "./cart-repository";
+import { InMemoryChatHistory } from "./chat-history";
 import { SharedChatState } from "./chat-state";
 import type { AppConfig } from "./config";
 import { createIdentity } from "./identity";
 import { KitchenQueue, startKitchen } from "./kitchen";
-import { RedisSessionStore } from "./session-store";
 
-/** The stores an instance keeps its state in, opened by server.ts. */
+/** The stores an instance keeps its state in, opened by its caller (server.ts, or a test). */
 export interface Stores {
   readonly redis: RedisClient;
   readonly database: Database;
@@ -26,22 +22,21 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  // Part 4: the kitchen's queue moves with the orders: each order's job is written in its transaction.
-  const accounts = new PgAccountRepository(database, new KitchenQueue(database.pool, config.kitchen.kitchenMs));
-  const carts = new RedisCartRepository(redis, config.sessionTtlSeconds);
-  const identity = createIdentity(config, new RedisSessionStore({ client: redis }));
+  // Still this process's kitchen queue (part 6), which the order's transaction does not include.
+  const kitchenQueue = new KitchenQueue();
+  const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
+  const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
+  // The writes a failover of Redis must not take back: a checkout's settling.
+  const writeMatters = () => replicated(redis, config.redisWaitReplicas);
   return createShopApp({
     config,
-    identity,
-    carts,
+    identity: createIdentity(config, sessions),
+    carts: new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters),
     accounts,
-    kitchen: startKitchen(database, accounts, config.kitchen),
-    // Part 3: avatars where every server finds them.
+    kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
-    // Step 3: per-user login limits hold across instances only if every instance counts in one place.
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),
-    // Part 2: the chat's state where every server sees it.
-    chatState: (connections) => new SharedChatState(redis, database, connections, config.instanceId),
+    chatState: (connections) => new SharedChatState(redis, new InMemoryChatHistory(), connections, config.instanceId),
   });
 }

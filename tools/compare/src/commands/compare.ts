@@ -53,7 +53,7 @@ const program = new Command()
   .option(
     "--part <n>",
     `with --app lab: judge only that part of the lab (${labParts()
-      .map(({ part, story }) => `${part}: ${story}`)
+      .map(({ part, name }) => `${part}: ${name}`)
       .join("; ")})`,
     wholeNumber(1, labParts().length),
   )
@@ -149,6 +149,11 @@ function plan(
   // A part of the lab is judged by its own journeys only; the whole lab by those of all its parts
   // (a story whose lab part is still to come is not the attendees' to pass).
   const parts = labParts().filter(({ part }) => options.part === undefined || part === options.part);
+  if (options.part !== undefined && parts[0]!.journeys.length === 0)
+    return (
+      `part ${options.part}, ${parts[0]!.name}, is a part to read: no journey tells it from the part before ` +
+      `(pnpm diff:apps --part ${options.part})`
+    );
   const judged = options.app === "lab" ? new Set(parts.flatMap(({ journeys }) => journeys)) : undefined;
   const journeys = JOURNEY_NAMES.filter(
     (name) =>

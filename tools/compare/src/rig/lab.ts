@@ -7,9 +7,10 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import type { JourneyName } from "../vocabulary";
 
-/** One part of the lab, one per story (apps/lab/parts.json): the journeys that judge it. */
+/** One part of the lesson, one per story (apps/lab/parts.json): the journeys that judge it (none: a part to read). */
 export interface LabPart {
   readonly part: number;
+  readonly name: string;
   readonly story: string;
   readonly journeys: readonly JourneyName[];
 }

@@ -65,9 +65,10 @@ export function controlsHtml(): string {
       )
       .join("")}</div>`;
   return [
-    group("Alice shops (both sides)", SHOPPER_BUTTONS),
-    group("Chat (both sides)", CHAT_BUTTONS),
-    group("Kitchen (both sides)", KITCHEN_BUTTONS),
+    // Numbered as the lesson's parts (apps/lab/parts.json): the cart 1, credit 2, the avatar 3…
+    group("Parts 1–3: Alice shops (both sides)", SHOPPER_BUTTONS),
+    group("Parts 4–5: the chat (both sides)", CHAT_BUTTONS),
+    group("Part 6: the kitchen (both sides)", KITCHEN_BUTTONS),
     group("Faults (both sides)", FAULT_BUTTONS),
     `<div class="group" role="group" aria-label="Replay a journey"><h2>Replay a <code>pnpm compare</code> journey</h2>
       <label>Journey <select id="journey"></select></label>

@@ -1,10 +1,12 @@
-// LAB SOLUTION, step 4: express-session's store in Redis, with a deadline on every call.
-// express-session waits for its store before it answers (reading the session, and touching it
-// as the response ends), and a command sent to a frozen Redis waits forever: without a deadline,
-// one hung Redis hangs every request. With it, they get 503 STORE_UNAVAILABLE within a second.
-import { storeCall } from "@cart/redis-kit";
+// Sessions in Redis: connect-redis's store (for express-session, or read and written directly, as
+// the stateless app's session records are), with the stores' deadline on every call and each call
+// timed as `redis`. express-session waits for its store before it answers (reading the session,
+// and touching it as the response ends), and a command sent to a frozen Redis waits forever:
+// without a deadline, one hung Redis hangs every request. With it, they get 503 STORE_UNAVAILABLE
+// within a second.
 import { RedisStore } from "connect-redis";
 import type { SessionData } from "express-session";
+import { storeCall } from "./redis-client";
 
 // connect-redis's own callback type, which express-session's Store accepts.
 type Callback = NonNullable<Parameters<RedisStore["get"]>[1]>;
