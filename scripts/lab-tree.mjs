@@ -3,10 +3,11 @@
 // stateful app and, with `solvedParts`, the expected answer of parts 1..N on top of it (for each
 // part: the stateless app's files it takes as they are, then its own solution files). After the
 // last part, the tree is the stateless app. The parts are listed in apps/lab/parts.json.
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const BANNER = "// LAB: a copy of apps/stateful/src (pnpm lab:reset). Make it stateless: see docs/workshop.md.\n";
+const BANNER =
+  "// LAB: a copy of apps/stateful/src (pnpm lab:reset). Make it stateless, part by part: see docs/parts/.\n";
 
 /** The parts, in order: { part, name, story, journeys, fromStateless, solution? }. */
 export function labParts(root) {
@@ -38,6 +39,8 @@ export function writeLabSources(root, src, { solvedParts = 0, forLab = true } = 
 /** Writes a part's hints as comments above the lines they are about; a hint that finds no line is a bug here. */
 function writeHints(src, { part, name, hints = [] }) {
   for (const { file, at, hint } of hints) {
+    // A file an earlier part makes (database.ts) gets its hints once the lab is past that part.
+    if (!existsSync(join(src, file))) continue;
     const lines = readFileSync(join(src, file), "utf8").split("\n");
     const index = lines.findIndex((line) => line.includes(at));
     if (index < 0) throw new Error(`the hint of part ${part} finds no line holding "${at}" in ${file}`);

@@ -95,6 +95,6 @@ const hinted = part < parts.length || !options.solved ? ", with hints (// LAB HI
 console.log(`lab: ${where}/src is ${made}${hinted}.`);
 if (next <= parts.length)
   console.log(
-    `Next: part ${next}, ${parts[next - 1].name} (docs/workshop.md); check it with ` +
+    `Next: part ${next}, ${parts[next - 1].name} (docs/parts/); check it with ` +
       `pnpm lab:check --part ${next}${dir === labHome ? "" : ` --dir ${where}`}`,
   );
