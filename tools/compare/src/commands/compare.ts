@@ -196,6 +196,7 @@ runCommand<CliOptions>({
     const report = await compare(
       {
         journeys,
+        named: options.journey,
         apps,
         instances: options.instances,
         lb: options.lb,

@@ -19,6 +19,8 @@ export type ExpectationKey = `${JourneyName}:${AppName}`;
 
 export interface CompareOptions {
   readonly journeys: readonly JourneyName[];
+  /** The journeys the user asked for by name (--journey), rather than the default matrix's. */
+  readonly named?: readonly JourneyName[];
   readonly apps: readonly AppName[];
   readonly instances: number;
   readonly lb: BalancerKind;
@@ -151,7 +153,7 @@ async function runPair(
                 events.onFault?.(app, fault);
               },
             })
-          : urlVenue(journey, stacks.urls[app]!);
+          : urlVenue(journey, stacks.urls[app]!, options.named?.includes(journey.name) ?? false);
       if ("skip" in where) return skippedJourney(journey, app, { lb: where.lb, expected }, where.skip);
       const result = await runJourney(journey, app, {
         balancerUrl: where.balancerUrl,

@@ -71,9 +71,20 @@ function skipReason(
   return undefined;
 }
 
-export function urlVenue(journey: Journey, url: string): Venue {
+/**
+ * `named`: whether the user asked for this journey by name (--journey); a journey that locks a
+ * user out of a stack runs against someone's own stack only then.
+ */
+export function urlVenue(journey: Journey, url: string, named: boolean): Venue {
   const lb = `given by URL (${url})`;
   if (journey.needsLocalClusters) return { lb, skip: NEEDS_LOCAL_CLUSTERS };
+  if (journey.locksOutLogins && !named)
+    return {
+      lb,
+      skip:
+        "locks alice out of this stack's logins for a minute: against a stack given by URL it runs only when asked " +
+        `for, with --journey ${journey.name}`,
+    };
   // The servers behind it are known only by the X-Served-By of the answers so far.
   const served = new Set<string>();
   return {
