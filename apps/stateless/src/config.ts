@@ -18,19 +18,18 @@ export interface AppConfig extends CommonConfig {
 
 const TEST_DEFAULTS = { JWT_SECRET: "test-only-jwt-secret-0123456789abcdef" };
 
+/** The variables this app reads (its line in the docs' table is each one's description). */
+export const ENV = {
+  ...commonEnv,
+  ...jwtKeyEnv,
+  REDIS_URL: redisUrl("REDIS_URL"),
+  ...waitReplicasEnv,
+  DATABASE_URL: databaseUrl("DATABASE_URL"),
+  ...s3Env,
+};
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const vars = readEnv(
-    {
-      ...commonEnv,
-      ...jwtKeyEnv,
-      REDIS_URL: redisUrl("REDIS_URL"),
-      ...waitReplicasEnv,
-      DATABASE_URL: databaseUrl("DATABASE_URL"),
-      ...s3Env,
-    },
-    env,
-    TEST_DEFAULTS,
-  );
+  const vars = readEnv(ENV, env, TEST_DEFAULTS);
   return {
     ...commonConfig(vars, "stateless"),
     jwtKeys: jwtKeys(vars),

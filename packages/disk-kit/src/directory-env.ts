@@ -5,8 +5,8 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 
-/** Optional: without it, each use says what it does instead (DiskFiles: a temporary folder). */
-export const writableDirectory = () =>
+/** Optional: without it, each use says what it does instead (DiskFiles: a temporary folder); `what` it holds. */
+export const writableDirectory = (what: string) =>
   z
     .string()
     .optional()
@@ -24,4 +24,5 @@ export const writableDirectory = () =>
         });
         return z.NEVER;
       }
-    });
+    })
+    .describe(`${what}; made if missing, checked writable at start (none: a new temporary one)`);

@@ -61,7 +61,7 @@ describe("DiskFiles", () => {
 });
 
 describe("writableDirectory", () => {
-  const schema = z.object({ AVATAR_DIR: writableDirectory() });
+  const schema = z.object({ AVATAR_DIR: writableDirectory("avatars") });
 
   it("makes a missing folder and gives its absolute path; none is none", () => {
     const wanted = join(dir, "made", "here");

@@ -19,32 +19,56 @@ const whole = (name: string, min: number, max: number) =>
     .min(min, `${name} must be at least ${min}`)
     .max(max, `${name} must be at most ${max}`);
 
-/** A secret: required (outside NODE_ENV=test) and long enough to resist guessing. */
-export const secret = (name: string) =>
+/** A secret: required (outside NODE_ENV=test) and long enough to resist guessing; `what` it does. */
+export const secret = (name: string, what: string) =>
   z
     .string({ message: `${name} is required (generate one with: openssl rand -hex 32)` })
-    .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`);
+    .min(32, `${name} must be at least 32 characters (generate one with: openssl rand -hex 32)`)
+    .describe(`${what}; at least 32 characters (\`openssl rand -hex 32\`)`);
 
 /** Variables both apps read. */
+// Each variable's description is its line in the docs' table (pnpm docs:render: env).
 export const commonEnv = {
-  PORT: whole("PORT", 0, 65535).default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: whole("PORT", 0, 65535).default(3000).describe("port to listen on"),
+  HOST: z.string().min(1).default("127.0.0.1").describe("address to listen on (`0.0.0.0` in a container)"),
   INSTANCE_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/, "INSTANCE_ID must be 1-64 letters, digits, '.', '_' or '-'")
-    .optional(),
-  SESSION_TTL_SECONDS: whole("SESSION_TTL_SECONDS", 10, 7 * 24 * 3600).default(900),
+    .optional()
+    .describe("name in `X-Served-By` and `/healthz`, e.g. `stateful-2` (none: `<app>@<hostname>`)"),
+  SESSION_TTL_SECONDS: whole("SESSION_TTL_SECONDS", 10, 7 * 24 * 3600)
+    .default(900)
+    .describe("session lifetime (stateful cookie; stateless JWT expiry, Redis TTL of sessions and carts)"),
   // Which proxies' X-Forwarded-For to believe (Express's `trust proxy`): the client's address
   // decides its login limit, so only a balancer we run may set it.
-  TRUST_PROXY: z.string().min(1).default("loopback"),
-  NODE_ENV: z.string().optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
-  LOGIN_MAX_FAILURES: whole("LOGIN_MAX_FAILURES", 1, 1_000_000).default(5),
-  LOGIN_MAX_FAILURES_PER_CLIENT: whole("LOGIN_MAX_FAILURES_PER_CLIENT", 1, 1_000_000).default(20),
-  LOGIN_WINDOW_SECONDS: whole("LOGIN_WINDOW_SECONDS", 1, 24 * 3600).default(60),
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .default("loopback")
+    .describe(
+      "whose `X-Forwarded-For` to believe (Express `trust proxy`); `uniquelocal` behind a balancer on a private network",
+    ),
+  NODE_ENV: z.string().optional().describe("`test`: missing secrets take fixed test values, and logs are silent"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .optional()
+    .describe("pino level of the JSON logs (none: `info`, `silent` under `NODE_ENV=test`)"),
+  LOGIN_MAX_FAILURES: whole("LOGIN_MAX_FAILURES", 1, 1_000_000)
+    .default(5)
+    .describe("failed logins per username per window, then 429"),
+  LOGIN_MAX_FAILURES_PER_CLIENT: whole("LOGIN_MAX_FAILURES_PER_CLIENT", 1, 1_000_000)
+    .default(20)
+    .describe("failed logins per client address per window"),
+  LOGIN_WINDOW_SECONDS: whole("LOGIN_WINDOW_SECONDS", 1, 24 * 3600)
+    .default(60)
+    .describe("the login limits' window"),
   // The kitchen: how long a pizza cooks, and how many orders this server cooks at once.
-  KITCHEN_MS: whole("KITCHEN_MS", 0, 60_000).default(500),
-  KITCHEN_WORKERS: whole("KITCHEN_WORKERS", 0, 32).default(2),
+  KITCHEN_MS: whole("KITCHEN_MS", 0, 60_000)
+    .default(500)
+    .describe("how long the kitchen cooks one pizza (0..60000 ms); drinks and toppings take none"),
+  KITCHEN_WORKERS: whole("KITCHEN_WORKERS", 0, 32)
+    .default(2)
+    .describe("how many orders this server cooks at once (0..32; 0: it cooks none, others do)"),
 };
 
 /** What both apps configure alike. */

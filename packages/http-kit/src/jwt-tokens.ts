@@ -38,9 +38,11 @@ const keyList = (name: string) =>
 
 /** The variables of a key ring, for readEnv. */
 export const jwtKeyEnv = {
-  JWT_SECRET: secret("JWT_SECRET"),
-  JWT_KEY_ID: keyId("JWT_KEY_ID"),
-  JWT_VERIFY_KEYS: keyList("JWT_VERIFY_KEYS"),
+  JWT_SECRET: secret("JWT_SECRET", "signs JWTs (HS256), the same on every instance"),
+  JWT_KEY_ID: keyId("JWT_KEY_ID").describe("the `kid` of `JWT_SECRET`, written into every token it signs"),
+  JWT_VERIFY_KEYS: keyList("JWT_VERIFY_KEYS").describe(
+    "more keys that verify (not sign) tokens, `kid:secret,kid:secret`: for key rotation",
+  ),
 };
 
 /** JWT keys by id (`kid`): one signs new tokens, every one verifies. */

@@ -1,6 +1,6 @@
 import { commonEnv, ConfigError, readEnv, secret } from "../src";
 
-const shape = { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET") };
+const shape = { ...commonEnv, SESSION_SECRET: secret("SESSION_SECRET", "signs the session cookie") };
 const goodSecret = "x".repeat(32);
 
 function problems(env: NodeJS.ProcessEnv): string[] {

@@ -32,4 +32,5 @@ export const redisUrl = (name: string) =>
     .refine(
       (url) => /^rediss?:\/\/\S+$/.test(url) || sentinelLocation(url) !== undefined,
       `${name} must look like redis://host:port, or redis-sentinel://host:port,host:port#primary-name`,
-    );
+    )
+    .describe("e.g. `redis://127.0.0.1:6379`; through Sentinel: `redis-sentinel://host:26379,host:26379#name`");

@@ -15,7 +15,8 @@ export const waitReplicasEnv = {
     .int("REDIS_WAIT_REPLICAS must be a whole number")
     .min(0, "REDIS_WAIT_REPLICAS must be at least 0")
     .max(5, "REDIS_WAIT_REPLICAS must be at most 5")
-    .default(0),
+    .default(0)
+    .describe("how many Redis replicas a login, a logout and a checkout wait for (`WAIT`); 503 if none in 250 ms"),
 };
 
 /** How long WAIT may take: well within the store's deadline, and far above a replica's round trip. */

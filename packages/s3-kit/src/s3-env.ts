@@ -7,17 +7,25 @@ export const s3Env = {
   S3_ENDPOINT: z
     .string()
     .regex(/^https?:\/\/\S+$/, "S3_ENDPOINT must look like http://host:port (or https://)")
-    .optional(),
-  S3_REGION: z.string().min(1).default("us-east-1"),
+    .optional()
+    .describe("an S3-compatible store's URL, e.g. `http://127.0.0.1:9000` (none: AWS S3)"),
+  S3_REGION: z.string().min(1).default("us-east-1").describe("the bucket's region"),
   // The S3 rules for bucket names: 3-63 lower-case letters, digits, '.' and '-'.
   S3_BUCKET: z
     .string({ message: "S3_BUCKET is required: the bucket avatars are kept in, e.g. avatars" })
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "S3_BUCKET must be 3-63 lower-case letters, digits, '.' or '-'"),
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "S3_BUCKET must be 3-63 lower-case letters, digits, '.' or '-'")
+    .describe("the bucket avatars are kept in (made by the instances if missing)"),
   // Both or neither: without them, the SDK's own chain (AWS_* variables, an instance role…).
-  S3_ACCESS_KEY_ID: z.string().optional(),
-  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_ACCESS_KEY_ID: z
+    .string()
+    .optional()
+    .describe("with `S3_SECRET_ACCESS_KEY` (both or neither; neither: the AWS SDK's own credentials)"),
+  S3_SECRET_ACCESS_KEY: z.string().optional().describe("see `S3_ACCESS_KEY_ID`"),
   // Path-style (http://host/bucket/key) is what self-hosted stores serve; AWS prefers host-style.
-  S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { message: "S3_FORCE_PATH_STYLE must be true or false" }).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"], { message: "S3_FORCE_PATH_STYLE must be true or false" })
+    .optional()
+    .describe("`http://host/bucket/key` addressing, which self-hosted stores serve (none: `true` with an endpoint)"),
 };
 
 export interface ObjectStoreConfig {

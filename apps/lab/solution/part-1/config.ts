@@ -15,18 +15,17 @@ export interface AppConfig extends CommonConfig {
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
+/** The variables this app reads (its line in the docs' table is each one's description). */
+export const ENV = {
+  ...commonEnv,
+  SESSION_SECRET: secret("SESSION_SECRET", "signs the session cookie"),
+  AVATAR_DIR: writableDirectory("this server's own directory for avatars"),
+  REDIS_URL: redisUrl("REDIS_URL"),
+  ...waitReplicasEnv,
+};
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const vars = readEnv(
-    {
-      ...commonEnv,
-      SESSION_SECRET: secret("SESSION_SECRET"),
-      AVATAR_DIR: writableDirectory(),
-      REDIS_URL: redisUrl("REDIS_URL"),
-      ...waitReplicasEnv,
-    },
-    env,
-    TEST_DEFAULTS,
-  );
+  const vars = readEnv(ENV, env, TEST_DEFAULTS);
   return {
     ...commonConfig(vars, "lab"),
     sessionSecret: vars.SESSION_SECRET,

@@ -17,19 +17,18 @@ export interface AppConfig extends CommonConfig {
 
 const TEST_DEFAULTS = { SESSION_SECRET: "test-only-session-secret-0123456789abcdef" };
 
+/** The variables this app reads (its line in the docs' table is each one's description). */
+export const ENV = {
+  ...commonEnv,
+  SESSION_SECRET: secret("SESSION_SECRET", "signs the session cookie"),
+  REDIS_URL: redisUrl("REDIS_URL"),
+  ...waitReplicasEnv,
+  DATABASE_URL: databaseUrl("DATABASE_URL"),
+  ...s3Env,
+};
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const vars = readEnv(
-    {
-      ...commonEnv,
-      SESSION_SECRET: secret("SESSION_SECRET"),
-      REDIS_URL: redisUrl("REDIS_URL"),
-      ...waitReplicasEnv,
-      DATABASE_URL: databaseUrl("DATABASE_URL"),
-      ...s3Env,
-    },
-    env,
-    TEST_DEFAULTS,
-  );
+  const vars = readEnv(ENV, env, TEST_DEFAULTS);
   return {
     ...commonConfig(vars, "lab"),
     sessionSecret: vars.SESSION_SECRET,
