@@ -26,7 +26,7 @@ describe("pnpm diff:apps", () => {
     expect(status).toBe(0);
   });
 
-  it("--budget: the whole diff within the budget the README quotes, and each part within its own", () => {
+  it("--budget: the whole diff within the budget the docs quote, and each part within its own", () => {
     const { status, stdout } = run("--budget");
     const [whole, ...parts] = stdout.trim().split("\n");
     expect(whole).toMatch(/^diff:apps: \d+ changed lines, within the budget of \d+$/);
@@ -35,7 +35,9 @@ describe("pnpm diff:apps", () => {
     );
     expect(status).toBe(0);
     const budget = /the budget of (\d+)/.exec(whole!)![1]!;
-    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(`fails above a budget of ${budget} changed lines`);
+    expect(readFileSync(join(ROOT, "docs", "the-difference.md"), "utf8")).toContain(
+      `fails above a budget of ${budget} changed lines`,
+    );
   });
 
   it("--part N: one story at a time, from the stateful app (part 1) to the stateless one (the last)", () => {
