@@ -48,7 +48,7 @@ const SCRIPT_LINES = {
   "infra:render": "write the Compose stack's HAProxy configurations from the suite's source",
   "docs:render": "write the generated blocks of the README and docs/ from the code (--check: only compare)",
   memory: "what a login costs each app in memory",
-  bench: "what each design costs: throughput and latency through the balancers, with profiles",
+  bench: "what each design costs: throughput and latency through the balancers (CPU profiles with --profile)",
   workshop: "the live dashboard: both clusters side by side, buttons for the stories and the faults",
   "workshop:screenshot": "regenerate the dashboard's screenshots in docs/ from the real page (needs Chromium)",
   "lab:reset": "make the workshop's lab (a copy of the stateful app, with hints), or a part's answer",
