@@ -53,6 +53,7 @@ if (options.diff) {
   const upTo = part ?? parts.length;
   if (!existsSync(join(dir, "src"))) fail(`no lab in ${relative(root, dir)}: make it with pnpm lab:reset`);
   const work = mkdtempSync(join(tmpdir(), "lab-check-"));
+  let status;
   try {
     writeLabSources(root, join(work, "answer"), { solvedParts: upTo, forLab: false });
     // Yours without the hints and the banner lab:reset wrote: they are not your work.
@@ -65,11 +66,13 @@ if (options.diff) {
       `# The expected answer after part ${upTo} (-, answer/) and yours (+, yours/: ${relative(root, dir)}/src):\n`,
     );
     const diff = spawnSync("git", ["diff", "--no-index", "--", "answer", "yours"], { cwd: work, stdio: "inherit" });
-    if (diff.error) fail(`needs git on PATH (${diff.error.message})`);
-    process.exit(diff.status === 0 || diff.status === 1 ? 0 : 2);
+    if (diff.error) console.error(`lab:check: needs git on PATH (${diff.error.message})`);
+    status = diff.status === 0 || diff.status === 1 ? 0 : 2;
   } finally {
+    // Before exiting: process.exit would skip this.
     rmSync(work, { recursive: true, force: true });
   }
+  process.exit(status);
 }
 
 if (part !== undefined && parts[part - 1].journeys.length === 0) {
