@@ -1,19 +1,8 @@
 // Every relative link of the README and docs/ leads somewhere: the file exists, and a `#anchor`
 // names a heading of that page, as GitHub makes its anchors.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-
-const ROOT = join(__dirname, "..");
-const PAGES = [
-  join(ROOT, "README.md"),
-  join(ROOT, "SECURITY.md"),
-  ...readdirSync(join(ROOT, "docs"), { recursive: true, encoding: "utf8" })
-    .filter((name) => name.endsWith(".md"))
-    .map((name) => join(ROOT, "docs", name)),
-];
-
-/** The page without its fenced code blocks (a link in an example is not a link). */
-const prose = (page: string) => readFileSync(page, "utf8").replace(/^```[\s\S]*?^```/gm, "");
+import { existsSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { PAGES, pageName, prose, ROOT } from "./support/pages";
 
 /** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
 function anchorsOf(page: string): Set<string> {
@@ -33,7 +22,7 @@ function anchorsOf(page: string): Set<string> {
 }
 
 describe("the docs' links", () => {
-  it.each(PAGES.map((page) => relative(ROOT, page)))("%s: every relative link resolves", (name) => {
+  it.each(PAGES.map(pageName))("%s: every relative link resolves", (name) => {
     const page = join(ROOT, name);
     const broken: string[] = [];
     for (const [, target] of prose(page).matchAll(/\]\(([^)\s]+)\)/g)) {

@@ -6,6 +6,9 @@ import { findUser } from "./users";
 
 export const MAX_FRAME_BYTES = 4096;
 export const MAX_TEXT_CHARS = 1000;
+/** Frames a connection may send per second on average, and in a burst. */
+export const FRAMES_PER_SECOND = 10;
+export const FRAME_BURST = 20;
 /** How long "Alice is typing" lasts unless she types again. */
 export const TYPING_MS = 3000;
 /** How long a message's `ref` is remembered: a resend comes within moments of the first try. */
@@ -13,18 +16,22 @@ export const REF_KEPT_MS = 10 * 60 * 1000;
 /** Messages per page of `GET /chat/history`. */
 export const HISTORY_PAGE = 50;
 
-/** Why a frame was refused: the `code` of the `error` frame the client gets back. */
-export type ChatErrorCode =
-  | "BINARY_FRAME"
-  | "FRAME_TOO_LARGE"
-  | "NOT_JSON"
-  | "INVALID_FRAME"
-  | "UNKNOWN_USER"
-  | "INVALID_TEXT"
-  | "RATE_LIMITED"
-  | "NOT_DELIVERED"
-  | "STORE_UNAVAILABLE"
-  | "INTERNAL";
+/** Why a frame was refused: the `code` of the `error` frame the client gets back, and what it means. */
+export const CHAT_ERROR_CODES = {
+  NOT_JSON: "a frame must be JSON text",
+  BINARY_FRAME: "frames are text, not binary",
+  FRAME_TOO_LARGE: `a frame over ${MAX_FRAME_BYTES / 1024} kB`,
+  INVALID_FRAME: "not a frame the server knows (a `from` of its own is refused: the server says who sent it)",
+  UNKNOWN_USER: "no other user of that name",
+  INVALID_TEXT: `a text holds 1 to ${MAX_TEXT_CHARS} characters that say something: not only spaces or invisible characters, no control characters`,
+  RATE_LIMITED: `more than ${FRAMES_PER_SECOND} frames a second (bursts of ${FRAME_BURST})`,
+  NOT_DELIVERED:
+    "the recipient is not connected where this server reaches (stateful: to this server; stateless: to any); the message is kept, and they see it when they connect",
+  STORE_UNAVAILABLE: "stateless: Redis or PostgreSQL did not answer within 1 s",
+  INTERNAL: "a bug of ours: the details are in the server's log, never in the frame",
+} as const;
+
+export type ChatErrorCode = keyof typeof CHAT_ERROR_CODES;
 
 export class ChatFrameError extends Error {
   constructor(

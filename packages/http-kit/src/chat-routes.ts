@@ -5,6 +5,8 @@
 // with an `error` frame, never dropped in silence.
 import {
   ChatFrameError,
+  FRAME_BURST,
+  FRAMES_PER_SECOND,
   DomainError,
   findUser,
   parseClientFrame,
@@ -22,9 +24,6 @@ import { parseInput } from "./parse-input";
 import { principalOf, requireUser } from "./require-user";
 import { sameOriginSocket } from "./same-origin";
 
-/** Frames a connection may send per second on average, and in a burst. */
-const FRAMES_PER_SECOND = 10;
-const BURST = 20;
 /** Refused frames after which a connection is closed: a flood, not a mistake. */
 const MAX_REFUSALS = 50;
 /** Beyond this ws closes the connection (1009); up to it, an oversized frame gets an error frame. */
@@ -136,7 +135,7 @@ function openConnection(
   // One frame at a time, in the order they came: two messages sent in a row keep their order.
   let queue = Promise.resolve();
 
-  const allowance = tokenBucket(FRAMES_PER_SECOND, BURST);
+  const allowance = tokenBucket(FRAMES_PER_SECOND, FRAME_BURST);
   let refusals = 0;
   const refuse = (error: ChatFrameError) => {
     socket.send({ type: "error", code: error.code, message: error.message });

@@ -1,29 +1,14 @@
 // One place that turns any error into `{ error: { code, message } }` with the right status:
 // never an HTML page, never a stack trace. A client's mistake is never a 500: besides our own
 // errors and the body parser's, any 4xx that an Express layer has already decided is honoured.
-import { DomainError, type DomainErrorCode } from "@cart/domain";
+import { DomainError } from "@cart/domain";
 import type { ErrorRequestHandler, RequestHandler } from "express";
+import { ERROR_CODES, type ErrorCode } from "./error-codes";
 import { HttpError } from "./http-error";
 import { clientErrorCode } from "./status-codes";
 
-const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
-  UNKNOWN_SKU: 400,
-  INVALID_QUANTITY: 400,
-  BAD_CREDENTIALS: 401,
-  NOT_IN_CART: 404,
-  QUANTITY_LIMIT: 409,
-  CART_FULL: 409,
-  EMPTY_CART: 409,
-  INSUFFICIENT_CREDIT: 409,
-  UNSUPPORTED_IMAGE: 415,
-  AVATAR_TOO_LARGE: 413,
-  NO_AVATAR: 404,
-  NO_ORDER: 404,
-  STORE_UNAVAILABLE: 503,
-};
-
 // Errors raised by Express's body parser carry a `type`.
-const BODY_PARSER_ERRORS: Record<string, [number, string, string]> = {
+const BODY_PARSER_ERRORS: Record<string, [number, ErrorCode, string]> = {
   "entity.parse.failed": [400, "MALFORMED_JSON", "The request body is not valid JSON"],
   "entity.too.large": [413, "BODY_TOO_LARGE", "The request body is larger than 10 kB"],
   "encoding.unsupported": [415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported content encoding"],
@@ -42,7 +27,7 @@ interface ForeignError {
 
 function describe(error: unknown): [number, string, string] {
   if (error instanceof HttpError) return [error.status, error.code, error.message];
-  if (error instanceof DomainError) return [DOMAIN_STATUS[error.code], error.code, error.message];
+  if (error instanceof DomainError) return [ERROR_CODES[error.code].status[0], error.code, error.message];
   const foreign = (typeof error === "object" && error !== null ? error : {}) as ForeignError;
   const bodyParserError = typeof foreign.type === "string" ? BODY_PARSER_ERRORS[foreign.type] : undefined;
   if (bodyParserError) return bodyParserError;

@@ -1,8 +1,11 @@
-// Errors that only exist at the HTTP edge (who is calling, what they sent), with their status.
-export class HttpError extends Error {
+// Errors that only exist at the HTTP edge (who is calling, what they sent), with their status:
+// only a code of ERROR_CODES, with one of the statuses listed for it.
+import type { CodeWithStatus, ErrorCode, StatusOf } from "./error-codes";
+
+export class HttpError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: StatusOf<C>,
+    readonly code: C,
     message: string,
   ) {
     super(message);
@@ -12,7 +15,7 @@ export class HttpError extends Error {
 
 export const notLoggedIn = () => new HttpError(401, "NOT_LOGGED_IN", "Log in first: POST /auth/login");
 
-export const unauthorized = (code: string, message: string) => new HttpError(401, code, message);
+export const unauthorized = (code: CodeWithStatus<401>, message: string) => new HttpError(401, code, message);
 
 /** A valid token whose session record is gone: logged out (on any server) or expired. */
 export const sessionEnded = () =>

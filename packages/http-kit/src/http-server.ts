@@ -5,13 +5,17 @@
 // the contract's: JSON with a stable code, and X-Served-By.
 import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { clientErrorCode } from "./status-codes";
+import type { ErrorCode } from "./error-codes";
 
 // Node's parser errors, by the status Node itself would answer.
-const PARSER_REFUSALS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, "The request's headers are larger than this server accepts"],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, "The request's chunk extensions are larger than this server accepts"],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, "The request took too long to arrive"],
+const PARSER_REFUSALS: Record<string, [number, ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "HEADERS_TOO_LARGE", "The request's headers are larger than this server accepts"],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [
+    413,
+    "BODY_TOO_LARGE",
+    "The request's chunk extensions are larger than this server accepts",
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "REQUEST_TIMEOUT", "The request took too long to arrive"],
 };
 
 // Closing at once could reset the connection before the client reads the answer (bytes it is
@@ -20,7 +24,7 @@ const LINGER_MS = 1000;
 
 /** An HTTP server for `listener` whose refusals are JSON errors naming `servedBy`. */
 export function createHttpServer(listener: RequestListener, servedBy: string): Server {
-  const refuse = (status: number, code: string, message: string) => {
+  const refuse = (status: number, code: ErrorCode, message: string) => {
     const body = JSON.stringify({ error: { code, message } });
     const headers = {
       "Content-Type": "application/json; charset=utf-8",
@@ -48,10 +52,11 @@ export function createHttpServer(listener: RequestListener, servedBy: string): S
     // As Node does: no answer once the peer is gone or a response on this socket has begun.
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) return void socket.destroy();
-    const known = PARSER_REFUSALS[error.code ?? ""];
-    const [status, code, message] = known
-      ? [known[0], ...clientErrorCode(...known)]
-      : [400, "MALFORMED_REQUEST", "The request is not valid HTTP/1.1"];
+    const [status, code, message] = PARSER_REFUSALS[error.code ?? ""] ?? [
+      400,
+      "MALFORMED_REQUEST",
+      "The request is not valid HTTP/1.1",
+    ];
     const { headers, body } = refuse(status, code, message);
     const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
     socket.end([`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...head, "", body].join("\r\n"));

@@ -8,6 +8,7 @@ export * from "./http-server";
 export * from "./create-shop-app";
 export * from "./credentials";
 export * from "./env";
+export * from "./error-codes";
 export * from "./error-handler";
 export * from "./http-error";
 export * from "./identity";

@@ -25,7 +25,7 @@ function appWithLog() {
     throw Object.assign(new Error("internal detail: table users_v2"), { statusCode: 409 });
   });
   app.get("/ours", () => {
-    throw new HttpError(418, "TEAPOT", "No coffee here");
+    throw new HttpError(404, "UNKNOWN_USER", 'There is no user "zed"');
   });
   app.get("/bug", () => {
     throw new TypeError("cannot read properties of undefined");
@@ -58,8 +58,8 @@ describe("the error middleware", () => {
 
   it("answers our own errors with their status and code", async () => {
     const { app } = appWithLog();
-    const response = await request(app).get("/ours").expect(418);
-    expect(response.body).toEqual({ error: { code: "TEAPOT", message: "No coffee here" } });
+    const response = await request(app).get("/ours").expect(404);
+    expect(response.body).toEqual({ error: { code: "UNKNOWN_USER", message: 'There is no user "zed"' } });
   });
 
   it("answers anything else 500 INTERNAL, without details, and logs it as an error with its stack", async () => {

@@ -4,8 +4,19 @@
 import { STATUS_CODES, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
+/** The codes of the balancer's own answers, with their status and meaning (docs/contract.md's table is made from them). */
+export const BALANCER_CODES = {
+  UPGRADE_NOT_SUPPORTED: { status: 400, meaning: "an upgrade to anything but a WebSocket that carries a body" },
+  BODY_TOO_LARGE: { status: 413, meaning: "a body larger than the balancer holds while it picks a server" },
+  BAD_GATEWAY: { status: 502, meaning: "the server it chose failed before answering" },
+  NO_BACKEND: { status: 503, meaning: "no live server behind it" },
+} as const;
+
+type BalancerCode = keyof typeof BALANCER_CODES;
+
 /** An answer of the balancer's own, on a response. */
-export function reply(res: ServerResponse, status: number, code: string, message: string): void {
+export function reply(res: ServerResponse, code: BalancerCode, message: string): void {
+  const { status } = BALANCER_CODES[code];
   const body = JSON.stringify({ error: { code, message } });
   const length = Buffer.byteLength(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": length, "x-served-by": "balancer" });
@@ -13,7 +24,8 @@ export function reply(res: ServerResponse, status: number, code: string, message
 }
 
 /** An answer on a socket that was to become a WebSocket, in the contract's form. */
-export function refuseSocket(socket: Socket, status: number, code: string, message: string): void {
+export function refuseSocket(socket: Socket, code: BalancerCode, message: string): void {
+  const { status } = BALANCER_CODES[code];
   if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code, message } });
   const head = [

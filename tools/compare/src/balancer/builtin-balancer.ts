@@ -109,7 +109,7 @@ export class BuiltinBalancer implements LoadBalancer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req).catch(() => undefined);
-    if (body === undefined) return reply(res, 413, "BODY_TOO_LARGE", "The request body is too large for the balancer");
+    if (body === undefined) return reply(res, "BODY_TOO_LARGE", "The request body is too large for the balancer");
     const pinned = this.takePin(req);
 
     const tried = new Set<string>();
@@ -118,7 +118,7 @@ export class BuiltinBalancer implements LoadBalancer {
     for (;;) {
       const live = this.health.live().filter((backend) => !tried.has(backend.id));
       const backend = askAgain ?? live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
-      if (!backend) return reply(res, 503, "NO_BACKEND", "No live server behind the balancer");
+      if (!backend) return reply(res, "NO_BACKEND", "No live server behind the balancer");
       tried.add(backend.id);
       if (this.policy === "sticky" && backend.id !== pinned) {
         this.pinning.set(req, `${STICKY_COOKIE}=${backend.id}; Path=/; HttpOnly; SameSite=Lax`);
@@ -139,7 +139,7 @@ export class BuiltinBalancer implements LoadBalancer {
         askAgain = backend;
         continue;
       }
-      if (!res.headersSent) return reply(res, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
+      if (!res.headersSent) return reply(res, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
       return void res.destroy();
     }
   }
@@ -163,10 +163,10 @@ export class BuiltinBalancer implements LoadBalancer {
     const pinned = this.takePin(req);
     const live = this.health.live();
     const backend = live.find((candidate) => candidate.id === pinned) ?? this.pick(live);
-    if (!backend) return refuseSocket(socket, 503, "NO_BACKEND", "No live server behind the balancer");
+    if (!backend) return refuseSocket(socket, "NO_BACKEND", "No live server behind the balancer");
     this.proxy.ws(req, socket, head, { target: backend.url }, (error: Error) => {
       if ((error as NodeJS.ErrnoException).code === "ECONNREFUSED") this.health.markDown(backend.id);
-      refuseSocket(socket, 502, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
+      refuseSocket(socket, "BAD_GATEWAY", `${backend.id} failed: ${error.message}`);
     });
   }
 
@@ -184,7 +184,7 @@ export class BuiltinBalancer implements LoadBalancer {
     res.once("finish", () => socket.end());
     const hasBody =
       head.length > 0 || Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"];
-    if (hasBody) return reply(res, 400, "UPGRADE_NOT_SUPPORTED", "Only WebSocket upgrades go through the balancer");
+    if (hasBody) return reply(res, "UPGRADE_NOT_SUPPORTED", "Only WebSocket upgrades go through the balancer");
     for (const asking of ["upgrade", "http2-settings"]) delete req.headers[asking];
     req.headers.connection = "close";
     void this.handle(req, res);

@@ -261,7 +261,8 @@ export class TestBed {
   }
 }
 
-function privateObjectStore(s3: LocalS3Server): ObjectStoreConfig {
+/** The private object store as the apps reach it; `bucket` is a placeholder until a stack's own is made. */
+export function privateObjectStore(s3: LocalS3Server): ObjectStoreConfig {
   const { region, credentials } = LocalS3Server;
   return { endpoint: s3.endpoint, region, bucket: "placeholder", credentials, forcePathStyle: true };
 }
