@@ -1,6 +1,6 @@
 // What the README and docs name must exist: each `pnpm` command (a script of ours, or pnpm's own),
 // each flag given to one of our commands (its --help must list it), each journey given to
-// --journey, each file path, and each name written in code type that the code would have to
+// --journey (one name each time), each file path, and each name written in code type that the code would have to
 // know (an environment variable or error code in capitals, a kebab-case name such as a journey or
 // a package). Generated blocks are checked by docs-render.test.ts, links by docs-links.test.ts;
 // this catches what is typed by hand: a renamed flag, a journey that is gone, a moved file.
@@ -85,11 +85,12 @@ function pnpmProblems(command: string): string[] {
   const problems = flags
     .filter((flag) => !new RegExp(`${flag}\\b`).test(help))
     .map((flag) => `${command}: ${flag} is not in pnpm ${first} --help`);
-  // `--journey a,b`: each must be a journey.
-  const journeys = args[args.indexOf("--journey") + 1];
-  if (args.includes("--journey") && journeys && !journeys.startsWith("<")) {
-    for (const name of journeys.split(",")) if (!(name in JOURNEYS)) problems.push(`${command}: no journey "${name}"`);
-  }
+  // `--journey <name>`, repeatable: each must be a journey.
+  args.forEach((arg, i) => {
+    const name = args[i + 1];
+    if (arg === "--journey" && name && !name.startsWith("<") && !(name in JOURNEYS))
+      problems.push(`${command}: no journey "${name}"`);
+  });
   return problems;
 }
 
@@ -158,8 +159,12 @@ describe("what the docs name exists", () => {
     expect(pnpmProblems("pnpm compare --no-such-flag")).toEqual([
       "pnpm compare --no-such-flag: --no-such-flag is not in pnpm compare --help",
     ]);
-    expect(pnpmProblems("pnpm compare --journey server-crash,no-such-journey")).toEqual([
-      'pnpm compare --journey server-crash,no-such-journey: no journey "no-such-journey"',
+    expect(pnpmProblems("pnpm compare --journey server-crash --journey no-such-journey")).toEqual([
+      'pnpm compare --journey server-crash --journey no-such-journey: no journey "no-such-journey"',
+    ]);
+    // One name a flag: a list is no journey.
+    expect(pnpmProblems("pnpm compare --journey server-crash,happy-path")).toEqual([
+      'pnpm compare --journey server-crash,happy-path: no journey "server-crash,happy-path"',
     ]);
     expect(pnpmProblems("pnpm no-such-script")).toEqual([
       'pnpm no-such-script: no script "no-such-script" in package.json',
