@@ -26,9 +26,9 @@ const check = args.includes("--check");
 /** `--page FILE` (repeatable): only these pages, not README.md and docs/. */
 const only = args.flatMap((arg, i) => (arg === "--page" && args[i + 1] ? [args[i + 1]] : []));
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  console.log(`Usage: pnpm docs:render [--check]
+  console.log(`Usage: pnpm docs:render [--check] [--page <file>]
 
-  (none)    rewrite every generated block of README.md and docs/**/*.md from the code
+  (no flags)     rewrite every generated block of README.md and docs/**/*.md from the code
   --check        rewrite nothing; exit 1 naming each block that is out of date
   --page <file>  only this page (repeatable), instead of README.md and docs/**/*.md`);
   process.exit(0);

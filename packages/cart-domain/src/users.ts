@@ -21,7 +21,7 @@ const A_FEW_PIZZAS = 10_000; // $100.00
 const WELL_FUNDED = 100_000_000; // $1,000,000.00
 
 // Demo only: alice / pepperoni, bob / margherita, carol / calzone, and dave, erin and frank, the
-// load tests' shoppers (see the README).
+// shoppers of the bench and of the kitchen's journeys (docs/contract.md lists them all).
 const USERS: readonly StoredUser[] = [
   {
     id: "alice",

@@ -8,7 +8,7 @@
 // folder. Every call is timed as `disk` (Server-Timing), as the kits of the shared stores time theirs.
 import { timedStore } from "@cart/domain";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
@@ -18,16 +18,22 @@ export class DiskFiles {
 
   /**
    * `dir`: a writable folder (writableDirectory checks it at start-up). Without one, a new
-   * temporary folder of this process's own, made at the first write (like a container's writable
-   * layer: gone with it).
+   * temporary folder of this process's own, made at the first write and removed when the process
+   * exits (like a container's writable layer: gone with it; a process killed outright leaves it,
+   * as a crashed machine leaves its disk).
    */
   constructor(dir: string | undefined) {
     this.dir = dir;
   }
 
+  /** The folder the files are in: the one given, or the temporary one (none before the first write). */
+  get folder(): string | undefined {
+    return this.dir;
+  }
+
   put(key: string, bytes: Uint8Array): Promise<void> {
     return timedStore("disk", async () => {
-      this.dir ??= mkdtempSync(join(tmpdir(), "cart-files-"));
+      this.dir ??= temporaryFolder();
       const file = this.fileOf(key);
       const partial = `${file}.${randomUUID()}.partial`;
       await writeFile(partial, bytes);
@@ -62,4 +68,18 @@ export class DiskFiles {
     if (!file.startsWith(dir + sep)) throw new Error(`the file of "${key}" would be outside ${dir}`);
     return file;
   }
+}
+
+/** The temporary folders this process made, removed as it exits (one listener for all of them). */
+const temporaryFolders = new Set<string>();
+
+function temporaryFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cart-files-"));
+  if (temporaryFolders.size === 0) {
+    process.once("exit", () => {
+      for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
+    });
+  }
+  temporaryFolders.add(dir);
+  return dir;
 }

@@ -2,7 +2,8 @@
 // a file replaced whole, names that cannot leave the folder, the folder checked at start-up.
 import { withStoreTimings } from "@cart/domain";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -47,6 +48,24 @@ describe("DiskFiles", () => {
     expect(await files.get("k")).toBeUndefined();
     await files.put("k", Buffer.from("z"));
     expect((await files.get("k"))?.toString()).toBe("z");
+  });
+
+  it("removes its temporary folder when the process exits, and never a folder it was given", () => {
+    // A real process: what it leaves behind after it exits is what a server leaves after Ctrl-C.
+    const script = `
+      const { DiskFiles } = require(${JSON.stringify(require.resolve("../src"))});
+      (async () => {
+        const own = new DiskFiles(undefined);
+        await own.put("avatars/alice", Buffer.from("png"));
+        await new DiskFiles(process.argv[1]).put("avatars/bob", Buffer.from("png"));
+        console.log(own.folder);
+      })();`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script, dir], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const temporary = run.stdout.trim();
+    expect(temporary).toMatch(/cart-files-/);
+    expect(existsSync(temporary)).toBe(false);
+    expect(readdirSync(dir)).toHaveLength(1);
   });
 
   it("times every call as `disk`, for Server-Timing", async () => {

@@ -65,7 +65,7 @@ const EDGE_CODES = {
   },
   NOT_FOUND: { status: [404], meaning: "no such route" },
   REQUEST_TIMEOUT: { status: [408], meaning: "the request took too long to arrive" },
-  BODY_TOO_LARGE: { status: [413], meaning: "a JSON body over 10 kB" },
+  BODY_TOO_LARGE: { status: [413], meaning: "a JSON body over 10 kB, or chunk extensions larger than Node accepts" },
   URL_TOO_LONG: { status: [414], meaning: "a URL longer than a layer below the routes accepts" },
   UNSUPPORTED_MEDIA_TYPE: { status: [415], meaning: "a body that is not `application/json` (or not UTF-8)" },
   EXPECTATION_FAILED: { status: [417], meaning: "an `Expect` other than `100-continue`" },
