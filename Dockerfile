@@ -1,9 +1,11 @@
 # One recipe for both apps: docker build --build-arg APP=stateful (or stateless) .
 # Stage 1 builds the whole workspace with pnpm; stage 2 holds only what one app needs at run time
 # (`pnpm deploy`: its dist/ and production dependencies), and runs it as an unprivileged user.
-ARG NODE_VERSION=20
+# The newest LTS line CI tests (.ci/node-lines), at an exact version so that an image built later
+# is the same image.
+ARG NODE_VERSION=26.9.0
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM node:${NODE_VERSION}-trixie-slim AS build
 WORKDIR /repo
 # pnpm at the version package.json pins (packageManager, with its hash).
 RUN corepack enable
@@ -16,7 +18,7 @@ ARG APP=stateless
 RUN pnpm exec tsc -b "apps/${APP}/tsconfig.build.json"
 RUN pnpm --filter "@cart/${APP}" deploy --prod --legacy /out
 
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+FROM node:${NODE_VERSION}-trixie-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /out ./

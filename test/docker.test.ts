@@ -55,12 +55,13 @@ describe("docker-compose.yml", () => {
       services: Record<string, ComposeService>;
       volumes: Record<string, unknown>;
     };
-    expect(services.redis!.image).toMatch(/^redis:/);
+    // The stores at exact versions, those CI's suite runs them at: an image cannot change under a user.
+    expect(services.redis!.image).toMatch(/^redis:7\.0\.\d+-alpine$/);
     expect(services.redis!.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
     expect(services.redis!.healthcheck).toBeDefined();
     expect(services.redis!.volumes).toEqual(["redis-data:/data"]);
     expect(Object.keys(volumes)).toContain("redis-data");
-    expect(services.postgres!.image).toMatch(/^postgres:15/);
+    expect(services.postgres!.image).toMatch(/^postgres:15\.\d+-alpine$/);
     expect(services.postgres!.healthcheck).toBeDefined();
     expect(services.postgres!.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
     expect(Object.keys(volumes)).toContain("postgres-data");
@@ -112,6 +113,14 @@ describe("Dockerfile", () => {
       .slice(1)
       .map((stage) => stage.split("\n").filter((line) => line && !line.startsWith("#")));
   };
+
+  it("builds on the newest Node line CI tests, at an exact version", async () => {
+    const dockerfile = await readFile(join(root, "Dockerfile"), "utf8");
+    const lines = /NODE_LINES=\(([^)]*)\)/
+      .exec(await readFile(join(root, ".ci", "node-lines"), "utf8"))![1]!
+      .split(" ");
+    expect(/^ARG NODE_VERSION=(\S+)$/m.exec(dockerfile)?.[1]).toBe(lines.at(-1));
+  });
 
   it("builds in one stage and runs from a slim second one as a non-root user, with a health check", async () => {
     const [build, runtime] = await stages();

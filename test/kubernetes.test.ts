@@ -112,6 +112,10 @@ describe("deploy/kubernetes", () => {
       expect(containerOf(app).image).toBe(compose.services[`${app}-1`]!.image);
       expect(find("Deployment", app).spec.replicas).toBe(3);
     }
+    // The stores at the exact versions Compose runs them at.
+    for (const store of ["redis", "postgres"]) {
+      expect(find("StatefulSet", store).spec.template.spec.containers[0].image).toBe(compose.services[store]!.image);
+    }
   });
 
   it("finds every pod it names: selectors match their templates, Services and budgets match pods", () => {

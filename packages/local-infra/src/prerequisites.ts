@@ -2,7 +2,8 @@
 // how to install it: one list for `pnpm preflight` and for the tests that skip (or, in CI, fail)
 // without an optional one.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { postgresBinariesFound } from "./postgres-binaries";
 
 export type PrerequisiteName =
@@ -18,7 +19,14 @@ export interface Prerequisite {
   find(): { found: string } | { missing: string };
 }
 
-const MIN_NODE = [20, 19] as const;
+/** The oldest Node the project runs on: the root package.json's engines (">=22.13.0"). */
+const MIN_NODE = (() => {
+  const { engines } = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
+    engines: { node: string };
+  };
+  const [, major, minor] = /^>=(\d+)\.(\d+)/.exec(engines.node) ?? [];
+  return [Number(major), Number(minor)] as const;
+})();
 
 /** The first line a command prints about its version, if it runs at all. */
 function versionOf(command: string, args: string[]): string | undefined {
@@ -47,7 +55,10 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     name: "node",
     required: true,
     neededFor: "everything",
-    install: { debian: "https://nodejs.org (20.19 or later; 24 is the current LTS)", macos: "brew install node" },
+    install: {
+      debian: `nvm install 22 (or fnm, or the binaries of nodejs.org): ${MIN_NODE.join(".")} or later`,
+      macos: `brew install node@22 (or nvm install 22): ${MIN_NODE.join(".")} or later`,
+    },
     find() {
       const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
       const recent = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);

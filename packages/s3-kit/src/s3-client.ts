@@ -3,10 +3,6 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { ObjectStoreConfig } from "./s3-env";
 
 export function createS3Client(config: ObjectStoreConfig): S3Client {
-  // Under Node 20 the SDK prints, once, that its releases after January 2027 will need Node 22: not
-  // news for the version pinned here, which supports Node 20, and a plain-text line in the middle
-  // of the apps' JSON logs. Anyone who wants it back sets the variable to "false".
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return new S3Client({
     endpoint: config.endpoint,
     region: config.region,
