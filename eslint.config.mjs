@@ -27,9 +27,11 @@ export default tseslint.config(
       sourceType: "commonjs",
       globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
     },
+    // CommonJS files load modules with require(), the only way they have.
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["**/*.mjs", "scripts/**"],
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", Response: "readonly" } },
   },
 );

@@ -1,5 +1,8 @@
 // One Jest run over every package. TypeScript is compiled by SWC (fast, no type-check: `pnpm
 // typecheck` does that), and workspace packages resolve to their sources via "@cart/source".
+// Dependencies published as ES modules only are compiled to CommonJS by SWC too: Node runs them
+// from our CommonJS (require(esm), Node 22.12+), but Jest's own module loader does not.
+const ESM_ONLY = ["commander", "cookie"];
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -9,7 +12,13 @@ module.exports = {
       "@swc/jest",
       { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
     ],
+    "/node_modules/.+\\.m?js$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "ecmascript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
+  // pnpm's layout: node_modules/.pnpm/<name>@<version>/node_modules/<name>/…
+  transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join("|")})/)`],
   testEnvironmentOptions: { customExportConditions: ["@cart/source", "node", "node-addons"] },
   globalSetup: "<rootDir>/test/global-setup.ts",
   reporters: ["default", "<rootDir>/test/skipped-reporter.js"],

@@ -19,7 +19,7 @@ const packageJson = (dir: string) =>
   };
 const SCRIPTS = packageJson(".").scripts!;
 /** pnpm's own commands that the docs tell a reader to run (or that the Dockerfile runs). */
-const PNPM_OWN = new Set(["install", "exec", "deploy", "--filter"]);
+const PNPM_OWN = new Set(["install", "exec", "deploy", "outdated", "--filter"]);
 
 const TRACKED = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 const WORKSPACES = TRACKED.filter((file) => /^(apps|packages|tools)\/[^/]+\/package\.json$/.test(file)).map((file) =>

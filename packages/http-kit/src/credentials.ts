@@ -1,10 +1,10 @@
 // Where a client's credentials travel: a cookie, or an `Authorization: Bearer` header.
-import { parse } from "cookie";
+import { parseCookie } from "cookie";
 import type { Request } from "express";
 
 export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
-  return header ? parse(header)[name] : undefined;
+  return header ? parseCookie(header)[name] : undefined;
 }
 
 export function readBearerToken(req: Request): string | undefined {

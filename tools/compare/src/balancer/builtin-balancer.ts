@@ -11,7 +11,7 @@
 // A WebSocket upgrade (the chat) is routed as a request is, then tunnelled for as long as it lasts;
 // it is not a request in flight (a drain does not wait for it: the server closes it when it stops).
 import { createHttpServer } from "@cart/http-kit";
-import { parse as parseCookies } from "cookie";
+import { parseCookie } from "cookie";
 import { createProxyServer } from "http-proxy-3";
 import { Agent, ServerResponse, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -147,7 +147,7 @@ export class BuiltinBalancer implements LoadBalancer {
   /** The server a sticky client is pinned to, if any; the cookie is removed before the app sees it. */
   private takePin(req: IncomingMessage): string | undefined {
     if (this.policy !== "sticky") return undefined;
-    const pinned = parseCookies(req.headers.cookie ?? "")[STICKY_COOKIE];
+    const pinned = parseCookie(req.headers.cookie ?? "")[STICKY_COOKIE];
     const rest = withoutCookie(req.headers.cookie, STICKY_COOKIE);
     if (rest) req.headers.cookie = rest;
     else delete req.headers.cookie;

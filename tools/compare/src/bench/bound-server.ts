@@ -9,7 +9,7 @@
 // PORT and INSTANCE_ID as for the apps. Each app's distance from its bound is what its own
 // features and code cost; the bounds' ratio to each other is what Redis costs a minimal app.
 import { addLine, DomainError, priceCart, type CartLine } from "@cart/domain";
-import { parse as parseCookie } from "cookie";
+import { parseCookie } from "cookie";
 import express, { type Request, type Response } from "express";
 import { randomUUID } from "node:crypto";
 import { createClient } from "@redis/client";
