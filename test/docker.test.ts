@@ -114,8 +114,9 @@ describe("Dockerfile", () => {
       .map((stage) => stage.split("\n").filter((line) => line && !line.startsWith("#")));
   };
 
-  it("builds on the newest Node line CI tests, at an exact version", async () => {
+  it("builds on the newest Node line CI tests, at an exact version, with a corepack of its own (Node 25+ ships none)", async () => {
     const dockerfile = await readFile(join(root, "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^RUN npm install --global corepack@\d+\.\d+\.\d+ && corepack enable$/m);
     const lines = /NODE_LINES=\(([^)]*)\)/
       .exec(await readFile(join(root, ".ci", "node-lines"), "utf8"))![1]!
       .split(" ");

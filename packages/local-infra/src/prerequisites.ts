@@ -71,7 +71,10 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     name: "pnpm",
     required: true,
     neededFor: "installing and running every command",
-    install: { debian: "corepack enable (or npm i -g pnpm@10)", macos: "corepack enable (or brew install pnpm)" },
+    install: {
+      debian: "corepack enable (from Node 25 on: npm install --global corepack first; or npm i -g pnpm@10)",
+      macos: "corepack enable (from Node 25 on: npm install --global corepack first; or brew install pnpm)",
+    },
     find: onPath("pnpm", ["--version"]),
   },
   {
