@@ -1,8 +1,8 @@
 // What the README and docs name must exist: each `pnpm` command (a script of ours, or pnpm's own),
 // each flag given to one of our commands (its --help must list it), each journey given to
-// --journey (one name each time), each file path, and each name written in code type that the code would have to
-// know (an environment variable or error code in capitals, a kebab-case name such as a journey or
-// a package). Generated blocks are checked by docs-render.test.ts, links by docs-links.test.ts;
+// --journey (one name each time), each file path, and each name written in code type that the
+// code would have to know (an environment variable or error code in capitals, a kebab-case name
+// such as a journey or a package). Generated blocks are checked by docs-render.test.ts, links by docs-links.test.ts;
 // this catches what is typed by hand: a renamed flag, a journey that is gone, a moved file.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -14,8 +14,6 @@ const packageJson = (dir: string) =>
   JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as {
     name: string;
     scripts?: Record<string, string>;
-    dependencies?: Record<string, string>;
-    devDependencies?: Record<string, string>;
   };
 const SCRIPTS = packageJson(".").scripts!;
 /** pnpm's own commands that the docs tell a reader to run (or that the Dockerfile runs). */

@@ -3,8 +3,8 @@
 // a stateful instance, a stateless instance on those stores, alice's cart on each), then the
 // avatar's and the kitchen's, against those instances. Only the ports (free ones for 3001 and 3002)
 // and /tmp (a folder of the test's own) are changed, and `pnpm build` is left out: the test run
-// has built everything, and other tests read what it built. And every shell example of every page says
-// either that a test runs it, or what of the reader's own it needs.
+// has built everything, and other tests read what it built. And every shell example of every page
+// says either that a test runs it, or what of the reader's own it needs.
 import { freePort, waitUntil } from "@cart/local-infra";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
