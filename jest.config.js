@@ -2,7 +2,8 @@
 // typecheck` does that), and workspace packages resolve to their sources via "@cart/source".
 // Dependencies published as ES modules only are compiled to CommonJS by SWC too: Node runs them
 // from our CommonJS (require(esm), Node 22.12+), but Jest's own module loader does not.
-const ESM_ONLY = ["commander", "cookie"];
+// pg-boss brings four more of its own.
+const ESM_ONLY = ["commander", "cookie", "pg-boss", "serialize-error", "non-error", "rrule-temporal", "temporal-spec"];
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",

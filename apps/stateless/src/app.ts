@@ -24,7 +24,7 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  const kitchenQueue = new KitchenQueue(database.pool, config.kitchen.kitchenMs);
+  const kitchenQueue = new KitchenQueue(database, config.kitchen);
   const accounts = new PgAccountRepository(database, kitchenQueue);
   const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
   // The writes a failover of Redis must not take back: a login, a logout, a checkout's settling.
@@ -34,7 +34,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
     identity: createIdentity(config, sessions, writeMatters),
     carts: new RedisCartRepository(redis, config.sessionTtlSeconds, writeMatters),
     accounts,
-    kitchen: startKitchen(database, accounts, config.kitchen),
+    kitchen: startKitchen(kitchenQueue, accounts, config.kitchen),
     avatars: new S3AvatarRepository(objectStore),
     isReady: async () => (await isRedisReady(redis)) && (await database.isReady()) && (await objectStore.isReady()),
     rateLimitStore: (name) => new RedisRateLimitStore(redis, `rl:login-${name}:`),

@@ -7,7 +7,6 @@
 // the customer, not a cache line.
 import { cook, cookingMs, type Kitchen, type KitchenSettings, type KitchenOrders, type Order } from "@cart/domain";
 import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Schema, type Transaction } from "@cart/pg-kit";
-import type { Pool } from "pg";
 
 const QUEUE = "kitchen";
 /** A job's lease is this many times its cooking time. */
@@ -20,31 +19,31 @@ interface KitchenJob {
 }
 
 /** The kitchen's queue: pg-boss's own tables, in their own schema, and the queue in them. */
-export const KITCHEN_SCHEMA: Schema = { prepare: (pool) => prepareJobQueue(pool, QUEUE) };
+export const KITCHEN_SCHEMA: Schema = { prepare: (pool) => prepareJobQueue(pool, QUEUE, { retryLimit: RETRY_LIMIT }) };
 
 /** Where placing an order puts its job. */
 export class KitchenQueue {
-  private readonly jobs: JobQueue<KitchenJob>;
+  readonly jobs: JobQueue<KitchenJob>;
 
   constructor(
-    pool: Pool,
-    private readonly kitchenMs: number,
+    database: Database,
+    private readonly settings: KitchenSettings,
   ) {
-    this.jobs = new JobQueue(pool, QUEUE);
+    // A server with workers also gives back the jobs whose lease ran out, whoever held them.
+    this.jobs = new JobQueue(database, QUEUE, { upkeep: settings.workers > 0, label: "kitchen" });
   }
 
   /** Queues the order's job inside the caller's transaction: the order and its job commit together, or neither does. */
   async add(tx: Transaction, order: Order): Promise<void> {
-    const leaseSeconds = (LEASE_FACTOR * cookingMs(order.items, this.kitchenMs)) / 1000;
-    await this.jobs.send(tx, { orderId: order.id }, { leaseSeconds, retryLimit: RETRY_LIMIT });
+    const leaseSeconds = (LEASE_FACTOR * cookingMs(order.items, this.settings.kitchenMs)) / 1000;
+    await this.jobs.send(tx, { orderId: order.id }, { leaseSeconds });
   }
 }
 
-/** Starts `workers` workers on this server, once the database is prepared. */
-export function startKitchen(database: Database, orders: KitchenOrders, options: KitchenSettings): Kitchen {
+/** Starts `workers` workers on this server, taking jobs from the queue every server shares. */
+export function startKitchen(queue: KitchenQueue, orders: KitchenOrders, options: KitchenSettings): Kitchen {
   const workers = startJobWorkers<KitchenJob>(
-    database,
-    QUEUE,
+    queue.jobs,
     async ({ orderId }) => {
       const outcome = await cook(orders, orderId, { cook: options.instanceId, kitchenMs: options.kitchenMs });
       if (outcome !== "taken-over") return "done";

@@ -13,10 +13,9 @@ import type { Database, Transaction } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
-import { KitchenQueue } from "../src/kitchen";
 import { testDatabase } from "./instances";
 
-const database = testDatabase();
+const scratch = testDatabase();
 const SERVERS = 6;
 jest.setTimeout(30_000); // a starting line that some checkout never reaches fails by this, not by hanging
 const PIZZAS = { sku: "pepperoni-pizza", quantity: 4 }; // $59.96: one order fits in $100.00, two do not
@@ -42,7 +41,7 @@ class RacingAccountRepository extends PgAccountRepository {
     database: Database,
     protected readonly atTheLine: () => Promise<void>,
   ) {
-    super(database, new KitchenQueue(database.pool, 0));
+    super(database, scratch.kitchenQueue(database));
   }
 
   protected override async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
@@ -89,11 +88,11 @@ async function race(repositories: PgAccountRepository[]) {
 }
 
 describe("parallel checkouts of Carol's $100.00 from six servers", () => {
-  beforeEach(() => database.reset());
+  beforeEach(() => scratch.reset());
 
   it("spend at most her credit: one order placed, the others refused, and the ledger adds up to the balance", async () => {
     const line = startingLine(SERVERS);
-    const servers = Array.from({ length: SERVERS }, () => new RacingAccountRepository(database.open(), line));
+    const servers = Array.from({ length: SERVERS }, () => new RacingAccountRepository(scratch.open(), line));
     expect(await race(servers)).toEqual({
       placed: 1,
       refused: SERVERS - 1,
@@ -105,7 +104,7 @@ describe("parallel checkouts of Carol's $100.00 from six servers", () => {
 
   it("without the guard (read, check, write), spend more than she has", async () => {
     const line = startingLine(SERVERS);
-    const servers = Array.from({ length: SERVERS }, () => new UnguardedAccountRepository(database.open(), line));
+    const servers = Array.from({ length: SERVERS }, () => new UnguardedAccountRepository(scratch.open(), line));
     const outcome = await race(servers);
     // Every server read $100.00, so each believed the order fitted: money spent that was never there.
     expect(outcome.placed).toBe(SERVERS);
@@ -118,7 +117,7 @@ describe("a checkout that fails between paying and settling the cart, tried agai
   const redis = createRedisClient(process.env.REDIS_URL!);
   beforeAll(() => redis.connect());
   afterAll(() => redis.close());
-  beforeEach(() => database.reset());
+  beforeEach(() => scratch.reset());
 
   /** The cart's store fails once, at the worst moment: the order is paid, the cart not yet settled. */
   function settleFailsOnce(carts: CartRepository): CartRepository {
@@ -135,8 +134,8 @@ describe("a checkout that fails between paying and settling the cart, tried agai
   }
 
   it("pays once, places one order, and keeps what was added in between", async () => {
-    const opened = database.open();
-    const accounts = new PgAccountRepository(opened, new KitchenQueue(opened.pool, 0));
+    const opened = scratch.open();
+    const accounts = new PgAccountRepository(opened, scratch.kitchenQueue(opened));
     const carts = new RedisCartRepository(redis, 60);
     const cartId = `credit-test-${Date.now()}`;
     await carts.add(cartId, "pepperoni-pizza", 1);

@@ -8,6 +8,7 @@ import type { Pool } from "pg";
 import { createApp, type Stores } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
+import { KitchenQueue } from "../src/kitchen";
 
 /** The kitchens of the file's instances: their workers stop before the database's pools end. */
 const kitchens: Kitchen[] = [];
@@ -25,6 +26,7 @@ async function stopKitchens(): Promise<void> {
 export function testDatabase() {
   const scratch = scratchDatabase(process.env.DATABASE_URL!, "test");
   const pools: Pool[] = [];
+  const queues: KitchenQueue[] = [];
   let markPrepared: () => void;
   const prepared = new Promise<void>((resolve) => (markPrepared = resolve));
   beforeAll(async () => {
@@ -36,6 +38,7 @@ export function testDatabase() {
   });
   afterAll(async () => {
     await stopKitchens();
+    await Promise.all(queues.map((queue) => queue.jobs.stop()));
     await Promise.all(pools.map((pool) => pool.end()));
     await scratch.drop();
   });
@@ -55,6 +58,12 @@ export function testDatabase() {
       const pool = createPgPool(scratch.url);
       pools.push(pool);
       return databaseOf(pool, prepared);
+    },
+    /** The kitchen's queue on `db`, for a repository under test: no workers, stopped before the pools end. */
+    kitchenQueue(db: Database): KitchenQueue {
+      const queue = new KitchenQueue(db, { instanceId: "test", kitchenMs: 0, workers: 0 });
+      queues.push(queue);
+      return queue;
     },
   };
 }

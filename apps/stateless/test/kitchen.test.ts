@@ -9,7 +9,6 @@ import { createPgPool, scratchDatabase, type Database } from "@cart/pg-kit";
 import { join } from "node:path";
 import { PgAccountRepository } from "../src/account-repository";
 import { prepareDatabase } from "../src/database";
-import { KitchenQueue } from "../src/kitchen";
 import { testBucket, testDatabase } from "./instances";
 
 const SCRIPT = join(__dirname, "..", "dist", "server.js");
@@ -19,7 +18,7 @@ const bucket = testBucket();
 /** The app's repository, minus the guard: it records every finish, whatever the order's state. */
 class UnguardedAccountRepository extends PgAccountRepository {
   constructor(private readonly db: Database) {
-    super(db, new KitchenQueue(db.pool, 0));
+    super(db, database.kitchenQueue(db));
   }
 
   override async finish(orderId: string, _attempt: number, at: Date): Promise<boolean> {
@@ -64,7 +63,7 @@ describe("the kitchen's guard against cooking twice", () => {
 
   it("records only the latest delivery's cooking: the stalled one's late finish changes nothing", async () => {
     const db = database.open();
-    const { late, order } = await twoDeliveries(new PgAccountRepository(db, new KitchenQueue(db.pool, 0)));
+    const { late, order } = await twoDeliveries(new PgAccountRepository(db, database.kitchenQueue(db)));
     expect(late).toBe(false);
     expect(order).toMatchObject({ status: "ready", preparedBy: "stateless-2", attempts: 2, cooked: 1 });
   });
@@ -77,7 +76,7 @@ describe("the kitchen's guard against cooking twice", () => {
 
   it("writes a job with the order only when it has something to cook", async () => {
     const db = database.open();
-    const accounts = new PgAccountRepository(db, new KitchenQueue(db.pool, 0));
+    const accounts = new PgAccountRepository(db, database.kitchenQueue(db));
     const pizza = await accounts.place("dave", createOrder([{ sku: "pepperoni-pizza", quantity: 1 }]));
     const drink = await accounts.place("dave", createOrder([{ sku: "coke", quantity: 1 }]));
     const { rows } = await db.pool.query<{ order_id: string }>(
@@ -89,7 +88,7 @@ describe("the kitchen's guard against cooking twice", () => {
 
   it("gives a delivery that comes after the order is ready nothing to do", async () => {
     const db = database.open();
-    const accounts = new PgAccountRepository(db, new KitchenQueue(db.pool, 0));
+    const accounts = new PgAccountRepository(db, database.kitchenQueue(db));
     const placed = await accounts.place("dave", createOrder([{ sku: "pepperoni-pizza", quantity: 1 }]));
     const { attempt } = (await accounts.start(placed.id, "stateless-1", new Date()))!;
     await accounts.finish(placed.id, attempt, new Date());

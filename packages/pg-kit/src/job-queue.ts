@@ -3,84 +3,209 @@
 // caller's transaction, so it commits with the row it is about (an order and its job exist
 // together or not at all: an outbox with no relay), and it is leased to one worker at a time
 // (job-workers.ts): a worker that dies or stalls loses its lease, and the job is delivered again.
-import PgBoss from "pg-boss";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PgBoss, type Db as IDatabase } from "pg-boss";
 import type { Pool, PoolClient } from "pg";
-import type { Transaction } from "./background-database";
+import type { Database, Transaction } from "./background-database";
+import { isOutage } from "./pg-pool";
 
 export const JOB_SCHEMA = "pgboss";
 
+/** What happens to a queue's jobs after a delivery that failed, or whose lease ran out. */
+export interface RetryPolicy {
+  /** How often a job is delivered again before it is given up. */
+  readonly retryLimit: number;
+}
+
 /** pg-boss talks to the database through our pool or one transaction's connection, never a pool of its own. */
-export const throughPool = (runner: Pool | PoolClient): PgBoss.Db => ({
-  executeSql: (text: string, values: unknown[]) => runner.query(text, values),
+export const throughPool = (runner: Pool | PoolClient): IDatabase => ({
+  executeSql: (text: string, values?: unknown[]) => runner.query(text, values),
 });
 
 /**
  * The same, as a statement each connection prepares once: pg-boss's INSERT of a job (one
- * statement with 19 parameters, the queue's settings joined in, into a partitioned table) is
- * costly to plan; planned once per connection, it costs a checkout about half as much.
+ * statement with many parameters, the queue's settings joined in) is costly to plan; planned once
+ * per connection, it costs a checkout about half as much.
  */
-const prepared = (client: PoolClient, name: string): PgBoss.Db => ({
-  executeSql: (text: string, values: unknown[]) => client.query({ name, text, values }),
+const prepared = (client: PoolClient, name: string): IDatabase => ({
+  executeSql: (text: string, values?: unknown[]) => client.query({ name, text, values }),
 });
 
 /** Any number the queues' preparation alone uses as its lock ("kitc", for the kitchen's, the first). */
 const PREPARE_LOCK = 0x6b697463;
 
 /**
- * pg-boss's tables and the queue `name`: part of preparing the database, once per database, safe
- * from many instances at once. pg-boss checks whether it is installed before it takes its own
- * lock, so instances starting together on a new database race on its CREATE SCHEMA ("duplicate
- * key value violates unique constraint pg_namespace_nspname_index"); hence a lock of ours around
- * the whole of it, held by a connection of its own (closed after, which ends the lock), with no
- * deadline while it waits.
+ * pg-boss's tables and the queue `name` with its retry policy: part of preparing the database,
+ * once per database, safe from many instances at once. pg-boss checks whether it is installed
+ * before it takes its own lock, so instances starting together on a new database race on its
+ * CREATE SCHEMA ("duplicate key value violates unique constraint pg_namespace_nspname_index");
+ * hence a lock of ours around the whole of it, held by a connection of its own (closed after,
+ * which ends the lock), with no deadline while it waits. The policy is written every time, so a
+ * new release's policy holds from its first server on.
  */
-export async function prepareJobQueue(pool: Pool, name: string): Promise<void> {
+export async function prepareJobQueue(pool: Pool, name: string, { retryLimit }: RetryPolicy): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("SET statement_timeout = 0");
     await client.query("SELECT pg_advisory_lock($1)", [PREPARE_LOCK]);
-    const boss = new PgBoss({
-      db: throughPool(client),
-      schema: JOB_SCHEMA,
-      supervise: false,
-      schedule: false,
-      migrate: true,
-    });
+    const boss = newBoss(throughPool(client), { migrate: true, supervise: false });
     boss.on("error", () => undefined); // start() rejects with the same error
     await boss.start();
-    await boss.createQueue(name);
+    // Delivered again at once: a lease that ran out has already made the job wait.
+    const policy = { retryLimit, retryDelay: 0 };
+    await boss.createQueue(name, policy);
+    await boss.updateQueue(name, policy);
     await boss.stop({ graceful: false, close: false });
   } finally {
     client.release(true);
   }
 }
 
-export interface SendOptions {
-  /** How long a worker holds the job before it is given to another (at least 1 s). */
-  readonly leaseSeconds: number;
-  /** How often it is delivered again after a failed or lost delivery before it is given up. */
-  readonly retryLimit: number;
+/** How often the upkeep notices a lease that ran out (pg-boss's least). */
+const UPKEEP_SECONDS = 1;
+
+/** A pg-boss on `db`, its schema ours, and none of its optional machinery (schedules, its instance registry). */
+function newBoss(db: IDatabase, { migrate, supervise }: { migrate: boolean; supervise: boolean }): PgBoss {
+  return new PgBoss({
+    db,
+    schema: JOB_SCHEMA,
+    migrate,
+    supervise,
+    schedule: false,
+    registerInstance: false,
+    superviseIntervalSeconds: UPKEEP_SECONDS,
+    monitorIntervalSeconds: UPKEEP_SECONDS,
+  });
 }
 
-/** Where jobs of one queue are sent. */
+/** What a worker fetched: the job, and which delivery of it this is. */
+export interface Delivery<Data> {
+  readonly id: string;
+  readonly data: Data;
+  /** Counts the deliveries before this one: a report names it, so a later delivery's job is never settled by an earlier one. */
+  readonly retryCount: number;
+  /** When the lease runs out, in the server's clock (ms since the epoch). */
+  readonly leaseEnds: number;
+}
+
+/**
+ * One queue, as a server sees it: where its jobs are sent, and where its workers (job-workers.ts)
+ * take them from and report them. pg-boss serves it once the database is prepared, started in the
+ * background and tried again every second while the database is away; with `upkeep`, it also
+ * gives back the jobs whose lease ran out, on every server (pg-boss makes sure one at a time does).
+ */
 export class JobQueue<Data extends object> {
-  // Sending needs no started pg-boss: it is one INSERT, made on the caller's connection.
   private readonly boss: PgBoss;
+  private readonly stopping = new AbortController();
+  private readonly started: Promise<PgBoss | undefined>;
 
   constructor(
-    pool: Pool,
+    database: Database,
     readonly name: string,
+    { upkeep, label }: { upkeep: boolean; label: string },
   ) {
-    this.boss = new PgBoss({ db: throughPool(pool), schema: JOB_SCHEMA });
+    const boss = newBoss(outageSayer(label).watching(throughPool(database.pool)), {
+      migrate: false,
+      supervise: upkeep,
+    });
+    this.boss = boss;
+    // Its upkeep's and its caches' errors: an outage is said once (by `watching`), and tried again a second later.
+    boss.on("error", (error: Error) => {
+      if (!isOutage(error)) console.error(`${label}: ${error.message}`);
+    });
+    this.started = (async () => {
+      // Stopped before the database was ever prepared: nothing to start.
+      const stopped = new Promise((resolve) => this.stopping.signal.addEventListener("abort", resolve));
+      await Promise.race([database.prepared, stopped]);
+      while (!this.stopping.signal.aborted) {
+        try {
+          return await boss.start();
+        } catch (error) {
+          // A start that failed leaves nothing running, and may be tried again on the same instance.
+          if (!isOutage(error)) throw error;
+          await pause(UPKEEP_SECONDS * 1000, this.stopping.signal);
+        }
+      }
+      return undefined;
+    })();
+    // A bug of ours at start (not an outage) rejects `started`; the next send or fetch says it.
+    this.started.catch(() => undefined);
   }
 
   /** Queues a job inside the caller's transaction (`tx`): it commits with the caller's writes, or not at all. */
-  async send(tx: Pick<Transaction, "client">, data: Data, { leaseSeconds, retryLimit }: SendOptions): Promise<void> {
-    await this.boss.send(this.name, data, {
+  async send(tx: Pick<Transaction, "client">, data: Data, { leaseSeconds }: { leaseSeconds: number }): Promise<void> {
+    const boss = await this.ready();
+    await boss.send(this.name, data, {
       db: prepared(tx.client, `${this.name}-send-job`),
       expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)),
-      retryLimit,
-      retryDelay: 0,
     });
   }
+
+  /** The next job, leased to the caller; none while the database is away or the queue is stopping. */
+  async fetch(): Promise<Delivery<Data> | undefined> {
+    const boss = await this.started;
+    if (!boss) return undefined;
+    const [job] = await boss.fetch<Data>(this.name, { batchSize: 1 }).catch((error: unknown) => {
+      if (isOutage(error)) return [];
+      throw error;
+    });
+    if (!job) return undefined;
+    const { id, data, retryCount } = job;
+    return { id, data, retryCount, leaseEnds: Date.now() + job.expireInSeconds * 1000 };
+  }
+
+  /** Reports the delivery done. Rejects while the database is away. */
+  async complete({ id, retryCount }: Delivery<Data>): Promise<void> {
+    await (await this.ready()).complete(this.name, { id, retryCount });
+  }
+
+  /** Reports the delivery failed: the job is delivered again (within the queue's retry limit). Rejects while the database is away. */
+  async fail({ id, retryCount }: Delivery<Data>, message: string): Promise<void> {
+    await (await this.ready()).fail(this.name, { id, retryCount }, { message });
+  }
+
+  /** Stops pg-boss (its upkeep and caches); the pool stays open for its owner to close. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    if (await this.started.catch(() => undefined))
+      await this.boss.stop({ graceful: false, close: false }).catch(() => undefined);
+  }
+
+  private async ready(): Promise<PgBoss> {
+    const boss = await this.started;
+    if (!boss) throw new Error(`the job queue ${this.name} is stopped`);
+    return boss;
+  }
+}
+
+/** Waits `ms`, or less if `signal` is set first; resolves with whether the whole wait passed. */
+export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Says once when the database stops answering pg-boss, and once when it answers again. */
+function outageSayer(label: string) {
+  let away = false;
+  return {
+    watching: (db: IDatabase): IDatabase => ({
+      async executeSql(text: string, values?: unknown[]) {
+        try {
+          const result = await db.executeSql(text, values);
+          if (away) console.log(`${label}: PostgreSQL answers again`);
+          away = false;
+          return result;
+        } catch (error) {
+          if (!away && isOutage(error))
+            console.error(`${label}: PostgreSQL does not answer (${(error as Error).message}); waiting for it`);
+          away ||= isOutage(error);
+          throw error;
+        }
+      },
+    }),
+  };
 }

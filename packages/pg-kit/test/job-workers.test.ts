@@ -1,7 +1,7 @@
 // The job queue's workers against a real, private PostgreSQL that crashes (an immediate shutdown)
 // at the worst moments: just as a job is done and must be reported, as a handler fails, and while
 // the workers start. The process lives through each (Jest fails a test on an unhandled rejection,
-// which is how pg-boss 10's own worker ends a server), and every job is settled once the database
+// which is how a report no one awaits ends a server), and every job is settled once the database
 // is back.
 import { LocalPostgresServer } from "@cart/local-infra";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,13 +22,16 @@ jest.setTimeout(60_000);
 const QUEUE = "test-jobs";
 let server: LocalPostgresServer;
 let database: Database;
+/** Where the tests send their jobs from: a server with no workers. */
+let sender: JobQueue<{ n: number }>;
 let running: JobWorkers | undefined;
 
 beforeAll(async () => {
   server = await LocalPostgresServer.start();
   const pool = createPgPool(server.url());
-  await prepareJobQueue(pool, QUEUE);
+  await prepareJobQueue(pool, QUEUE, { retryLimit: 5 });
   database = databaseOf(pool, Promise.resolve());
+  sender = new JobQueue(database, QUEUE, { upkeep: false, label: "sender" });
 });
 
 afterEach(async () => {
@@ -39,14 +42,14 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await sender.stop();
   await database.pool.end();
   await server.stop();
 });
 
 /** Sends one job with a lease of `leaseSeconds`; resolves with its id. */
 async function send(leaseSeconds: number): Promise<string> {
-  const queue = new JobQueue<{ n: number }>(database.pool, QUEUE);
-  await transaction(database.pool, (client) => queue.send({ client }, { n: 1 }, { leaseSeconds, retryLimit: 5 }));
+  await transaction(database.pool, (client) => sender.send({ client }, { n: 1 }, { leaseSeconds }));
   const { rows } = await database.pool.query<{ id: string }>("SELECT id FROM pgboss.job WHERE name = $1", [QUEUE]);
   return rows[0]!.id;
 }
@@ -60,8 +63,12 @@ async function until(id: string, state: string, ms: number): Promise<void> {
   throw new Error(`job ${id} not ${state} within ${ms} ms`);
 }
 
+/** A server with `workers` workers on the queue, and its upkeep. */
 const start = (handle: () => Promise<JobResult>, workers = 1) =>
-  (running = startJobWorkers(database, QUEUE, handle, { workers, label: "test" }));
+  (running = startJobWorkers(new JobQueue(database, QUEUE, { upkeep: true, label: "test" }), handle, {
+    workers,
+    label: "test",
+  }));
 
 /** Crashes the database now, and starts it again after `ms`, without waiting for that. */
 async function crashFor(ms: number): Promise<void> {
