@@ -10,7 +10,7 @@ WORKDIR /repo
 # pnpm at the version package.json pins (packageManager, with its hash), through corepack, which
 # Node no longer ships from 25 on.
 RUN npm install --global corepack@0.36.0 && corepack enable
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc tsconfig.base.json tsconfig.build.json ./
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig.build.json ./
 COPY packages ./packages
 COPY apps ./apps
 COPY tools ./tools

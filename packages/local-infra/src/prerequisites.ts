@@ -72,7 +72,7 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     required: true,
     neededFor: "installing and running every command",
     install: {
-      debian: "corepack enable (from Node 25 on: npm install --global corepack first; or npm i -g pnpm@10)",
+      debian: "corepack enable (from Node 25 on: npm install --global corepack first; or npm i -g pnpm@11)",
       macos: "corepack enable (from Node 25 on: npm install --global corepack first; or brew install pnpm)",
     },
     find: onPath("pnpm", ["--version"]),
