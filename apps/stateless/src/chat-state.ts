@@ -2,7 +2,10 @@
 // everything else lives where every server sees it. What is temporary is in Redis:
 //  - which servers hold each user: a sorted set per user, server → when its claim runs out,
 //    renewed every second, so a killed server leaves no ghost (its claims run out, and whichever
-//    server notices first tells everyone the user went offline);
+//    server notices first tells everyone the user went offline). When Redis comes back from an
+//    outage, every claim has run out because no server could renew it, not because its server
+//    died: each server renews its own at once, and sweeps none for a claim's length, by which time
+//    only a dead server's are left to sweep;
 //  - who is typing to whom, expiring by itself;
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
@@ -65,6 +68,8 @@ export class SharedChatState implements ChatState {
   readonly reach = "any server";
   /** This server's connections per user: it claims a user in Redis while it holds one. */
   private readonly local = new Map<string, number>();
+  /** No sweep before this (ms since the epoch): the servers renew their claims after an outage. */
+  private sweepFrom = 0;
 
   constructor(
     private readonly redis: RedisClient,
@@ -74,6 +79,10 @@ export class SharedChatState implements ChatState {
   ) {
     everyWhileOpen(redis, RENEW_MS, () => this.renewClaims());
     everyWhileOpen(redis, SWEEP_MS, () => this.sweepGhosts());
+    redis.on("ready", () => {
+      this.sweepFrom = Date.now() + CLAIM_MS;
+      void this.renewClaims().catch(() => undefined);
+    });
     subscribe(redis, {
       [inbox(server)]: (payload) => {
         const { user, frames } = JSON.parse(payload) as { user: string; frames: ServerFrame[] };
@@ -158,19 +167,21 @@ export class SharedChatState implements ChatState {
     await storeCall(() => this.redis.publish(ENDED, sessionId));
   }
 
-  /** This server still holds its users: their claims run on. */
+  /** This server still holds its users: their claims run on (and they are listed, should a sweep have taken them). */
   private async renewClaims(): Promise<void> {
     if (this.local.size === 0) return;
     const until = Date.now() + CLAIM_MS;
     await storeCall(() => {
       const batch = this.redis.multi();
-      for (const user of this.local.keys()) batch.zAdd(serversOf(user), { score: until, value: this.server });
+      for (const user of this.local.keys())
+        batch.zAdd(serversOf(user), { score: until, value: this.server }).sAdd(USERS, user);
       return batch.exec();
     });
   }
 
   /** Users whose last claim ran out (their server died) went offline: tell whoever is online. */
   private async sweepGhosts(): Promise<void> {
+    if (Date.now() < this.sweepFrom) return;
     const users = await storeCall(() => this.redis.sMembers(USERS));
     for (const user of users) {
       if ((await runScript(this.redis, SWEEP, [serversOf(user), USERS], [Date.now(), user])) !== 1) continue;

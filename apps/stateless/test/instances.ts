@@ -4,18 +4,18 @@ import { LocalRedisServer } from "@cart/local-infra";
 import { createPgPool, databaseOf, scratchDatabase, type Database } from "@cart/pg-kit";
 import { createRedisClient, type RedisClient } from "@cart/redis-kit";
 import { ObjectStore, objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
-import type { Pool } from "pg";
 import { createApp, type Stores } from "../src/app";
 import { loadConfig } from "../src/config";
 import { prepareDatabase } from "../src/database";
 import { KitchenQueue } from "../src/kitchen";
 
-/** The kitchens of the file's instances: their workers stop before the database's pools end. */
-const kitchens: Kitchen[] = [];
+/** The kitchens of the file's instances, each with its database: the workers stop before that database's pools end. */
+const kitchens: { database: Database; kitchen: Kitchen }[] = [];
 
-/** Stops every kitchen started so far (the workers' jobs go back to the queue). */
-async function stopKitchens(): Promise<void> {
-  await Promise.all(kitchens.splice(0).map((kitchen) => kitchen.stop(0)));
+/** Stops the kitchens started on `databases` (the workers' jobs go back to the queue). */
+async function stopKitchens(databases: readonly Database[]): Promise<void> {
+  const theirs = kitchens.filter(({ database }) => databases.includes(database));
+  await Promise.all(theirs.map(({ kitchen }) => kitchen.stop(0)));
 }
 
 /**
@@ -25,7 +25,7 @@ async function stopKitchens(): Promise<void> {
  */
 export function testDatabase() {
   const scratch = scratchDatabase(process.env.DATABASE_URL!, "test");
-  const pools: Pool[] = [];
+  const opened: Database[] = [];
   const queues: KitchenQueue[] = [];
   let markPrepared: () => void;
   const prepared = new Promise<void>((resolve) => (markPrepared = resolve));
@@ -37,9 +37,9 @@ export function testDatabase() {
     markPrepared();
   });
   afterAll(async () => {
-    await stopKitchens();
+    await stopKitchens(opened);
     await Promise.all(queues.map((queue) => queue.jobs.stop()));
-    await Promise.all(pools.map((pool) => pool.end()));
+    await Promise.all(opened.map(({ pool }) => pool.end()));
     await scratch.drop();
   });
   return {
@@ -55,9 +55,9 @@ export function testDatabase() {
       }
     },
     open(): Database {
-      const pool = createPgPool(scratch.url);
-      pools.push(pool);
-      return databaseOf(pool, prepared);
+      const database = databaseOf(createPgPool(scratch.url), prepared);
+      opened.push(database);
+      return database;
     },
     /** The kitchen's queue on `db`, for a repository under test: no workers, stopped before the pools end. */
     kitchenQueue(db: Database): KitchenQueue {
@@ -105,7 +105,7 @@ export function testApp(instanceId: string, redisUrl: string, stores: Stores, en
     ...env,
   });
   const app = createApp(config, stores);
-  kitchens.push(app.locals.kitchen as Kitchen);
+  kitchens.push({ database: stores.database, kitchen: app.locals.kitchen as Kitchen });
   return app;
 }
 

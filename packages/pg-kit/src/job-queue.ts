@@ -90,46 +90,53 @@ export interface Delivery<Data> {
 
 /**
  * One queue, as a server sees it: where its jobs are sent, and where its workers (job-workers.ts)
- * take them from and report them. pg-boss serves it once the database is prepared, started in the
- * background and tried again every second while the database is away; with `upkeep`, it also
- * gives back the jobs whose lease ran out, on every server (pg-boss makes sure one at a time does).
+ * take them from and report them. pg-boss serves it once the database is prepared, started when
+ * first needed (at once with `upkeep`, else at the first job sent or fetched) and tried again every
+ * second while the database is away; with `upkeep`, it also gives back the jobs whose lease ran
+ * out, on every server (pg-boss makes sure one at a time does).
  */
 export class JobQueue<Data extends object> {
   private readonly boss: PgBoss;
   private readonly stopping = new AbortController();
-  private readonly started: Promise<PgBoss | undefined>;
+  private starting: Promise<PgBoss | undefined> | undefined;
 
   constructor(
-    database: Database,
+    private readonly database: Database,
     readonly name: string,
     { upkeep, label }: { upkeep: boolean; label: string },
   ) {
-    const boss = newBoss(outageSayer(label).watching(throughPool(database.pool)), {
-      migrate: false,
-      supervise: upkeep,
-    });
-    this.boss = boss;
+    this.boss = newBoss(outageSayer(label).watching(throughPool(database.pool)), { migrate: false, supervise: upkeep });
     // Its upkeep's and its caches' errors: an outage is said once (by `watching`), and tried again a second later.
-    boss.on("error", (error: Error) => {
+    this.boss.on("error", (error: Error) => {
       if (!isOutage(error)) console.error(`${label}: ${error.message}`);
     });
-    this.started = (async () => {
-      // Stopped before the database was ever prepared: nothing to start.
-      const stopped = new Promise((resolve) => this.stopping.signal.addEventListener("abort", resolve));
-      await Promise.race([database.prepared, stopped]);
-      while (!this.stopping.signal.aborted) {
-        try {
-          return await boss.start();
-        } catch (error) {
-          // A start that failed leaves nothing running, and may be tried again on the same instance.
-          if (!isOutage(error)) throw error;
-          await pause(UPKEEP_SECONDS * 1000, this.stopping.signal);
-        }
+    if (upkeep) void this.started;
+  }
+
+  /** pg-boss, started; undefined if the queue was stopped first. A bug of ours at start (not an outage) rejects. */
+  private get started(): Promise<PgBoss | undefined> {
+    if (!this.starting) {
+      this.starting = this.start();
+      // Said by the next send or fetch, which awaits it.
+      this.starting.catch(() => undefined);
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<PgBoss | undefined> {
+    // Stopped before the database was ever prepared: nothing to start.
+    const stopped = new Promise((resolve) => this.stopping.signal.addEventListener("abort", resolve));
+    await Promise.race([this.database.prepared, stopped]);
+    while (!this.stopping.signal.aborted) {
+      try {
+        return await this.boss.start();
+      } catch (error) {
+        // A start that failed may be tried again on the same instance.
+        if (!isOutage(error)) throw error;
+        await pause(UPKEEP_SECONDS * 1000, this.stopping.signal);
       }
-      return undefined;
-    })();
-    // A bug of ours at start (not an outage) rejects `started`; the next send or fetch says it.
-    this.started.catch(() => undefined);
+    }
+    return undefined;
   }
 
   /** Queues a job inside the caller's transaction (`tx`): it commits with the caller's writes, or not at all. */
@@ -167,8 +174,9 @@ export class JobQueue<Data extends object> {
   /** Stops pg-boss (its upkeep and caches); the pool stays open for its owner to close. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    if (await this.started.catch(() => undefined))
-      await this.boss.stop({ graceful: false, close: false }).catch(() => undefined);
+    await this.starting?.catch(() => undefined);
+    // Also after a start that failed half-way (its caches' timers run), and a no-op if none began.
+    await this.boss.stop({ graceful: false, close: false }).catch(() => undefined);
   }
 
   private async ready(): Promise<PgBoss> {
