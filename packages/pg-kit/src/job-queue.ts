@@ -64,7 +64,11 @@ export async function prepareJobQueue(pool: Pool, name: string, { retryLimit }: 
 /** How often the upkeep notices a lease that ran out (pg-boss's least). */
 const UPKEEP_SECONDS = 1;
 
-/** A pg-boss on `db`, its schema ours, and none of its optional machinery (schedules, its instance registry). */
+/**
+ * A pg-boss on `db`, its schema ours, and none of its optional machinery: schedules, its registry
+ * of instances, and the upkeep's checks on vacuum and index bloat (run on every pass, which here
+ * is every second, they are for big queues' operators; a kitchen's table is small).
+ */
 function newBoss(db: IDatabase, { migrate, supervise }: { migrate: boolean; supervise: boolean }): PgBoss {
   return new PgBoss({
     db,
@@ -73,6 +77,8 @@ function newBoss(db: IDatabase, { migrate, supervise }: { migrate: boolean; supe
     supervise,
     schedule: false,
     registerInstance: false,
+    monitorVacuum: false,
+    reindex: false,
     superviseIntervalSeconds: UPKEEP_SECONDS,
     monitorIntervalSeconds: UPKEEP_SECONDS,
   });
