@@ -130,6 +130,7 @@ export class JobQueue<Data extends object> {
   }
 
   private async start(): Promise<PgBoss | undefined> {
+    if (this.stopping.signal.aborted) return undefined;
     // Stopped before the database was ever prepared: nothing to start.
     const stopped = new Promise((resolve) => this.stopping.signal.addEventListener("abort", resolve));
     await Promise.race([this.database.prepared, stopped]);
