@@ -3,10 +3,10 @@
 // caller's transaction, so it commits with the row it is about (an order and its job exist
 // together or not at all: an outbox with no relay), and it is leased to one worker at a time
 // (job-workers.ts): a worker that dies or stalls loses its lease, and the job is delivered again.
-import { setTimeout as sleep } from "node:timers/promises";
 import { PgBoss, type Db as IDatabase } from "pg-boss";
 import type { Pool, PoolClient } from "pg";
 import type { Database, Transaction } from "./background-database";
+import { pause } from "./pause";
 import { isOutage } from "./pg-pool";
 
 export const JOB_SCHEMA = "pgboss";
@@ -190,16 +190,6 @@ export class JobQueue<Data extends object> {
     const boss = await this.started;
     if (!boss) throw new Error(`the job queue ${this.name} is stopped`);
     return boss;
-  }
-}
-
-/** Waits `ms`, or less if `signal` is set first; resolves with whether the whole wait passed. */
-export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -15,7 +15,8 @@
 // handler's is logged, an outage is not). A report or a start that fails for any other reason than
 // an outage is a bug of ours: it ends the process, loudly.
 import { setTimeout as sleep } from "node:timers/promises";
-import { pause, type Delivery, type JobQueue } from "./job-queue";
+import type { Delivery, JobQueue } from "./job-queue";
+import { pause } from "./pause";
 import { isOutage } from "./pg-pool";
 
 /** What a handler made of one delivery of a job. */
