@@ -1,6 +1,7 @@
 # One recipe for both apps: docker build --build-arg APP=stateful (or stateless) .
 # Stage 1 builds the whole workspace with pnpm; stage 2 holds only what one app needs at run time
-# (`pnpm deploy`: its dist/ and production dependencies), and runs it as an unprivileged user.
+# (`pnpm deploy`: its dist/, the bundled server among it, and production dependencies), and runs it
+# as an unprivileged user, who may write Node's compile cache in dist/.cache.
 # The newest LTS line CI tests (.ci/node-lines), at an exact version so that an image built later
 # is the same image.
 ARG NODE_VERSION=26.9.0
@@ -14,9 +15,11 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig
 COPY packages ./packages
 COPY apps ./apps
 COPY tools ./tools
+COPY scripts/build.mjs ./scripts/
 RUN pnpm install --frozen-lockfile
 ARG APP=stateless
-RUN pnpm exec tsc -b "apps/${APP}/tsconfig.build.json"
+# Compiled, then bundled into one file that starts fast (scripts/build.mjs; docs/costs.md, "Start-up").
+RUN node scripts/build.mjs "${APP}"
 RUN pnpm --filter "@cart/${APP}" deploy --prod --legacy /out
 
 FROM node:${NODE_VERSION}-trixie-slim AS runtime

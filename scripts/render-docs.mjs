@@ -38,7 +38,8 @@ const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
 /** What each script is for, one line; every script has one, and none is described that is not there. */
 const SCRIPT_LINES = {
-  build: "compile every package (tsc -b) and the dashboard's page (vite)",
+  build:
+    "compile every package (tsc -b), bundle each app's server into one file (esbuild), and the dashboard's page (vite)",
   typecheck: "type-check every package, the tests and the page (strict TypeScript)",
   lint: "ESLint, then Prettier's check",
   format: "Prettier, writing",
@@ -52,7 +53,8 @@ const SCRIPT_LINES = {
   stores:
     "a private Redis, PostgreSQL and object store for running an app by hand: prints the export lines, Ctrl-C stops them",
   memory: "what a login costs each app in memory",
-  bench: "what each design costs: throughput and latency through the balancers (CPU profiles with --profile)",
+  bench:
+    "what each design costs: throughput and latency through the balancers (CPU profiles with --profile), the chat, the kitchen, a server's start",
   workshop: "the live dashboard: both clusters side by side, buttons for the stories and the faults",
   "workshop:screenshot": "regenerate the dashboard's screenshots in docs/ from the real page (needs Chromium)",
   "lab:reset": "make the workshop's lab (a copy of the stateful app, with hints), or a part's answer",

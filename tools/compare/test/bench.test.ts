@@ -182,3 +182,29 @@ it("pnpm bench --kitchen (1 s) cooks a backlog on each app and times checkouts w
   expect(markdown).toMatch(/\| stateless \| 100 ms \| \d+ in 1 s \|/);
   expect(markdown).toMatch(/a checkout with its kitchen job \/ without \(p50\): stateful [\d.]+, stateless [\d.]+/);
 });
+
+it("pnpm bench --startup (2 starts) times each app's start to ready beside a bare Node server's, the new database apart", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bench-startup-"));
+  await expectBenchToSucceed(["--startup", "--starts", "2", "--report-dir", dir]);
+
+  const report = JSON.parse(await readFile(join(dir, "bench-startup.json"), "utf8"));
+  expect(report.settings).toMatchObject({ starts: 2, node: process.version });
+  expect(report.runs.map((run: { target: string }) => run.target)).toEqual([
+    "floor",
+    "stateful",
+    "stateful-no-compile-cache",
+    "stateless",
+    "stateless-no-compile-cache",
+    "stateless-new-database",
+  ]);
+  for (const run of report.runs) {
+    expect(run.readyMs).toHaveLength(2);
+    expect(run.cpuMs).toHaveLength(2);
+    expect(run.minReadyMs).toBeLessThanOrEqual(run.medianReadyMs);
+    expect(run.medianReadyMs).toBeLessThanOrEqual(run.maxReadyMs);
+  }
+  expect(report.overFloor).toEqual({ stateful: expect.any(Number), stateless: expect.any(Number) });
+  const markdown = await readFile(join(dir, "bench-startup.md"), "utf8");
+  expect(markdown).toMatch(/\| stateless-new-database \| .+ \| \d+ ms \| \d+–\d+ ms \| \d+ ms \|/);
+  expect(markdown).toMatch(/spawn to ready, median of 2: stateful \d+ ms, stateless \d+ ms/);
+});

@@ -17,6 +17,8 @@ import {
   kitchenMarkdown,
 } from "../bench/kitchen-report";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines, PROFILE_HEADERS, profileRows } from "../bench/report";
+import { startupBench } from "../bench/startup-bench";
+import { STARTUP_HEADERS, startupHeadlines, startupMarkdown, startupRows } from "../bench/startup-report";
 import { BALANCER_KINDS, type BalancerKind } from "../vocabulary";
 import { wholeNumber } from "./options";
 import { EXIT, runCommand } from "./runner";
@@ -36,6 +38,8 @@ interface BenchOptions {
   kitchen: boolean;
   kitchenMs: number[];
   workers: number;
+  startup: boolean;
+  starts: number;
 }
 
 /** --kitchen-ms: whole numbers of milliseconds, comma-separated, each measured once. */
@@ -92,6 +96,17 @@ const program = new Command()
     [500, 50],
   )
   .option("--workers <n>", "with --kitchen: kitchen workers per instance (KITCHEN_WORKERS)", wholeNumber(1, 32), 2)
+  .addOption(
+    new Option(
+      "--startup",
+      "measure start-up instead: each app spawned --starts times, spawn to its first 200 from /readyz and the CPU " +
+        "burnt by then, beside a bare Node http server (the floor); the stateless app on a migrated database and " +
+        "on a new one",
+    )
+      .default(false)
+      .conflicts(["chat", "kitchen"]),
+  )
+  .option("--starts <n>", "with --startup: measured starts of each target", wholeNumber(1, 100), 5)
   .addHelpText(
     "after",
     [
@@ -103,6 +118,7 @@ const program = new Command()
       "  pnpm bench --lb haproxy                      through real haproxy processes",
       "  pnpm bench --chat                            the chat: 24 sockets per app, 5 messages/s each",
       "  pnpm bench --kitchen                         the kitchen: orders per worker, and the job's cost to a checkout",
+      "  pnpm bench --startup                         how soon a new server is ready, beside a bare Node server",
       "",
       "Exit code: 0, 2 on a set-up error, 130 on Ctrl-C. Progress goes to stderr, the table to stdout.",
     ].join("\n"),
@@ -114,6 +130,7 @@ runCommand<BenchOptions>({
   async run(options, { say }) {
     if (options.chat) return benchChat(options, say);
     if (options.kitchen) return benchKitchen(options, say);
+    if (options.startup) return benchStartup(options, say);
     const report = await bench({
       seconds: options.duration,
       warmUpSeconds: options.warmup,
@@ -188,6 +205,22 @@ async function benchKitchen(options: BenchOptions, say: (line: string) => void):
   await writeFile(join(options.reportDir, "bench-kitchen.md"), kitchenMarkdown(report));
   console.log(
     `Reports: ${join(options.reportDir, "bench-kitchen.json")}, ${join(options.reportDir, "bench-kitchen.md")}`,
+  );
+  return EXIT.ok;
+}
+
+/** `--startup`: each app's start, a bare Node server's beside it, the targets in turns. */
+async function benchStartup(options: BenchOptions, say: (line: string) => void): Promise<number> {
+  const report = await startupBench({ starts: options.starts, onProgress: (line) => say(`  ${line}`) });
+  const table = new Table({ head: STARTUP_HEADERS, style: { head: [], border: [] }, wordWrap: true });
+  table.push(...startupRows(report));
+  console.log(table.toString());
+  for (const line of startupHeadlines(report)) console.log(line);
+  await mkdir(options.reportDir, { recursive: true });
+  await writeFile(join(options.reportDir, "bench-startup.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(options.reportDir, "bench-startup.md"), startupMarkdown(report));
+  console.log(
+    `Reports: ${join(options.reportDir, "bench-startup.json")}, ${join(options.reportDir, "bench-startup.md")}`,
   );
   return EXIT.ok;
 }

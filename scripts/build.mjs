@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// The build every command runs first: `tsc -b` (every package compiled and type-checked, as
+// before), then each app's server made into one file, so that a server starts fast. A server is
+// cattle: a rolling deploy, a crash's replacement and an autoscaler wait for its start, and most of
+// a start was Node finding, reading and compiling some 1,500 module files (the stateless app's);
+// `pnpm bench --startup` measures what it is now (docs/costs.md).
+//
+// For each app, apps/<app>/dist/ gets:
+//   server.bundle.js      src/server.ts and everything it imports (our kits from their TypeScript
+//                         sources, the libraries from node_modules) in one CommonJS file, by esbuild
+//   server.bundle.js.map  its source map, for our own files only (the libraries' mappings would make
+//                         Node's parse of it at start cost more than the bundle saves)
+//   server.js             what `node dist/server.js` runs: Node's compile cache on (dist/.cache,
+//                         written at the first start), source maps on (stack traces name our .ts
+//                         files), then the bundle. It replaces tsc's own server.js, which it runs
+//                         the same code as, unbundled.
+// `--help` says how to run it.
+import { decode, encode } from "@jridgewell/sourcemap-codec";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const APPS = ["stateful", "stateless"];
+
+const usage = `Usage: node scripts/build.mjs [app...]    (pnpm build runs it, then builds the page)
+
+Compiles every package (tsc -b), then bundles each app's server into one file
+that starts fast: apps/<app>/dist/server.bundle.js (esbuild, from the sources),
+its source map (our files only), and dist/server.js, which runs it with Node's
+compile cache (dist/.cache) and source maps on. A bundle newer than every file
+it was made from is kept. Every pnpm command that runs a server runs this first.
+
+  app...      only these apps (${APPS.join(", ")}) and the packages they use,
+              as the Dockerfile builds one
+  -h, --help  this help
+
+Exit code: 0, or tsc's when a package does not compile, 2 for an unknown app.`;
+
+let apps;
+try {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  apps = positionals;
+} catch (error) {
+  console.error(`build: ${error.message}\n\n${usage}`);
+  process.exit(2);
+}
+for (const app of apps) {
+  if (!APPS.includes(app)) {
+    console.error(`build: no app "${app}" (the apps: ${APPS.join(", ")})`);
+    process.exit(2);
+  }
+}
+
+const projects = apps.length ? apps.map((app) => `apps/${app}/tsconfig.build.json`) : ["tsconfig.build.json"];
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", ...projects], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+for (const app of apps.length ? apps : APPS) await bundleServer(join(root, "apps", app));
+
+/** The app's bundle, its source map and its launcher, unless all three are newer than every input. */
+async function bundleServer(home) {
+  const dist = join(home, "dist");
+  const bundle = join(dist, "server.bundle.js");
+  const inputsFile = join(dist, "server.bundle.inputs.json");
+  const launcher = join(dist, "server.js");
+  if (!isUpToDate(bundle, inputsFile)) {
+    const esbuild = await import("esbuild");
+    const result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [join(home, "src", "server.ts")],
+      outfile: bundle,
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node22",
+      // Our kits from their sources, as Jest and tsx see them (package.json's "@cart/source").
+      conditions: ["@cart/source"],
+      // pg's optional native binding, which pg only tries when asked for (never here).
+      external: ["pg-native"],
+      sourcemap: "linked",
+      sourcesContent: false,
+      metafile: true,
+      logLevel: "warning",
+    });
+    writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
+    keepOwnMappings(`${bundle}.map`);
+  }
+  const launcherSource = launcherFor(home);
+  if (!existsSync(launcher) || readFileSync(launcher, "utf8") !== launcherSource)
+    writeFileSync(launcher, launcherSource);
+}
+
+/** Whether the bundle was made after the last change to any file it was made from. */
+function isUpToDate(bundle, inputsFile) {
+  if (!existsSync(bundle) || !existsSync(inputsFile)) return false;
+  const made = statSync(bundle).mtimeMs;
+  const inputs = JSON.parse(readFileSync(inputsFile, "utf8"));
+  return inputs.every((input) => {
+    const path = resolve(root, input);
+    return existsSync(path) && statSync(path).mtimeMs < made;
+  });
+}
+
+/** The source map with only our files' mappings (sources outside node_modules), and the names they use. */
+function keepOwnMappings(mapFile) {
+  const map = JSON.parse(readFileSync(mapFile, "utf8"));
+  const sourceIndex = [];
+  const sources = [];
+  map.sources.forEach((source, i) => {
+    sourceIndex[i] = source.includes("node_modules/") ? -1 : sources.push(source) - 1;
+  });
+  const nameIndex = new Map();
+  const names = [];
+  const kept = ([column, source, line, sourceColumn, name]) => {
+    const segment = [column, sourceIndex[source], line, sourceColumn];
+    if (name === undefined) return segment;
+    if (!nameIndex.has(name)) nameIndex.set(name, names.push(map.names[name]) - 1);
+    return [...segment, nameIndex.get(name)];
+  };
+  const mappings = decode(map.mappings).map((line) =>
+    line.filter((segment) => segment.length > 1 && sourceIndex[segment[1]] >= 0).map(kept),
+  );
+  writeFileSync(mapFile, JSON.stringify({ ...map, sources, names, mappings: encode(mappings) }));
+}
+
+function launcherFor(home) {
+  const app = JSON.parse(readFileSync(join(home, "package.json"), "utf8")).name;
+  return `"use strict";
+// ${app}'s server, made by scripts/build.mjs (pnpm build): server.bundle.js is src/server.ts and
+// everything it imports in one file. Node keeps the code it compiles in .cache/ beside this file,
+// made at the first start (a server that may not write there starts all the same, a little slower).
+const { enableCompileCache, setSourceMapsSupport } = require("node:module");
+enableCompileCache(require("node:path").join(__dirname, ".cache"));
+// Stack traces name our TypeScript files (server.bundle.js.map).
+if (setSourceMapsSupport) setSourceMapsSupport(true);
+else process.setSourceMapsEnabled(true);
+require("./server.bundle.js");
+`;
+}
