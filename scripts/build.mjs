@@ -2,22 +2,27 @@
 // The build every command runs first: `tsc -b` (every package compiled and type-checked, as
 // before), then each app's server made into one file, so that a server starts fast. A server is
 // cattle: a rolling deploy, a crash's replacement and an autoscaler wait for its start, and most of
-// a start was Node finding, reading and compiling some 1,500 module files (the stateless app's);
+// a start was Node finding, reading and compiling about 1,200 module files (the stateless app's);
 // `pnpm bench --startup` measures what it is now (docs/costs.md).
 //
 // For each app, apps/<app>/dist/ gets:
 //   server.bundle.js      src/server.ts and everything it imports (our kits from their TypeScript
 //                         sources, the libraries from node_modules) in one CommonJS file, by esbuild
-//   server.bundle.js.map  its source map, for our own files only (the libraries' mappings would make
-//                         Node's parse of it at start cost more than the bundle saves)
+//   server.bundle.js.map  its source map, for our own files only, named in the bundle: Node parses
+//                         it at start, and with the libraries' mappings too that would cost the
+//                         stateless app's start 0.3 s more
+//   server.bundle.full.map  the whole source map, libraries too, which Node never reads: for tools
+//                         (`pnpm bench --profile` charges each function of the bundle to its package)
 //   server.js             what `node dist/server.js` runs: Node's compile cache on (dist/.cache,
 //                         written at the first start), source maps on (stack traces name our .ts
-//                         files), then the bundle. It replaces tsc's own server.js, which it runs
-//                         the same code as, unbundled.
+//                         files), then the bundle. It replaces tsc's own server.js (the same
+//                         code, unbundled).
+//   server.bundle.inputs.json  the files the bundle was made from: a bundle newer than all of them
+//                         is kept, so the build a command runs first costs little when nothing changed
 // `--help` says how to run it.
 import { decode, encode } from "@jridgewell/sourcemap-codec";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,13 +97,16 @@ async function bundleServer(home) {
       conditions: ["@cart/source"],
       // pg's optional native binding, which pg only tries when asked for (never here).
       external: ["pg-native"],
-      sourcemap: "linked",
+      // Written without the comment that names it: Node is pointed at our files' map instead.
+      sourcemap: "external",
       sourcesContent: false,
       metafile: true,
       logLevel: "warning",
     });
     writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
-    keepOwnMappings(`${bundle}.map`);
+    renameSync(`${bundle}.map`, join(dist, "server.bundle.full.map"));
+    writeOwnMappings(join(dist, "server.bundle.full.map"), `${bundle}.map`);
+    appendFileSync(bundle, "//# sourceMappingURL=server.bundle.js.map\n");
   }
   const launcherSource = launcherFor(home);
   if (!existsSync(launcher) || readFileSync(launcher, "utf8") !== launcherSource)
@@ -109,16 +117,17 @@ async function bundleServer(home) {
 function isUpToDate(bundle, inputsFile) {
   if (!existsSync(bundle) || !existsSync(inputsFile)) return false;
   const made = statSync(bundle).mtimeMs;
-  const inputs = JSON.parse(readFileSync(inputsFile, "utf8"));
+  // This script too: what it makes of the inputs may have changed.
+  const inputs = [...JSON.parse(readFileSync(inputsFile, "utf8")), fileURLToPath(import.meta.url)];
   return inputs.every((input) => {
     const path = resolve(root, input);
     return existsSync(path) && statSync(path).mtimeMs < made;
   });
 }
 
-/** The source map with only our files' mappings (sources outside node_modules), and the names they use. */
-function keepOwnMappings(mapFile) {
-  const map = JSON.parse(readFileSync(mapFile, "utf8"));
+/** To `ownFile`: the source map with only our files' mappings (sources outside node_modules), and the names they use. */
+function writeOwnMappings(fullFile, ownFile) {
+  const map = JSON.parse(readFileSync(fullFile, "utf8"));
   const sourceIndex = [];
   const sources = [];
   map.sources.forEach((source, i) => {
@@ -135,7 +144,7 @@ function keepOwnMappings(mapFile) {
   const mappings = decode(map.mappings).map((line) =>
     line.filter((segment) => segment.length > 1 && sourceIndex[segment[1]] >= 0).map(kept),
   );
-  writeFileSync(mapFile, JSON.stringify({ ...map, sources, names, mappings: encode(mappings) }));
+  writeFileSync(ownFile, JSON.stringify({ ...map, sources, names, mappings: encode(mappings) }));
 }
 
 function launcherFor(home) {

@@ -18,7 +18,7 @@ async function fakePackage(): Promise<string> {
 
 const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({
   id,
-  callFrame: { functionName, url },
+  callFrame: { functionName, url, lineNumber: 0, columnNumber: 0 },
   children,
 });
 

@@ -5,13 +5,22 @@
 // told apart without a list; Node's own modules by area (node:http, node:crypto, node:stream…). Functions without a file (V8's
 // built-ins such as JSON.parse, and Node's C++ bindings such as a socket's writev) are charged to
 // the JavaScript that called them, and V8 reports garbage collection and its own work by name.
+// A server runs from one bundle (scripts/build.mjs): its functions are charged to the files they
+// were bundled from, through the bundle's full source map.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { SourceMap } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly callFrame: {
+    readonly functionName: string;
+    readonly url: string;
+    /** Where the function starts, 0-based. */
+    readonly lineNumber: number;
+    readonly columnNumber: number;
+  };
   readonly children?: readonly number[];
 }
 
@@ -110,11 +119,29 @@ function packageFinder(): (frame: ProfileNode["callFrame"]) => string {
     byFolder.set(folder, found);
     return found;
   };
-  return ({ functionName, url }) => {
+  const bundledFrom = bundleSources();
+  return ({ functionName, url, lineNumber, columnNumber }) => {
     if (url === "") return BY_NAME[functionName] ?? "V8 built-ins";
     if (url.startsWith("node:")) return nodeArea(url);
     const path = url.startsWith("file:") ? fileURLToPath(url) : url;
-    return path.startsWith("/") ? nameAbove(dirname(path)) : "node:internal";
+    if (!path.startsWith("/")) return "node:internal";
+    return nameAbove(dirname(bundledFrom(path, lineNumber, columnNumber) ?? path));
+  };
+}
+
+/** For a position in a server's bundle, the file it was bundled from (else undefined), each bundle's map read once. */
+function bundleSources(): (path: string, line: number, column: number) => string | undefined {
+  const maps = new Map<string, SourceMap | undefined>();
+  return (path, line, column) => {
+    if (!maps.has(path)) {
+      const mapFile = join(dirname(path), "server.bundle.full.map");
+      const isBundle = path.endsWith("server.bundle.js") && existsSync(mapFile);
+      maps.set(path, isBundle ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8"))) : undefined);
+    }
+    const entry = maps.get(path)?.findEntry(line, column);
+    if (!entry || !("originalSource" in entry)) return undefined;
+    const source = entry.originalSource;
+    return source.startsWith("file:") ? fileURLToPath(source) : resolve(dirname(path), source);
   };
 }
 
