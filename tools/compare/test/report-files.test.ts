@@ -7,6 +7,8 @@ import { writeReportFiles } from "../src/compare/report/files";
 
 const report: ComparisonReport = {
   durationMs: 1000,
+  setUpMs: 100,
+  lanes: [],
   instances: 3,
   lb: "builtin",
   redis: "private redis-server",

@@ -4,6 +4,7 @@
 // after faults). Callers get progress through `events`.
 import { JOURNEYS } from "../journeys";
 import type { Journey } from "../journeys/journey";
+import { PairTimes } from "../journeys/pair-times";
 import type { FaultMark, JourneyResult } from "../journeys/result";
 import { runJourney, skippedJourney } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
@@ -11,7 +12,7 @@ import { StackPool } from "../rig/stack-pool";
 import { TestBed, type BedStore, type ProcessOwner, type RedisKind } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
-import type { ComparisonReport, Latency } from "./comparison-report";
+import type { ComparisonReport, LaneTiming, Latency } from "./comparison-report";
 import { lanesOf, runOrder } from "./lanes";
 import { localVenue, urlVenue } from "./venues";
 
@@ -58,9 +59,9 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const started = Date.now();
   const { urls } = options;
   if (urls) {
-    const results = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
+    const run = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
     const stores = { redis: "the stack's own", postgres: "the stack's own", objectStorage: "the stack's own" };
-    return report(options, results, { started, lb: "given by URL", ...stores, instances: null });
+    return report(options, run, { started, lanesStarted: started, lb: "given by URL", ...stores, instances: null });
   }
   const bed = await TestBed.open({
     lb: options.lb,
@@ -70,12 +71,13 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   });
   try {
     const lanes = await localLanes(bed, options);
-    const results = await runLanes(options, events, lanes);
+    const lanesStarted = Date.now();
+    const run = await runLanes(options, events, lanes);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
     const postgres = bed.databaseDescription;
     const objectStorage = bed.objectStoreDescription;
     const setup = { lb: options.lb, redis, postgres, objectStorage, instances: options.instances };
-    return report(options, results, { started, ...setup });
+    return report(options, run, { started, lanesStarted, ...setup });
   } finally {
     await bed.close();
   }
@@ -106,22 +108,31 @@ async function localLanes(bed: TestBed, options: CompareOptions): Promise<Lane[]
   );
 }
 
-/** The lanes side by side; the results in the matrix's order. */
+/** The lanes side by side: the results in the matrix's order, and each lane's timing. */
 async function runLanes(
   options: CompareOptions,
   events: CompareEvents,
   lanes: readonly Lane[],
-): Promise<JourneyResult[]> {
+): Promise<{ results: JourneyResult[]; lanes: LaneTiming[] }> {
   const byJourney = new Map<JourneyName, JourneyResult[]>();
+  const started = Date.now();
   // Settled, not just awaited: a lane that failed to set up must not stop the bed under another.
   const settled = await Promise.allSettled(
-    lanes.map(async ({ journeys, stacks }) => {
-      for (const name of journeys) byJourney.set(name, await runPair(JOURNEYS[name], options, events, stacks));
+    lanes.map(async ({ journeys, stacks }): Promise<LaneTiming> => {
+      const timed: { journey: JourneyName; ms: number }[] = [];
+      for (const name of journeys) {
+        const from = Date.now();
+        byJourney.set(name, await runPair(JOURNEYS[name], options, events, stacks));
+        timed.push({ journey: name, ms: Date.now() - from });
+      }
+      return { journeys: timed, ms: Date.now() - started };
     }),
   );
-  const failure = settled.find((lane) => lane.status === "rejected");
-  if (failure) throw failure.reason;
-  return options.journeys.flatMap((name) => byJourney.get(name) ?? []);
+  const timings = settled.map((lane) => {
+    if (lane.status === "rejected") throw lane.reason;
+    return lane.value;
+  });
+  return { results: options.journeys.flatMap((name) => byJourney.get(name) ?? []), lanes: timings };
 }
 
 /** One journey against every app, the apps side by side. */
@@ -136,6 +147,7 @@ async function runPair(
   const storeFault = "bed" in stacks ? stacks.bed.storeFault(options.apps.length, stacks.store.redis) : undefined;
   const storeFailover =
     "bed" in stacks ? stacks.bed.storeFailover(options.apps.length, stacks.store.sentinel) : undefined;
+  const pairTimes = new PairTimes();
   const pair = await Promise.all(
     options.apps.map(async (app) => {
       const expected = expectation(journey, app, options);
@@ -161,6 +173,7 @@ async function runPair(
         lb: where.lb,
         expected,
         chaosSeconds: options.chaosSeconds,
+        pairTimes,
         onStep: (step) => {
           stepsSoFar++;
           where.onStep?.(step);
@@ -178,12 +191,22 @@ type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectS
 
 function report(
   options: CompareOptions,
-  results: JourneyResult[],
-  { started, lb, redis, postgres, objectStorage, instances }: ReportSetup & { started: number },
+  { results, lanes }: { results: JourneyResult[]; lanes: LaneTiming[] },
+  {
+    started,
+    lanesStarted,
+    lb,
+    redis,
+    postgres,
+    objectStorage,
+    instances,
+  }: ReportSetup & { started: number; lanesStarted: number },
 ): ComparisonReport {
   const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
   return {
     durationMs: Date.now() - started,
+    setUpMs: lanesStarted - started,
+    lanes,
     instances,
     lb,
     redis,

@@ -1,7 +1,7 @@
 // What a comparison reports: every journey's result on every app, the set-up, latency per app,
 // and whether reality matched the expectations.
 import type { JourneyResult } from "../journeys/result";
-import type { AppName } from "../vocabulary";
+import type { AppName, JourneyName } from "../vocabulary";
 
 export interface Latency {
   readonly requests: number;
@@ -9,8 +9,20 @@ export interface Latency {
   readonly p95Ms: number;
 }
 
+/** One lane of journeys run one after another (compare/lanes.ts), beside the others. */
+export interface LaneTiming {
+  /** Each journey's time on the lane, both apps side by side, its stacks' preparation included. */
+  readonly journeys: readonly { readonly journey: JourneyName; readonly ms: number }[];
+  /** From the lanes' start to this lane's end. */
+  readonly ms: number;
+}
+
 export interface ComparisonReport {
   readonly durationMs: number;
+  /** Before the lanes started: the private stores (none when the stacks were given by URL). */
+  readonly setUpMs: number;
+  /** The lanes, in the order they were laid out; the one that ended last held the run up. */
+  readonly lanes: readonly LaneTiming[];
   /** Instances per app; null when the stacks were given by URL (the suite cannot know). */
   readonly instances: number | null;
   readonly lb: string;

@@ -4,6 +4,7 @@ import type { DemoUser } from "../rig/demo-logins";
 import type { JourneyName, Outcome, AppName, Architecture, RoutingPolicy } from "../vocabulary";
 import type { ServerControl } from "./control/control";
 import type { Chatter } from "./chatter";
+import type { PairTimes } from "./pair-times";
 import type { Shopper } from "./shopper";
 
 /** What a journey has to work with: browsers, the servers (`Control`), and its report. */
@@ -21,6 +22,8 @@ export interface JourneyContext extends ServerControl {
   note(key: string, value: unknown): void;
   /** Requests served per instance so far (from X-Served-By). */
   requestsPerInstance(): Record<string, number>;
+  /** What the other app's run of this journey, beside this one, saw and when (pair-times.ts). */
+  readonly pairTimes: PairTimes;
 }
 
 export interface Journey {

@@ -7,6 +7,7 @@ import type { Control } from "./control/control";
 import type { Journey, JourneyContext } from "./journey";
 import type { JourneyResult } from "./result";
 import { Chatter } from "./chatter";
+import { PairTimes } from "./pair-times";
 import { describeCart, Shopper } from "./shopper";
 import { JourneyFailure, type Step } from "./steps";
 
@@ -22,6 +23,8 @@ export interface RunJourneyOptions {
   readonly onStep: (step: Step) => void;
   /** Waits before each request the journey's users send (the workshop's step-by-step replay). */
   readonly pace?: () => Promise<void>;
+  /** Shared with the other app's run of the journey beside this one, if any (pair-times.ts). */
+  readonly pairTimes?: PairTimes;
 }
 
 /** The routing a journey asks for on `app`: its own, or the app's usual one. */
@@ -69,6 +72,7 @@ export async function runJourney(journey: Journey, app: AppName, options: RunJou
     },
     note: (key, value) => void (details[key] = value),
     requestsPerInstance: () => countByInstance(steps),
+    pairTimes: options.pairTimes ?? new PairTimes(),
   };
 
   let outcome: Outcome = "pass";

@@ -2,6 +2,7 @@
 // balancers, a private Redis), driven by the dashboard's buttons one action at a time. Every
 // change of state and every request is handed to listeners (the page's event stream).
 import { JOURNEYS } from "../journeys";
+import { PairTimes } from "../journeys/pair-times";
 import { journeyPolicy, runJourney } from "../journeys/run-journey";
 import type { Stack } from "../rig/stack";
 import { TestBed, type ProcessOwner } from "../rig/test-bed";
@@ -201,6 +202,7 @@ export class Workshop {
       this.setStoreFrozen(false);
       this.log("both", `▶ ${name}: ${journey.story}`, "info");
       const storeFault = this.bed.storeFault(this.sides.length);
+      const pairTimes = new PairTimes();
       await this.eachSide(async (side) => {
         const policy = journeyPolicy(journey, side.app);
         const fault = (what: string) => this.log(side.app, what, "fault");
@@ -212,6 +214,7 @@ export class Workshop {
           chaosSeconds: this.options.chaosSeconds,
           onStep: (step) => side.record(step),
           pace: () => sleep(paceMs),
+          pairTimes,
         });
         const { outcome, expected, failure } = result;
         side.lastPlay = { journey: name, outcome, expected, failure };

@@ -7,7 +7,7 @@ import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
 import { latencyChart } from "./latency-chart";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 /** Mermaid's browser build: one script with no imports, which fetches nothing. */
 const MERMAID_PATH = require.resolve("mermaid/dist/mermaid.min.js");
@@ -27,6 +27,7 @@ export async function htmlReport(report: ComparisonReport): Promise<string> {
 <body>
 <h1>Stateful vs stateless: comparison</h1>
 <p>${escape(describeSetup(report))}.</p>
+<p>${escape(describeTiming(report))}</p>
 ${verdictTable(report, apps, drawn)}
 <p class="${report.matched ? "matched" : "mismatched"}">${
     report.matched ? "Every outcome matched its expectation." : "Some outcomes did not match their expectation."

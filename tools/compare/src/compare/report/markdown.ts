@@ -2,7 +2,7 @@
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -13,6 +13,8 @@ export function markdownReport(report: ComparisonReport): string {
     "# Stateful vs stateless: comparison",
     "",
     `${describeSetup(report)}.`,
+    "",
+    describeTiming(report),
     "",
     `| journey | ${apps.join(" | ")} |`,
     `| --- | ${apps.map(() => "---").join(" | ")} |`,

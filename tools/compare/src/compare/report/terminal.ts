@@ -5,7 +5,7 @@ import type { JourneyResult } from "../../journeys/result";
 import type { Step } from "../../journeys/steps";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
 
 export function terminalPainter(useColor: boolean) {
   const c = createColors(useColor);
@@ -76,7 +76,7 @@ export function terminalPainter(useColor: boolean) {
           ? c.green(`Every outcome matched its expectation.`)
           : c.red(`${mismatches} outcome(s) did not match their expectation.`);
       const skips = skipReasons(report).map((reason) => `${c.dim(reason)}\n`);
-      return `${table.toString()}\n${skips.join("")}${summary} ${c.dim(describeSetup(report))}`;
+      return `${table.toString()}\n${skips.join("")}${summary} ${c.dim(describeSetup(report))}\n${c.dim(describeTiming(report))}`;
     },
   };
 }

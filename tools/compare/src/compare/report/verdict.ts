@@ -21,6 +21,23 @@ export function describeSetup(report: ComparisonReport): string {
   );
 }
 
+/**
+ * Where the wall time went: the stores' start, then the lane that ended last (the run's critical
+ * path: the other lanes were done before it), its journeys in the order they ran.
+ */
+export function describeTiming(report: ComparisonReport): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const last = report.lanes.reduce<ComparisonReport["lanes"][number] | undefined>(
+    (latest, lane) => (!latest || lane.ms > latest.ms ? lane : latest),
+    undefined,
+  );
+  const setUp = report.setUpMs > 0 ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
+  if (!last) return `Wall time ${seconds(report.durationMs)}.`;
+  const journeys = last.journeys.map(({ journey, ms }) => `${journey} ${seconds(ms)}`).join(", ");
+  const others = report.lanes.length > 1 ? ` (the last of ${report.lanes.length} lanes to end)` : "";
+  return `Wall time ${seconds(report.durationMs)}: ${setUp}${seconds(last.ms)} of journeys${others}: ${journeys}.`;
+}
+
 /** Why journeys were skipped, each reason once. */
 export function skipReasons(report: ComparisonReport): string[] {
   const skipped = report.results.filter((result) => result.outcome === "skipped");
