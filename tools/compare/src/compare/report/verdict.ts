@@ -31,7 +31,7 @@ export function describeTiming(report: ComparisonReport): string {
     (latest, lane) => (!latest || lane.ms > latest.ms ? lane : latest),
     undefined,
   );
-  const setUp = report.setUpMs > 0 ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
+  const setUp = report.setUpMs >= 50 ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
   if (!last) return `Wall time ${seconds(report.durationMs)}.`;
   const journeys = last.journeys.map(({ journey, ms }) => `${journey} ${seconds(ms)}`).join(", ");
   const others = report.lanes.length > 1 ? ` (the last of ${report.lanes.length} lanes to end)` : "";
