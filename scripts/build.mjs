@@ -1,41 +1,41 @@
 #!/usr/bin/env node
-// The build every command runs first: `tsc -b` (every package compiled and type-checked, as
-// before), then each app's server made into one file, so that a server starts fast. A server is
-// cattle: a rolling deploy, a crash's replacement and an autoscaler wait for its start, and most of
-// a start was Node finding, reading and compiling about 1,200 module files (the stateless app's);
-// `pnpm bench --startup` measures what it is now (docs/costs.md).
+// The build every command runs first: `tsc -b` (every package compiled and type-checked), then
+// each app's server made into one file, so that it starts fast. A server is cattle: a rolling
+// deploy, a crash's replacement and an autoscaler wait for its start, and a start spent most of
+// its time in Node's module loader, finding, reading and compiling each of about 1,200 files (the
+// stateless app's). `pnpm bench --startup` measures a start (docs/costs.md, "Start-up").
 //
 // For each app, apps/<app>/dist/ gets:
 //   server.bundle.js      src/server.ts and everything it imports (our kits from their TypeScript
-//                         sources, the libraries from node_modules) in one CommonJS file, by esbuild;
-//                         without the spaces and comments (a third of it, each byte read, scanned
-//                         and parsed at every start), its names kept
+//                         sources, the libraries from node_modules) in one CommonJS file, by
+//                         esbuild; without spaces and comments, which makes it a third smaller
+//                         (every start reads it, scans it for its source map and parses it); its
+//                         names kept
 //   server.bundle.js.LEGAL.txt  the libraries' licence comments taken out of it
-//   server.bundle.js.map  its source map, for our own files only, named in the bundle: Node parses
-//                         it at start, and with the libraries' mappings too that would cost the
-//                         stateless app's start 0.3 s more
+//   server.bundle.js.map  its source map, our own files only (own-source-map.mjs), named in the
+//                         bundle: Node reads it at every start
 //   server.bundle.full.map  the whole source map, libraries too, which Node never reads: for tools
 //                         (`pnpm bench --profile` charges each function of the bundle to its package)
-//   server.js             what `node dist/server.js` runs: Node's compile cache on (dist/.cache,
-//                         written at the first start), source maps on (stack traces name our .ts
-//                         files), then the bundle. It replaces tsc's own server.js (the same
-//                         code, unbundled).
-//   server.bundle.inputs.json  the files the bundle was made from: a bundle newer than all of them
-//                         is kept, so the build a command runs first costs little when nothing changed
+//   server.js             what `node dist/server.js` runs: Node's compile cache on (dist/.cache),
+//                         source maps on (stack traces name our .ts files), then the bundle. It
+//                         replaces tsc's own server.js (the same code, unbundled).
+//   server.bundle.inputs.json  the files the bundle was made from, written last: a bundle newer
+//                         than all of them is kept, so the build a command runs first costs little
+//                         when nothing changed
 // `--help` says how to run it.
-import { decode, encode } from "@jridgewell/sourcemap-codec";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ownSourceMap } from "./own-source-map.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const APPS = ["stateful", "stateless"];
 
-const usage = `Usage: node scripts/build.mjs [app...]    (pnpm build runs it, then builds the page)
+const usage = `Usage: node scripts/build.mjs [app...]   (pnpm build builds the dashboard's page, then runs it)
 
 Compiles every package (tsc -b), then bundles each app's server into one file
 that starts fast: apps/<app>/dist/server.bundle.js (esbuild, from the sources),
@@ -86,7 +86,7 @@ async function bundleServer(home) {
   const bundle = join(dist, "server.bundle.js");
   const inputsFile = join(dist, "server.bundle.inputs.json");
   const launcher = join(dist, "server.js");
-  if (!isUpToDate(bundle, inputsFile)) {
+  if (!isUpToDate(dist, inputsFile)) {
     const esbuild = await import("esbuild");
     const result = await esbuild.build({
       absWorkingDir: root,
@@ -110,61 +110,57 @@ async function bundleServer(home) {
       metafile: true,
       logLevel: "warning",
     });
-    writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
-    renameSync(`${bundle}.map`, join(dist, "server.bundle.full.map"));
-    writeOwnMappings(join(dist, "server.bundle.full.map"), `${bundle}.map`);
+    const fullMap = join(dist, "server.bundle.full.map");
+    renameSync(`${bundle}.map`, fullMap);
+    writeFileSync(`${bundle}.map`, JSON.stringify(ownSourceMap(JSON.parse(readFileSync(fullMap, "utf8")))));
     appendFileSync(bundle, "//# sourceMappingURL=server.bundle.js.map\n");
+    // Last: a build stopped before this point is made again by the next.
+    writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
   }
   const launcherSource = launcherFor(home);
   if (!existsSync(launcher) || readFileSync(launcher, "utf8") !== launcherSource)
     writeFileSync(launcher, launcherSource);
 }
 
-/** Whether the bundle was made after the last change to any file it was made from. */
-function isUpToDate(bundle, inputsFile) {
-  if (!existsSync(bundle) || !existsSync(inputsFile)) return false;
-  const made = statSync(bundle).mtimeMs;
-  // This script too: what it makes of the inputs may have changed.
-  const inputs = [...JSON.parse(readFileSync(inputsFile, "utf8")), fileURLToPath(import.meta.url)];
+/**
+ * Whether the bundle and its maps were made after the last change to any file they were made from,
+ * or to what decides how those files are read: the packages' manifests (their exports), the
+ * lockfile (esbuild's version among the rest), the TypeScript settings, and this script.
+ */
+function isUpToDate(dist, inputsFile) {
+  const outputs = ["server.bundle.js", "server.bundle.js.map", "server.bundle.full.map", "server.bundle.inputs.json"];
+  if (!outputs.every((output) => existsSync(join(dist, output)))) return false;
+  const made = statSync(inputsFile).mtimeMs;
+  const settings = [
+    "pnpm-lock.yaml",
+    "tsconfig.base.json",
+    ...["apps", "packages"].flatMap((folder) =>
+      readdirSync(join(root, folder)).map((name) => join(folder, name, "package.json")),
+    ),
+    fileURLToPath(import.meta.url),
+    join(dirname(fileURLToPath(import.meta.url)), "own-source-map.mjs"),
+  ].filter((path) => existsSync(resolve(root, path)));
+  const inputs = [...JSON.parse(readFileSync(inputsFile, "utf8")), ...settings];
   return inputs.every((input) => {
     const path = resolve(root, input);
     return existsSync(path) && statSync(path).mtimeMs < made;
   });
 }
 
-/** To `ownFile`: the source map with only our files' mappings (sources outside node_modules), and the names they use. */
-function writeOwnMappings(fullFile, ownFile) {
-  const map = JSON.parse(readFileSync(fullFile, "utf8"));
-  const sourceIndex = [];
-  const sources = [];
-  map.sources.forEach((source, i) => {
-    sourceIndex[i] = source.includes("node_modules/") ? -1 : sources.push(source) - 1;
-  });
-  const nameIndex = new Map();
-  const names = [];
-  const kept = ([column, source, line, sourceColumn, name]) => {
-    const segment = [column, sourceIndex[source], line, sourceColumn];
-    if (name === undefined) return segment;
-    if (!nameIndex.has(name)) nameIndex.set(name, names.push(map.names[name]) - 1);
-    return [...segment, nameIndex.get(name)];
-  };
-  const mappings = decode(map.mappings).map((line) =>
-    line.filter((segment) => segment.length > 1 && sourceIndex[segment[1]] >= 0).map(kept),
-  );
-  writeFileSync(ownFile, JSON.stringify({ ...map, sources, names, mappings: encode(mappings) }));
-}
-
 function launcherFor(home) {
   const app = JSON.parse(readFileSync(join(home, "package.json"), "utf8")).name;
   return `"use strict";
 // ${app}'s server, made by scripts/build.mjs (pnpm build): server.bundle.js is src/server.ts and
-// everything it imports in one file. Node keeps the code it compiles in .cache/ beside this file,
-// made at the first start (a server that may not write there starts all the same, a little slower).
-const { enableCompileCache, setSourceMapsSupport } = require("node:module");
+// everything it imports in one file. Node keeps the code it compiled loading it in .cache/ beside
+// this file, written once it is loaded (a server that may not write there, on a read-only file
+// system, starts all the same, a little slower).
+const { enableCompileCache, flushCompileCache, setSourceMapsSupport } = require("node:module");
 enableCompileCache(require("node:path").join(__dirname, ".cache"));
 // Stack traces name our TypeScript files (server.bundle.js.map).
 if (setSourceMapsSupport) setSourceMapsSupport(true);
 else process.setSourceMapsEnabled(true);
 require("./server.bundle.js");
+// Now, not at exit: a server that is killed never exits.
+flushCompileCache();
 `;
 }

@@ -26,7 +26,7 @@ describe.each(["stateful", "stateless"] as const)("the %s server, as built", (ap
     if (app === "stateless") await Promise.all([database.drop(), bucket.drop()]);
   });
 
-  it("loads its code from the one bundle, no module file besides, and maps it back to our TypeScript files", async () => {
+  it("loads its code from the one bundle, no module file besides, and maps it back to our TypeScript files, and only those", async () => {
     const loadedFile = join(dir, "loaded.json");
     const stores =
       app === "stateless"
@@ -48,13 +48,17 @@ describe.each(["stateful", "stateless"] as const)("the %s server, as built", (ap
     await fetch(`${server.url}/products`);
     await fetch(`${server.url}/readyz`);
     await server.process.stop();
-    const { modules, sources } = JSON.parse(await readFile(loadedFile, "utf8")) as {
+    const { modules, sources, libraryMapsTo, foundLibrary } = JSON.parse(await readFile(loadedFile, "utf8")) as {
       modules: string[];
       sources: string[];
+      libraryMapsTo: string | null;
+      foundLibrary: boolean;
     };
     expect(modules.map((file) => relative(dist, file)).sort()).toEqual(["server.bundle.js", "server.js"]);
     expect(sources).toContain(pathToFileURL(join(root, "apps", app, "src", "server.ts")).href);
     expect(sources).toContain(pathToFileURL(join(root, "packages", "http-kit", "src", "create-shop-app.ts")).href);
     expect(sources.filter((source) => source.includes("node_modules"))).toEqual([]);
+    // A frame in a library's code is not blamed on the last of our files before it in the bundle.
+    expect({ foundLibrary, libraryMapsTo }).toEqual({ foundLibrary: true, libraryMapsTo: null });
   });
 });

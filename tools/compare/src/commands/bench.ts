@@ -104,7 +104,7 @@ const program = new Command()
         "on a new one",
     )
       .default(false)
-      .conflicts(["chat", "kitchen"]),
+      .conflicts(["chat", "kitchen", "profile"]),
   )
   .option("--starts <n>", "with --startup: measured starts of each target", wholeNumber(1, 100), 5)
   .addHelpText(

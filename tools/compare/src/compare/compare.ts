@@ -59,7 +59,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   const started = Date.now();
   const { urls } = options;
   if (urls) {
-    const run = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }]);
+    const run = await runLanes(options, events, [{ journeys: runOrder(options.journeys), stacks: { urls } }], started);
     const stores = { redis: "the stack's own", postgres: "the stack's own", objectStorage: "the stack's own" };
     return report(options, run, { started, lanesStarted: started, lb: "given by URL", ...stores, instances: null });
   }
@@ -72,7 +72,7 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
   try {
     const lanes = await localLanes(bed, options);
     const lanesStarted = Date.now();
-    const run = await runLanes(options, events, lanes);
+    const run = await runLanes(options, events, lanes, lanesStarted);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
     const postgres = bed.databaseDescription;
     const objectStorage = bed.objectStoreDescription;
@@ -113,9 +113,9 @@ async function runLanes(
   options: CompareOptions,
   events: CompareEvents,
   lanes: readonly Lane[],
+  started: number,
 ): Promise<{ results: JourneyResult[]; lanes: LaneTiming[] }> {
   const byJourney = new Map<JourneyName, JourneyResult[]>();
-  const started = Date.now();
   // Settled, not just awaited: a lane that failed to set up must not stop the bed under another.
   const settled = await Promise.allSettled(
     lanes.map(async ({ journeys, stacks }): Promise<LaneTiming> => {

@@ -4,16 +4,16 @@
 // how long the thing took where it does happen, on this machine, now. Each run records what it saw
 // happen and when; the other reads it.
 export class PairTimes {
-  private readonly took = new Map<string, number>();
+  private readonly seen = new Map<string, number>();
 
   /** This run saw `what` happen `ms` after its start of it. */
   record(what: string, ms: number): void {
-    if (!this.took.has(what)) this.took.set(what, ms);
+    if (!this.seen.has(what)) this.seen.set(what, ms);
   }
 
-  /** How long `what` took the run beside this one; undefined until it happened there (or with no run beside). */
-  tookBeside(what: string): number | undefined {
-    return this.took.get(what);
+  /** How long `what` took where it happened (the run beside, for a run where it does not); undefined until then. */
+  took(what: string): number | undefined {
+    return this.seen.get(what);
   }
 }
 
@@ -23,6 +23,6 @@ export class PairTimes {
  * while the run beside is still waiting for it too).
  */
 export function waitFor(times: PairTimes, what: string, atMostMs: number): number {
-  const beside = times.tookBeside(what);
+  const beside = times.took(what);
   return beside === undefined ? atMostMs : Math.min(atMostMs, 2 * beside + 1000);
 }

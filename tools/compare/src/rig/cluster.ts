@@ -1,7 +1,7 @@
 // N instances of one app as real OS processes on free loopback ports, named `<app>-1..N`, each with
 // a disk of its own (a directory: AVATAR_DIR), and the faults the journeys inflict on them: kill -9,
 // graceful restart (on the same disk, or on a new machine), scale-out; and scale-in.
-import { startNodeServer, type NodeServer } from "@cart/local-infra";
+import { httpAnswers, startNodeServer, waitUntil, type NodeServer } from "@cart/local-infra";
 import { mkdtempSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -55,6 +55,23 @@ export class Cluster {
     if (failure) {
       await cluster.stop();
       throw failure.reason;
+    }
+    // Ready, not only alive, before its first users come: a stateless instance prepares its new
+    // database (migrations, the job queue's tables) after it answers /healthz, and a request that
+    // needs the database meanwhile waits a second at most, then is answered 503.
+    try {
+      await Promise.all(
+        cluster.ids.map((id) =>
+          waitUntil(
+            () => httpAnswers(`${cluster.url(id)}/readyz`),
+            START_TIMEOUT_MS,
+            `${id} was not ready (GET /readyz) ${START_TIMEOUT_MS / 1000} s after it started`,
+          ),
+        ),
+      );
+    } catch (error) {
+      await cluster.stop();
+      throw error;
     }
     return cluster;
   }

@@ -12,13 +12,10 @@ export function formatMs(ms: number): string {
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
-/** One line on how the run was set up: instances, balancer, stores, wall time. */
+/** One line on how the run was set up: instances, balancer, stores (describeTiming says how long it took). */
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
-  return (
-    `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, object storage: ${report.objectStorage}, wall time ` +
-    `${(report.durationMs / 1000).toFixed(1)} s`
-  );
+  return `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, object storage: ${report.objectStorage}`;
 }
 
 /**
@@ -26,12 +23,14 @@ export function describeSetup(report: ComparisonReport): string {
  * path: the other lanes were done before it), its journeys in the order they ran.
  */
 export function describeTiming(report: ComparisonReport): string {
+  /** A set-up shorter than this (stores given, not started) would read "0.0 s". */
+  const SHOWN_FROM_MS = 50;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const last = report.lanes.reduce<ComparisonReport["lanes"][number] | undefined>(
     (latest, lane) => (!latest || lane.ms > latest.ms ? lane : latest),
     undefined,
   );
-  const setUp = report.setUpMs >= 50 ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
+  const setUp = report.setUpMs >= SHOWN_FROM_MS ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
   if (!last) return `Wall time ${seconds(report.durationMs)}.`;
   const journeys = last.journeys.map(({ journey, ms }) => `${journey} ${seconds(ms)}`).join(", ");
   const others = report.lanes.length > 1 ? ` (the last of ${report.lanes.length} lanes to end)` : "";
