@@ -11,6 +11,8 @@ const STORE_RECONNECT_MS = 5000;
 /** A replica's first copy of a small data set takes well under a second; a rejoin after a failover too. */
 const REPLICA_SYNC_MS = 15_000;
 const REPLACED_LIVE_MS = 5000;
+/** How long a started server may take to be ready: a busy machine, its database's preparation. */
+const READY_MS = 15_000;
 
 export interface ClusterControlOptions {
   readonly stack: Stack;
@@ -40,12 +42,23 @@ export function clusterControl({ stack, storeFault, storeFailover, fault, releas
     storeFault?.resume();
   };
 
+  // A started server takes users once it is ready, as a deploy's readiness check lets it: a
+  // stateless one prepares its database after it answers /healthz, and a request that needs the
+  // database meanwhile waits a second at most, then is answered 503.
+  const ready = (id: string) =>
+    waitUntil(
+      () => httpAnswers(`${cluster.url(id)}/readyz`),
+      READY_MS,
+      `${id} was not ready (GET /readyz) ${READY_MS / 1000} s after it started`,
+    );
   // As a real deploy does: out of the balancer's rotation first, so that no new request meets a
-  // server that is closing; in-flight ones finish, then `work` (SIGTERM, start), back into rotation.
+  // server that is closing; in-flight ones finish, then `work` (SIGTERM, start), and once the new
+  // process is ready, back into rotation.
   const drained = async (id: string, work: () => Promise<void>) => {
     await balancer.drain(id);
     try {
       await work();
+      await ready(id);
     } finally {
       await balancer.restore(id);
     }
@@ -86,6 +99,7 @@ export function clusterControl({ stack, storeFault, storeFailover, fault, releas
     },
     addInstance: async () => {
       const id = await cluster.addInstance();
+      await ready(id);
       await balancer.setBackends(cluster.backends);
       fault(`${id} added behind the balancer`);
       return id;
