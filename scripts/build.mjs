@@ -80,7 +80,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 for (const app of apps.length ? apps : APPS) await bundleServer(join(root, "apps", app));
 
-/** The app's bundle, its source map and its launcher, unless all three are newer than every input. */
+/** The app's launcher, and its bundle and maps when they are out of date. */
 async function bundleServer(home) {
   const dist = join(home, "dist");
   const bundle = join(dist, "server.bundle.js");

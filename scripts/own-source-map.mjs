@@ -1,5 +1,5 @@
 // A bundle's source map cut down to our own files (sources outside node_modules), for Node to read
-// at every start: a map of every library would cost a start more than it saves anyone. A stretch
+// at every start: with every library's mappings too, reading it is a large part of a start. A stretch
 // of library code keeps one segment with no source, so that a position in it maps to nothing
 // rather than to the last of our lines before it (a lookup takes the nearest mapping before).
 import { decode, encode } from "@jridgewell/sourcemap-codec";
