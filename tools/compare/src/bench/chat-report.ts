@@ -1,6 +1,7 @@
 // bench-chat.md and the terminal: one row per app, the headline ratios.
 import { ARCHITECTURES } from "../vocabulary";
 import type { ChatBenchReport } from "./chat-bench";
+import { markdownTable } from "./markdown-table";
 
 export const CHAT_HEADERS = [
   "app",
@@ -48,7 +49,6 @@ export function chatHeadlines({ ratios, apps }: ChatBenchReport): string[] {
 
 export function chatMarkdown(report: ChatBenchReport): string {
   const { settings } = report;
-  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
     "# pnpm bench --chat",
     "",
@@ -57,9 +57,7 @@ export function chatMarkdown(report: ChatBenchReport): string {
       `${settings.warmUpSeconds} s warm-up; ${settings.instances} instances behind the ${settings.lb} balancer; ` +
       `Node ${settings.node}.`,
     "",
-    row(CHAT_HEADERS),
-    row(CHAT_HEADERS.map(() => "---")),
-    ...chatRows(report).map(row),
+    ...markdownTable(CHAT_HEADERS, chatRows(report)),
     "",
     ...chatHeadlines(report).map((line) => `- ${line}`),
     "",

@@ -2,6 +2,7 @@
 // job costs a checkout, and the ratios between the apps.
 import { ARCHITECTURES } from "../vocabulary";
 import type { KitchenBenchReport } from "./kitchen-bench";
+import { markdownTable } from "./markdown-table";
 
 export const COOKING_HEADERS = [
   "app",
@@ -56,12 +57,6 @@ export function kitchenHeadlines({ ratios }: KitchenBenchReport): string[] {
 
 export function kitchenMarkdown(report: KitchenBenchReport): string {
   const { settings } = report;
-  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  const table = (headers: string[], rows: string[][]) => [
-    row(headers),
-    row(headers.map(() => "---")),
-    ...rows.map(row),
-  ];
   return [
     "# pnpm bench --kitchen",
     "",
@@ -70,9 +65,9 @@ export function kitchenMarkdown(report: KitchenBenchReport): string {
       `Then ${settings.checkouts} checkouts of each kind, one at a time, in turns, on an instance that cooks ` +
       `nothing. Node ${settings.node}.`,
     "",
-    ...table(COOKING_HEADERS, cookingRows(report)),
+    ...markdownTable(COOKING_HEADERS, cookingRows(report)),
     "",
-    ...table(JOB_HEADERS, jobRows(report)),
+    ...markdownTable(JOB_HEADERS, jobRows(report)),
     "",
     ...kitchenHeadlines(report).map((line) => `- ${line}`),
     "",

@@ -3,6 +3,7 @@
 import { ARCHITECTURES } from "../vocabulary";
 import { BOUND_OF, type Bound } from "./settings";
 import type { BenchReport, Spread, TargetSummary } from "./summary";
+import { markdownTable } from "./markdown-table";
 
 const HEADERS = ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "app CPU (cores)", "requests per instance"];
 const PROFILE_ROWS = 12;
@@ -78,11 +79,6 @@ export function profileRows(report: BenchReport): string[][] {
 
 export function benchMarkdown(report: BenchReport): string {
   const s = report.settings;
-  const table = (headers: string[], rows: string[][]) => [
-    `| ${headers.join(" | ")} |`,
-    `| ${headers.map(() => "---").join(" | ")} |`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ];
   const profiles = report.profiles;
   return [
     "# pnpm bench",
@@ -91,7 +87,7 @@ export function benchMarkdown(report: BenchReport): string {
       `${s.repetitions} × ${s.seconds} s per target (interleaved, after ${s.warmUpSeconds} s of warm-up), Node ` +
       `${s.node}, ${s.cores} cores. Medians, [min–max] over the repetitions.`,
     "",
-    ...table(HEADERS, benchRows(report)),
+    ...markdownTable(HEADERS, benchRows(report)),
     "",
     ...headlines(report).map((line) => `- ${line}`),
     "",
@@ -102,7 +98,7 @@ export function benchMarkdown(report: BenchReport): string {
           `One instance of each app under the same mix, direct, ${s.seconds} s, profiled with \`node --cpu-prof\`: ` +
             "each sample's time charged to the package of the function it caught running.",
           "",
-          ...table(PROFILE_HEADERS, profileRows(report)),
+          ...markdownTable(PROFILE_HEADERS, profileRows(report)),
           "",
           ...ARCHITECTURES.map((app) => `- ${app}: \`${profiles[app].file}\``),
           "",

@@ -1,5 +1,6 @@
 // bench-startup.md and the terminal: one row per target, the apps over the floor.
 import type { StartupBenchReport } from "./startup-bench";
+import { markdownTable } from "./markdown-table";
 
 export const STARTUP_HEADERS = ["target", "what starts", "spawn to ready: median", "min–max", "CPU to ready: median"];
 
@@ -24,16 +25,13 @@ export function startupHeadlines({ runs, overFloor, settings }: StartupBenchRepo
 
 export function startupMarkdown(report: StartupBenchReport): string {
   const { settings } = report;
-  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
     "# pnpm bench --startup",
     "",
     `Each target started ${settings.starts} times (after one start not counted), the targets in turns; ` +
       `timed from the spawn to the first 200 from GET /readyz; Node ${settings.node}.`,
     "",
-    row(STARTUP_HEADERS),
-    row(STARTUP_HEADERS.map(() => "---")),
-    ...startupRows(report).map(row),
+    ...markdownTable(STARTUP_HEADERS, startupRows(report)),
     "",
     ...startupHeadlines(report).map((line) => `- ${line}`),
     "",

@@ -142,20 +142,10 @@ runCommand<BenchOptions>({
       ...(options.profile && { profileDir: resolve(options.reportDir, "profiles") }),
       onProgress: (line) => say(`  ${line}`),
     });
-    const table = new Table({ head: BENCH_HEADERS, style: { head: [], border: [] }, wordWrap: true });
-    table.push(...benchRows(report));
-    console.log(table.toString());
+    printTable(BENCH_HEADERS, benchRows(report));
     for (const line of headlines(report)) console.log(line);
-    if (report.profiles) {
-      const profile = new Table({ head: PROFILE_HEADERS, style: { head: [], border: [] } });
-      profile.push(...profileRows(report));
-      console.log(profile.toString());
-    }
-    await mkdir(options.reportDir, { recursive: true });
-    await writeFile(join(options.reportDir, "bench.json"), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(options.reportDir, "bench.md"), benchMarkdown(report));
-    console.log(`Reports: ${join(options.reportDir, "bench.json")}, ${join(options.reportDir, "bench.md")}`);
-    return EXIT.ok;
+    if (report.profiles) printTable(PROFILE_HEADERS, profileRows(report), { wordWrap: false });
+    return writeReports(options.reportDir, "bench", report, benchMarkdown(report));
   },
 });
 
@@ -171,15 +161,9 @@ async function benchChat(options: BenchOptions, say: (line: string) => void): Pr
     lb: options.lb,
     onProgress: (line) => say(`  ${line}`),
   });
-  const table = new Table({ head: CHAT_HEADERS, style: { head: [], border: [] }, wordWrap: true });
-  table.push(...chatRows(report));
-  console.log(table.toString());
+  printTable(CHAT_HEADERS, chatRows(report));
   for (const line of chatHeadlines(report)) console.log(line);
-  await mkdir(options.reportDir, { recursive: true });
-  await writeFile(join(options.reportDir, "bench-chat.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(options.reportDir, "bench-chat.md"), chatMarkdown(report));
-  console.log(`Reports: ${join(options.reportDir, "bench-chat.json")}, ${join(options.reportDir, "bench-chat.md")}`);
-  return EXIT.ok;
+  return writeReports(options.reportDir, "bench-chat", report, chatMarkdown(report));
 }
 
 /** `--kitchen`: both apps' kitchens, one instance each, one after the other. */
@@ -191,36 +175,33 @@ async function benchKitchen(options: BenchOptions, say: (line: string) => void):
     workers: options.workers,
     onProgress: (line) => say(`  ${line}`),
   });
-  for (const [head, rows] of [
-    [COOKING_HEADERS, cookingRows(report)],
-    [JOB_HEADERS, jobRows(report)],
-  ] as const) {
-    const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap: true });
-    table.push(...rows);
-    console.log(table.toString());
-  }
+  printTable(COOKING_HEADERS, cookingRows(report));
+  printTable(JOB_HEADERS, jobRows(report));
   for (const line of kitchenHeadlines(report)) console.log(line);
-  await mkdir(options.reportDir, { recursive: true });
-  await writeFile(join(options.reportDir, "bench-kitchen.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(options.reportDir, "bench-kitchen.md"), kitchenMarkdown(report));
-  console.log(
-    `Reports: ${join(options.reportDir, "bench-kitchen.json")}, ${join(options.reportDir, "bench-kitchen.md")}`,
-  );
-  return EXIT.ok;
+  return writeReports(options.reportDir, "bench-kitchen", report, kitchenMarkdown(report));
 }
 
 /** `--startup`: each app's start, a bare Node server's beside it, the targets in turns. */
 async function benchStartup(options: BenchOptions, say: (line: string) => void): Promise<number> {
   const report = await startupBench({ starts: options.starts, onProgress: (line) => say(`  ${line}`) });
-  const table = new Table({ head: STARTUP_HEADERS, style: { head: [], border: [] }, wordWrap: true });
-  table.push(...startupRows(report));
-  console.log(table.toString());
+  printTable(STARTUP_HEADERS, startupRows(report));
   for (const line of startupHeadlines(report)) console.log(line);
-  await mkdir(options.reportDir, { recursive: true });
-  await writeFile(join(options.reportDir, "bench-startup.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(options.reportDir, "bench-startup.md"), startupMarkdown(report));
-  console.log(
-    `Reports: ${join(options.reportDir, "bench-startup.json")}, ${join(options.reportDir, "bench-startup.md")}`,
-  );
+  return writeReports(options.reportDir, "bench-startup", report, startupMarkdown(report));
+}
+
+/** A table to the terminal, without colours or borders' styling. */
+function printTable(head: readonly string[], rows: string[][], { wordWrap = true } = {}): void {
+  const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap });
+  table.push(...rows);
+  console.log(table.toString());
+}
+
+/** `<name>.json` and `<name>.md` in `dir`, and a line naming them. */
+async function writeReports(dir: string, name: string, report: unknown, markdown: string): Promise<number> {
+  const [json, md] = [join(dir, `${name}.json`), join(dir, `${name}.md`)];
+  await mkdir(dir, { recursive: true });
+  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(md, markdown);
+  console.log(`Reports: ${json}, ${md}`);
   return EXIT.ok;
 }
