@@ -1,7 +1,7 @@
 # One recipe for both apps: docker build --build-arg APP=stateful (or stateless) .
 # Stage 1 builds the whole workspace with pnpm; stage 2 holds only what one app needs at run time
 # (`pnpm deploy`: its dist/, the bundled server among it, and production dependencies), and runs it
-# as an unprivileged user, who may write Node's compile cache in dist/.cache.
+# as an unprivileged user, who may write V8's code cache in dist/.cache.
 # The newest LTS line CI tests (.ci/node-lines), at an exact version so that an image built later
 # is the same image.
 ARG NODE_VERSION=26.9.0

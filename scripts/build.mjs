@@ -16,15 +16,25 @@
 //                         bundle: Node reads it at every start
 //   server.bundle.full.map  the whole source map, libraries too, which Node never reads: for tools
 //                         (`pnpm bench --profile` charges each function of the bundle to its package)
-//   server.js             what `node dist/server.js` runs: Node's compile cache on (dist/.cache),
-//                         source maps on (stack traces name our .ts files), then the bundle. It
-//                         replaces tsc's own server.js (the same code, unbundled).
+//   server.js             what `node dist/server.js` runs (server-launcher.cjs): the bundle with
+//                         V8's code cache (dist/.cache, emptied when the bundle is made again),
+//                         and stack traces that name our .ts files. It replaces tsc's own
+//                         server.js (the same code, unbundled).
 //   server.bundle.inputs.json  the files the bundle was made from, written last: a bundle newer
 //                         than all of them is kept, so the build a command runs first costs little
 //                         when nothing changed
 // `--help` says how to run it.
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,9 +49,9 @@ const usage = `Usage: node scripts/build.mjs [app...]   (pnpm build builds the d
 
 Compiles every package (tsc -b), then bundles each app's server into one file
 that starts fast: apps/<app>/dist/server.bundle.js (esbuild, from the sources),
-its source map (our files only), and dist/server.js, which runs it with Node's
-compile cache (dist/.cache) and source maps on. A bundle newer than every file
-it was made from is kept. Every pnpm command that runs a server runs this first.
+its source map (our files only), and dist/server.js, which runs it with V8's
+code cache (dist/.cache) and stack traces that name our files. A bundle newer
+than every file it was made from is kept. Every pnpm command that runs a server runs this first.
 
   app...      only these apps (${APPS.join(", ")}) and the packages they use,
               as the Dockerfile builds one
@@ -114,10 +124,12 @@ async function bundleServer(home) {
     renameSync(`${bundle}.map`, fullMap);
     writeFileSync(`${bundle}.map`, JSON.stringify(ownSourceMap(JSON.parse(readFileSync(fullMap, "utf8")))));
     appendFileSync(bundle, "//# sourceMappingURL=server.bundle.js.map\n");
+    // The code V8 compiled from the bundle before, which V8 might take for this one's.
+    rmSync(join(dist, ".cache"), { recursive: true, force: true });
     // Last: a build stopped before this point is made again by the next.
     writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
   }
-  const launcherSource = launcherFor(home);
+  const launcherSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "server-launcher.cjs"), "utf8");
   if (!existsSync(launcher) || readFileSync(launcher, "utf8") !== launcherSource)
     writeFileSync(launcher, launcherSource);
 }
@@ -145,22 +157,4 @@ function isUpToDate(dist, inputsFile) {
     const path = resolve(root, input);
     return existsSync(path) && statSync(path).mtimeMs < made;
   });
-}
-
-function launcherFor(home) {
-  const app = JSON.parse(readFileSync(join(home, "package.json"), "utf8")).name;
-  return `"use strict";
-// ${app}'s server, made by scripts/build.mjs (pnpm build): server.bundle.js is src/server.ts and
-// everything it imports in one file. Node keeps the code it compiled loading it in .cache/ beside
-// this file, written once it is loaded (a server that may not write there, on a read-only file
-// system, starts all the same, a little slower).
-const { enableCompileCache, flushCompileCache, setSourceMapsSupport } = require("node:module");
-enableCompileCache(require("node:path").join(__dirname, ".cache"));
-// Stack traces name our TypeScript files (server.bundle.js.map).
-if (setSourceMapsSupport) setSourceMapsSupport(true);
-else process.setSourceMapsEnabled(true);
-require("./server.bundle.js");
-// Now, not at exit: a server that is killed never exits.
-flushCompileCache();
-`;
 }

@@ -192,9 +192,9 @@ it("pnpm bench --startup (2 starts) times each app's start to ready beside a bar
   expect(report.runs.map((run: { target: string }) => run.target)).toEqual([
     "floor",
     "stateful",
-    "stateful-no-compile-cache",
+    "stateful-no-code-cache",
     "stateless",
-    "stateless-no-compile-cache",
+    "stateless-no-code-cache",
     "stateless-new-database",
   ]);
   for (const run of report.runs) {

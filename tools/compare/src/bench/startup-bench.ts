@@ -20,12 +20,7 @@ export interface StartupBenchOptions {
 }
 
 export type StartupTargetName =
-  | "floor"
-  | "stateful"
-  | "stateful-no-compile-cache"
-  | "stateless"
-  | "stateless-no-compile-cache"
-  | "stateless-new-database";
+  "floor" | "stateful" | "stateful-no-code-cache" | "stateless" | "stateless-no-code-cache" | "stateless-new-database";
 
 export interface StartupRun {
   readonly target: StartupTargetName;
@@ -63,8 +58,8 @@ const START_TIMEOUT_MS = 30_000;
  * stateless app's /readyz asks each of its stores.
  */
 const POLL_MS = 10;
-/** Node skips its compile cache when this is set (module.enableCompileCache in dist/server.js included). */
-const NO_COMPILE_CACHE = { NODE_DISABLE_COMPILE_CACHE: "1" };
+/** dist/server.js neither reads nor writes V8's code cache when this is set, as Node its own compile cache. */
+const NO_CODE_CACHE = { NODE_DISABLE_COMPILE_CACHE: "1" };
 
 export async function startupBench({ starts, onProgress }: StartupBenchOptions): Promise<StartupBenchReport> {
   const bed = await TestBed.open({ lb: "builtin" });
@@ -81,10 +76,10 @@ export async function startupBench({ starts, onProgress }: StartupBenchOptions):
       },
       { name: "stateful", what: "the stateful app", script: serverScript("stateful"), env: async () => stateful },
       {
-        name: "stateful-no-compile-cache",
-        what: "the stateful app, Node's compile cache off",
+        name: "stateful-no-code-cache",
+        what: "the stateful app, its code cache off",
         script: serverScript("stateful"),
-        env: async () => ({ ...stateful, ...NO_COMPILE_CACHE }),
+        env: async () => ({ ...stateful, ...NO_CODE_CACHE }),
       },
       {
         name: "stateless",
@@ -93,10 +88,10 @@ export async function startupBench({ starts, onProgress }: StartupBenchOptions):
         env: async () => migrated,
       },
       {
-        name: "stateless-no-compile-cache",
-        what: "the same, Node's compile cache off",
+        name: "stateless-no-code-cache",
+        what: "the same, its code cache off",
         script: serverScript("stateless"),
-        env: async () => ({ ...migrated, ...NO_COMPILE_CACHE }),
+        env: async () => ({ ...migrated, ...NO_CODE_CACHE }),
       },
       {
         name: "stateless-new-database",
@@ -105,9 +100,9 @@ export async function startupBench({ starts, onProgress }: StartupBenchOptions):
         env: () => bed.instanceEnv("stateless"),
       },
     ];
-    // One start of each first, not counted: it migrates the database and writes the compile cache,
-    // as the first server of a deploy does.
-    onProgress("one start of each target first, not counted (it migrates the database, writes the compile cache)");
+    // One start of each first, not counted: it migrates the database and writes the code cache, as
+    // the first server of a deploy does.
+    onProgress("one start of each target first, not counted (it migrates the database, writes the code cache)");
     for (const target of targets) await startOnce(target, { ...(await target.env()), ...quiet });
     const times = new Map(targets.map((target) => [target.name, { readyMs: [] as number[], cpuMs: [] as number[] }]));
     for (let round = 1; round <= starts; round++) {

@@ -1,0 +1,104 @@
+"use strict";
+// An app's dist/server.js, copied there by scripts/build.mjs: it runs server.bundle.js (src/server.ts
+// and everything it imports, in one file) with two things a plain `require` would not give it.
+//
+// V8's code cache, kept in .cache/ beside this file. Node's own compile cache keeps only what V8
+// compiled while the file loaded, and V8 compiles most functions later, when they are first called:
+// here the cache is made once the server has run for a second (or when it stops, if sooner), so it
+// holds what a start and the first requests compiled. A server that finds it compiles almost
+// nothing. It is made again when V8 refuses it (another Node, another bundle); a server that may
+// not write there (a read-only file system) starts all the same, slower. NODE_DISABLE_COMPILE_CACHE
+// turns it off, as it does Node's.
+//
+// Stack traces that name our TypeScript files (server.bundle.js.map), the map read at the first
+// trace that needs it: Node's own source maps would scan the whole bundle at every start.
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { createRequire, Module, SourceMap } = require("node:module");
+const { join } = require("node:path");
+const { clearTimeout, setTimeout } = require("node:timers");
+const { fileURLToPath, pathToFileURL, URL } = require("node:url");
+const { Script, constants } = require("node:vm");
+
+const bundle = join(__dirname, "server.bundle.js");
+const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
+// Named by what V8 checks the cache against, and by the bundle it was made from (V8 itself checks
+// only the source's length).
+const { size, mtimeMs } = statSync(bundle);
+const cacheFile = join(
+  __dirname,
+  ".cache",
+  `server.bundle-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`,
+);
+
+const cachedData = useCache ? readIfThere(cacheFile) : undefined;
+const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), {
+  filename: bundle,
+  cachedData,
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+  const save = () => {
+    clearTimeout(timer);
+    process.off("exit", save);
+    writeCache(script.createCachedData());
+  };
+  const timer = setTimeout(save, 1000).unref();
+  process.on("exit", save);
+}
+
+let bundleMap;
+Error.prepareStackTrace = (error, callSites) => {
+  let header;
+  try {
+    header = Error.prototype.toString.call(error);
+  } catch {
+    header = "<error>";
+  }
+  return [header, ...callSites.map((site) => `    at ${located(site)}`)].join("\n");
+};
+const bundleURL = pathToFileURL(bundle);
+
+const bundleModule = new Module(bundle, module);
+bundleModule.filename = bundle;
+script
+  .runInThisContext()
+  .call(bundleModule.exports, bundleModule.exports, createRequire(bundle), bundleModule, bundle, __dirname);
+
+/** The call site as V8 writes it, a place in the bundle replaced by the place in our file it came from. */
+function located(site) {
+  const text = String(site);
+  if (site.getFileName() !== bundle) return text;
+  try {
+    bundleMap ??= new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")));
+    const line = site.getLineNumber();
+    const column = site.getColumnNumber();
+    const { originalSource, originalLine, originalColumn } = bundleMap.findEntry(line - 1, column - 1);
+    // A library's code is left as it is: the map holds our files only.
+    if (originalSource === undefined) return text;
+    const file = fileURLToPath(new URL(originalSource, bundleURL));
+    return text.replace(`${bundle}:${line}:${column}`, `${file}:${originalLine + 1}:${originalColumn + 1}`);
+  } catch {
+    // No map (deleted, unreadable): the bundle's own place, as without one.
+    return text;
+  }
+}
+
+function readIfThere(file) {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all: servers starting together may each write it. */
+function writeCache(data) {
+  try {
+    mkdirSync(join(__dirname, ".cache"), { recursive: true });
+    const partial = `${cacheFile}.${process.pid}`;
+    writeFileSync(partial, data);
+    renameSync(partial, cacheFile);
+  } catch {
+    // Not writable here: the next start compiles as this one did.
+  }
+}
