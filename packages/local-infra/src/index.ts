@@ -6,6 +6,7 @@ export * from "./postgres-binaries";
 export * from "./postgres-server";
 export * from "./s3-server";
 export * from "./wait";
+export * from "./http-probe";
 export * from "./node-server";
 export * from "./haproxy";
 export * from "./missing-tool";

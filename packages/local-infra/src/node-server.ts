@@ -2,6 +2,7 @@
 // once GET /healthz answers 200 *with its own instance id*: another process that happens to hold
 // the port must not pass for it.
 import { freePort } from "./free-port";
+import { probe } from "./http-probe";
 import { ManagedProcess } from "./managed-process";
 import { PortTakenError, waitUntil } from "./wait";
 
@@ -66,7 +67,11 @@ async function startOn(
 }
 
 async function answersAs(url: string, instanceId: string): Promise<boolean> {
-  const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-  const body = (await response.json().catch(() => undefined)) as { instance?: string } | undefined;
-  return response.ok && body?.instance === instanceId;
+  const answer = await probe(`${url}/healthz`, { timeoutMs: 1000 });
+  if (answer?.status !== 200) return false;
+  try {
+    return (JSON.parse(answer.body) as { instance?: string }).instance === instanceId;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { probe } from "./http-probe";
 
 /** Polls `check` until it returns true; throws `message` after `timeoutMs`. */
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
@@ -23,8 +24,8 @@ export function portAnswers(port: number, host = "127.0.0.1"): Promise<boolean> 
 }
 
 export async function httpAnswers(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-  return response.ok;
+  const answer = await probe(url, { timeoutMs: 1000 });
+  return answer !== undefined && answer.status >= 200 && answer.status < 300;
 }
 
 /** A server could not bind its port: another process took it after we found it free. */

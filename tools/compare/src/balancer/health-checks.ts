@@ -4,6 +4,9 @@
 // A check may take up to 2 s: it runs on the balancer's own event loop, which under full load can
 // be late by hundreds of milliseconds, and a sticky user moved off a live server loses their
 // session (a bench run saw one UNKNOWN_SESSION that way). A dead server refuses at once anyway.
+// Each backend is checked over a connection kept open from check to check, as HAProxy can.
+import { probe } from "@cart/local-infra";
+import { Agent } from "node:http";
 import type { Backend } from "./load-balancer";
 
 const INTERVAL_MS = 250;
@@ -18,6 +21,8 @@ interface Health {
 export class HealthChecks {
   private readonly health = new Map<string, Health>();
   private readonly timer: NodeJS.Timeout;
+  /** One connection per backend, reused by its checks (a closed one is opened again by the next check). */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
   private backends: readonly Backend[] = [];
   private readonly maintenance = new Set<string>();
   /** A round of checks still waiting for a slow backend: the next round waits for it. */
@@ -48,6 +53,7 @@ export class HealthChecks {
 
   stop(): void {
     clearInterval(this.timer);
+    this.agent.destroy();
   }
 
   private async checkAll(): Promise<void> {
@@ -55,9 +61,8 @@ export class HealthChecks {
     this.checking = true;
     await Promise.all(
       this.backends.map(async ({ id, url }) => {
-        const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_MS) })
-          .then((response) => response.ok)
-          .catch(() => false);
+        const answer = await probe(`${url}/healthz`, { timeoutMs: TIMEOUT_MS, agent: this.agent });
+        const ok = answer !== undefined && answer.status >= 200 && answer.status < 300;
         const previous = this.health.get(id) ?? { up: true, failures: 0 };
         const failures = ok ? 0 : previous.failures + 1;
         this.health.set(id, { up: ok || (previous.up && failures < FALL), failures });
