@@ -3,60 +3,18 @@
 import { expectError, listening, openChat } from "@cart/contract-suite";
 import { LocalRedisServer } from "@cart/local-infra";
 import request from "supertest";
-import { createRedisClient } from "@cart/redis-kit";
-import { createApp } from "../src/app";
-import { loadConfig } from "../src/config";
-import { testBucket, testDatabase } from "./instances";
+import { shopperOnRedis } from "./shopper-on-redis";
 
 // Its own Redis, since this file freezes and restarts it (and a database of its own).
-const database = testDatabase();
-const bucket = testBucket();
 let redis: LocalRedisServer;
-let client: ReturnType<typeof createRedisClient>;
-let app: ReturnType<typeof createApp>;
-let token: string;
-
 beforeAll(async () => {
   redis = await LocalRedisServer.start();
-  client = createRedisClient(redis.url);
-  await client.connect();
-  const config = loadConfig({
-    NODE_ENV: "test",
-    INSTANCE_ID: "stateless-1",
-    REDIS_URL: redis.url,
-    DATABASE_URL: database.url,
-    KITCHEN_WORKERS: "0",
-    ...bucket.env,
-  });
-  app = createApp(config, { redis: client, database: database.open(), objectStore: bucket.open() });
-  token = (await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" })).body.token;
-  await request(app)
-    .post("/cart/items")
-    .auth(token, { type: "bearer" })
-    .send({ sku: "pepperoni-pizza", quantity: 1 })
-    .expect(200);
 });
-
-afterAll(async () => {
-  await client.close().catch(() => client.destroy());
-  await redis.stop();
-});
-
-async function timed(path: string) {
-  const started = Date.now();
-  const response = await request(app).get(path).auth(token, { type: "bearer" });
-  return { response, ms: Date.now() - started };
-}
-
-async function expectCartBack() {
-  // Reconnection is retried at most a second apart.
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const { response } = await timed("/cart");
-    if (response.status === 200) return response.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("the app did not recover after Redis came back");
-}
+const shop = shopperOnRedis(() => redis.url);
+// After the app's client is closed (hooks run in the order they were added).
+afterAll(() => redis.stop());
+const { timed } = shop;
+const expectCartBack = () => shop.cartBack();
 
 describe("Redis frozen (SIGSTOP: connected but silent)", () => {
   it("answers 503 STORE_UNAVAILABLE within 1.5 s, keeps /healthz at 200 and /readyz at 503, then recovers with the cart intact", async () => {
@@ -65,20 +23,20 @@ describe("Redis frozen (SIGSTOP: connected but silent)", () => {
       const { response, ms } = await timed("/cart");
       expectError(response, 503, "STORE_UNAVAILABLE");
       expect(ms).toBeLessThan(1500);
-      await request(app).get("/healthz").expect(200);
-      await request(app).get("/readyz").expect(503);
+      await request(shop.app).get("/healthz").expect(200);
+      await request(shop.app).get("/readyz").expect(503);
     } finally {
       redis.resume();
     }
     expect((await expectCartBack()).items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
-    await request(app).get("/readyz").expect(200);
+    await request(shop.app).get("/readyz").expect(200);
   });
 });
 
 describe("Redis frozen under an open chat socket", () => {
   it("answers a frame with a STORE_UNAVAILABLE error frame within 1.5 s, and the socket stays open", async () => {
-    const { url, server } = await listening(app, "stateless-1");
-    const chat = await openChat(url, { authorization: `Bearer ${token}` });
+    const { url, server } = await listening(shop.app, "stateless-1");
+    const chat = await openChat(url, { authorization: `Bearer ${shop.token}` });
     try {
       redis.freeze();
       const started = Date.now();

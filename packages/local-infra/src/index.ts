@@ -7,6 +7,8 @@ export * from "./postgres-server";
 export * from "./s3-server";
 export * from "./wait";
 export * from "./http-probe";
+export * from "./precise-timer";
+export * from "./delay-proxy";
 export * from "./node-server";
 export * from "./haproxy";
 export * from "./missing-tool";

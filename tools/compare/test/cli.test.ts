@@ -30,6 +30,15 @@ describe("wrong input", () => {
       ["--journey", "store-failover"],
       "store-failover needs a Redis primary, a replica and three Sentinels: add --store sentinel",
     ],
+    [["--store-rtt", "-1"], "a number of milliseconds from 0 to 100"],
+    [
+      ["--store-rtt", "2", "--store", "sentinel", "--journey", "store-failover"],
+      "Sentinel hands the apps the primary's own address, which goes round it",
+    ],
+    [
+      ["--store-rtt", "2", "--stateless-url", "http://127.0.0.1:8082"],
+      "option '--stateless-url <url>' cannot be used with option '--store-rtt <ms>'",
+    ],
   ])("%j is refused with exit 2 and says why", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

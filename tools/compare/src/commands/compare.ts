@@ -8,7 +8,7 @@ import { terminalPainter } from "../compare/report/terminal";
 import { NEEDS_LOCAL_CLUSTERS, NEEDS_SENTINEL } from "../compare/venues";
 import { JOURNEYS } from "../journeys";
 import { labDir } from "../rig/apps";
-import { REDIS_KINDS, type RedisKind } from "../rig/test-bed";
+import { REDIS_KINDS, STORE_RTT_WITH_SENTINEL, type RedisKind } from "../rig/test-bed";
 import { buildLab, labParts } from "../rig/lab";
 import {
   APP_NAMES,
@@ -20,7 +20,7 @@ import {
   type JourneyName,
   type Outcome,
 } from "../vocabulary";
-import { oneOf, parseExpectation, parseUrl, wholeNumber } from "./options";
+import { decimalNumber, oneOf, parseExpectation, parseUrl, wholeNumber } from "./options";
 import { EXIT, runCommand, UsageError } from "./runner";
 
 const journeyHelp = JOURNEY_NAMES.map((name) => {
@@ -34,7 +34,7 @@ const journeyHelp = JOURNEY_NAMES.map((name) => {
 }).join("\n");
 
 /** Options about the local clusters, which mean nothing when the stacks are given by URL. */
-const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence", "store"];
+const LOCAL_ONLY_OPTIONS = ["instances", "lb", "storePersistence", "store", "storeRtt"];
 
 const program = new Command()
   .name("pnpm compare")
@@ -82,6 +82,12 @@ const program = new Command()
       .choices(REDIS_KINDS)
       .default("single"),
   )
+  .option(
+    "--store-rtt <ms>",
+    "the stores this far from the stateless clusters, a round trip in ms (0-100, fractions too: 0.2 within a " +
+      "zone, 1-2 across zones), through a delay proxy in front of each; measured and reported",
+    decimalNumber(0, 100, " of milliseconds"),
+  )
   .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", wholeNumber(2, 600, " of seconds"), 20)
   .option("--json", "print the JSON report to stdout (progress goes to stderr)")
   .option(
@@ -113,6 +119,7 @@ const program = new Command()
       "  pnpm compare --lb haproxy --instances 4       real haproxy processes, 4 instances each",
       "  pnpm compare --app lab --part 1               the workshop lab's first part (pnpm lab:reset)",
       "  pnpm compare --store sentinel --journey store-failover   Redis's primary killed, twice",
+      "  pnpm compare --store-rtt 2                    the stores 2 ms away from the apps: the verdicts stay",
       "  pnpm compare --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082",
       "",
       "Exit code: 0 if every outcome matched its expectation, 1 if not, 2 on a set-up error, 130 on Ctrl-C.",
@@ -130,6 +137,7 @@ interface CliOptions {
   lb: BalancerKind;
   storePersistence: boolean;
   store: RedisKind;
+  storeRtt?: number;
   chaosSeconds: number;
   json?: boolean;
   trace?: boolean;
@@ -163,6 +171,7 @@ function plan(
   if (options.store !== "sentinel" && needsSentinel.length > 0) return `${needsSentinel.join(", ")} ${NEEDS_SENTINEL}`;
   if (options.store === "sentinel" && process.env.REDIS_URL)
     return "--store sentinel starts a Redis of its own: unset REDIS_URL";
+  if (options.store === "sentinel" && options.storeRtt !== undefined) return STORE_RTT_WITH_SENTINEL;
   const urls = { stateful: options.statefulUrl, stateless: options.statelessUrl };
   const byUrl = ARCHITECTURES.filter((app) => urls[app]);
   if (byUrl.length === 0) return { apps: options.app ? [options.app] : [...ARCHITECTURES], journeys };
@@ -187,7 +196,8 @@ runCommand<CliOptions>({
       urls
         ? `Comparing ${apps.map((app) => `${app} at ${urls[app]}`).join(" and ")}: ${journeys.length} journey(s).`
         : `Comparing ${apps.join(" and ")}: ${journeys.length} journey(s), ${options.instances} instances each, ` +
-            `behind the ${options.lb} balancer.`,
+            `behind the ${options.lb} balancer` +
+            (options.storeRtt === undefined ? "." : `, each store ${options.storeRtt} ms away.`),
     );
     if (apps.includes("lab")) {
       say(`Building the lab (${labDir()})…`);
@@ -202,6 +212,7 @@ runCommand<CliOptions>({
         lb: options.lb,
         storePersistence: options.storePersistence,
         redisKind: options.store,
+        storeRoundTripMs: options.storeRtt,
         chaosSeconds: options.chaosSeconds,
         // A trace reads as one story: one journey at a time.
         sideBySide: !options.trace,

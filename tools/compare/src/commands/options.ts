@@ -13,6 +13,17 @@ export const wholeNumber =
     return n;
   };
 
+/** A commander parser for a number from `min` to `max`, fractions allowed. */
+export const decimalNumber =
+  (min: number, max: number, unit = "") =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`a number${unit} from ${min} to ${max}`);
+    }
+    return n;
+  };
+
 /** A repeatable option whose values are among `allowed`. */
 export const oneOf =
   <T extends string>(allowed: readonly T[], what: string) =>

@@ -33,6 +33,8 @@ export interface CompareOptions {
   readonly chaosSeconds: number;
   /** One redis-server (the default), or a primary, a replica and three Sentinels (store-failover's). */
   readonly redisKind?: RedisKind;
+  /** The round trip between the stateless clusters and each store, through a delay proxy; loopback's without. */
+  readonly storeRoundTripMs?: number;
   /**
    * Journeys that disturb whoever shares their store (a Redis fault, a lock-out) run beside the
    * others, on a private Redis and stacks of their own. On unless false; one lane anyway when the
@@ -67,16 +69,19 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     lb: options.lb,
     storePersistence: options.storePersistence,
     redisKind: options.redisKind,
+    storeRoundTripMs: options.storeRoundTripMs,
     onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
   });
   try {
+    // Before the journeys: a measure of the distance alone, not of what they make the machine do.
+    const storeDistance = await bed.measuredDistance();
     const lanes = await localLanes(bed, options);
     const lanesStarted = Date.now();
     const run = await runLanes(options, events, lanes, lanesStarted);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
     const postgres = bed.databaseDescription;
     const objectStorage = bed.objectStoreDescription;
-    const setup = { lb: options.lb, redis, postgres, objectStorage, instances: options.instances };
+    const setup = { lb: options.lb, redis, postgres, objectStorage, instances: options.instances, storeDistance };
     return report(options, run, { started, lanesStarted, ...setup });
   } finally {
     await bed.close();
@@ -187,7 +192,8 @@ async function runPair(
   return pair;
 }
 
-type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectStorage" | "instances">;
+type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectStorage" | "instances"> &
+  Partial<Pick<ComparisonReport, "storeDistance">>;
 
 function report(
   options: CompareOptions,
@@ -200,6 +206,7 @@ function report(
     postgres,
     objectStorage,
     instances,
+    storeDistance,
   }: ReportSetup & { started: number; lanesStarted: number },
 ): ComparisonReport {
   const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
@@ -212,6 +219,7 @@ function report(
     redis,
     postgres,
     objectStorage,
+    ...(storeDistance && { storeDistance }),
     results,
     latency,
     matched: results.every((result) => result.matched),

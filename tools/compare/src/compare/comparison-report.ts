@@ -1,6 +1,7 @@
 // What a comparison reports: every journey's result on every app, the set-up, latency per app,
 // and whether reality matched the expectations.
 import type { JourneyResult } from "../journeys/result";
+import type { MeasuredDistance } from "../rig/store-distance";
 import type { AppName, JourneyName } from "../vocabulary";
 
 export interface Latency {
@@ -30,6 +31,8 @@ export interface ComparisonReport {
   readonly postgres: string;
   /** The S3-compatible store the stateless stacks keep files in. */
   readonly objectStorage: string;
+  /** With --store-rtt: how far each store was from the clusters, asked and measured. */
+  readonly storeDistance?: MeasuredDistance;
   readonly results: JourneyResult[];
   readonly latency: Partial<Record<AppName, Latency>>;
   readonly matched: boolean;

@@ -7,6 +7,8 @@
 // database and a bucket of its own on them (so its wallets start as they should, and it has no
 // avatars yet), dropped when it stops. With `redisKind: "sentinel"` (--store sentinel) the private
 // Redis is a primary, a replica and three Sentinels, which the apps reach through the Sentinels.
+// With `storeRoundTripMs` (--store-rtt) the clusters reach every store through a delay proxy
+// (store-distance.ts), that far away.
 import {
   LocalHaproxy,
   LocalPostgresServer,
@@ -21,6 +23,7 @@ import { dropScratch, newScratchStores, type ScratchStores } from "./scratch-sto
 import { SharedFailover } from "./shared-failover";
 import { SharedStoreFault } from "./shared-store-fault";
 import { startStack, stopStack, type Stack } from "./stack";
+import { StoreDistance, type MeasuredDistance } from "./store-distance";
 import { startAll } from "./start-all";
 
 export interface TestBedOptions {
@@ -36,10 +39,16 @@ export interface TestBedOptions {
   readonly redisKind?: RedisKind;
   /** False when no app of the run needs a store (pnpm memory --app stateful). */
   readonly needsStore?: boolean;
+  /** The round trip, in milliseconds, between a cluster and each of its stores (a delay proxy's); loopback's without. */
+  readonly storeRoundTripMs?: number;
   readonly onProcessStart?: (owner: ProcessOwner, id: string, pid: number) => void;
 }
 
 export const REDIS_KINDS = ["single", "sentinel"] as const;
+
+/** A Sentinel hands its clients the primary's own address, which would go round a proxy in front of it. */
+export const STORE_RTT_WITH_SENTINEL =
+  "--store-rtt puts a delay in front of each store, and Sentinel hands the apps the primary's own address, which goes round it: leave out one of --store-rtt and --store sentinel";
 export type RedisKind = (typeof REDIS_KINDS)[number];
 
 /** Whose a process the bed started is: an app's cluster, or a store. */
@@ -89,6 +98,8 @@ export class TestBed {
   readonly privateRedis: LocalRedisServer | undefined;
   readonly privatePostgres: LocalPostgresServer | undefined;
   readonly privateS3: LocalS3Server | undefined;
+  /** The delay proxies in front of the stores, with --store-rtt. */
+  private readonly distance: StoreDistance | undefined;
 
   private constructor(
     private readonly options: TestBedOptions,
@@ -96,6 +107,8 @@ export class TestBed {
   ) {
     ({ redisUrl: this.redisUrl, privateRedis: this.privateRedis } = stores);
     ({ privatePostgres: this.privatePostgres, privateS3: this.privateS3 } = stores);
+    const { storeRoundTripMs } = options;
+    this.distance = storeRoundTripMs === undefined ? undefined : new StoreDistance(storeRoundTripMs);
   }
 
   /** Checks the tools the run needs before starting anything, then starts the private stores, side by side. */
@@ -107,6 +120,7 @@ export class TestBed {
     const givenS3 = process.env.S3_ENDPOINT ? objectStoreFromEnv(process.env) : undefined;
     const sentinel = options.redisKind === "sentinel";
     if (sentinel && givenRedis) throw new Error("--store sentinel starts a Redis of its own: unset REDIS_URL");
+    if (sentinel && options.storeRoundTripMs !== undefined) throw new Error(STORE_RTT_WITH_SENTINEL);
     const appendOnly = options.storePersistence ?? true;
     const [redis, group, postgres, s3] = await startAll([
       () => (givenRedis || sentinel ? undefined : LocalRedisServer.start({ appendOnly })),
@@ -159,6 +173,11 @@ export class TestBed {
     return this.stores.objectStore ? "given by S3_ENDPOINT, a bucket per stack" : "none";
   }
 
+  /** How far the stores are from the clusters, as measured now through the delay proxy; undefined without one. */
+  async measuredDistance(): Promise<MeasuredDistance | undefined> {
+    return this.distance?.measure(this.redisUrl);
+  }
+
   /** The bed's own store: the private Redis (or Sentinel group), or the one REDIS_URL names. */
   get store(): BedStore {
     return { url: this.redisUrl, redis: this.privateRedis, sentinel: this.stores.sentinel };
@@ -205,7 +224,7 @@ export class TestBed {
         instances,
         policy,
         lb: this.options.lb,
-        stores: this.clusterStores(redisUrl, scratch),
+        stores: await this.clusterStores(redisUrl, scratch),
         spareSlots,
         onStart: (id, pid) => this.options.onProcessStart?.(app, id, pid),
       });
@@ -231,20 +250,23 @@ export class TestBed {
   async instanceEnv(app: AppName): Promise<NodeJS.ProcessEnv> {
     const scratch = usesSharedStores(app) ? await this.newScratchStores(app) : undefined;
     if (scratch) this.scratch.set(scratch.database.url, scratch);
-    return clusterEnv(app, this.clusterStores(this.redisUrl, scratch));
+    return clusterEnv(app, await this.clusterStores(this.redisUrl, scratch));
   }
 
   /** Stops every stack still running, drops the databases and buckets, then stops the private stores. */
   async close(): Promise<void> {
     await Promise.all([...this.stacks].map((stack) => this.stopStack(stack)));
     await Promise.all([...this.scratch.keys()].map((owner) => this.dropScratchStores(owner)));
+    await this.distance?.close();
     const redis = [this.privateRedis, this.stores.sentinel, ...this.moreStores];
     await Promise.all([...redis, this.privateS3].map((store) => store?.stop()));
     await this.privatePostgres?.stop();
   }
 
-  private clusterStores(redisUrl: string, scratch: ScratchStores | undefined): ClusterStores {
-    return { redisUrl, databaseUrl: scratch?.database.url ?? "", objectStore: scratch?.bucket.config };
+  /** Where a cluster finds its stores: through the delay proxies with --store-rtt. */
+  private async clusterStores(redisUrl: string, scratch: ScratchStores | undefined): Promise<ClusterStores> {
+    const stores = { redisUrl, databaseUrl: scratch?.database.url ?? "", objectStore: scratch?.bucket.config };
+    return this.distance ? this.distance.away(stores) : stores;
   }
 
   private newScratchStores(app: AppName): Promise<ScratchStores> {

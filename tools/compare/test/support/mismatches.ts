@@ -12,7 +12,14 @@ export interface Result {
   failure: string | null;
   cartBeforeFault?: string;
   cartAfterFault?: string;
-  steps: { request: string; instance: string; status: number; ms: number }[];
+  steps: {
+    request: string;
+    instance: string;
+    status: number;
+    ms: number;
+    /** From Server-Timing: each store the request used, its time and operations. */
+    stores?: { store: string; ms: number; operations: number }[];
+  }[];
   details?: Record<string, unknown>;
 }
 

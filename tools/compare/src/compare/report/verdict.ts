@@ -15,7 +15,18 @@ export function formatMs(ms: number): string {
 /** One line on how the run was set up: instances, balancer, stores (describeTiming says how long it took). */
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
-  return `${servers}, load balancer: ${report.lb}, Redis: ${report.redis}, PostgreSQL: ${report.postgres}, object storage: ${report.objectStorage}`;
+  const stores = `Redis: ${report.redis}, PostgreSQL: ${report.postgres}, object storage: ${report.objectStorage}`;
+  return `${servers}, load balancer: ${report.lb}, ${stores}${describeDistance(report)}`;
+}
+
+/** With --store-rtt: how far the stores were, as asked and as a Redis PING measured it through the proxy. */
+function describeDistance({ storeDistance }: ComparisonReport): string {
+  if (!storeDistance) return "";
+  const { askedMs, measuredMs, directMs } = storeDistance;
+  return (
+    `; each store ${askedMs} ms away for the clusters (a delay proxy in front of it: Redis's PING ` +
+    `${measuredMs.toFixed(2)} ms through it, ${directMs.toFixed(2)} ms without)`
+  );
 }
 
 /**

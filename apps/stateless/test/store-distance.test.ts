@@ -1,0 +1,66 @@
+// The stateless app with Redis a network's distance away (local-infra's delay proxy in front of the
+// test run's Redis): each round trip costs the distance, which Server-Timing shows; and the proxy
+// cut or frozen is an outage like the store's own, answered by a fast 503 and healed by itself.
+import { expectError } from "@cart/contract-suite";
+import { DelayProxy } from "@cart/local-infra";
+import request from "supertest";
+import { shopperOnRedis } from "./shopper-on-redis";
+
+const ROUND_TRIP_MS = 2;
+let proxy: DelayProxy;
+beforeAll(async () => {
+  const redis = new URL(process.env.REDIS_URL!);
+  proxy = await DelayProxy.start({
+    target: { host: redis.hostname, port: Number(redis.port) },
+    roundTripMs: ROUND_TRIP_MS,
+  });
+});
+const shop = shopperOnRedis(() => `redis://${proxy.host}:${proxy.port}`);
+// After the app's client is closed (hooks run in the order they were added).
+afterAll(() => proxy.close());
+const { timed } = shop;
+const expectCartBack = () => shop.cartBack();
+
+/** Server-Timing's Redis entry: `redis;dur=4.21;desc="2 operations"`. */
+function redisTiming(header: string | undefined) {
+  const match = /redis;dur=([\d.]+);desc="(\d+) operations?"/.exec(header ?? "");
+  return match ? { ms: Number(match[1]), operations: Number(match[2]) } : undefined;
+}
+
+describe(`Redis ${ROUND_TRIP_MS} ms away`, () => {
+  it("costs each request the distance, and Server-Timing says so", async () => {
+    const { response } = await timed("/cart");
+    expect(response.status).toBe(200);
+    const redis = redisTiming(response.headers["server-timing"]);
+    expect(redis).toBeDefined();
+    // At least one round trip's distance, at most one per operation (and a little for the machine).
+    expect(redis!.ms).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
+    expect(redis!.ms).toBeLessThan(redis!.operations * ROUND_TRIP_MS + 20);
+  });
+
+  it("frozen: 503 STORE_UNAVAILABLE within 1.5 s and /readyz 503, then the cart back once restored", async () => {
+    proxy.freeze();
+    try {
+      const { response, ms } = await timed("/cart");
+      expectError(response, 503, "STORE_UNAVAILABLE");
+      expect(ms).toBeLessThan(1500);
+      await request(shop.app).get("/readyz").expect(503);
+    } finally {
+      proxy.restore();
+    }
+    expect((await expectCartBack()).items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
+  });
+
+  it("cut: a 503 STORE_UNAVAILABLE at once, then the cart back once restored", async () => {
+    proxy.cut();
+    try {
+      const { response, ms } = await timed("/cart");
+      expectError(response, 503, "STORE_UNAVAILABLE");
+      // No waiting for the deadline: the connection is gone, and the client knows it.
+      expect(ms).toBeLessThan(500);
+    } finally {
+      proxy.restore();
+    }
+    expect((await expectCartBack()).items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
+  });
+});
