@@ -97,6 +97,8 @@ async function bundleServer(home) {
   const inputsFile = join(dist, "server.bundle.inputs.json");
   const launcher = join(dist, "server.js");
   if (!isUpToDate(dist, inputsFile)) {
+    // First: the code V8 compiled from the bundle before, which V8 might take for this one's.
+    rmSync(join(dist, ".cache"), { recursive: true, force: true });
     const esbuild = await import("esbuild");
     const result = await esbuild.build({
       absWorkingDir: root,
@@ -124,8 +126,6 @@ async function bundleServer(home) {
     renameSync(`${bundle}.map`, fullMap);
     writeFileSync(`${bundle}.map`, JSON.stringify(ownSourceMap(JSON.parse(readFileSync(fullMap, "utf8")))));
     appendFileSync(bundle, "//# sourceMappingURL=server.bundle.js.map\n");
-    // The code V8 compiled from the bundle before, which V8 might take for this one's.
-    rmSync(join(dist, ".cache"), { recursive: true, force: true });
     // Last: a build stopped before this point is made again by the next.
     writeFileSync(inputsFile, `${JSON.stringify(Object.keys(result.metafile.inputs))}\n`);
   }

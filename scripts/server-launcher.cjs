@@ -6,13 +6,23 @@
 // compiled while the file loaded, and V8 compiles most functions later, when they are first called:
 // here the cache is made once the server has run for a second (or when it stops, if sooner), so it
 // holds what a start and the first requests compiled. A server that finds it compiles almost
-// nothing. It is made again when V8 refuses it (another Node, another bundle); a server that may
-// not write there (a read-only file system) starts all the same, slower. NODE_DISABLE_COMPILE_CACHE
-// turns it off, as it does Node's.
+// nothing. Its name says which bundle and which Node made it, and it is made again when V8 refuses
+// it all the same; a server that may not write there (a read-only file system) neither makes one
+// nor tries, and starts as without it. NODE_DISABLE_COMPILE_CACHE turns it off, as it does Node's.
 //
 // Stack traces that name our TypeScript files (server.bundle.js.map), the map read at the first
 // trace that needs it: Node's own source maps would scan the whole bundle at every start.
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const {
+  accessSync,
+  closeSync,
+  constants: fsConstants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} = require("node:fs");
 const { createRequire, Module, SourceMap } = require("node:module");
 const { join } = require("node:path");
 const { clearTimeout, setTimeout } = require("node:timers");
@@ -22,21 +32,21 @@ const { Script, constants } = require("node:vm");
 const bundle = join(__dirname, "server.bundle.js");
 const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
 // Named by what V8 checks the cache against, and by the bundle it was made from (V8 itself checks
-// only the source's length).
-const { size, mtimeMs } = statSync(bundle);
-const cacheFile = join(
-  __dirname,
-  ".cache",
-  `server.bundle-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`,
-);
+// only the source's length): the size and time of the very file read, a build meanwhile or not.
+const bundleFile = openSync(bundle, "r");
+const { size, mtimeMs } = fstatSync(bundleFile);
+const source = readFileSync(bundleFile, "utf8");
+closeSync(bundleFile);
+const cacheDir = join(__dirname, ".cache");
+const cacheFile = join(cacheDir, `server.bundle-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`);
 
 const cachedData = useCache ? readIfThere(cacheFile) : undefined;
-const script = new Script(Module.wrap(readFileSync(bundle, "utf8")), {
+const script = new Script(Module.wrap(source), {
   filename: bundle,
   cachedData,
   importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
-if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
+if (useCache && (cachedData === undefined || script.cachedDataRejected) && canWrite(cacheDir)) {
   const save = () => {
     clearTimeout(timer);
     process.off("exit", save);
@@ -91,10 +101,19 @@ function readIfThere(file) {
   }
 }
 
+function canWrite(dir) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Written whole or not at all: servers starting together may each write it. */
 function writeCache(data) {
   try {
-    mkdirSync(join(__dirname, ".cache"), { recursive: true });
     const partial = `${cacheFile}.${process.pid}`;
     writeFileSync(partial, data);
     renameSync(partial, cacheFile);

@@ -29,13 +29,17 @@ function redisTiming(header: string | undefined) {
 
 describe(`Redis ${ROUND_TRIP_MS} ms away`, () => {
   it("costs each request the distance, and Server-Timing says so", async () => {
-    const { response } = await timed("/cart");
-    expect(response.status).toBe(200);
-    const redis = redisTiming(response.headers["server-timing"]);
-    expect(redis).toBeDefined();
-    // At least one round trip's distance, at most one per operation (and a little for the machine).
-    expect(redis!.ms).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
-    expect(redis!.ms).toBeLessThan(redis!.operations * ROUND_TRIP_MS + 20);
+    const timings = [];
+    for (let i = 0; i < 11; i++) {
+      const { response } = await timed("/cart");
+      expect(response.status).toBe(200);
+      timings.push(redisTiming(response.headers["server-timing"])!);
+    }
+    // The median request: at least one round trip's distance, at most one per operation (and a
+    // little for the machine).
+    const { ms, operations } = timings.sort((a, b) => a.ms - b.ms)[5]!;
+    expect(ms).toBeGreaterThanOrEqual(ROUND_TRIP_MS);
+    expect(ms).toBeLessThan(operations * ROUND_TRIP_MS + 5);
   });
 
   it("frozen: 503 STORE_UNAVAILABLE within 1.5 s and /readyz 503, then the cart back once restored", async () => {

@@ -3,8 +3,8 @@
 // it was asked for), with optional jitter, never out of order. On loopback a store is 0.02-0.05 ms
 // away; within one availability zone about 0.2 ms, across zones 1-2 ms: the one cost that keeping
 // state out of the process really has, hidden by loopback unless something puts the distance back.
-// It can also be cut (every connection closed, new ones refused, as when the store's machine goes
-// away) or frozen (nothing delivered either way, as when the store stops answering), and restored.
+// It can also be cut (every connection reset, new ones too, as when the store's machine goes away)
+// or frozen (nothing delivered either way, as when the store stops answering), and restored.
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { freePort } from "./free-port";
 import { PreciseTimer } from "./precise-timer";
@@ -18,35 +18,65 @@ export interface DelayProxyOptions {
   readonly jitterMs?: number;
 }
 
-/** One direction of one connection: data waits here until its time, and goes in order. */
+/** Due data is sent when the timer calls at most this early (it aims at the deadline, and may miss by a little). */
+const EARLY_ENOUGH_MS = 0.05;
+
+/**
+ * One direction of one connection: data (and the end) wait here in the order they came, each until
+ * its time, one timer for the line's head: nothing overtakes, jitter or not.
+ */
 class DelayLine {
+  private readonly queue: { readonly at: number; readonly send: () => void }[] = [];
   private last = 0;
+  private waiting = false;
 
   constructor(
     private readonly proxy: DelayProxy,
     private readonly to: Socket,
   ) {}
 
-  carry(chunk: Buffer, whenDone?: () => void): void {
-    const at = Math.max(this.last, performance.now() + this.proxy.oneWayMs());
-    this.last = at;
-    this.proxy.deliver(at, () => {
+  carry(chunk: Buffer, whenSent: () => void): void {
+    this.last = Math.max(this.last, performance.now() + this.proxy.oneWayMs());
+    this.push(this.last, () => {
       if (!this.to.destroyed) this.to.write(chunk);
-      whenDone?.();
+      whenSent();
     });
   }
 
+  /** The other side ended: so does this one, after the data before it. */
   end(): void {
-    this.proxy.deliver(this.last, () => this.to.end());
+    this.push(this.last, () => this.to.end());
+  }
+
+  /** Sends what is due, in order, unless the proxy holds everything (frozen); then waits for the next. */
+  flush(): void {
+    if (!this.proxy.forwarding) return;
+    while (this.queue.length > 0 && this.queue[0]!.at <= performance.now() + EARLY_ENOUGH_MS)
+      this.queue.shift()!.send();
+    this.waitForHead();
+  }
+
+  private push(at: number, send: () => void): void {
+    this.queue.push({ at, send });
+    this.waitForHead();
+  }
+
+  private waitForHead(): void {
+    const head = this.queue[0];
+    if (!head || this.waiting) return;
+    this.waiting = true;
+    this.proxy.timer.after(head.at - performance.now(), () => {
+      this.waiting = false;
+      this.flush();
+    });
   }
 }
 
 export class DelayProxy {
-  private readonly timer = new PreciseTimer();
+  readonly timer = new PreciseTimer();
   private readonly sockets = new Set<Socket>();
+  private readonly lines = new Set<DelayLine>();
   private state: "open" | "cut" | "frozen" = "open";
-  /** Deliveries held while frozen, in the order they were due. */
-  private held: (() => void)[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -79,19 +109,15 @@ export class DelayProxy {
     return this.options.roundTripMs / 2 + Math.random() * (this.options.jitterMs ?? 0);
   }
 
-  /** Runs `delivery` at `at` (performance.now() time), or when thawed if frozen by then. */
-  deliver(at: number, delivery: () => void): void {
-    this.timer.after(at - performance.now(), () => {
-      if (this.state === "frozen") this.held.push(delivery);
-      else if (this.state === "open") delivery();
-    });
+  /** Whether data goes on (not frozen, not cut). */
+  get forwarding(): boolean {
+    return this.state === "open";
   }
 
-  /** Every connection closed at once and new ones refused, until restore(). */
+  /** Every connection reset at once, and new ones too, until restore(): as when the store's machine goes away. */
   cut(): void {
     this.state = "cut";
-    this.held = [];
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets) socket.resetAndDestroy();
   }
 
   /** Connections stay open, and nothing crosses either way, until restore(). */
@@ -101,10 +127,8 @@ export class DelayProxy {
 
   /** Back to forwarding; what a freeze held goes on, in order. */
   restore(): void {
-    const held = this.held;
-    this.held = [];
     this.state = "open";
-    for (const delivery of held) delivery();
+    for (const line of this.lines) line.flush();
   }
 
   async close(): Promise<void> {
@@ -114,7 +138,7 @@ export class DelayProxy {
   }
 
   private accept(client: Socket): void {
-    if (this.state === "cut") return void client.destroy();
+    if (this.state === "cut") return void client.resetAndDestroy();
     const store = connect({ ...this.options.target, noDelay: true, allowHalfOpen: true });
     for (const socket of [client, store]) {
       this.sockets.add(socket);
@@ -123,16 +147,20 @@ export class DelayProxy {
       socket.on("error", () => undefined);
       socket.on("close", (hadError) => {
         this.sockets.delete(socket);
+        this.lines.delete(lineTo.get(socket)!);
         if (hadError) (socket === client ? store : client).destroy();
       });
     }
-    this.pipe(client, store);
-    this.pipe(store, client);
+    const lineTo = new Map([
+      [store, this.pipe(client, store)],
+      [client, this.pipe(store, client)],
+    ]);
   }
 
   /** `from`'s data to `to` after the delay; reading paused while more than a little waits. */
-  private pipe(from: Socket, to: Socket): void {
+  private pipe(from: Socket, to: Socket): DelayLine {
     const line = new DelayLine(this, to);
+    this.lines.add(line);
     let waiting = 0;
     from.on("data", (chunk: Buffer) => {
       waiting += chunk.length;
@@ -143,5 +171,6 @@ export class DelayProxy {
       });
     });
     from.on("end", () => line.end());
+    return line;
   }
 }

@@ -3,14 +3,20 @@
 // would steal a core from the processes a delay is measured on. A thread of its own sleeps in
 // Atomics.wait, which takes a fractional timeout and blocks only that thread, until the earliest
 // deadline; then it wakes this thread with one message naming every callback now due. Waking a
-// thread costs a tenth of a millisecond or more, and more on a busy one, so the sleeper wakes that
-// much early: how much is learnt from how late each callback ran.
+// thread costs a tenth of a millisecond or more, so the sleeper wakes that much early: how much is
+// learnt from how late callbacks ran, leaving out the wake-ups this thread was too busy to take at
+// once (a stall is not a wake-up's cost). A callback whose wake-up came early waits again.
 import { Worker } from "node:worker_threads";
 
 /** How early the sleeping thread wakes this one at first: about what a wake-up takes on our machine. */
 const WAKE_EARLY_MS = 0.1;
-/** How much of each callback's lateness (or earliness) moves the next wake-up. */
+/** How much of each callback's lateness (or earliness) moves the next wake-up, and at most by how much. */
 const LEARNING_RATE = 0.1;
+const LEARNING_STEP_MS = 0.2;
+/** A message that took longer than this to reach this thread found it busy: not a measure of a wake-up. */
+const STALLED_MS = 0.5;
+/** A callback is called when woken at most this early; earlier, it waits again. */
+const EARLY_ENOUGH_MS = 0.02;
 /** Deadlines not yet handed over at once, at most (the ring's size). */
 const CAPACITY = 4096;
 
@@ -43,7 +49,10 @@ function sleeper(): void {
     const wakeEarlyMs = wakeEarly[0]!;
     let due = 0;
     while (due < pending.length && pending[due]!.at - wakeEarlyMs <= now) due++;
-    if (due > 0) parentPort!.postMessage(pending.splice(0, due).map(({ id }) => id));
+    if (due > 0) {
+      const ids = pending.splice(0, due).map(({ id }) => id);
+      parentPort!.postMessage({ ids, postedAt: performance.timeOrigin + performance.now() });
+    }
     const timeout = pending.length > 0 ? Math.max(0, pending[0]!.at - wakeEarlyMs - now) : Infinity;
     if (timeout > 0) Atomics.wait(written, 0, seen, timeout);
   }
@@ -60,6 +69,7 @@ export class PreciseTimer {
   private readonly callbacks = new Map<number, { readonly at: number; readonly callback: () => void }>();
   private nextId = 0;
   private count = 0;
+  private failed = false;
 
   constructor() {
     const { written, ids, deadlines, wakeEarly } = this;
@@ -67,18 +77,29 @@ export class PreciseTimer {
       eval: true,
       workerData: { written, ids, deadlines, capacity: CAPACITY, wakeEarly },
     });
-    this.worker.on("message", (due: number[]) => {
+    this.worker.on("message", ({ ids: due, postedAt }: { ids: number[]; postedAt: number }) => {
+      const now = performance.timeOrigin + performance.now();
       const first = this.callbacks.get(due[0]!);
-      if (first) {
-        const lateMs = performance.timeOrigin + performance.now() - first.at;
-        wakeEarly[0] = Math.min(1, Math.max(0, wakeEarly[0]! + LEARNING_RATE * lateMs));
+      if (first && now - postedAt < STALLED_MS) {
+        const step = Math.min(LEARNING_STEP_MS, Math.max(-LEARNING_STEP_MS, LEARNING_RATE * (now - first.at)));
+        wakeEarly[0] = Math.min(1, Math.max(0, wakeEarly[0]! + step));
       }
       for (const id of due) {
         const entry = this.callbacks.get(id);
         this.callbacks.delete(id);
-        entry?.callback();
+        if (!entry) continue;
+        if (entry.at - now > EARLY_ENOUGH_MS) this.after(entry.at - now, entry.callback);
+        else entry.callback();
       }
       if (this.callbacks.size === 0) this.worker.unref();
+    });
+    // Should the sleeping thread ever fail, what waits is called by Node's own timers instead.
+    this.worker.on("error", (error) => {
+      console.error(`precise-timer: ${error.message}; falling back to Node's timers`);
+      this.failed = true;
+      for (const { at, callback } of this.callbacks.values())
+        setTimeout(callback, at - (performance.timeOrigin + performance.now()));
+      this.callbacks.clear();
     });
     this.worker.unref();
   }
@@ -86,7 +107,8 @@ export class PreciseTimer {
   /** Calls `callback` `ms` milliseconds from now (any fraction), or at once for none. */
   after(ms: number, callback: () => void): void {
     if (ms <= 0) return void queueMicrotask(callback);
-    if (this.callbacks.size >= CAPACITY) throw new Error(`more than ${CAPACITY} delays at once`);
+    // More waiting than the ring holds (or no sleeping thread): Node's timers, to the millisecond.
+    if (this.failed || this.callbacks.size >= CAPACITY) return void setTimeout(callback, ms);
     const id = this.nextId++ | 0;
     const at = performance.timeOrigin + performance.now() + ms;
     this.callbacks.set(id, { at, callback });

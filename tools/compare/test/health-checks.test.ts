@@ -10,12 +10,14 @@ import type { Backend } from "../src/balancer/load-balancer";
 const checks = new HealthChecks();
 const servers = new Map<string, Server>();
 const checked = new Map<string, number>();
+const connections = new Map<string, number>();
 
 function serve(id: string, port = 0): Promise<Backend> {
   const server = createServer((req, res) => {
     if (req.url === "/healthz") checked.set(id, (checked.get(id) ?? 0) + 1);
     res.writeHead(200, { "content-type": "application/json" }).end(`{"instance":"${id}"}`);
   });
+  server.on("connection", () => connections.set(id, (connections.get(id) ?? 0) + 1));
   servers.set(id, server);
   return new Promise((resolve) =>
     server.listen(port, "127.0.0.1", () =>
@@ -54,6 +56,8 @@ describe("the built-in balancer's health checks", () => {
     // Several checks each, over the connection kept open to each server.
     await until(() => (checked.get("web-1") ?? 0) >= 3 && (checked.get("web-2") ?? 0) >= 3, 3000);
     expect(liveIds()).toEqual(["web-1", "web-2"]);
+    // One connection each, kept open from check to check.
+    expect(Object.fromEntries(connections)).toEqual({ "web-1": 1, "web-2": 1 });
 
     await crash("web-1");
     // Two failed checks, 250 ms apart.

@@ -18,6 +18,15 @@ export interface MeasuredDistance {
 }
 
 const PINGS = 50;
+/** A PING with no answer in this long: the measure fails, rather than the run hanging. */
+const PING_TIMEOUT_MS = 2000;
+/** The port a store's URL means when it names none. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  "redis:": 6379,
+  "postgres:": 5432,
+  "postgresql:": 5432,
+  "http:": 80,
+};
 
 export class StoreDistance {
   /** One proxy per store address, made when a cluster first needs it. */
@@ -39,7 +48,14 @@ export class StoreDistance {
   async measure(redisUrl: string): Promise<MeasuredDistance> {
     const proxied = new URL(await this.through(redisUrl));
     const direct = new URL(redisUrl);
-    const [through, straight] = await Promise.all([pinger(proxied), pinger(direct)]);
+    const connected = await Promise.allSettled([pinger(proxied), pinger(direct)]);
+    const [through, straight] = connected.map((result) => (result.status === "fulfilled" ? result.value : undefined));
+    if (!through || !straight) {
+      through?.close();
+      straight?.close();
+      const failed = connected.find((result) => result.status === "rejected") as PromiseRejectedResult;
+      throw new Error(`could not measure the stores' distance: ${(failed.reason as Error).message}`);
+    }
     const viaProxy: number[] = [];
     const withoutProxy: number[] = [];
     try {
@@ -68,18 +84,24 @@ export class StoreDistance {
   /** `url` with its host and port those of a proxy in front of them. */
   private async through(url: string): Promise<string> {
     const parsed = new URL(url);
-    const key = `${parsed.hostname}:${parsed.port}`;
+    const port = parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
+    // A proxy on 127.0.0.1 would be the wrong name for the store's certificate.
+    if (port === undefined)
+      throw new Error(
+        `--store-rtt: ${parsed.protocol}// stores (TLS) cannot be put behind the delay proxy; use one without TLS`,
+      );
+    const key = `${parsed.hostname}:${port}`;
     let proxy = this.proxies.get(key);
     if (!proxy) {
       proxy = DelayProxy.start({
-        target: { host: parsed.hostname, port: Number(parsed.port) },
+        target: { host: parsed.hostname, port },
         roundTripMs: this.roundTripMs,
       });
       this.proxies.set(key, proxy);
     }
-    const { host, port } = await proxy;
-    parsed.hostname = host;
-    parsed.port = String(port);
+    const started = await proxy;
+    parsed.hostname = started.host;
+    parsed.port = String(started.port);
     // An endpoint keeps its form (no trailing slash added to a bare origin).
     return url.endsWith("/") || parsed.pathname !== "/" ? parsed.href : parsed.href.replace(/\/$/, "");
   }
@@ -87,7 +109,7 @@ export class StoreDistance {
 
 /** A connection to Redis that times PING → +PONG (RESP needs no client library for that). */
 async function pinger(url: URL) {
-  const socket = connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+  const socket = connect({ host: url.hostname, port: Number(url.port) || DEFAULT_PORTS["redis:"]!, noDelay: true });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("error", reject);
@@ -95,11 +117,19 @@ async function pinger(url: URL) {
   let answered: ((error?: Error) => void) | undefined;
   socket.on("data", () => answered?.());
   socket.on("error", (error) => answered?.(error));
+  socket.on("close", () => answered?.(new Error(`Redis at ${url.host} closed the connection`)));
+  socket.setTimeout(PING_TIMEOUT_MS, () =>
+    answered?.(new Error(`no PONG from Redis at ${url.host} within ${PING_TIMEOUT_MS} ms`)),
+  );
   return {
     ping: () =>
       new Promise<number>((resolve, reject) => {
         const started = performance.now();
-        answered = (error) => (error ? reject(error) : resolve(performance.now() - started));
+        answered = (error) => {
+          answered = undefined;
+          if (error) reject(error);
+          else resolve(performance.now() - started);
+        };
         socket.write("PING\r\n");
       }),
     close: () => socket.destroy(),
