@@ -19,7 +19,7 @@ export interface DelayProxyOptions {
 }
 
 /** Due data is sent when the timer calls at most this early (it aims at the deadline, and may miss by a little). */
-const EARLY_ENOUGH_MS = 0.05;
+const EARLY_ENOUGH_MS = 0.1;
 
 /**
  * One direction of one connection: data (and the end) wait here in the order they came, each until

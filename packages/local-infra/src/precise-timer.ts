@@ -5,7 +5,8 @@
 // deadline; then it wakes this thread with one message naming every callback now due. Waking a
 // thread costs a tenth of a millisecond or more, so the sleeper wakes that much early: how much is
 // learnt from how late callbacks ran, leaving out the wake-ups this thread was too busy to take at
-// once (a stall is not a wake-up's cost). A callback whose wake-up came early waits again.
+// once (a stall is not a wake-up's cost). A callback woken more than a tenth of a millisecond early
+// waits again.
 import { Worker } from "node:worker_threads";
 
 /** How early the sleeping thread wakes this one at first: about what a wake-up takes on our machine. */
@@ -14,9 +15,9 @@ const WAKE_EARLY_MS = 0.1;
 const LEARNING_RATE = 0.1;
 const LEARNING_STEP_MS = 0.2;
 /** A message that took longer than this to reach this thread found it busy: not a measure of a wake-up. */
-const STALLED_MS = 0.5;
+const STALLED_MS = 1;
 /** A callback is called when woken at most this early; earlier, it waits again. */
-const EARLY_ENOUGH_MS = 0.02;
+const EARLY_ENOUGH_MS = 0.1;
 /** Deadlines not yet handed over at once, at most (the ring's size). */
 const CAPACITY = 4096;
 
