@@ -5,7 +5,7 @@
 //    server notices first tells everyone the user went offline). When Redis comes back from an
 //    outage, every claim has run out because no server could renew it, not because its server
 //    died: each server renews its own at once, and sweeps none for a claim's length, by which time
-//    only a dead server's are left to sweep;
+//    only a dead server's are left to sweep, and until then a claim from before the outage counts;
 //  - who is typing to whom, expiring by itself;
 //  - routing: a frame for a user is published on the channel of each server that holds them
 //    (pub/sub, as the textbook routes it). Pub/sub loses what is published while a server is down;
@@ -70,6 +70,11 @@ export class SharedChatState implements ChatState {
   private readonly local = new Map<string, number>();
   /** No sweep before this (ms since the epoch): the servers renew their claims after an outage. */
   private sweepFrom = 0;
+  /** Since when Redis is away; after, when the last outage began: claims since count until sweeps resume. */
+  private awaySince?: number;
+  private outageBegan?: number;
+  private readonly claimsLiveSince = (now = Date.now()) =>
+    this.outageBegan !== undefined && now < this.sweepFrom ? Math.min(now, this.outageBegan) : now;
 
   constructor(
     private readonly redis: RedisClient,
@@ -79,8 +84,11 @@ export class SharedChatState implements ChatState {
   ) {
     everyWhileOpen(redis, RENEW_MS, () => this.renewClaims());
     everyWhileOpen(redis, SWEEP_MS, () => this.sweepGhosts());
+    redis.on("error", () => (this.awaySince ??= Date.now()));
     redis.on("ready", () => {
       this.sweepFrom = Date.now() + CLAIM_MS;
+      this.outageBegan = this.awaySince;
+      this.awaySince = undefined;
       void this.renewClaims().catch(() => undefined);
     });
     subscribe(redis, {
@@ -114,7 +122,7 @@ export class SharedChatState implements ChatState {
 
   async online(): Promise<string[]> {
     const users = await storeCall(() => this.redis.sMembers(USERS));
-    const now = String(Date.now());
+    const now = String(this.claimsLiveSince());
     const counts = await storeCall(() => {
       const batch = this.redis.multi();
       for (const user of users) batch.zCount(serversOf(user), now, "+inf");
@@ -160,7 +168,7 @@ export class SharedChatState implements ChatState {
 
   async deliver(user: string, ...frames: ServerFrame[]): Promise<boolean> {
     const payload = JSON.stringify({ user, frames });
-    return Number(await runScript(this.redis, DELIVER, [serversOf(user)], [Date.now(), payload])) > 0;
+    return Number(await runScript(this.redis, DELIVER, [serversOf(user)], [this.claimsLiveSince(), payload])) > 0;
   }
 
   async endSession(sessionId: string): Promise<void> {
