@@ -48,7 +48,17 @@ export function testDatabase() {
     async reset() {
       const pool = createPgPool(scratch.url);
       try {
-        await pool.query("TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job");
+        // TRUNCATE waits for every lock on those tables (pg-boss's upkeep takes some): on a busy
+        // machine, longer than the app's one-second deadline, which is not what a test resets under.
+        const client = await pool.connect();
+        try {
+          await client.query("SET statement_timeout = '30s'");
+          await client.query(
+            "TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job",
+          );
+        } finally {
+          client.release(true);
+        }
         await prepareDatabase(pool);
       } finally {
         await pool.end();

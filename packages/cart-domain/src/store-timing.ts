@@ -8,7 +8,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** Where state is kept: in this process, on this server's disk, or in a shared store. */
 export type StoreName = "memory" | "disk" | "redis" | "postgres" | "s3";
 
-/** A request's use of one store: its operations and the time they took together. */
+/**
+ * A request's use of one store: its operations (each a round trip to the store: a command, a
+ * pipelined batch, a statement; a transaction's statements each count, BEGIN and COMMIT too) and
+ * the time they took together.
+ */
 export interface StoreUse {
   readonly store: StoreName;
   readonly operations: number;
@@ -16,6 +20,8 @@ export interface StoreUse {
 }
 
 const current = new AsyncLocalStorage<Map<StoreName, { operations: number; ms: number }>>();
+/** The round trips the store operation under way has counted itself (countRoundTrip). */
+const roundTrips = new AsyncLocalStorage<{ count: number }>();
 
 /**
  * Runs `work` with a record of its own (a request's): what it and everything it awaits use.
@@ -27,21 +33,32 @@ export function withStoreTimings<T>(work: (uses: () => StoreUse[]) => T): T {
   return current.run(uses, () => work(read));
 }
 
-function record(store: StoreName, ms: number): void {
+function record(store: StoreName, ms: number, operations = 1): void {
   const uses = current.getStore();
   if (!uses) return;
   const use = uses.get(store) ?? { operations: 0, ms: 0 };
-  uses.set(store, { operations: use.operations + 1, ms: use.ms + ms });
+  uses.set(store, { operations: use.operations + operations, ms: use.ms + ms });
 }
 
-/** Runs one store operation, recording its time (settled or not) in the current request's record. */
+/**
+ * Runs one store operation, recording its time (settled or not) in the current request's record:
+ * one round trip, or as many as it counted itself with countRoundTrip (a transaction's statements).
+ */
 export async function timedStore<T>(store: StoreName, operation: () => Promise<T>): Promise<T> {
+  if (!current.getStore()) return operation();
   const started = performance.now();
+  const counted = { count: 0 };
   try {
-    return await operation();
+    return await roundTrips.run(counted, operation);
   } finally {
-    record(store, performance.now() - started);
+    record(store, performance.now() - started, Math.max(1, counted.count));
   }
+}
+
+/** One round trip to the store of the operation under way (timedStore), such as one statement of its transaction. */
+export function countRoundTrip(): void {
+  const counted = roundTrips.getStore();
+  if (counted) counted.count++;
 }
 
 /** How many store operations the current request has recorded so far. */

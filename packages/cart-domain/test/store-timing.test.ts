@@ -1,6 +1,6 @@
 // The record behind Server-Timing: each request's own, through its awaits, whatever runs beside it.
 import { setTimeout as sleep } from "node:timers/promises";
-import { timedAdapter, timedInProcess, timedStore, withStoreTimings, type StoreUse } from "../src";
+import { countRoundTrip, timedAdapter, timedInProcess, timedStore, withStoreTimings, type StoreUse } from "../src";
 
 class Counter {
   #count = 0;
@@ -59,6 +59,27 @@ describe("the store timing of a request", () => {
     const [memory, redis] = await Promise.all([request("inMemory"), request("inRedis")]);
     expect(memory).toEqual([["memory", 2]]);
     expect(redis).toEqual([["redis", 2]]);
+  });
+
+  it("counts an operation's round trips as it counts them itself (a transaction's statements), each its own", async () => {
+    const statements = (n: number) => async () => {
+      for (let i = 0; i < n; i++) {
+        countRoundTrip();
+        await sleep(1);
+      }
+    };
+    const uses = await withStoreTimings(async (read) => {
+      // BEGIN, three statements, COMMIT; beside it, at the same time, one of two; then a plain call.
+      await Promise.all([timedStore("postgres", statements(5)), timedStore("postgres", statements(2))]);
+      await timedStore("redis", () => sleep(1));
+      return read().map(({ store, operations }) => [store, operations]);
+    });
+    expect(uses).toEqual([
+      ["postgres", 7],
+      ["redis", 1],
+    ]);
+    // Outside an operation, or a request, a round trip is nobody's to count.
+    expect(() => countRoundTrip()).not.toThrow();
   });
 
   it("records nothing, and gets in no one's way, outside a request", async () => {

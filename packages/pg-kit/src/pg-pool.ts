@@ -2,7 +2,13 @@
 // fail fast: a connection that cannot be made within a second fails, so does a call that gets no
 // answer within a second (STORE_UNAVAILABLE, 503), and the pool is bounded, so a database that is
 // down or hung never hangs a request. The pool reconnects by itself when the database is back.
-import { STORE_DEADLINE_MS, StoreUnavailableError, timedStore, withinStoreDeadline } from "@cart/domain";
+import {
+  countRoundTrip,
+  STORE_DEADLINE_MS,
+  StoreUnavailableError,
+  timedStore,
+  withinStoreDeadline,
+} from "@cart/domain";
 import { DatabaseError, Pool, type PoolClient } from "pg";
 
 const MAX_CONNECTIONS = 10;
@@ -31,6 +37,13 @@ export function createPgPool(url: string): Pool {
     // error on the client, which the pool listens to only while the client is idle: without a
     // listener of ours, that event would end the process.
     client.on("error", () => undefined);
+    // Each statement is a round trip to the database: a transaction of five counts as five (and
+    // its BEGIN and COMMIT), in the request's Server-Timing.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      countRoundTrip();
+      return query(...args);
+    }) as typeof client.query;
   });
   return pool;
 }
