@@ -48,16 +48,21 @@ export function testDatabase() {
     async reset() {
       const pool = createPgPool(scratch.url);
       try {
-        // TRUNCATE waits for every lock on those tables (pg-boss's upkeep takes some): on a busy
-        // machine, longer than the app's one-second deadline, which is not what a test resets under.
-        const client = await pool.connect();
-        try {
-          await client.query("SET statement_timeout = '30s'");
-          await client.query(
-            "TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job",
-          );
-        } finally {
-          client.release(true);
+        // The servers' kitchens go on beside a reset (pg-boss's upkeep locks the job table), so
+        // the TRUNCATE, which locks each table in turn, may wait past the app's one-second deadline
+        // or meet their locks in the other order (a deadlock PostgreSQL breaks by cancelling it):
+        // either way it is tried again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await pool.query(
+              "TRUNCATE ledger, orders, wallets, chat_messages, chat_conversations, chat_reads, pgboss.job",
+            );
+            break;
+          } catch (error) {
+            const { code } = error as { code?: string };
+            if (attempt === 10 || (code !== "40P01" && code !== "57014")) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          }
         }
         await prepareDatabase(pool);
       } finally {
