@@ -62,6 +62,7 @@ export class MixedWorkload {
       new Chatter("bob", "carol", first!, this.token("bob")),
       new Chatter("carol", "bob", second!, this.token("carol")),
     );
+    await Promise.all(this.chatters.map((chatter) => chatter.connect(this.client.problems)));
     this.loops = [
       this.loop(() => this.shop("dave")),
       this.loop(() => this.shop("erin")),

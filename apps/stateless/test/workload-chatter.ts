@@ -24,6 +24,14 @@ export class Chatter {
     private readonly token: string,
   ) {}
 
+  /**
+   * Opens this user's socket before the workload starts: a message to a user who has not connected
+   * yet is rightly refused (NOT_DELIVERED), so both chatters are connected before either sends.
+   */
+  async connect(problems: string[]): Promise<void> {
+    if (!(await this.connection(problems))) problems.push(`${this.user}'s chat did not open before the outages`);
+  }
+
   /** Sends one message, and notes whether it was acknowledged; what broke the rules goes to `problems`. */
   async step(problems: string[]): Promise<void> {
     await sleep(STEP_MS);
