@@ -122,6 +122,9 @@ async function bundleServer(home) {
       metafile: true,
       logLevel: "warning",
     });
+    // The launcher reads the bundle as latin1: esbuild's default charset (ASCII) keeps that true.
+    const nonAscii = readFileSync(bundle).findIndex((byte) => byte > 0x7f);
+    if (nonAscii !== -1) throw new Error(`${bundle}: a byte that is not ASCII at offset ${nonAscii}`);
     const fullMap = join(dist, "server.bundle.full.map");
     renameSync(`${bundle}.map`, fullMap);
     writeFileSync(`${bundle}.map`, JSON.stringify(ownSourceMap(JSON.parse(readFileSync(fullMap, "utf8")))));

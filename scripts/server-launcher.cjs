@@ -35,7 +35,9 @@ const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
 // only the source's length): the size and time of the very file read, a build meanwhile or not.
 const bundleFile = openSync(bundle, "r");
 const { size, mtimeMs } = fstatSync(bundleFile);
-const source = readFileSync(bundleFile, "utf8");
+// esbuild writes ASCII only (non-ASCII characters escaped; the build checks): read as latin1, which
+// skips UTF-8's decoding, the same string in half the time.
+const source = readFileSync(bundleFile, "latin1");
 closeSync(bundleFile);
 const cacheDir = join(__dirname, ".cache");
 const cacheFile = join(cacheDir, `server.bundle-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8`);

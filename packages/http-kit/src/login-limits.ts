@@ -26,6 +26,9 @@ export function loginLimits(config: LoginLimitConfig, newStore: RateLimitStoreFa
     requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
     standardHeaders: "draft-8" as const,
     legacyHeaders: false,
+    // Made once, at start-up. The check that a limiter is not made inside a handler reads a stack
+    // trace, and mapping one to our files costs every start a source map's parse.
+    validate: { creationStack: false },
   };
   const refuse = (what: string): RequestHandler => {
     return (_req, res, next) => {
