@@ -13,7 +13,7 @@ import { TestBed, type BedStore, type ProcessOwner, type RedisKind } from "../ri
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
 import type { ComparisonReport, LaneTiming, Latency } from "./comparison-report";
-import { lanesOf, runOrder } from "./lanes";
+import { LANES, lanesOf, runOrder } from "./lanes";
 import { localVenue, urlVenue } from "./venues";
 
 export type ExpectationKey = `${JourneyName}:${AppName}`;
@@ -36,9 +36,8 @@ export interface CompareOptions {
   /** The round trip between the stateless clusters and each store, through a delay proxy; loopback's without. */
   readonly storeRoundTripMs?: number;
   /**
-   * Journeys that disturb whoever shares their store (a Redis fault, a lock-out) run beside the
-   * others, on a private Redis and stacks of their own. On unless false; one lane anyway when the
-   * stacks or the Redis are given.
+   * Journeys run in lanes side by side (compare/lanes.ts), each lane on a private Redis and stacks
+   * of its own. On unless false; one lane anyway when the stacks or the Redis are given.
    */
   readonly sideBySide?: boolean;
   /**
@@ -106,7 +105,7 @@ interface Lane {
 async function localLanes(bed: TestBed, options: CompareOptions): Promise<Lane[]> {
   const apart = options.sideBySide !== false && bed.ownsRedis;
   return Promise.all(
-    lanesOf(options.journeys, apart).map(async (journeys, lane) => {
+    lanesOf(options.journeys, apart ? LANES : 1).map(async (journeys, lane) => {
       const store = lane === 0 ? bed.store : await bed.openStore();
       return { journeys, stacks: { bed, store, pool: new StackPool(bed, options.instances, store.url) } };
     }),

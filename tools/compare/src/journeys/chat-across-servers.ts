@@ -13,7 +13,6 @@ export const chatAcrossServers: Journey = {
     "Alice and Bob chat from different servers: does Bob get Alice's message within 1 s, once? (On a machine " +
     "slower than that, within four times what the message took to come back to Alice.)",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   async run(context) {
     const { alice, bob } = await chatPairApart(context);
     const sent = performance.now();

@@ -13,7 +13,6 @@ export const chatPresence: Journey = {
     "Bob, on another server, must see Alice online (within 1 s, or four times his last question to the shop on " +
     "a slower machine), then offline within a few seconds of her server being killed (kill -9): no ghost",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const { alice, bob } = await chatPairApart(context);

@@ -16,7 +16,6 @@ export const chatRollingDeploy: Journey = {
     "Alice keeps writing to Bob, on another server, while every server is restarted in turn (drained, SIGTERM, " +
     "started again); both reconnect whenever their server goes: does Bob get every message once, in order?",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const pair = await chatPairApart(context);

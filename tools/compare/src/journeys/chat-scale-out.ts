@@ -13,7 +13,6 @@ export const chatScaleOut: Journey = {
     "A server joins while Alice and Bob chat on two others: do new connections land on it, and can Carol, " +
     "connected to it, talk with both of them?",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const { alice, bob } = await chatPairApart(context);

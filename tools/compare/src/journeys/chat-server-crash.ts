@@ -16,7 +16,6 @@ export const chatServerCrash: Journey = {
     `Bob's server is killed (kill -9) while Alice writes ${MESSAGES} messages; Bob reconnects, to any server: ` +
     "does he get all of them, in order, once, with the right unread count?",
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   needsLocalClusters: true,
   async run(context) {
     const { alice, bob } = await chatPairApart(context);

@@ -17,7 +17,6 @@ export const chatTyping: Journey = {
     `slower than that, four times what his last question to the shop took), and does it run out by itself ` +
     `about ${TYPING_MS / 1000} s later, whichever server he asks?`,
   expected: { stateful: "fail", stateless: "pass" },
-  lane: "chat",
   async run(context) {
     const { alice, bob } = await chatPairApart(context);
     // Who is typing to Bob, asked through the balancer before Alice types: nobody, and how long it took.

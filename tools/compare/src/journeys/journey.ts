@@ -44,12 +44,6 @@ export interface Journey {
   /** Needs the suite's Redis Sentinel group (--store sentinel), to fail it over. */
   readonly needsSentinel?: boolean;
   /**
-   * Journeys that mostly wait (for a message, for a dead server's claims or a kitchen job's lease
-   * to run out) run in a lane of their own per kind, the chat's and the kitchen's, beside the
-   * cart's (see compare/lanes.ts).
-   */
-  readonly lane?: "chat" | "kitchen";
-  /**
    * Leaves logins locked out behind it (failed-login counters on its store and its servers): runs
    * after every journey that shares them, and its stack is not reused.
    */

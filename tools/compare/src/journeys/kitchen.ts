@@ -22,7 +22,6 @@ export function kitchenJourney(
     story,
     expected: { stateful: "fail", stateless: "pass" },
     needsLocalClusters: true,
-    lane: "kitchen",
     async run(context) {
       const dave = context.shopper("Dave", "dave");
       await dave.login();
