@@ -10,6 +10,7 @@
 // they wait for the new primary (the caller has its 503 at the deadline), and run when it is found.
 import { STORE_DEADLINE_MS, timedStore, withinStoreDeadline } from "@cart/domain";
 import { createClient, createSentinel, ErrorReply } from "@redis/client";
+import { subscriptionsPending } from "./pending-subscriptions";
 import { sentinelLocation, type SentinelLocation } from "./redis-url";
 
 const MAX_PENDING_COMMANDS = 1000;
@@ -92,7 +93,9 @@ export function storeCall<T>(operation: () => Promise<T>): Promise<T> {
   );
 }
 
+/** For /readyz: Redis answers, and every channel the client listens on (subscribe) is subscribed. */
 export async function isRedisReady(redis: RedisClient): Promise<boolean> {
+  if (subscriptionsPending(redis)) return false;
   try {
     return (await storeCall(() => redis.ping())) === "PONG";
   } catch {
