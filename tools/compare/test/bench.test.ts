@@ -1,9 +1,10 @@
 // `pnpm bench`, tiny: the report's shape, never its numbers (a timed test proves nothing).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADDS_BEFORE_DELETE, pick } from "../src/bench/load-worker";
+import { medianInterval, pairedRatio, type TargetRun } from "../src/bench/summary";
 import { command } from "./run-cli";
 
 jest.setTimeout(150_000);
@@ -38,7 +39,51 @@ describe("the bench's request mix", () => {
   });
 });
 
-it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the ratios and a profile of each app, and bench.md", async () => {
+describe("the headline ratios", () => {
+  const run = (app: "stateless" | "stateful", repetition: number, requestsPerSecond: number): TargetRun => ({
+    app,
+    via: "balancer",
+    repetition,
+    requestsPerSecond,
+    requests: requestsPerSecond,
+    p50Ms: 1,
+    p95Ms: 1,
+    p99Ms: 1,
+    errors: 0,
+    errorKinds: {},
+    servedBy: {},
+    appCpuCores: 1,
+  });
+
+  it("are taken within each repetition, so that a machine slowing down between repetitions moves neither side apart", () => {
+    // The machine at full speed, then at two thirds, then full again: each target's throughput moves
+    // by a third (a ratio of their medians would take whichever medians fell), the ratio not at all.
+    const runs = [1, 2 / 3, 1].flatMap((speed, i) => [
+      run("stateful", i + 1, 3000 * speed),
+      run("stateless", i + 1, 2700 * speed),
+    ]);
+    expect(pairedRatio(runs, { app: "stateless", via: "balancer" }, { app: "stateful", via: "balancer" })).toEqual({
+      perRepetition: [0.9, 0.9, 0.9],
+      median: 0.9,
+      low: 0.9,
+      high: 0.9,
+      confidence: 0.75,
+    });
+  });
+
+  it("give their median an interval from the order of the repetitions, and the confidence it holds", () => {
+    expect(medianInterval([1.04, 0.98, 1.0, 1.02, 0.99])).toEqual({
+      median: 1,
+      low: 0.98,
+      high: 1.04,
+      confidence: 0.94,
+    });
+    // Nine: the second smallest and the second largest hold the median 96% of the time.
+    expect(medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5])).toEqual({ median: 5, low: 2, high: 8, confidence: 0.96 });
+  });
+});
+
+it("pnpm bench --profile --load-apart (1 s runs) writes bench.json with the six targets, the ratios and a profile of each app, and bench.md", async () => {
   const dir = await mkdtemp(join(tmpdir(), "bench-"));
   const args = [
     "--duration",
@@ -52,6 +97,7 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
     "--connections",
     "4",
     "--profile",
+    "--load-apart",
   ];
   await expectBenchToSucceed([...args, "--instances", "2", "--report-dir", dir]);
 
@@ -92,6 +138,16 @@ it("pnpm bench --profile (1 s runs) writes bench.json with the six targets, the 
     statelessToStatefulCheckoutP50: expect.any(Number),
   });
   expect(report.ratios.statelessToStatefulThroughput).toBeGreaterThan(0);
+  expect(report.headline.statelessToStatefulThroughput).toMatchObject({
+    perRepetition: [report.ratios.statelessToStatefulThroughput],
+    median: report.ratios.statelessToStatefulThroughput,
+  });
+  // --load-apart: its load generator on a CPU of its own, everything else on the others, wherever taskset can.
+  const canPin = availableParallelism() >= 2 && spawnSync("taskset", ["--version"]).status === 0;
+  if (canPin) {
+    expect(report.settings.corePlan).toEqual({ load: expect.any(Number), rest: expect.any(Array) });
+    expect(report.settings.corePlan.rest).not.toContain(report.settings.corePlan.load);
+  } else expect(report.settings.corePlan).toBeNull();
   // Every timed checkout was placed and paid, on both apps (the big spenders never run out).
   for (const app of ["stateful", "stateless"]) {
     expect(report.checkouts[app]).toMatchObject({ checkouts: 200, failed: 0 });

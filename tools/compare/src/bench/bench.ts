@@ -10,6 +10,7 @@ import { TestBed } from "../rig/test-bed";
 import { round } from "../util";
 import { ARCHITECTURES, type Architecture, DEFAULT_POLICY } from "../vocabulary";
 import { probeCheckout, type CheckoutProbe } from "./checkout-probe";
+import { keepLoadApart } from "./core-plan";
 import { cpuMs } from "./cpu-time";
 import type { LoadJob } from "./load-worker";
 import { profileApp, type AppProfile } from "./profile-app";
@@ -29,6 +30,13 @@ interface Subject {
 }
 
 export async function bench(options: BenchOptions): Promise<BenchReport> {
+  // First: what this process starts inherits its CPUs.
+  const cores = options.loadApart ? keepLoadApart() : undefined;
+  options.onProgress(
+    cores
+      ? `the load generator on CPU ${cores.load}, everything else on ${cores.rest.join(", ")}`
+      : "the load generator and everything else share every CPU",
+  );
   const bed = await TestBed.open({ lb: options.lb });
   const bounds: NodeServer[] = [];
   try {
@@ -58,9 +66,18 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
     for (const { subject, via } of targets) await runLoadProcess(job(subject.app, via, options.warmUpSeconds));
     options.onProgress(`warmed up (${options.warmUpSeconds} s per target)`);
 
+    // Each headline ratio's two targets run one right after the other, in turns (A B, then B A…):
+    // what the machine does over a few seconds falls on both sides of the ratio.
+    const targetOf = (app: BenchApp, via: Via) => targets.find((t) => t.subject.app === app && t.via === via)!;
+    const pairs = [
+      [targetOf("stateful", "balancer"), targetOf("stateless", "balancer")],
+      [targetOf("stateful", "direct"), targetOf(BOUND_OF.stateful, "direct")],
+      [targetOf("stateless", "direct"), targetOf(BOUND_OF.stateless, "direct")],
+    ] as const;
     const runs: TargetRun[] = [];
     for (let repetition = 1; repetition <= options.repetitions; repetition++) {
-      for (const target of targets) {
+      const inTurn = pairs.flatMap(([a, b]) => (repetition % 2 ? [a, b] : [b, a]));
+      for (const target of inTurn) {
         await target.subject.emptyCarts();
         const pids = target.subject.pids();
         const cpuBefore = await cpuMs(pids);
@@ -105,7 +122,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
         options.onProgress(`${app}: CPU profile written to ${profiles[app].file}`);
       }
     }
-    return summarise(runs, { probes, checkouts }, profiles, options);
+    return summarise(runs, { probes, checkouts }, profiles, { ...options, cores });
   } finally {
     await Promise.all(bounds.map((bound) => bound.process.stop()));
     await bed.close();

@@ -2,7 +2,7 @@
 // and with --profile where each app's CPU went, package by package, side by side.
 import { ARCHITECTURES } from "../vocabulary";
 import { BOUND_OF, type Bound } from "./settings";
-import type { BenchReport, Spread, TargetSummary } from "./summary";
+import type { BenchReport, RatioSpread, Spread, TargetSummary } from "./summary";
 import { markdownTable } from "./markdown-table";
 
 const HEADERS = ["target", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "app CPU (cores)", "requests per instance"];
@@ -33,12 +33,12 @@ function label({ app, via }: TargetSummary, lb: string): string {
 }
 
 export function headlines(report: BenchReport): string[] {
-  const { ratios } = report;
+  const { ratios, headline } = report;
   return [
-    `stateless / stateful throughput (through the balancers): ${ratios.statelessToStatefulThroughput}`,
+    `stateless / stateful throughput (through the balancers): ${interval(headline.statelessToStatefulThroughput)}`,
     `stateless / stateful p99: ${ratios.statelessToStatefulP99}`,
-    `each app / its bound (direct): stateful ${ratios.statefulToBound} of ${BOUND_OF.stateful}, stateless ` +
-      `${ratios.statelessToBound} of ${BOUND_OF.stateless}`,
+    `each app / its bound (direct): stateful ${interval(headline.statefulToBound)} of ${BOUND_OF.stateful}, ` +
+      `stateless ${interval(headline.statelessToBound)} of ${BOUND_OF.stateless}`,
     `what Redis costs a minimal app (${BOUND_OF.stateless} / ${BOUND_OF.stateful}): ${ratios.boundWithRedisToBound}`,
     `balancer overhead at p50 (one request at a time, via balancer minus direct): stateful ` +
       `${ratios.balancerOverheadP50Ms.stateful} ms, stateless ${ratios.balancerOverheadP50Ms.stateless} ms`,
@@ -48,8 +48,13 @@ export function headlines(report: BenchReport): string[] {
       `${checkout(report, "stateless")}; stateless / stateful p50: ${ratios.statelessToStatefulCheckoutP50}`,
     `where a checkout's time goes (its Server-Timing, p50 per store): stateful ${inStores(report, "stateful")}, ` +
       `stateless ${inStores(report, "stateless")}`,
+    ...report.warnings.map((warning) => `warning: ${warning}`),
   ];
 }
+
+/** A headline ratio: its median over the repetitions, each taken within one, and its interval. */
+const interval = ({ median, low, high, confidence, perRepetition }: RatioSpread) =>
+  `${median} [${low}–${high}, ${Math.round(confidence * 100)}% confidence over ${perRepetition.length} repetitions]`;
 
 export const PROFILE_HEADERS = ["CPU by package (% of busy time)", ...ARCHITECTURES];
 
@@ -85,7 +90,8 @@ export function benchMarkdown(report: BenchReport): string {
     "",
     `${s.instances} instances per app, ${s.lb} balancer, ${s.users} users, ${s.connections} connections, ` +
       `${s.repetitions} × ${s.seconds} s per target (interleaved, after ${s.warmUpSeconds} s of warm-up), Node ` +
-      `${s.node}, ${s.cores} cores. Medians, [min–max] over the repetitions.`,
+      `${s.node}, ${s.cores} cores, ${s.corePlan ? `the load generator on CPU ${s.corePlan.load} and the rest on ${s.corePlan.rest.join(", ")}` : "every process on every CPU"}. ` +
+      "Medians, [min–max] over the repetitions; a headline ratio is taken within each repetition, then its median.",
     "",
     ...markdownTable(HEADERS, benchRows(report)),
     "",

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { logIn, nthBigSpender, type DemoUser } from "../rig/demo-logins";
 import { inParallel } from "../util";
+import { loadGenerator } from "./core-plan";
 import type { LoadJob, LoadOutcome } from "./load-worker";
 
 const LOGINS_AT_ONCE = 4; // the login limiter refuses more than 5 in flight for one username
@@ -40,7 +41,8 @@ export function runLoadProcess(job: LoadJob): Promise<LoadOutcome> {
 /** Runs a generator script of this folder in a process of its own: the job on stdin, its outcome on stdout. */
 export function runWorker<Job, Outcome>(script: string, job: Job): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, script)], { stdio: ["pipe", "pipe", "inherit"] });
+    const [command, args] = loadGenerator([join(__dirname, script)]);
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);

@@ -10,6 +10,8 @@ export interface BenchOptions {
   readonly users: number;
   readonly instances: number;
   readonly lb: BalancerKind;
+  /** The load generator on a core of its own, the rest on the others, where taskset can (core-plan.ts). */
+  readonly loadApart: boolean;
   /** Where to write a CPU profile of one instance of each app under the mix; none when undefined. */
   readonly profileDir?: string;
   readonly onProgress: (line: string) => void;

@@ -31,6 +31,7 @@ interface BenchOptions {
   users: number;
   instances: number;
   lb: BalancerKind;
+  loadApart: boolean;
   reportDir: string;
   profile: boolean;
   chat: boolean;
@@ -59,13 +60,19 @@ const program = new Command()
       "(minimal Express 5 serving the same mix, with the same state: in memory, or with the Redis round trips), " +
       "and compare.",
   )
-  .option("--duration <s>", "seconds per measured run", wholeNumber(1, 600), 4)
+  .option("--duration <s>", "seconds per measured run", wholeNumber(1, 600), 3)
   .option("--warmup <s>", "seconds of warm-up per target, not counted", wholeNumber(1, 60), 2)
-  .option("--repetitions <n>", "measured runs per target, interleaved", wholeNumber(1, 20), 3)
+  .option("--repetitions <n>", "measured runs per target, interleaved", wholeNumber(1, 20), 9)
   .option("--connections <n>", "concurrent connections of the load generator", wholeNumber(1, 1000), 50)
   .option("--users <n>", "logged-in users per app, each with its own session", wholeNumber(1, 5000), 200)
   .option("--instances <n>", "instances per app (2-8)", wholeNumber(2, 8), 3)
   .addOption(new Option("--lb <kind>", "load balancer").choices(BALANCER_KINDS).default("builtin"))
+  .option(
+    "--load-apart",
+    "run the load generator on a CPU of its own, and the servers, balancer and stores on the others (taskset; " +
+      "on 2 cores this made the runs noisier, not steadier: docs/costs.md)",
+    false,
+  )
   .option("--report-dir <dir>", "where bench.json and bench.md are written", "reports")
   .option(
     "--profile",
@@ -112,9 +119,9 @@ const program = new Command()
     [
       "",
       "Examples:",
-      "  pnpm bench                                   defaults: about two minutes on 2 cores",
+      "  pnpm bench                                   defaults: about four minutes on 2 cores",
       "  pnpm bench --profile                         and where each app's CPU goes, by package",
-      "  pnpm bench --duration 10 --repetitions 5     longer runs, steadier numbers",
+      "  pnpm bench --duration 10 --repetitions 15    longer runs, steadier numbers",
       "  pnpm bench --lb haproxy                      through real haproxy processes",
       "  pnpm bench --chat                            the chat: 24 sockets per app, 5 messages/s each",
       "  pnpm bench --kitchen                         the kitchen: orders per worker, and the job's cost to a checkout",
@@ -139,6 +146,7 @@ runCommand<BenchOptions>({
       users: options.users,
       instances: options.instances,
       lb: options.lb,
+      loadApart: options.loadApart,
       ...(options.profile && { profileDir: resolve(options.reportDir, "profiles") }),
       onProgress: (line) => say(`  ${line}`),
     });
