@@ -1,8 +1,8 @@
 // From runs to a report: per target the median of the repetitions with their min and max (noise
 // made visible), and the headline ratios between the two stacks, measured in the same run. A
-// headline ratio is taken repetition by repetition, between runs that ran one after the other
-// (targets are interleaved), so that what the machine does over a minute falls on both sides of
-// it; then its median, and an interval around that median with the confidence it holds.
+// headline ratio is taken repetition by repetition, between its two targets' runs, which ran one
+// right after the other (bench.ts), so that what the machine does over a minute falls on both
+// sides of it; then its median, and an interval around that median with the confidence it holds.
 import { availableParallelism } from "node:os";
 import { round } from "../util";
 import { ARCHITECTURES, type Architecture } from "../vocabulary";
@@ -50,10 +50,10 @@ export interface BenchReport {
   };
   readonly targets: TargetSummary[];
   readonly ratios: {
-    /** Requests per second through the balancers: stateless over stateful (medians). */
+    /** Requests per second through the balancers, stateless over stateful: the median of each repetition's. */
     readonly statelessToStatefulThroughput: number;
     readonly statelessToStatefulP99: number;
-    /** Each app's requests per second over its bound's, both direct to one process (medians). */
+    /** Each app's requests per second over its bound's, both direct to one process: the median of each repetition's. */
     readonly statefulToBound: number;
     readonly statelessToBound: number;
     /** The bounds' own ratio: what Redis round trips cost a minimal Express app. */
