@@ -1,7 +1,8 @@
 // The measurement behind `pnpm bench`: both clusters started as `pnpm compare` starts them, and
 // each app's bound (bound-server.ts, one process), 200 logged-in users each, the same request mix
-// through each balancer and straight to one instance, runs interleaved (A B C… A B C…) after a
-// warm-up, medians with their min–max. With a profile directory, then one CPU profile per app.
+// through each balancer and straight to one instance, after a warm-up, in repetitions where the
+// two targets of each headline ratio run one right after the other, in turns; medians with their
+// min–max (summary.ts). With a profile directory, then one CPU profile per app.
 import { startNodeServer, type NodeServer } from "@cart/local-infra";
 import { join } from "node:path";
 import { STICKY_COOKIE } from "../balancer/sticky-cookie";
