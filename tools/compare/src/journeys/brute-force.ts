@@ -22,7 +22,14 @@ export const bruteForce: Journey = {
       const reply = await attacker.send("POST", "/auth/login", { username: "alice", password: `guess-${attempt}` });
       if (reply.status === 401) checkedBy[reply.instance] = (checkedBy[reply.instance] ?? 0) + 1;
       else if (reply.status === 429) refused++;
-      else throw new JourneyFailure(`attempt ${attempt} on ${reply.instance} → ${reply.status}: expected 401 or 429`);
+      else {
+        // What it was instead, in the answer's words (no answer: why, as fetch said it).
+        const { code, message } = (reply.body?.error ?? {}) as { code?: string; message?: string };
+        const said = code ? ` ${code}${message ? ` (${message})` : ""}` : "";
+        throw new JourneyFailure(
+          `attempt ${attempt} on ${reply.instance} → ${reply.status}${said}: expected 401 or 429`,
+        );
+      }
     }
     const checks = Object.values(checkedBy).reduce((sum, n) => sum + n, 0);
     context.note("passwordChecks", checks);
