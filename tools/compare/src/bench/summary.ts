@@ -178,7 +178,6 @@ export function medianInterval(values: readonly number[]): Omit<RatioSpread, "pe
   const sorted = [...values].sort((x, y) => x - y);
   const n = sorted.length;
   if (n === 0) return { median: 0, low: 0, high: 0, confidence: 0 };
-  const median = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
   // P(fewer than k of n values fall below the median), each half the time.
   const below = (k: number) => {
     let sum = 0;
@@ -188,7 +187,7 @@ export function medianInterval(values: readonly number[]): Omit<RatioSpread, "pe
   let k = 1;
   while (k + 1 <= Math.ceil(n / 2) && 1 - 2 * below(k + 1) >= 0.9) k++;
   return {
-    median: round(median),
+    median: medianOf(sorted),
     low: sorted[k - 1]!,
     high: sorted[n - k]!,
     confidence: Math.round((1 - 2 * below(k)) * 100) / 100,
@@ -228,9 +227,14 @@ function summariseTarget(app: BenchApp, via: Via, runs: TargetRun[]): TargetSumm
 
 function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  const median = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { median: round(median), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
+  return { median: medianOf(sorted), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
+}
+
+/** The middle of `sorted` (the mean of the two middle values for an even count), rounded; 0 for none. */
+function medianOf(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  return round(n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2);
 }
 
 function withoutCallbacks({ onProgress: _onProgress, ...settings }: BenchOptions): Omit<BenchOptions, "onProgress"> {
