@@ -77,17 +77,20 @@ export class DelayProxy {
   private readonly sockets = new Set<Socket>();
   private readonly lines = new Set<DelayLine>();
   private state: "open" | "cut" | "frozen" = "open";
+  private roundTripMs: number;
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
     private readonly options: DelayProxyOptions,
-  ) {}
+  ) {
+    this.roundTripMs = options.roundTripMs;
+  }
 
   /** A proxy on a free port of 127.0.0.1 in front of `target`. */
   static async start(options: DelayProxyOptions): Promise<DelayProxy> {
-    if (!(options.roundTripMs >= 0) || !((options.jitterMs ?? 0) >= 0))
-      throw new Error(`a delay is a number of milliseconds, 0 or more (round trip ${options.roundTripMs})`);
+    checkDelay(options.roundTripMs);
+    checkDelay(options.jitterMs ?? 0);
     const port = await freePort();
     // Half-open allowed: one side's end reaches the other after the delay, as its data does.
     const server = createServer({ noDelay: true, allowHalfOpen: true });
@@ -104,9 +107,23 @@ export class DelayProxy {
     return "127.0.0.1";
   }
 
+  /** The round trip it adds now (ms). */
+  get addedRoundTripMs(): number {
+    return this.roundTripMs;
+  }
+
+  /**
+   * Moves the store to another distance, open connections included: data that comes after waits the
+   * new delay (never less than data before it, so nothing overtakes).
+   */
+  setRoundTripMs(roundTripMs: number): void {
+    checkDelay(roundTripMs);
+    this.roundTripMs = roundTripMs;
+  }
+
   /** This proxy's one-way delay for the next piece of data, jitter included. */
   oneWayMs(): number {
-    return this.options.roundTripMs / 2 + Math.random() * (this.options.jitterMs ?? 0);
+    return this.roundTripMs / 2 + Math.random() * (this.options.jitterMs ?? 0);
   }
 
   /** Whether data goes on (not frozen, not cut). */
@@ -173,4 +190,8 @@ export class DelayProxy {
     from.on("end", () => line.end());
     return line;
   }
+}
+
+function checkDelay(ms: number): void {
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw new Error(`a delay is a number of milliseconds, 0 or more (not ${ms})`);
 }

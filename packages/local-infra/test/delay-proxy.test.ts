@@ -103,6 +103,25 @@ describe("the delay proxy", () => {
     },
   );
 
+  it("moves the store to another distance with its connections open (as pnpm bench --store-rtt does between distances)", async () => {
+    const moved = await proxy(0);
+    const through = await client(moved);
+    const medianOf = async (n: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) times.push(await through.roundTripMs());
+      return median(times);
+    };
+    const near = await medianOf(20);
+    moved.setRoundTripMs(5);
+    expect(moved.addedRoundTripMs).toBe(5);
+    // 5 ms is far above this machine's noise: the same connection now pays it on every round trip.
+    expect((await medianOf(20)) - near).toBeGreaterThanOrEqual(4.5);
+    moved.setRoundTripMs(0);
+    expect(await medianOf(20)).toBeLessThan(near + 2);
+    expect(() => moved.setRoundTripMs(-1)).toThrow("a delay is a number of milliseconds, 0 or more (not -1)");
+    through.socket.destroy();
+  });
+
   it("waits without a busy loop: its process burns a small part of a core while data waits", async () => {
     const through = await client(await proxy(10));
     const cpuBefore = process.cpuUsage();

@@ -4,6 +4,8 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADDS_BEFORE_DELETE, pick } from "../src/bench/load-worker";
+import { doublingDistances, type AtDistance } from "../src/bench/distance-bench";
+import { PROBED_ROUTES, type RouteFigures } from "../src/bench/route-probe";
 import { medianInterval, pairedRatio, type TargetRun } from "../src/bench/summary";
 import { command } from "./run-cli";
 
@@ -265,4 +267,67 @@ it("pnpm bench --startup (2 starts) times each app's start to ready beside a bar
   const markdown = await readFile(join(dir, "bench-startup.md"), "utf8");
   expect(markdown).toMatch(/\| stateless-new-database \| .+ \| \d+ ms \| \d+–\d+ ms \| \d+ ms \|/);
   expect(markdown).toMatch(/spawn to ready, median of 2: stateful \d+ ms, stateless \d+ ms/);
+});
+
+describe("where a route's latency doubles with distance", () => {
+  const at = (askedMs: number, checkoutMs: number | null): AtDistance =>
+    ({ askedMs, routes: [{ route: "checkout (a Coke)", p50Ms: checkoutMs }] }) as AtDistance;
+
+  it("is read off the straight line between the two distances around twice the nearest figure", () => {
+    // 3 ms at 0, 4 at 0.5, 8 at 1: twice 3 is crossed half way from 0.5 to 1.
+    const doubling = doublingDistances([at(1, 8), at(0, 3), at(0.5, 4)]);
+    expect(doubling["checkout (a Coke)"]).toBe(0.75);
+  });
+
+  it("is null when no distance measured gets there, and absent for a route with no figure", () => {
+    const doubling = doublingDistances([at(0, 3), at(2, 5.9)]);
+    expect(doubling["checkout (a Coke)"]).toBeNull();
+    expect(doublingDistances([at(0, null), at(1, 4)])).toEqual({});
+  });
+});
+
+it("pnpm bench --store-rtt 0,1 (1 repetition) times each route at each distance, the round trips each made, and draws them", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bench-distance-"));
+  const args = ["--store-rtt", "0,1", "--duration", "1", "--warmup", "1", "--repetitions", "1", "--probes", "6"];
+  await expectBenchToSucceed([...args, "--users", "6", "--connections", "4", "--instances", "2", "--report-dir", dir]);
+
+  const report = JSON.parse(await readFile(join(dir, "bench-distance.json"), "utf8"));
+  expect(report.settings).toMatchObject({ distances: [0, 1], repetitions: 1, probes: 6, instances: 2 });
+  const [near, far] = report.stateless as AtDistance[];
+  expect([near!.askedMs, far!.askedMs]).toEqual([0, 1]);
+  // What the proxy added, measured: about the millisecond asked, and next to nothing at 0.
+  expect(far!.addedMs).toBeGreaterThan(0.8);
+  expect(near!.addedMs).toBeLessThan(0.5);
+  const route = (routes: RouteFigures[], name: string) => routes.find((figures) => figures.route === name)!;
+  for (const routes of [report.stateful.routes, near!.routes, far!.routes] as RouteFigures[][])
+    expect(routes.map((figures) => figures.route)).toEqual([...PROBED_ROUTES]);
+  // The stateless checkout's round trips, each paying the millisecond once: its p50 at 1 ms is at
+  // least their count in milliseconds, however fast or busy the machine (waiting only adds).
+  const checkout = route(far!.routes, "checkout (a Coke)");
+  expect(checkout).toMatchObject({ samples: 6, failed: 0 });
+  const trips = Object.values(checkout.roundTrips!).reduce((sum, count) => sum + count, 0);
+  expect(Object.keys(checkout.roundTrips!).sort()).toEqual(["postgres", "redis"]);
+  expect(checkout.p50Ms!).toBeGreaterThanOrEqual(0.9 * trips);
+  expect(route(report.stateful.routes, "checkout (a Coke)").roundTrips).toEqual({ memory: expect.any(Number) });
+  // The chat crosses servers only on the stateless side; a frame has no Server-Timing.
+  expect(route(far!.routes, "chat to another server")).toMatchObject({ samples: 6, failed: 0, roundTrips: null });
+  expect(route(report.stateful.routes, "chat to another server")).toMatchObject({ samples: 0, failed: 6, p50Ms: null });
+  expect(Object.keys(report.doublesAtMs)).toEqual([...PROBED_ROUTES]); // each a distance, or null: beyond 1 ms
+
+  const svg = await readFile(join(dir, "bench-distance.svg"), "utf8");
+  expect(svg.match(/<polyline /g)).toHaveLength(PROBED_ROUTES.length); // a line per stateless route
+  expect(await readFile(join(dir, "bench-distance.html"), "utf8")).toContain("<svg ");
+  const markdown = await readFile(join(dir, "bench-distance.md"), "utf8");
+  expect(markdown).toContain("![p50 of each route against the stores' round trip](bench-distance.svg)");
+  expect(markdown).toMatch(
+    /\| checkout \(a Coke\) \| [\d.]+ \([\d.]+\) \| [\d.]+ \([\d.]+\) \| [\d.]+ \([\d.]+\) \| redis \d \+ postgres \d = \d+ \|/,
+  );
+});
+
+it("pnpm bench --store-rtt refuses a distance that is not a round trip in milliseconds, in one line, exit 2", () => {
+  const refused = spawnSync(process.execPath, [CLI, "--store-rtt", "0,abc"], { encoding: "utf8" });
+  expect(refused.stderr.trim()).toBe(
+    `error: option '--store-rtt [list]' argument '0,abc' is invalid. "abc" is not a round trip of 0 to 100 ms`,
+  );
+  expect(refused.status).toBe(2);
 });

@@ -22,7 +22,7 @@ import { summarise, type BenchReport, type TargetRun } from "./summary";
 const PROBE_SECONDS = 2;
 
 /** One thing the bench drives: where to send each target's load, as whom, and whose CPU to count. */
-interface Subject {
+export interface Subject {
   readonly app: BenchApp;
   readonly entries: Partial<Record<Via, { readonly url: string; readonly users: readonly string[] }>>;
   readonly pids: () => number[];
@@ -135,7 +135,7 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
  * straight to the first instance go the users it knows (the stateful app knows only the sessions
  * it made itself), without the sticky cookie.
  */
-async function appSubject(app: Architecture, stack: Stack, users: number): Promise<Subject> {
+export async function appSubject(app: Architecture, stack: Stack, users: number): Promise<Subject> {
   const first = stack.cluster.ids[0]!;
   const balancer = await logInUsers(stack.balancer.url, users);
   const pinnedTo = (cookie: string) => new RegExp(`${STICKY_COOKIE}=([^;]+)`).exec(cookie)?.[1];

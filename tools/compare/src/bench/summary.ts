@@ -225,7 +225,7 @@ function summariseTarget(app: BenchApp, via: Via, runs: TargetRun[]): TargetSumm
   };
 }
 
-function spread(values: number[]): Spread {
+export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   return { median: medianOf(sorted), min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0 };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: what statelessness and stickiness cost, measured side by side in one run.
 import Table from "cli-table3";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { bench } from "../bench/bench";
@@ -16,6 +16,15 @@ import {
   kitchenHeadlines,
   kitchenMarkdown,
 } from "../bench/kitchen-report";
+import { DEFAULT_DISTANCES, distanceBench } from "../bench/distance-bench";
+import { distanceChart } from "../bench/distance-chart";
+import {
+  distanceHeaders,
+  distanceHeadlines,
+  distanceHtml,
+  distanceMarkdown,
+  distanceRows,
+} from "../bench/distance-report";
 import { BENCH_HEADERS, benchMarkdown, benchRows, headlines, PROFILE_HEADERS, profileRows } from "../bench/report";
 import { startupBench } from "../bench/startup-bench";
 import { STARTUP_HEADERS, startupHeadlines, startupMarkdown, startupRows } from "../bench/startup-report";
@@ -41,6 +50,8 @@ interface BenchOptions {
   workers: number;
   startup: boolean;
   starts: number;
+  storeRtt?: number[];
+  probes: number;
 }
 
 /** --kitchen-ms: whole numbers of milliseconds, comma-separated, each measured once. */
@@ -48,6 +59,20 @@ function cookingTimes(value: string): number[] {
   const parse = wholeNumber(10, 60_000, " of milliseconds");
   return [...new Set(value.split(",").map((part) => parse(part.trim())))];
 }
+
+/** --store-rtt: round trips in milliseconds (fractions allowed), comma-separated, in the order given. */
+function distances(value: string): number[] {
+  const parsed = value.split(",").map((part) => {
+    const ms = Number(part.trim());
+    if (part.trim() === "" || !Number.isFinite(ms) || ms < 0 || ms > 100)
+      throw new InvalidArgumentError(`"${part.trim()}" is not a round trip of 0 to 100 ms`);
+    return ms;
+  });
+  return [...new Set(parsed)];
+}
+
+/** --store-rtt's repetitions unless --repetitions says: each is a minute or so of the defaults. */
+const DISTANCE_REPETITIONS = 3;
 
 /** --chat's sockets per app unless --connections says: four per demo user. */
 const CHAT_SOCKETS = 24;
@@ -114,6 +139,23 @@ const program = new Command()
       .conflicts(["chat", "kitchen", "profile"]),
   )
   .option("--starts <n>", "with --startup: measured starts of each target", wholeNumber(1, 100), 5)
+  .addOption(
+    new Option(
+      "--store-rtt [list]",
+      "measure distance instead: the stateless app's stores put each round trip away in turn (ms, comma-separated), " +
+        "the mix through its balancer and each route one request at a time at each, beside the stateful app; " +
+        `${DISTANCE_REPETITIONS} repetitions unless --repetitions says; a table and a chart (bench-distance.svg, .html)`,
+    )
+      .preset(DEFAULT_DISTANCES.join(","))
+      .argParser(distances)
+      .conflicts(["chat", "kitchen", "startup", "profile"]),
+  )
+  .option(
+    "--probes <n>",
+    "with --store-rtt: requests of each route, one at a time, per distance and repetition",
+    wholeNumber(1, 1000),
+    30,
+  )
   .addHelpText(
     "after",
     [
@@ -126,6 +168,8 @@ const program = new Command()
       "  pnpm bench --chat                            the chat: 24 sockets per app, 5 messages/s each",
       "  pnpm bench --kitchen                         the kitchen: orders per worker, and the job's cost to a checkout",
       "  pnpm bench --startup                         how soon a new server is ready, beside a bare Node server",
+      "  pnpm bench --store-rtt                       the stores 0 to 2 ms away: what each route pays (3-4 minutes)",
+      "  pnpm bench --store-rtt 0,1                   at loopback and 1 ms only",
       "",
       "Exit code: 0, 2 on a set-up error, 130 on Ctrl-C. Progress goes to stderr, the table to stdout.",
     ].join("\n"),
@@ -138,6 +182,7 @@ runCommand<BenchOptions>({
     if (options.chat) return benchChat(options, say);
     if (options.kitchen) return benchKitchen(options, say);
     if (options.startup) return benchStartup(options, say);
+    if (options.storeRtt) return benchDistance(options, options.storeRtt, say);
     const report = await bench({
       seconds: options.duration,
       warmUpSeconds: options.warmup,
@@ -197,6 +242,31 @@ async function benchStartup(options: BenchOptions, say: (line: string) => void):
   return writeReports(options.reportDir, "bench-startup", report, startupMarkdown(report));
 }
 
+/** `--store-rtt`: the stateless app's stores at each distance in turn, the stateful app beside it. */
+async function benchDistance(options: BenchOptions, distances: number[], say: (line: string) => void): Promise<number> {
+  const repetitions =
+    program.getOptionValueSource("repetitions") === "default" ? DISTANCE_REPETITIONS : options.repetitions;
+  const report = await distanceBench({
+    distances,
+    seconds: options.duration,
+    warmUpSeconds: options.warmup,
+    repetitions,
+    probes: options.probes,
+    connections: options.connections,
+    users: options.users,
+    instances: options.instances,
+    lb: options.lb,
+    onProgress: (line) => say(`  ${line}`),
+  });
+  printTable(distanceHeaders(report), distanceRows(report));
+  for (const line of distanceHeadlines(report)) console.log(line);
+  const chart = "bench-distance.svg";
+  return writeReports(options.reportDir, "bench-distance", report, distanceMarkdown(report, chart), {
+    [chart]: distanceChart(report),
+    "bench-distance.html": distanceHtml(report),
+  });
+}
+
 /** A table to the terminal, without colours or borders' styling. */
 function printTable(head: readonly string[], rows: string[][], { wordWrap = true } = {}): void {
   const table = new Table({ head: [...head], style: { head: [], border: [] }, wordWrap });
@@ -204,12 +274,21 @@ function printTable(head: readonly string[], rows: string[][], { wordWrap = true
   console.log(table.toString());
 }
 
-/** `<name>.json` and `<name>.md` in `dir`, and a line naming them. */
-async function writeReports(dir: string, name: string, report: unknown, markdown: string): Promise<number> {
-  const [json, md] = [join(dir, `${name}.json`), join(dir, `${name}.md`)];
+/** `<name>.json` and `<name>.md` in `dir`, and any other files named, and a line naming them. */
+async function writeReports(
+  dir: string,
+  name: string,
+  report: unknown,
+  markdown: string,
+  others: Record<string, string> = {},
+): Promise<number> {
+  const files: [string, string][] = [
+    [join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`],
+    [join(dir, `${name}.md`), markdown],
+    ...Object.entries(others).map(([file, text]): [string, string] => [join(dir, file), text]),
+  ];
   await mkdir(dir, { recursive: true });
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(md, markdown);
-  console.log(`Reports: ${json}, ${md}`);
+  for (const [file, text] of files) await writeFile(file, text);
+  console.log(`Reports: ${files.map(([file]) => file).join(", ")}`);
   return EXIT.ok;
 }

@@ -32,7 +32,18 @@ export class StoreDistance {
   /** One proxy per store address, made when a cluster first needs it. */
   private readonly proxies = new Map<string, Promise<DelayProxy>>();
 
-  constructor(readonly roundTripMs: number) {}
+  constructor(private roundTripMs: number) {}
+
+  /** The round trip the proxies add now (ms). */
+  get askedMs(): number {
+    return this.roundTripMs;
+  }
+
+  /** Every proxy, and those made later, at another distance; connections stay open. */
+  async moveTo(roundTripMs: number): Promise<void> {
+    this.roundTripMs = roundTripMs;
+    for (const proxy of await Promise.all(this.proxies.values())) proxy.setRoundTripMs(roundTripMs);
+  }
 
   /** `stores` as a cluster reaches them through the proxies. */
   async away(stores: ClusterStores): Promise<ClusterStores> {

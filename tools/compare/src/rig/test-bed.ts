@@ -178,6 +178,13 @@ export class TestBed {
     return this.distance?.measure(this.redisUrl);
   }
 
+  /** Puts the stores at another distance from the clusters (the bed must have been opened with one). */
+  async moveStores(roundTripMs: number): Promise<void> {
+    if (!this.distance)
+      throw new Error("the stores have no delay proxy in front of them: open the bed with storeRoundTripMs");
+    await this.distance.moveTo(roundTripMs);
+  }
+
   /** The bed's own store: the private Redis (or Sentinel group), or the one REDIS_URL names. */
   get store(): BedStore {
     return { url: this.redisUrl, redis: this.privateRedis, sentinel: this.stores.sentinel };
