@@ -6,7 +6,8 @@
 //   <!-- end -->
 // Blocks: `env` (the apps' environment variables, from their config schemas), `errors`,
 // `errors:chat` and `errors:balancer` (the error codes, from http-kit's ERROR_CODES, the domain's
-// CHAT_ERROR_CODES and the built-in balancer's BALANCER_CODES), `journeys` (from
+// CHAT_ERROR_CODES and the built-in balancer's BALANCER_CODES), `round-trips` (the stateless app's
+// store round trips per route, from tools/compare's round-trip table), `journeys` (from
 // tools/compare's journeys and apps/lab/parts.json), `scripts` (the root
 // package.json's scripts, a line each), `help:<script>` (what `pnpm <script> --help` prints).
 // `--check` writes nothing and exits 1, naming each block that differs from what the code says
@@ -54,7 +55,7 @@ const SCRIPT_LINES = {
     "a private Redis, PostgreSQL and object store for running an app by hand: prints the export lines, Ctrl-C stops them",
   memory: "what a login costs each app in memory",
   bench:
-    "what each design costs: throughput and latency through the balancers (CPU profiles with --profile), the chat, the kitchen, a server's start",
+    "what each design costs: throughput and latency through the balancers (CPU profiles with --profile), the chat, the kitchen, a server's start, the stores a network away",
   workshop: "the live dashboard: both clusters side by side, buttons for the stories and the faults",
   "workshop:screenshot": "regenerate the dashboard's screenshots in docs/ from the real page (needs Chromium)",
   "lab:reset": "make the workshop's lab (a copy of the stateful app, with hints), or a part's answer",
@@ -168,7 +169,24 @@ function balancerErrorsBlock() {
   );
 }
 
+/** The stateless app's round trips per route (tools/compare's ROUTE_CALLS, which a test holds to a real server). */
+function roundTripsBlock() {
+  const { ROUTE_CALLS } = require(join(root, "tools", "compare", "dist", "bench", "round-trip-table.js"));
+  return table(
+    ["route", "request", "stateless: operations per store", "round trips one after another"],
+    ROUTE_CALLS.map(({ route, method, path, stateless }) => [
+      cell(route),
+      `\`${method} ${path}\``,
+      Object.entries(stateless.stores)
+        .map(([store, count]) => `${store} ${count}`)
+        .join(", "),
+      stateless.inSequence,
+    ]),
+  );
+}
+
 function render(name) {
+  if (name === "round-trips") return roundTripsBlock();
   if (name === "errors") return errorsBlock();
   if (name === "errors:chat") return chatErrorsBlock();
   if (name === "errors:balancer") return balancerErrorsBlock();

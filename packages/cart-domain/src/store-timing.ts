@@ -19,25 +19,59 @@ export interface StoreUse {
   readonly ms: number;
 }
 
-const current = new AsyncLocalStorage<Map<StoreName, { operations: number; ms: number }>>();
+/**
+ * One request's record: each store's operations and time, and when each operation on a store
+ * across the network ran, with the round trips it made (to count those made one after another).
+ */
+interface RequestRecord {
+  readonly uses: Map<StoreName, { operations: number; ms: number }>;
+  readonly trips: { readonly start: number; readonly end: number; readonly count: number }[];
+}
+
+/** Where state stays in the server: no network round trip to count. */
+const IN_PROCESS: ReadonlySet<StoreName> = new Set(["memory", "disk"]);
+
+const current = new AsyncLocalStorage<RequestRecord>();
 /** The round trips the store operation under way has counted itself (countRoundTrip). */
 const roundTrips = new AsyncLocalStorage<{ count: number }>();
 
 /**
  * Runs `work` with a record of its own (a request's): what it and everything it awaits use.
- * `work` is given a reader of that record: the stores used so far, in the order first used.
+ * `work` is given readers of that record: the stores used so far, in the order first used; and the
+ * round trips made so far one after another (roundTripsInSequence).
  */
-export function withStoreTimings<T>(work: (uses: () => StoreUse[]) => T): T {
-  const uses = new Map<StoreName, { operations: number; ms: number }>();
-  const read = () => [...uses].map(([store, { operations, ms }]) => ({ store, operations, ms }));
-  return current.run(uses, () => work(read));
+export function withStoreTimings<T>(work: (uses: () => StoreUse[], inSequence: () => number) => T): T {
+  const record: RequestRecord = { uses: new Map(), trips: [] };
+  const read = () => [...record.uses].map(([store, { operations, ms }]) => ({ store, operations, ms }));
+  return current.run(record, () => work(read, () => roundTripsInSequence(record.trips)));
 }
 
-function record(store: StoreName, ms: number, operations = 1): void {
-  const uses = current.getStore();
-  if (!uses) return;
-  const use = uses.get(store) ?? { operations: 0, ms: 0 };
-  uses.set(store, { operations: use.operations + operations, ms: use.ms + ms });
+/**
+ * The round trips a request waited for one after another: what distance to a store multiplies.
+ * Operations that overlap in time (sent together, awaited together) count as the longest of them;
+ * one after the other, they add up.
+ */
+export function roundTripsInSequence(trips: readonly { start: number; end: number; count: number }[]): number {
+  let total = 0;
+  let together = { end: -Infinity, count: 0 };
+  for (const trip of [...trips].sort((a, b) => a.start - b.start)) {
+    if (trip.start < together.end)
+      together = { end: Math.max(together.end, trip.end), count: Math.max(together.count, trip.count) };
+    else {
+      total += together.count;
+      together = { end: trip.end, count: trip.count };
+    }
+  }
+  return total + together.count;
+}
+
+function record(store: StoreName, started: number, operations = 1): void {
+  const request = current.getStore();
+  if (!request) return;
+  const ended = performance.now();
+  const use = request.uses.get(store) ?? { operations: 0, ms: 0 };
+  request.uses.set(store, { operations: use.operations + operations, ms: use.ms + ended - started });
+  if (!IN_PROCESS.has(store)) request.trips.push({ start: started, end: ended, count: operations });
 }
 
 /**
@@ -51,7 +85,7 @@ export async function timedStore<T>(store: StoreName, operation: () => Promise<T
   try {
     return await roundTrips.run(counted, operation);
   } finally {
-    record(store, performance.now() - started, Math.max(1, counted.count));
+    record(store, started, Math.max(1, counted.count));
   }
 }
 
@@ -64,7 +98,7 @@ export function countRoundTrip(): void {
 /** How many store operations the current request has recorded so far. */
 function operationsSoFar(): number {
   let operations = 0;
-  for (const use of current.getStore()?.values() ?? []) operations += use.operations;
+  for (const use of current.getStore()?.uses.values() ?? []) operations += use.operations;
   return operations;
 }
 
@@ -75,7 +109,7 @@ function operationsSoFar(): number {
  * settles.
  */
 export function timedAdapter<T extends object>(store: StoreName, adapter: T, only?: readonly (keyof T)[]): T {
-  return timed(adapter, only, () => (ms) => record(store, ms));
+  return timed(adapter, only, () => (started) => record(store, started));
 }
 
 /**
@@ -86,17 +120,17 @@ export function timedAdapter<T extends object>(store: StoreName, adapter: T, onl
 export function timedInProcess<T extends object>(adapter: T): T {
   return timed(adapter, undefined, () => {
     const before = operationsSoFar();
-    return (ms) => {
-      if (operationsSoFar() === before) record("memory", ms);
+    return (started) => {
+      if (operationsSoFar() === before) record("memory", started);
     };
   });
 }
 
-/** `adapter` with its methods (or those in `only`) timed: `call` at each call's start gives what to do with its time. */
+/** `adapter` with its methods (or those in `only`) timed: `call` at each call's start gives what to do once it ends (given when it started). */
 function timed<T extends object>(
   adapter: T,
   only: readonly (keyof T)[] | undefined,
-  call: () => (ms: number) => void,
+  call: () => (started: number) => void,
 ): T {
   return new Proxy(adapter, {
     get(target, property) {
@@ -105,7 +139,7 @@ function timed<T extends object>(
       return (...args: unknown[]) => {
         const started = performance.now();
         const finish = call();
-        const done = () => finish(performance.now() - started);
+        const done = () => finish(started);
         let result: unknown;
         try {
           result = Reflect.apply(value, target, args);

@@ -1,6 +1,14 @@
 // The record behind Server-Timing: each request's own, through its awaits, whatever runs beside it.
 import { setTimeout as sleep } from "node:timers/promises";
-import { countRoundTrip, timedAdapter, timedInProcess, timedStore, withStoreTimings, type StoreUse } from "../src";
+import {
+  countRoundTrip,
+  roundTripsInSequence,
+  timedAdapter,
+  timedInProcess,
+  timedStore,
+  withStoreTimings,
+  type StoreUse,
+} from "../src";
 
 class Counter {
   #count = 0;
@@ -80,6 +88,31 @@ describe("the store timing of a request", () => {
     ]);
     // Outside an operation, or a request, a round trip is nobody's to count.
     expect(() => countRoundTrip()).not.toThrow();
+  });
+
+  it("counts the round trips made one after another: calls made at the same time once, the memory none", async () => {
+    const statements = (n: number) => async () => {
+      for (let i = 0; i < n; i++) {
+        countRoundTrip();
+        await sleep(2);
+      }
+    };
+    const memory = timedAdapter("memory", new Counter(), ["later"]);
+    const inSequence = await withStoreTimings(async (_uses, trips) => {
+      await timedStore("redis", () => sleep(2)); // 1
+      await Promise.all([timedStore("redis", () => sleep(2)), timedStore("s3", () => sleep(2))]); // 1 more, not 2
+      await Promise.all([timedStore("postgres", statements(3)), timedStore("redis", () => sleep(1))]); // 3 more
+      await memory.later(2); // no round trip
+      return trips();
+    });
+    expect(inSequence).toBe(5);
+  });
+
+  it("adds up what follows, and takes the longest of what overlaps", () => {
+    const trip = (start: number, end: number, count = 1) => ({ start, end, count });
+    expect(roundTripsInSequence([])).toBe(0);
+    expect(roundTripsInSequence([trip(0, 1), trip(1, 2), trip(2, 3)])).toBe(3);
+    expect(roundTripsInSequence([trip(5, 9, 4), trip(0, 1), trip(6, 7), trip(10, 11, 2)])).toBe(7);
   });
 
   it("records nothing, and gets in no one's way, outside a request", async () => {

@@ -37,6 +37,15 @@ export function describeServerTiming({ name, app, loggedIn }: ContractClient): v
       expect(storesOf(avatar.headers["server-timing"])).toEqual(where.avatar);
     });
 
+    it(`counts the store round trips made one after another: ${name === "stateful" ? "none, the state is in the process" : "one or more"}`, async () => {
+      const alice = await loggedIn("alice");
+      const { roundTripsInSequence } = readServerTiming(
+        (await alice.get("/wallet").expect(200)).headers["server-timing"],
+      );
+      if (name === "stateful") expect(roundTripsInSequence).toBe(0);
+      else expect(roundTripsInSequence).toBeGreaterThanOrEqual(1);
+    });
+
     it("says how long each store took and in how many operations, within the total", async () => {
       const alice = await loggedIn("alice");
       const { stores, totalMs } = readServerTiming((await alice.get("/wallet").expect(200)).headers["server-timing"]);

@@ -111,13 +111,11 @@ function cell(figures: RouteFigures | undefined): string {
   return `${figures.p50Ms} (${figures.p99Ms})${failed}`;
 }
 
-/** "redis 3 + postgres 5 = 8", as the route's Server-Timing counted them. */
+/** "redis 3 + postgres 5: 8 in a row", as the route's Server-Timing counted them. */
 function roundTrips(figures: RouteFigures | undefined): string {
   if (!figures?.roundTrips) return "– (no Server-Timing)";
-  const stores = Object.entries(figures.roundTrips);
-  const total = stores.reduce((sum, [, count]) => sum + count, 0);
-  const each = stores.map(([store, count]) => `${store} ${count}`).join(" + ");
-  return stores.length > 1 ? `${each} = ${total}` : each || "0";
+  const each = Object.entries(figures.roundTrips).map(([store, count]) => `${store} ${count}`);
+  return `${each.join(" + ") || "none"}: ${figures.inSequence ?? "?"} in a row`;
 }
 
 function doubling(ms: number | null | undefined, stateless: readonly AtDistance[]): string {

@@ -3,7 +3,7 @@
 // At a distance each round trip made one after the other pays the distance once: these are the
 // figures that grow with it (distance-bench.ts). The chat's message goes from a socket on the first
 // instance to one on the second, and is timed until it arrives (a frame has no Server-Timing).
-import { readServerTiming, type StoreTiming } from "@cart/http-kit";
+import { readServerTiming, type ServerTiming } from "@cart/http-kit";
 import WebSocket from "ws";
 import { freshAvatar } from "../journeys/avatars";
 import { DEMO_PASSWORDS, logIn, type DemoUser } from "../rig/demo-logins";
@@ -29,8 +29,10 @@ export interface RouteFigures {
   readonly failed: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
-  /** Round trips per store, the median of the answers (null: the route has no Server-Timing). */
+  /** Operations per store, the median of the answers (null: the route has no Server-Timing). */
   readonly roundTrips: Readonly<Record<string, number>> | null;
+  /** Of those, the round trips made one after another (the median; null without Server-Timing). */
+  readonly inSequence: number | null;
 }
 
 /** The chat allows 10 frames a second on a connection: the probe writes a little slower. */
@@ -45,13 +47,16 @@ export class RouteSamples {
   private readonly times = new Map<ProbedRoute, number[]>();
   private readonly failures = new Map<ProbedRoute, number>();
   private readonly trips = new Map<ProbedRoute, Map<string, number[]>>();
+  private readonly sequences = new Map<ProbedRoute, number[]>();
 
-  timed(route: ProbedRoute, ms: number, stores?: readonly StoreTiming[]): void {
+  timed(route: ProbedRoute, ms: number, timing?: ServerTiming): void {
     this.times.set(route, [...(this.times.get(route) ?? []), ms]);
-    if (!stores) return;
+    if (!timing) return;
     const seen = this.trips.get(route) ?? new Map<string, number[]>();
-    for (const { store, operations } of stores) seen.set(store, [...(seen.get(store) ?? []), operations]);
+    for (const { store, operations } of timing.stores) seen.set(store, [...(seen.get(store) ?? []), operations]);
     this.trips.set(route, seen);
+    const inSequence = timing.roundTripsInSequence;
+    if (inSequence !== undefined) this.sequences.set(route, [...(this.sequences.get(route) ?? []), inSequence]);
   }
 
   failed(route: ProbedRoute): void {
@@ -62,6 +67,7 @@ export class RouteSamples {
     return PROBED_ROUTES.map((route) => {
       const times = this.times.get(route) ?? [];
       const trips = this.trips.get(route);
+      const sequences = this.sequences.get(route);
       return {
         route,
         samples: times.length,
@@ -71,6 +77,7 @@ export class RouteSamples {
         roundTrips: trips
           ? Object.fromEntries([...trips].map(([store, counts]) => [store, percentile(counts, 50)]))
           : null,
+        inSequence: sequences ? percentile(sequences, 50) : null,
       };
     });
   }
@@ -90,7 +97,7 @@ export async function probeRoutes(first: string, second: string, probes: number,
     const response = await fetch(url, init);
     await response.arrayBuffer();
     if (response.status !== expected) return samples.failed(route);
-    samples.timed(route, performance.now() - started, readServerTiming(response.headers.get("server-timing")).stores);
+    samples.timed(route, performance.now() - started, readServerTiming(response.headers.get("server-timing")));
   };
   const json = (body: unknown) => ({ "content-type": "application/json", body: JSON.stringify(body) });
   for (let n = 0; n < probes; n++) {
