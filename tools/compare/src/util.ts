@@ -48,3 +48,8 @@ export function alongside<T>(work: Promise<T>): () => Promise<T> {
 
 /** Servers in their natural order: stateful-2 before stateful-10. */
 export const byNumber = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+/** A duration as the reports print it: one decimal under 10 ms, whole milliseconds above. */
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}

@@ -236,6 +236,33 @@ describeNeeding("chromium", "pnpm workshop in headless Chromium", () => {
     }, 30_000);
   });
 
+  describe("the stores' distance, on the stateless side", () => {
+    it("steps through 0.5, 1 and 2 ms, and Alice's cart read then shows it in Server-Timing: each Redis round trip pays 2 ms", async () => {
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      for (const [now, next] of [
+        ["0", "0.5"],
+        ["0.5", "1"],
+        ["1", "2"],
+      ]) {
+        await page.getByRole("button", { name: `Stores ${next} ms away (now ${now})` }).waitFor();
+        await page.keyboard.press("d");
+        await page.locator("#status", { hasText: "Ready." }).waitFor();
+      }
+      const stateless = side(page, "stateless");
+      await expectText(stateless.locator('svg.architecture [data-store="redis"] .status'), "+2 ms");
+      expect(await stateless.locator(".log").textContent()).toContain("The stores are 2 ms away (a round trip)");
+      await page.keyboard.press("5"); // View cart
+      await page.locator("#status", { hasText: "Ready." }).waitFor();
+      const read = await stateless.locator(".log li", { hasText: "GET /cart → 200" }).first().textContent();
+      const [, ms, operations] = /\(redis ([\d.]+) ms ×(\d+)\)/.exec(read ?? "") ?? [];
+      expect({ read, found: ms !== undefined }).toEqual({ read, found: true });
+      // Waiting only adds: however busy the machine, the round trips cost at least their distance.
+      expect(Number(ms)).toBeGreaterThanOrEqual(2 * Number(operations) * 0.9);
+      await page.keyboard.press("d");
+      await page.getByRole("button", { name: "Stores 0.5 ms away (now 0)" }).waitFor();
+    }, 60_000);
+  });
+
   describe("the workshop's actions", () => {
     const post = (action: string, body: unknown = {}, headers: Record<string, string> = {}) =>
       fetch(`${workshop.url}api/actions/${action}`, {

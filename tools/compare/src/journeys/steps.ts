@@ -1,4 +1,5 @@
 import type { StoreTiming } from "@cart/http-kit";
+import { formatMs } from "../util";
 
 /** One request of a journey, as the user and the report see it. */
 export interface Step {
@@ -10,6 +11,12 @@ export interface Step {
   readonly ms: number;
   /** The stores the server used for it, from its Server-Timing header: `{ store: "redis", ms: 0.4, operations: 2 }`. */
   readonly stores?: readonly StoreTiming[];
+}
+
+/** Where the server's time went, from its Server-Timing, to follow a request's line: " (redis 0.4 ms ×2)"; "" for none. */
+export function storeTimes({ stores = [] }: Pick<Step, "stores">): string {
+  const each = stores.map(({ store, ms, operations }) => `${store} ${formatMs(ms)} ×${operations}`);
+  return each.length > 0 ? ` (${each.join(", ")})` : "";
 }
 
 /**

@@ -102,6 +102,7 @@ const FAULTS: Record<FaultAction, (workshop: Workshop) => Promise<void>> = {
   "add-instance": (workshop) => workshop.addInstance(),
   stickiness: (workshop) => workshop.toggleStickiness(),
   redis: (workshop) => workshop.toggleStore(),
+  distance: (workshop) => workshop.moveStoresAway(),
 };
 
 function fail(res: express.Response, status: number, code: string, message: string): void {

@@ -64,7 +64,12 @@ export interface StoreView {
   /** Of them, the session records (connect-redis's `sess:*`); null while it does not answer. */
   readonly sessions: number | null;
   readonly frozen: boolean;
+  /** The round trip added between the stateless servers and each store (a delay proxy's), in ms: 0 on loopback. */
+  readonly distanceMs: number;
 }
+
+/** The distances the dashboard's control steps through, in turn (ms): loopback, a datacenter, across zones. */
+export const STORE_DISTANCES_MS = [0, 0.5, 1, 2] as const;
 
 export interface ChatMessageView {
   readonly id: number;
@@ -161,13 +166,13 @@ export interface DashboardState {
 
 export type LogTone = "ok" | "error" | "fault" | "info";
 
-/** A request as the page draws it travelling: the server that answered, its status, the stores it used. */
+/** A request as the page draws it travelling: the server that answered, its status, the stores it used and how long. */
 export interface RequestTrace {
   /** The server's id, or "balancer" when the balancer answered itself (no server up). */
   readonly instance: string;
   readonly status: number;
-  /** From its Server-Timing header: "memory", "disk", "redis", "postgres", "s3". */
-  readonly stores: readonly string[];
+  /** From its Server-Timing header: "memory", "disk", "redis", "postgres", "s3", with the time spent in each (ms). */
+  readonly stores: readonly { readonly store: string; readonly ms: number }[];
 }
 
 export interface LogEntry {
@@ -195,7 +200,15 @@ export const SHOPPER_ACTIONS = [
   "ask-wallets",
   "upload-avatar",
 ] as const;
-export const FAULT_ACTIONS = ["kill", "revive", "rolling-restart", "add-instance", "stickiness", "redis"] as const;
+export const FAULT_ACTIONS = [
+  "kill",
+  "revive",
+  "rolling-restart",
+  "add-instance",
+  "stickiness",
+  "redis",
+  "distance",
+] as const;
 export const CHAT_ACTIONS = ["chat-connect", "chat-write", "chat-type", "kill-bobs-server"] as const;
 export const KITCHEN_ACTIONS = ["kitchen-order", "kill-busy-kitchen"] as const;
 /**

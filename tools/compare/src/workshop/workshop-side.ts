@@ -8,7 +8,7 @@ import { Chatter } from "../journeys/chatter";
 import { clusterControl } from "../journeys/control/cluster-control";
 import type { Control } from "../journeys/control/control";
 import { narrateStep, Shopper, type Reply } from "../journeys/shopper";
-import { JourneyFailure, type Step } from "../journeys/steps";
+import { JourneyFailure, storeTimes, type Step } from "../journeys/steps";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import type { Stack } from "../rig/stack";
 import { byNumber } from "../util";
@@ -127,8 +127,12 @@ export class WorkshopSide {
       this.lastServedBy = step.instance;
     }
     const ok = (step.status >= 200 && step.status < 300) || step.status === 101; // 101: a chat socket opened
-    const stores = (step.stores ?? []).map(({ store }) => store);
-    this.log(narrateStep(step), ok ? "ok" : "error", { instance: step.instance, status: step.status, stores });
+    const stores = (step.stores ?? []).map(({ store, ms }) => ({ store, ms }));
+    this.log(`${narrateStep(step)}${storeTimes(step)}`, ok ? "ok" : "error", {
+      instance: step.instance,
+      status: step.status,
+      stores,
+    });
   }
 
   /** The server that answered last, if it still runs: the one a "kill" button aims at. */

@@ -1,8 +1,9 @@
 // The workshop's shared Redis, as the dashboard shows and drives it: frozen (SIGSTOP) or running,
 // how many keys it holds and how many of them are the stateless app's sessions (the dots the page
-// draws in Redis), asked of Redis itself on every poll.
+// draws in Redis), asked of Redis itself on every poll; and how far the stateless servers' stores
+// are from them (a delay proxy's round trip, stepped through STORE_DISTANCES_MS).
 import type { LocalRedisServer } from "@cart/local-infra";
-import type { StoreView } from "./dashboard-state";
+import { STORE_DISTANCES_MS, type StoreView } from "./dashboard-state";
 
 /** The stateless app's session records, as connect-redis names them. */
 const SESSION_KEYS = "sess:*";
@@ -11,8 +12,22 @@ export class WorkshopStore {
   private frozen = false;
   private keys: number | null = null;
   private sessions: number | null = null;
+  private distanceMs: number = STORE_DISTANCES_MS[0];
 
-  constructor(private readonly redis: LocalRedisServer) {}
+  constructor(
+    private readonly redis: LocalRedisServer,
+    /** Puts every store the stateless servers use that many ms (a round trip) away. */
+    private readonly moveStores: (roundTripMs: number) => Promise<void>,
+  ) {}
+
+  /** The stores one step further away (after the farthest, back to loopback); the new distance. */
+  async moveAway(): Promise<number> {
+    const now = STORE_DISTANCES_MS.findIndex((ms) => ms === this.distanceMs);
+    const next = STORE_DISTANCES_MS[(now + 1) % STORE_DISTANCES_MS.length]!;
+    await this.moveStores(next);
+    this.distanceMs = next;
+    return next;
+  }
 
   get isFrozen(): boolean {
     return this.frozen;
@@ -37,6 +52,6 @@ export class WorkshopStore {
   }
 
   view(): StoreView {
-    return { keys: this.keys, sessions: this.sessions, frozen: this.frozen };
+    return { keys: this.keys, sessions: this.sessions, frozen: this.frozen, distanceMs: this.distanceMs };
   }
 }

@@ -70,13 +70,19 @@ export class Workshop {
         new WorkshopSide(app, stacks[i]!, options.lb, (text, tone, request) => this.log(app, text, tone, request)),
     );
     // The bed's own Redis (the workshop always has one: ownStore).
-    this.store = new WorkshopStore(bed.privateRedis!);
+    this.store = new WorkshopStore(bed.privateRedis!, (ms) => bed.moveStores(ms));
   }
 
   static async start(options: WorkshopOptions): Promise<Workshop> {
     // A Redis of its own (its buttons freeze it), with AOF as in `pnpm compare` and Compose: a
     // restarted Redis keeps the users' state.
-    const bed = await TestBed.open({ lb: options.lb, ownStore: true, onProcessStart: options.onProcessStart });
+    // The stateless servers reach their stores through delay proxies, at 0 ms until the page asks for more.
+    const bed = await TestBed.open({
+      lb: options.lb,
+      ownStore: true,
+      storeRoundTripMs: 0,
+      onProcessStart: options.onProcessStart,
+    });
     const starts = await Promise.allSettled(
       ARCHITECTURES.map((app) =>
         bed.startStack(app, { instances: options.instances, spareSlots: MAX_INSTANCES - options.instances }),
@@ -185,6 +191,16 @@ export class Workshop {
   /** Freezes the shared Redis (SIGSTOP) or resumes it (SIGCONT). */
   toggleStore(): Promise<void> {
     return this.exclusive("Redis", async () => this.setStoreFrozen(!this.store.isFrozen));
+  }
+
+  /** The stateless side's stores a step further away: 0, 0.5, 1, 2 ms, then loopback again. */
+  moveStoresAway(): Promise<void> {
+    return this.exclusive("the stores' distance", async () => {
+      const ms = await this.store.moveAway();
+      const where = ms === 0 ? "back on loopback" : `${ms} ms away (a round trip)`;
+      this.log("stateless", `The stores are ${where}: each round trip a request makes pays it.`, "fault");
+      this.log("stateful", "This side reaches no store: its state is in each server.", "info");
+    });
   }
 
   /**

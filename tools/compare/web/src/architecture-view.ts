@@ -27,6 +27,12 @@ const STORES = [
 ] as const;
 /** How long a request takes to travel one hop, in ms: slow enough to follow on a projector. */
 const HOP_MS = 220;
+/**
+ * A request waits at each store as long as its Server-Timing says it spent there, slowed down this
+ * many times (at most MAX_WAIT_MS): on loopback a blink, with the stores 2 ms away a visible stop.
+ */
+const SLOW_MOTION = 100;
+const MAX_WAIT_MS = 3000;
 
 interface Box {
   readonly x: number;
@@ -118,7 +124,8 @@ export function drawArchitecture(svg: SVGSVGElement, side: SideView): void {
                 ...orders(box, waitingInDatabase, "Dave's orders waiting in the kitchen's queue, in PostgreSQL"),
               ]
             : [];
-    const status = down ? (side.store?.frozen ? "FROZEN" : "not answering") : "";
+    const away = side.store?.distanceMs ? `+${side.store.distanceMs} ms` : "";
+    const status = down ? (side.store?.frozen ? "FROZEN" : "not answering") : away;
     return node(box, { title, status, classes: `arch-store ${down ? "down" : "up"}`, marks, data: { store: id } });
   });
 
@@ -149,12 +156,13 @@ export function drawRequest(svg: SVGSVGElement, trace: RequestTrace): void {
   const balancer = centre("[data-node=balancer]");
   if (!browser || !balancer) return;
   const server = trace.instance === "balancer" ? undefined : centre(`[data-instance="${CSS.escape(trace.instance)}"]`);
-  const path = [browser, balancer];
+  // Each point of the path, and how long the request stays there before the next hop.
+  const path: { x: number; y: number; waitMs: number }[] = [browser, balancer].map((at) => ({ ...at, waitMs: 0 }));
   if (server) {
-    path.push(server);
-    for (const store of trace.stores) {
+    path.push({ ...server, waitMs: 0 });
+    for (const { store, ms } of trace.stores) {
       const at = centre(`[data-store="${CSS.escape(store)}"]`);
-      if (at) path.push(at, server);
+      if (at) path.push({ ...at, waitMs: Math.min(MAX_WAIT_MS, ms * SLOW_MOTION) }, { ...server, waitMs: 0 });
     }
   }
   path.push(...path.slice(0, -1).reverse().slice(-2));
@@ -163,8 +171,16 @@ export function drawRequest(svg: SVGSVGElement, trace: RequestTrace): void {
   dot.classList.add("request", trace.status === 101 || (trace.status >= 200 && trace.status < 300) ? "ok" : "error");
   dot.dataset.status = String(trace.status);
   svg.querySelector("g.traffic")!.append(dot);
-  const frames = path.map(({ x, y }) => ({ transform: `translate(${x}px, ${y}px)` }));
-  const flight = dot.animate(frames, { duration: HOP_MS * (path.length - 1), easing: "linear" });
+  const duration = HOP_MS * (path.length - 1) + path.reduce((sum, { waitMs }) => sum + waitMs, 0);
+  let elapsed = 0;
+  const frames = path.flatMap(({ x, y, waitMs }, index) => {
+    const transform = `translate(${x}px, ${y}px)`;
+    if (index > 0) elapsed += HOP_MS;
+    const arrived = { transform, offset: elapsed / duration };
+    elapsed += waitMs;
+    return waitMs > 0 ? [arrived, { transform, offset: elapsed / duration }] : [arrived];
+  });
+  const flight = dot.animate(frames, { duration, easing: "linear" });
   flight.onfinish = () => dot.remove();
   flight.oncancel = () => dot.remove();
 }

@@ -1,7 +1,12 @@
 // The buttons: Alice's shopping, the chat and Dave's orders in the kitchen (each acts on both
 // sides at once), the faults, and the journey replays.
 // Each has a one-key shortcut, shown on it; all of them wait while an action is running.
-import { KITCHEN_MEALS, KITCHEN_PIZZAS, type DashboardState } from "../../src/workshop/dashboard-state";
+import {
+  KITCHEN_MEALS,
+  KITCHEN_PIZZAS,
+  STORE_DISTANCES_MS,
+  type DashboardState,
+} from "../../src/workshop/dashboard-state";
 import { escapeHtml } from "./format";
 
 export interface Button {
@@ -36,7 +41,14 @@ export const FAULT_BUTTONS: Button[] = [
     label: (state) => (stateful(state)?.balancer.policy === "sticky" ? "Stickiness off" : "Stickiness on"),
   },
   { action: "redis", key: "f", label: (state) => (redis(state)?.frozen ? "Resume Redis" : "Freeze Redis") },
+  { action: "distance", key: "d", label: (state) => distanceLabel(redis(state)?.distanceMs ?? 0) },
 ];
+
+/** "Stores 0.5 ms away (now 0)": the next of the distances the button steps through. */
+function distanceLabel(now: number): string {
+  const next = STORE_DISTANCES_MS[(STORE_DISTANCES_MS.findIndex((ms) => ms === now) + 1) % STORE_DISTANCES_MS.length]!;
+  return next === 0 ? `Stores back on loopback (now ${now} ms)` : `Stores ${next} ms away (now ${now})`;
+}
 
 export const CHAT_BUTTONS: Button[] = [
   { action: "chat-connect", key: "c", label: () => "Alice and Bob open the chat" },

@@ -5,9 +5,10 @@ import { readFile } from "node:fs/promises";
 import type { JourneyResult } from "../../journeys/result";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
+import { formatMs } from "../../util";
 import { latencyChart } from "./latency-chart";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, describeTiming, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, diagramsOf, figuresOf, skipReasons, verdictWords } from "./verdict";
 
 /** Mermaid's browser build: one script with no imports, which fetches nothing. */
 const MERMAID_PATH = require.resolve("mermaid/dist/mermaid.min.js");

@@ -3,7 +3,7 @@
 // 3 s both show), with the p50 and p95 named.
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { formatMs } from "./verdict";
+import { formatMs } from "../../util";
 
 /** The buckets' upper bounds, in ms; a last bucket takes what is slower. */
 const BOUNDS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];

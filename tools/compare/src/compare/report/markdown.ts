@@ -1,8 +1,9 @@
 // reports/compare.md: the same verdict as the terminal table, for a pull request or a slide.
+import { formatMs } from "../../util";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, describeTiming, diagramsOf, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, diagramsOf, figuresOf, skipReasons, verdictWords } from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

@@ -2,10 +2,11 @@
 import Table from "cli-table3";
 import { createColors } from "picocolors";
 import type { JourneyResult } from "../../journeys/result";
-import type { Step } from "../../journeys/steps";
+import { storeTimes, type Step } from "../../journeys/steps";
+import { formatMs } from "../../util";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, describeTiming, figuresOf, formatMs, skipReasons, verdictWords } from "./verdict";
+import { describeSetup, describeTiming, figuresOf, skipReasons, verdictWords } from "./verdict";
 
 export function terminalPainter(useColor: boolean) {
   const c = createColors(useColor);
@@ -28,12 +29,11 @@ export function terminalPainter(useColor: boolean) {
     traceLine(app: AppName, step: Step): string {
       const status =
         step.status < 400 ? c.green(String(step.status)) : c.red(`${step.status}${step.code ? ` ${step.code}` : ""}`);
-      // Where the server's time went, from its Server-Timing: "redis 0.4 ms ×2".
-      const stores = (step.stores ?? []).map(({ store, ms, operations }) => `${store} ${formatMs(ms)} ×${operations}`);
+      const times = storeTimes(step);
       return (
         c.dim(`    [${app}] `) +
         `${step.shopper} → balancer → ${step.instance}: ${step.request} ${status} ${c.dim(formatMs(step.ms))}` +
-        (stores.length > 0 ? c.dim(` (${stores.join(", ")})`) : "")
+        (times && c.dim(times))
       );
     },
 

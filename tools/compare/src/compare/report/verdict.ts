@@ -8,10 +8,6 @@ export function verdictWords(result: JourneyResult): string {
   return `${result.outcome} (${expectation})`;
 }
 
-export function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
-}
-
 /** One line on how the run was set up: instances, balancer, stores (describeTiming says how long it took). */
 export function describeSetup(report: ComparisonReport): string {
   const servers = report.instances === null ? "stacks given by URL" : `${report.instances} instances per app`;
