@@ -6,6 +6,7 @@ import { urlControl } from "../journeys/control/url-control";
 import type { Journey } from "../journeys/journey";
 import { journeyPolicy } from "../journeys/run-journey";
 import type { Step } from "../journeys/steps";
+import { liftLoginLockout } from "../rig/login-lockout";
 import type { SharedFailover } from "../rig/shared-failover";
 import type { SharedStoreFault } from "../rig/shared-store-fault";
 import type { StackPool } from "../rig/stack-pool";
@@ -53,7 +54,11 @@ export async function localVenue(
     storeFault: rig.storeFault,
     storeFailover: rig.storeFailover,
     fault: rig.onFault,
-    release: (reconfigured) => rig.pool.release(stack, { reusable: !journey.locksOutLogins && !reconfigured }),
+    release: async (reconfigured) => {
+      // A Redis given by REDIS_URL outlives the run: the next run there must not find alice locked out.
+      if (journey.locksOutLogins && !rig.bed.ownsRedis) await liftLoginLockout(rig.bed.redisUrl);
+      await rig.pool.release(stack, { reusable: !journey.locksOutLogins && !reconfigured });
+    },
   });
   return { lb, balancerUrl: stack.balancer.url, control };
 }
