@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// `pnpm find-state <dir>`: the state audit over a folder, through ESLint's API with only this
+// plugin's rules, grouped by kind of state, each finding at its file and line. Exit 1 on findings
+// (so a CI can use it), 0 with none or with --warn-only, 2 on a usage error.
+import { ESLint, type Linter } from "eslint";
+import { existsSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import tseslint from "typescript-eslint";
+import plugin, { KIND_OF, RULES, STATE_KINDS, type RuleName, type StateKindName } from "./index";
+import { explain } from "./state-kinds";
+
+const USAGE = `Usage: pnpm find-state <dir> [--warn-only] [--json]
+
+Finds, in the JavaScript and TypeScript files under <dir>, the state a server keeps to itself,
+which breaks behind a load balancer that does not pin users to servers:
+${Object.values(STATE_KINDS)
+  .map(({ title }) => `  - ${title.toLowerCase()}`)
+  .join("\n")}
+A place that is per-server by design is left out when its line, or the line above, says why:
+  // state-audit: per-server: <why>
+and listed apart, as honoured.
+
+  --warn-only  exit 0 even with findings (a report, not a gate)
+  --json       the findings as JSON on stdout
+Exit code: 1 when anything is found (unless --warn-only), 0 when nothing is, 2 on a usage error.`;
+
+export interface Finding {
+  readonly kind: StateKindName;
+  readonly rule: RuleName;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The place, in a few words. */
+  readonly what: string;
+}
+
+export interface Audit {
+  readonly files: number;
+  readonly findings: Finding[];
+  /** Places annotated as per-server by design, with the reason each gives. */
+  readonly perServer: (Finding & { readonly reason: string })[];
+  /** Files that could not be parsed, and why. */
+  readonly unreadable: { readonly file: string; readonly message: string }[];
+}
+
+export async function findState(dir: string): Promise<Audit> {
+  const config: Linter.Config[] = [
+    { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**"] },
+    {
+      files: ["**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}"],
+      languageOptions: { parser: tseslint.parser, sourceType: "module" },
+      // An eslint-disable comment does not hide state from the audit: only the annotation does.
+      linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
+      plugins: { stateless: plugin },
+      rules: Object.fromEntries(
+        Object.keys(RULES).map((name) => [`stateless/${name}`, ["error", { reportAnnotated: true }]]),
+      ),
+    },
+  ];
+  const eslint = new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    overrideConfig: config,
+    errorOnUnmatchedPattern: false,
+  });
+  const results = await eslint.lintFiles(["."]);
+  const audit: Audit = { files: results.length, findings: [], perServer: [], unreadable: [] };
+  for (const result of results) {
+    const file = relative(dir, result.filePath);
+    for (const message of result.messages) {
+      if (message.fatal) {
+        audit.unreadable.push({ file, message: message.message });
+        continue;
+      }
+      // Only this plugin's findings: nothing else the file's own comments say to ESLint.
+      if (!message.ruleId?.startsWith("stateless/")) continue;
+      const rule = message.ruleId.replace(/^stateless\//, "") as RuleName;
+      const kind = KIND_OF[rule];
+      const place = { kind, rule, file, line: message.line, column: message.column };
+      if (message.messageId === "perServer") {
+        const [, what = "", reason = ""] = /^[^:]+, per-server by design: (.*) \((.*)\)$/.exec(message.message) ?? [];
+        audit.perServer.push({ ...place, what, reason });
+      } else {
+        const prefix = `${STATE_KINDS[kind].title}: `;
+        const suffix = `: ${explain(kind)}`;
+        audit.findings.push({ ...place, what: message.message.slice(prefix.length, -suffix.length) });
+      }
+    }
+  }
+  return audit;
+}
+
+/** The report, grouped by kind: each kind's places, then once what breaks and the fix. */
+export function describeAudit(audit: Audit, dir: string): string {
+  const lines = [`find-state: ${dir} (${audit.files} files read)`, ""];
+  for (const [kind, { title }] of Object.entries(STATE_KINDS) as [StateKindName, { title: string }][]) {
+    const found = audit.findings.filter((finding) => finding.kind === kind);
+    if (found.length === 0) continue;
+    lines.push(`${title} (${found.length})`);
+    for (const { file, line, column, what } of found) lines.push(`  ${file}:${line}:${column}  ${what}`);
+    lines.push(`  What breaks: ${explain(kind)}`, "");
+  }
+  if (audit.perServer.length > 0) {
+    lines.push(`Per-server by design, annotated (${audit.perServer.length})`);
+    for (const { file, line, what, reason } of audit.perServer) lines.push(`  ${file}:${line}  ${what}: ${reason}`);
+    lines.push("");
+  }
+  for (const { file, message } of audit.unreadable) lines.push(`could not read ${file}: ${message}`);
+  const count = audit.findings.length;
+  lines.push(
+    count === 0
+      ? `No state found that a server keeps to itself (${audit.perServer.length} annotated per-server place(s) honoured).`
+      : `${count} place(s) keep state in one server (${audit.perServer.length} annotated per-server place(s) honoured).`,
+  );
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { "warn-only": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    console.error(`find-state: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    console.error(`find-state: name one folder to audit\n${USAGE}`);
+    return 2;
+  }
+  // pnpm runs scripts from the workspace's root: a relative folder is the caller's.
+  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]!);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    console.error(`find-state: ${positionals[0]} is not a folder`);
+    return 2;
+  }
+  const audit = await findState(dir);
+  console.log(values.json ? JSON.stringify(audit, null, 2) : describeAudit(audit, positionals[0]!));
+  return audit.findings.length > 0 && !values["warn-only"] ? 1 : 0;
+}
+
+if (require.main === module)
+  main().then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(`find-state: ${(error as Error).stack ?? String(error)}`);
+      process.exitCode = 2;
+    },
+  );

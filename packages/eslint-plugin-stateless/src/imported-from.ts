@@ -1,0 +1,86 @@
+// Which module a name was imported from, by ESLint's scope analysis (not by its spelling): a
+// `session` that is not express-session's is not flagged, whatever it is called. Follows ES
+// imports (default, named, namespace) and CommonJS `require` (whole, destructured, or one property).
+import type { Rule, Scope } from "eslint";
+import type * as ESTree from "estree";
+
+export interface Imported {
+  readonly module: string;
+  /** "default" (an ES default import, or a whole `require`), "*" (a namespace), or the export's name. */
+  readonly name: string;
+}
+
+/** Where the value `node` names came from, when it is an identifier bound by an import or a require. */
+export function importedFrom(context: Rule.RuleContext, node: ESTree.Node): Imported | undefined {
+  if (node.type === "MemberExpression" && !node.computed && node.property.type === "Identifier") {
+    // `session.MemoryStore`, `multer.diskStorage`: a member of a whole module.
+    const whole = importedFrom(context, node.object);
+    return whole && (whole.name === "default" || whole.name === "*")
+      ? { module: whole.module, name: node.property.name }
+      : undefined;
+  }
+  if (node.type !== "Identifier") return undefined;
+  const definition = variableNamed(context.sourceCode.getScope(node), node.name)?.defs[0];
+  if (!definition) return undefined;
+  if (definition.type === "ImportBinding") {
+    const specifier = definition.node;
+    const module = String((definition.parent as ESTree.ImportDeclaration).source.value);
+    if (specifier.type === "ImportDefaultSpecifier") return { module, name: "default" };
+    if (specifier.type === "ImportNamespaceSpecifier") return { module, name: "*" };
+    const imported = specifier.imported;
+    return { module, name: imported.type === "Identifier" ? imported.name : String(imported.value) };
+  }
+  if (definition.type === "Variable") return required(definition.node as ESTree.VariableDeclarator, node.name);
+  return undefined;
+}
+
+/** `const x = require("m")`, `const { x } = require("m")`, `const x = require("m").x`. */
+function required(declarator: ESTree.VariableDeclarator, name: string): Imported | undefined {
+  const init = declarator.init;
+  const module = requireOf(init);
+  if (module !== undefined) {
+    if (declarator.id.type === "Identifier") return { module, name: "default" };
+    if (declarator.id.type === "ObjectPattern") {
+      const property = declarator.id.properties.find(
+        (p): p is ESTree.AssignmentProperty =>
+          p.type === "Property" && p.value.type === "Identifier" && p.value.name === name,
+      );
+      if (property?.key.type === "Identifier") return { module, name: property.key.name };
+    }
+    return undefined;
+  }
+  if (init?.type === "MemberExpression" && !init.computed && init.property.type === "Identifier") {
+    const whole = requireOf(init.object);
+    if (whole !== undefined) return { module: whole, name: init.property.name };
+  }
+  return undefined;
+}
+
+function requireOf(node: ESTree.Node | null | undefined): string | undefined {
+  if (node?.type !== "CallExpression" || node.callee.type !== "Identifier" || node.callee.name !== "require")
+    return undefined;
+  const [argument] = node.arguments;
+  return argument?.type === "Literal" && typeof argument.value === "string" ? argument.value : undefined;
+}
+
+function variableNamed(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
+  for (let at = scope; at; at = at.upper) {
+    const found = at.set.get(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Whether `imported` is one of `names` (a module's default export counts as "default") of `module`. */
+export function isExport(imported: Imported | undefined, module: string, ...names: string[]): boolean {
+  return imported?.module === module && names.includes(imported.name);
+}
+
+/** The property `key` of an object literal, if it has one written so. */
+export function propertyOf(object: ESTree.Node | undefined, key: string): ESTree.Property | undefined {
+  if (object?.type !== "ObjectExpression") return undefined;
+  return object.properties.find(
+    (p): p is ESTree.Property =>
+      p.type === "Property" && !p.computed && p.key.type === "Identifier" && p.key.name === key,
+  );
+}

@@ -1,0 +1,41 @@
+// The state audit as an ESLint plugin (flat config, ESLint 10):
+//   import stateless from "@cart/eslint-plugin-stateless";
+//   export default [stateless.configs.recommended];
+// Each rule finds one kind of state a server keeps to itself (state-kinds.ts); `find-state` is the
+// report over a folder.
+import type { ESLint, Linter, Rule } from "eslint";
+import { countersInMemory } from "./rules/counters-in-memory";
+import { filesOnDisk } from "./rules/files-on-disk";
+import { sessionsInMemory } from "./rules/sessions-in-memory";
+import type { StateKindName } from "./state-kinds";
+
+export { STATE_KINDS, type StateKindName } from "./state-kinds";
+
+export const RULES = {
+  "sessions-in-memory": sessionsInMemory,
+  "counters-in-memory": countersInMemory,
+  "files-on-disk": filesOnDisk,
+} as const satisfies Record<string, Rule.RuleModule>;
+
+export type RuleName = keyof typeof RULES;
+
+/** The kind of state each rule finds. */
+export const KIND_OF: Readonly<Record<RuleName, StateKindName>> = {
+  "sessions-in-memory": "sessions",
+  "counters-in-memory": "counters",
+  "files-on-disk": "files",
+};
+
+const plugin = {
+  meta: { name: "@cart/eslint-plugin-stateless", version: "0.1.0" },
+  rules: RULES,
+  configs: {} as Record<"recommended", Linter.Config>,
+} satisfies ESLint.Plugin;
+
+plugin.configs.recommended = {
+  name: "stateless/recommended",
+  plugins: { stateless: plugin },
+  rules: Object.fromEntries(Object.keys(RULES).map((name) => [`stateless/${name}`, "error"])),
+};
+
+export default plugin;

@@ -1,0 +1,48 @@
+// The kinds of state a server can keep to itself, as the audit names them: for each, what breaks
+// behind a load balancer that does not pin users to servers, the journey of `pnpm compare` that
+// shows it (docs/comparison.md in this repository), and what the stateless app does instead.
+
+export interface StateKind {
+  /** How the report heads the kind's findings. */
+  readonly title: string;
+  /** What goes wrong, in a user's words. */
+  readonly failure: string;
+  /** The `pnpm compare` journeys that show it. */
+  readonly journeys: readonly string[];
+  /** Where the state goes instead. */
+  readonly fix: string;
+}
+
+export const STATE_KINDS = {
+  sessions: {
+    title: "Sessions in process memory",
+    failure:
+      "a user whose next request reaches another server, or whose server restarts, is not logged in there: " +
+      "their session, and the cart it holds, is on the first server only",
+    journeys: ["no-stickiness", "server-crash", "rolling-deploy"],
+    fix: "keep sessions in a store every server shares (Redis: connect-redis's RedisStore), or in a signed token",
+  },
+  counters: {
+    title: "Counters and limits per process",
+    failure:
+      "each server counts only the requests it saw: behind three servers a limit of 5 failed logins lets 15 through",
+    journeys: ["brute-force"],
+    fix: "count in a store every server shares (express-rate-limit's `store`: rate-limit-redis, or our RedisRateLimitStore)",
+  },
+  files: {
+    title: "Files on the server's own disk",
+    failure:
+      "an upload is on the disk of the server that took it: another server answers 404, and a replaced machine " +
+      "loses it",
+    journeys: ["avatar-upload", "avatar-after-replace"],
+    fix: "keep the bytes in object storage every server reaches (S3 or compatible; multer's memoryStorage, then a PUT)",
+  },
+} as const satisfies Record<string, StateKind>;
+
+export type StateKindName = keyof typeof STATE_KINDS;
+
+/** The message every finding of `kind` ends with: the failure, the journeys, the fix. */
+export function explain(kind: StateKindName): string {
+  const { failure, journeys, fix } = STATE_KINDS[kind];
+  return `${failure} (pnpm compare --journey ${journeys.join(", ")}). Fix: ${fix}.`;
+}

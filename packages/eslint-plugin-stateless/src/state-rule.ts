@@ -1,0 +1,59 @@
+// What every rule of the audit shares: a finding names the kind of state, the failure and the
+// journey that shows it, and the fix; and a place that is per-server by design is silenced only by
+// an annotation at its line that says why:
+//   // state-audit: per-server: the sockets this server holds
+// With `{ reportAnnotated: true }` (what `find-state` asks) an annotated place is reported apart,
+// as honoured, so that the report can count and list them.
+import type { Rule } from "eslint";
+import type * as ESTree from "estree";
+import { explain, STATE_KINDS, type StateKindName } from "./state-kinds";
+
+const ANNOTATION = /^\s*state-audit:\s*per-server:\s*(\S.*)$/;
+
+/** Reports `node` as state of `kind` (`what`: the place, in a few words), unless annotated. */
+export type Report = (node: ESTree.Node, what: string) => void;
+
+export function stateRule(
+  kind: StateKindName,
+  description: string,
+  visitors: (report: Report, context: Rule.RuleContext) => Rule.RuleListener,
+): Rule.RuleModule {
+  return {
+    meta: {
+      type: "problem",
+      docs: { description },
+      schema: [
+        {
+          type: "object",
+          properties: { reportAnnotated: { type: "boolean" } },
+          additionalProperties: false,
+        },
+      ],
+      messages: {
+        found: `${STATE_KINDS[kind].title}: {{what}}: {{why}}`,
+        perServer: `${STATE_KINDS[kind].title}, per-server by design: {{what}} ({{reason}})`,
+      },
+    },
+    create(context) {
+      const { reportAnnotated = false } = (context.options[0] ?? {}) as { reportAnnotated?: boolean };
+      const report: Report = (node, what) => {
+        const reason = annotationAt(context, node);
+        if (reason === undefined) context.report({ node, messageId: "found", data: { what, why: explain(kind) } });
+        else if (reportAnnotated) context.report({ node, messageId: "perServer", data: { what, reason } });
+      };
+      return visitors(report, context);
+    },
+  };
+}
+
+/** The reason an annotation gives, on the line of `node` (at its end) or the line above; none without. */
+function annotationAt(context: Rule.RuleContext, node: ESTree.Node): string | undefined {
+  const line = node.loc!.start.line;
+  for (const comment of context.sourceCode.getAllComments()) {
+    const at = comment.loc!.start.line;
+    if (at !== line && comment.loc!.end.line !== line - 1) continue;
+    const reason = ANNOTATION.exec(comment.value)?.[1];
+    if (reason) return reason.trim();
+  }
+  return undefined;
+}

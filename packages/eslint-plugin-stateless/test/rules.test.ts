@@ -1,0 +1,103 @@
+// Each rule: what it must find, and what it must not (a name alone is no finding: the rules follow
+// where a value was imported from), and the annotation that silences a place per-server by design.
+import { Linter, RuleTester } from "eslint";
+import tseslint from "typescript-eslint";
+import plugin, { RULES } from "../src";
+
+const tester = new RuleTester({ languageOptions: { parser: tseslint.parser, sourceType: "module" } });
+
+describe("sessions-in-memory", () => {
+  tester.run("sessions-in-memory", RULES["sessions-in-memory"], {
+    valid: [
+      `import session from "express-session"; import { RedisStore } from "connect-redis"; session({ store: new RedisStore({ client }) });`,
+      `const session = require("express-session"); session({ store: shared, secret: "s" });`,
+      // Options made elsewhere cannot be read here: no guess.
+      `import session from "express-session"; session(options);`,
+      // Not express-session's: a function and a class of the file's own, of the same names.
+      `function session(o) { return o; } session({ secret: "s" }); class MemoryStore {} new MemoryStore();`,
+      `import { MemoryStore } from "./my-store"; new MemoryStore();`,
+      `// state-audit: per-server: a demo that runs on one server only
+       import session from "express-session"; session({ secret: "s" });`,
+    ],
+    invalid: [
+      {
+        code: `import session from "express-session"; app.use(session({ secret: "s" }));`,
+        errors: [{ messageId: "found" }],
+      },
+      { code: `const session = require("express-session"); app.use(session());`, errors: [{ messageId: "found" }] },
+      {
+        code: `import * as session from "express-session"; session({ store: new session.MemoryStore() });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `import { MemoryStore as Sessions } from "express-session"; const store = new Sessions();`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const { MemoryStore } = require("express-session");\n// state-audit: per-server: tests only\nnew MemoryStore();`,
+        options: [{ reportAnnotated: true }],
+        errors: [{ messageId: "perServer" }],
+      },
+    ],
+  });
+});
+
+describe("counters-in-memory", () => {
+  tester.run("counters-in-memory", RULES["counters-in-memory"], {
+    valid: [
+      `import rateLimit from "express-rate-limit"; rateLimit({ limit: 5, store: new RedisStore({ sendCommand }) });`,
+      `import { rateLimit } from "express-rate-limit"; rateLimit(shared);`,
+      `const rateLimit = (o) => o; rateLimit({ limit: 5 });`,
+    ],
+    invalid: [
+      {
+        code: `import rateLimit from "express-rate-limit"; rateLimit({ windowMs: 60000, limit: 5 });`,
+        errors: [{ messageId: "found" }],
+      },
+      { code: `const { rateLimit } = require("express-rate-limit"); rateLimit();`, errors: [{ messageId: "found" }] },
+      {
+        code: `import slowDown from "express-slow-down"; slowDown({ delayAfter: 5 });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `import { MemoryStore } from "express-rate-limit"; const store = () => new MemoryStore();`,
+        errors: [{ messageId: "found" }],
+      },
+    ],
+  });
+});
+
+describe("files-on-disk", () => {
+  tester.run("files-on-disk", RULES["files-on-disk"], {
+    valid: [
+      `import multer from "multer"; multer({ storage: multer.memoryStorage() });`,
+      `import multer from "multer"; multer();`,
+      `const multer = (o) => o; multer({ dest: "uploads/" });`,
+    ],
+    invalid: [
+      { code: `const multer = require("multer"); multer({ dest: "uploads/" });`, errors: [{ messageId: "found" }] },
+      {
+        code: `import multer from "multer"; const s = multer.diskStorage({ destination: "a/" });`,
+        errors: [{ messageId: "found" }],
+      },
+      { code: `import { diskStorage } from "multer"; diskStorage({});`, errors: [{ messageId: "found" }] },
+    ],
+  });
+});
+
+describe("the recommended config", () => {
+  it("is all a user's flat config needs: every rule on, each finding an error that says what breaks", () => {
+    const messages = new Linter({ configType: "flat" }).verify(
+      `import session from "express-session";\napp.use(session({ secret: "s" }));`,
+      [plugin.configs.recommended, { languageOptions: { sourceType: "module" } }],
+    );
+    expect(messages).toEqual([
+      expect.objectContaining({
+        ruleId: "stateless/sessions-in-memory",
+        severity: 2,
+        line: 2,
+        message: expect.stringContaining("(pnpm compare --journey no-stickiness, server-crash, rolling-deploy)"),
+      }),
+    ]);
+  });
+});
