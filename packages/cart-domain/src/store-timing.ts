@@ -30,6 +30,12 @@ interface RequestRecord {
 
 /** Where state stays in the server: no network round trip to count. */
 const IN_PROCESS: ReadonlySet<StoreName> = new Set(["memory", "disk"]);
+/**
+ * A timer a request starts keeps the request's record (its async context) for as long as it runs:
+ * its store calls are recorded there too. The per-store sums stay small whatever happens; the list of
+ * round trips stops growing here.
+ */
+const MAX_TRIPS = 10_000;
 
 const current = new AsyncLocalStorage<RequestRecord>();
 /** The round trips the store operation under way has counted itself (countRoundTrip). */
@@ -71,7 +77,8 @@ function record(store: StoreName, started: number, operations = 1): void {
   const ended = performance.now();
   const use = request.uses.get(store) ?? { operations: 0, ms: 0 };
   request.uses.set(store, { operations: use.operations + operations, ms: use.ms + ended - started });
-  if (!IN_PROCESS.has(store)) request.trips.push({ start: started, end: ended, count: operations });
+  if (!IN_PROCESS.has(store) && request.trips.length < MAX_TRIPS)
+    request.trips.push({ start: started, end: ended, count: operations });
 }
 
 /**
