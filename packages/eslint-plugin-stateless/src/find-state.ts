@@ -46,7 +46,19 @@ export interface Audit {
 
 export async function findState(dir: string): Promise<Audit> {
   const config: Linter.Config[] = [
-    { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**"] },
+    // The app's code, not its tests: a test's helpers keep what they saw on purpose.
+    {
+      ignores: [
+        "**/node_modules/**",
+        "**/dist/**",
+        "**/build/**",
+        "**/coverage/**",
+        "**/test/**",
+        "**/tests/**",
+        "**/__tests__/**",
+        "**/*.{test,spec}.*",
+      ],
+    },
     {
       files: ["**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}"],
       languageOptions: { parser: tseslint.parser, sourceType: "module" },

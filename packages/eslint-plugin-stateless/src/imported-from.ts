@@ -20,7 +20,7 @@ export function importedFrom(context: Rule.RuleContext, node: ESTree.Node): Impo
       : undefined;
   }
   if (node.type !== "Identifier") return undefined;
-  const definition = variableNamed(context.sourceCode.getScope(node), node.name)?.defs[0];
+  const definition = variableOf(context.sourceCode.getScope(node), node.name)?.defs[0];
   if (!definition) return undefined;
   if (definition.type === "ImportBinding") {
     const specifier = definition.node;
@@ -63,7 +63,8 @@ function requireOf(node: ESTree.Node | null | undefined): string | undefined {
   return argument?.type === "Literal" && typeof argument.value === "string" ? argument.value : undefined;
 }
 
-function variableNamed(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
+/** The variable `name` means at `scope`: declared there or in a scope around it. */
+export function variableOf(scope: Scope.Scope | null, name: string): Scope.Variable | undefined {
   for (let at = scope; at; at = at.upper) {
     const found = at.set.get(name);
     if (found) return found;

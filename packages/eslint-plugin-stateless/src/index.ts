@@ -4,6 +4,7 @@
 // Each rule finds one kind of state a server keeps to itself (state-kinds.ts); `find-state` is the
 // report over a folder.
 import type { ESLint, Linter, Rule } from "eslint";
+import { collectionsInMemory } from "./rules/collections-in-memory";
 import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
 import { sessionsInMemory } from "./rules/sessions-in-memory";
@@ -13,6 +14,7 @@ export { STATE_KINDS, type StateKindName } from "./state-kinds";
 
 export const RULES = {
   "sessions-in-memory": sessionsInMemory,
+  "collections-in-memory": collectionsInMemory,
   "counters-in-memory": countersInMemory,
   "files-on-disk": filesOnDisk,
 } as const satisfies Record<string, Rule.RuleModule>;
@@ -22,6 +24,7 @@ export type RuleName = keyof typeof RULES;
 /** The kind of state each rule finds. */
 export const KIND_OF: Readonly<Record<RuleName, StateKindName>> = {
   "sessions-in-memory": "sessions",
+  "collections-in-memory": "collections",
   "counters-in-memory": "counters",
   "files-on-disk": "files",
 };

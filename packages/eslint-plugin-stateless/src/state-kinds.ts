@@ -22,6 +22,14 @@ export const STATE_KINDS = {
     journeys: ["no-stickiness", "server-crash", "rolling-deploy"],
     fix: "keep sessions in a store every server shares (Redis: connect-redis's RedisStore), or in a signed token",
   },
+  collections: {
+    title: "User data in long-lived collections",
+    failure:
+      "what one server writes there while serving a request, the others never see, and a restart loses: a user " +
+      "whose next request lands elsewhere finds it gone",
+    journeys: ["no-stickiness", "server-crash", "atm-different-answers"],
+    fix: "keep it in a store every server shares (Redis for what is temporary, a database for what must last)",
+  },
   counters: {
     title: "Counters and limits per process",
     failure:

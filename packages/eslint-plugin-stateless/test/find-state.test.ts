@@ -26,6 +26,8 @@ describe("find-state on tutorial-style apps", () => {
     const place = (file: string, text: string) => `${file}:${lineOf(FIXTURES, file, text)}`;
     expect(audit.findings.map(({ kind, file, line }) => `${kind} ${file}:${line}`).sort()).toEqual(
       [
+        `collections ${place("cart-map-app.js", "const carts = {}")}`,
+        `collections ${place("cart-map-app.js", "const orders = new Map()")}`,
         `counters ${place("login-limit-app.mjs", "rateLimit({")}`,
         `files ${place("upload-app.js", "multer({ dest")}`,
         `files ${place("upload-app.js", "multer.diskStorage(")}`,
@@ -34,6 +36,9 @@ describe("find-state on tutorial-style apps", () => {
     );
     // The safe twin: shared stores, look-alike names, and one limiter per-server on purpose.
     expect(audit.findings.filter(({ file }) => file === "safe-app.mjs")).toEqual([]);
+    // A Map built once and only read, a configuration object, a request's own Set: none of them.
+    const carts = audit.findings.filter(({ file }) => file === "cart-map-app.js").map(({ what }) => what);
+    expect(carts.map((what) => what.split(" ")[0])).toEqual(["`carts`", "`orders`"]);
     expect(audit.perServer).toEqual([
       expect.objectContaining({
         kind: "counters",
@@ -53,7 +58,7 @@ describe("find-state on tutorial-style apps", () => {
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /4 place\(s\) keep state in one server \(1 annotated per-server place\(s\) honoured\)\.$/,
+      /6 place\(s\) keep state in one server \(1 annotated per-server place\(s\) honoured\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);

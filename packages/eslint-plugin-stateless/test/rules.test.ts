@@ -42,6 +42,41 @@ describe("sessions-in-memory", () => {
   });
 });
 
+describe("collections-in-memory", () => {
+  tester.run("collections-in-memory", RULES["collections-in-memory"], {
+    valid: [
+      // Built once and only read; a client of a store (its calls are the store's); a request's own Set.
+      `const PRICES = new Map([["coke", 199]]); app.get("/p", (req, res) => res.json(PRICES.get(req.query.sku)));`,
+      `const redis = createClient(); app.post("/c", async (req, res) => { await redis.set("k", "v"); res.end(); });`,
+      `app.get("/k", (req, res) => { const seen = new Set(); seen.add(1); res.json(seen.size); });`,
+      // Not served: a client's chunks, in the function that makes the request.
+      `function fetchAll(res) { const chunks = []; res.on("data", (c) => chunks.push(c)); }`,
+      // A Map's get is not a route.
+      `const cache = new Map(); function f(k) { return cache.get(k); }`,
+      // A class of the file's own named Map.
+      `class Map { set() {} } const m = new Map(); app.post("/x", () => m.set());`,
+    ],
+    invalid: [
+      {
+        code: `const carts = {}; app.post("/cart", (req, res) => { carts[req.user] = req.body; res.end(); });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `function createApp() { const orders = new Map(); app.post("/o", (req) => orders.set(req.user, 1)); }`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const users = []; function remember(u) { users.push(u); } router.use((req, res, next) => { remember(req.user); next(); });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const online = new Set(); io.on("connection", (socket) => { socket.on("join", (user) => online.add(user)); });`,
+        errors: [{ messageId: "found" }],
+      },
+    ],
+  });
+});
+
 describe("counters-in-memory", () => {
   tester.run("counters-in-memory", RULES["counters-in-memory"], {
     valid: [

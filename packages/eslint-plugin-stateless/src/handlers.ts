@@ -1,0 +1,109 @@
+// Which functions of a file run while serving a request: those handed to a route or middleware
+// (`app.get(path, fn)`, `router.use(fn)`), or to an event of a connection (`socket.on("message",
+// fn)`, `io.on("connection", fn)`), the functions nested in them, and the file's own functions they
+// call (followed, as far as the file goes).
+import type { Rule } from "eslint";
+import type * as ESTree from "estree";
+import { variableOf } from "./imported-from";
+
+export type FunctionNode = ESTree.FunctionDeclaration | ESTree.FunctionExpression | ESTree.ArrowFunctionExpression;
+
+/** Express's routing methods, and `use`. */
+const ROUTES = new Set(["get", "post", "put", "patch", "delete", "all", "options", "head", "use"]);
+/** An emitter's subscription: a handler when its event is named by a string (a socket's, a server's). */
+const EVENTS = new Set(["on", "once", "addListener"]);
+/** A server's own events: whoever subscribes to them is putting a server together. */
+const SERVER_EVENTS = new Set(["connection", "upgrade", "request"]);
+
+const isFunction = (node: ESTree.Node | null | undefined): node is FunctionNode =>
+  node?.type === "FunctionExpression" ||
+  node?.type === "ArrowFunctionExpression" ||
+  node?.type === "FunctionDeclaration";
+
+/** Collects a file's handlers as its calls go by; `handlers()` once the whole file is read. */
+export class RequestHandlers {
+  private readonly roots = new Set<FunctionNode>();
+  private readonly apps = new Set<FunctionNode | null>();
+  /** The file's own functions each function calls by name. */
+  private readonly calls = new Map<FunctionNode | null, Set<FunctionNode>>();
+
+  constructor(private readonly context: Rule.RuleContext) {}
+
+  /** Every call of the file, in order (a CallExpression visitor). */
+  see(call: ESTree.CallExpression): void {
+    const { callee } = call;
+    const own = this.ownFunction(callee);
+    if (own) this.callsOf(enclosingFunction(this.context, call)).add(own);
+    if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return;
+    const method = callee.property.name;
+    const [first] = call.arguments;
+    const event = first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
+    if (!ROUTES.has(method) && !(EVENTS.has(method) && event !== undefined)) return;
+    const handed = call.arguments.flatMap((argument) => {
+      if (isFunction(argument as ESTree.Node)) return [argument as FunctionNode];
+      const named = this.ownFunction(argument as ESTree.Node);
+      return named ? [named] : [];
+    });
+    // `map.get(key)` hands over no function: not a route.
+    if (handed.length === 0) return;
+    for (const fn of handed) this.roots.add(fn);
+    if (ROUTES.has(method) || SERVER_EVENTS.has(event!)) this.apps.add(enclosingFunction(this.context, call));
+  }
+
+  /**
+   * Where an app is put together: the functions that register its routes or its server's
+   * connections (null: the file's top level). What they declare lives as long as the app.
+   */
+  registrars(): ReadonlySet<FunctionNode | null> {
+    return this.apps;
+  }
+
+  /** The handlers, and every function of the file they reach (nested in them, or called from them). */
+  handlers(): Set<FunctionNode> {
+    const reached = new Set<FunctionNode>();
+    const queue = [...this.roots];
+    while (queue.length > 0) {
+      const fn = queue.pop()!;
+      if (reached.has(fn)) continue;
+      reached.add(fn);
+      for (const [caller, called] of this.calls)
+        if (caller && (caller === fn || within(caller, fn))) queue.push(...called);
+    }
+    return reached;
+  }
+
+  private callsOf(fn: FunctionNode | null): Set<FunctionNode> {
+    const found = this.calls.get(fn) ?? new Set<FunctionNode>();
+    this.calls.set(fn, found);
+    return found;
+  }
+
+  /** The function of this file an identifier names (a declaration, or a const holding one). */
+  private ownFunction(node: ESTree.Node): FunctionNode | undefined {
+    if (node.type !== "Identifier") return undefined;
+    const definition = variableOf(this.context.sourceCode.getScope(node), node.name)?.defs[0];
+    if (definition?.type === "FunctionName") return definition.node as FunctionNode;
+    if (definition?.type === "Variable") {
+      const init = (definition.node as ESTree.VariableDeclarator).init;
+      if (isFunction(init)) return init;
+    }
+    return undefined;
+  }
+}
+
+/** The innermost function around `node`; null at the file's top level. */
+export function enclosingFunction(context: Rule.RuleContext, node: ESTree.Node): FunctionNode | null {
+  const ancestors = context.sourceCode.getAncestors(node);
+  for (let i = ancestors.length - 1; i >= 0; i--) if (isFunction(ancestors[i])) return ancestors[i] as FunctionNode;
+  return null;
+}
+
+/** Whether `node` lies within one of `functions` (by source range). */
+export function insideAny(node: ESTree.Node, functions: Iterable<ESTree.Node>): boolean {
+  for (const fn of functions) if (node !== fn && within(node, fn)) return true;
+  return false;
+}
+
+export function within(node: ESTree.Node, outer: ESTree.Node): boolean {
+  return node.range![0] >= outer.range![0] && node.range![1] <= outer.range![1];
+}
