@@ -1,7 +1,7 @@
 // Which functions of a file run while serving a request: those handed to a route or middleware
 // (`app.get(path, fn)`, `router.use(fn)`), or to an event of a connection (`socket.on("message",
 // fn)`, `io.on("connection", fn)`), the functions nested in them, and the file's own functions they
-// call (followed, as far as the file goes).
+// call (followed, as far as the file goes); and apart, what the file's timers run.
 import type { Rule } from "eslint";
 import type * as ESTree from "estree";
 import { variableOf } from "./imported-from";
@@ -12,6 +12,8 @@ export type FunctionNode = ESTree.FunctionDeclaration | ESTree.FunctionExpressio
 const ROUTES = new Set(["get", "post", "put", "patch", "delete", "all", "options", "head", "use"]);
 /** An emitter's subscription: a handler when its event is named by a string (a socket's, a server's). */
 const EVENTS = new Set(["on", "once", "addListener"]);
+/** Node's timers: what they run is background work, not a request's. */
+const TIMERS = new Set(["setInterval", "setTimeout", "setImmediate"]);
 /** A server's own events: whoever subscribes to them is putting a server together. */
 const SERVER_EVENTS = new Set(["connection", "upgrade", "request"]);
 
@@ -23,6 +25,7 @@ const isFunction = (node: ESTree.Node | null | undefined): node is FunctionNode 
 /** Collects a file's handlers as its calls go by; `handlers()` once the whole file is read. */
 export class RequestHandlers {
   private readonly roots = new Set<FunctionNode>();
+  private readonly timerRoots = new Set<FunctionNode>();
   private readonly apps = new Set<FunctionNode | null>();
   /** The file's own functions each function calls by name. */
   private readonly calls = new Map<FunctionNode | null, Set<FunctionNode>>();
@@ -34,6 +37,14 @@ export class RequestHandlers {
     const { callee } = call;
     const own = this.ownFunction(callee);
     if (own) this.callsOf(enclosingFunction(this.context, call)).add(own);
+    if (callee.type === "Identifier" && TIMERS.has(callee.name) && !this.declaredHere(callee)) {
+      const [first] = call.arguments;
+      const work = isFunction(first as ESTree.Node)
+        ? (first as FunctionNode)
+        : first && this.ownFunction(first as ESTree.Node);
+      if (work) this.timerRoots.add(work);
+      return;
+    }
     if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return;
     const method = callee.property.name;
     const [first] = call.arguments;
@@ -60,8 +71,17 @@ export class RequestHandlers {
 
   /** The handlers, and every function of the file they reach (nested in them, or called from them). */
   handlers(): Set<FunctionNode> {
+    return this.reach(this.roots);
+  }
+
+  /** What timers run (setInterval, setTimeout, setImmediate), and every function of the file it reaches. */
+  timerWork(): Set<FunctionNode> {
+    return this.reach(this.timerRoots);
+  }
+
+  private reach(roots: Iterable<FunctionNode>): Set<FunctionNode> {
     const reached = new Set<FunctionNode>();
-    const queue = [...this.roots];
+    const queue = [...roots];
     while (queue.length > 0) {
       const fn = queue.pop()!;
       if (reached.has(fn)) continue;
@@ -70,6 +90,11 @@ export class RequestHandlers {
         if (caller && (caller === fn || within(caller, fn))) queue.push(...called);
     }
     return reached;
+  }
+
+  /** Whether the file declares a name of its own (then `setInterval` is not the timer). */
+  private declaredHere(node: ESTree.Identifier): boolean {
+    return Boolean(variableOf(this.context.sourceCode.getScope(node), node.name)?.defs.length);
   }
 
   private callsOf(fn: FunctionNode | null): Set<FunctionNode> {

@@ -7,6 +7,7 @@ import type { ESLint, Linter, Rule } from "eslint";
 import { collectionsInMemory } from "./rules/collections-in-memory";
 import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
+import { queuesInMemory } from "./rules/queues-in-memory";
 import { sessionsInMemory } from "./rules/sessions-in-memory";
 import type { StateKindName } from "./state-kinds";
 
@@ -15,6 +16,7 @@ export { STATE_KINDS, type StateKindName } from "./state-kinds";
 export const RULES = {
   "sessions-in-memory": sessionsInMemory,
   "collections-in-memory": collectionsInMemory,
+  "queues-in-memory": queuesInMemory,
   "counters-in-memory": countersInMemory,
   "files-on-disk": filesOnDisk,
 } as const satisfies Record<string, Rule.RuleModule>;
@@ -25,6 +27,7 @@ export type RuleName = keyof typeof RULES;
 export const KIND_OF: Readonly<Record<RuleName, StateKindName>> = {
   "sessions-in-memory": "sessions",
   "collections-in-memory": "collections",
+  "queues-in-memory": "queues",
   "counters-in-memory": "counters",
   "files-on-disk": "files",
 };

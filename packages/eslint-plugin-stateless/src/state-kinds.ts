@@ -30,6 +30,14 @@ export const STATE_KINDS = {
     journeys: ["no-stickiness", "server-crash", "atm-different-answers"],
     fix: "keep it in a store every server shares (Redis for what is temporary, a database for what must last)",
   },
+  queues: {
+    title: "Queues and jobs in memory",
+    failure:
+      "the jobs wait in one server's memory: they die with it (a crash, a deploy), and a server added to take " +
+      "the load cannot take any of them",
+    journeys: ["kitchen-crash", "kitchen-scale-out", "kitchen-rolling-deploy"],
+    fix: "a queue every server shares, whose jobs outlive any one server (PostgreSQL with pg-boss, as our kitchen)",
+  },
   counters: {
     title: "Counters and limits per process",
     failure:

@@ -77,6 +77,29 @@ describe("collections-in-memory", () => {
   });
 });
 
+describe("queues-in-memory", () => {
+  tester.run("queues-in-memory", RULES["queues-in-memory"], {
+    valid: [
+      // Filled by requests, never drained by a timer: collections-in-memory's, not this rule's.
+      `const log = []; app.post("/l", (req) => log.push(req.body));`,
+      // A timer of the file's own name is not Node's.
+      `const jobs = []; function setInterval(f) {} app.post("/j", (req) => jobs.push(1)); setInterval(() => jobs.shift());`,
+    ],
+    invalid: [
+      {
+        code: `const jobs = []; app.post("/j", (req, res) => { jobs.push(req.body); res.end(); }); setInterval(() => jobs.shift(), 100);`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const waiting = new Map(); app.post("/o", (req) => waiting.set(req.id, req.body));
+function work() { for (const [id] of waiting) waiting.delete(id); }
+setTimeout(work, 10);`,
+        errors: [{ messageId: "found" }],
+      },
+    ],
+  });
+});
+
 describe("counters-in-memory", () => {
   tester.run("counters-in-memory", RULES["counters-in-memory"], {
     valid: [

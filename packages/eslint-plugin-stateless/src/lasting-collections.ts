@@ -1,0 +1,109 @@
+// The collections a file keeps for as long as the app runs, and what its requests and its timers
+// do to them: what collections-in-memory and queues-in-memory report. A collection lasts when it
+// is declared at the file's top, or in the function that puts the app together (the closure its
+// handlers share), not in a request's own function.
+import type { Rule, Scope } from "eslint";
+import type * as ESTree from "estree";
+import { insideAny, RequestHandlers, type FunctionNode } from "./handlers";
+import { variableOf } from "./imported-from";
+
+export interface LastingCollection {
+  readonly name: string;
+  readonly declarator: ESTree.VariableDeclarator;
+  /** "a Map", "an array"… */
+  readonly made: string;
+  /** The first line where a request writes it. */
+  readonly writtenAt: number;
+  /** The first line where a timer's work takes from it (shift, pop, splice, delete, clear); none if none does. */
+  readonly drainedAt: number | undefined;
+}
+
+const COLLECTIONS = new Set(["Map", "Set", "Array"]);
+/** Methods that change a Map, a Set or an array. */
+const MUTATORS = new Set([
+  "set",
+  "add",
+  "delete",
+  "clear",
+  "push",
+  "unshift",
+  "pop",
+  "shift",
+  "splice",
+  "sort",
+  "fill",
+]);
+/** Of them, those that take something out. */
+const TAKERS = new Set(["delete", "clear", "pop", "shift", "splice"]);
+
+/** A rule's visitors that find them: `found` is given them once the whole file is read. */
+export function lastingCollections(
+  context: Rule.RuleContext,
+  found: (collections: LastingCollection[]) => void,
+): Rule.RuleListener {
+  const handlers = new RequestHandlers(context);
+  const collectionMade = (init: ESTree.Node | null | undefined): string | undefined => {
+    if (init?.type === "ArrayExpression") return "an array";
+    if (init?.type === "ObjectExpression") return "an object";
+    if (init?.type !== "NewExpression" || init.callee.type !== "Identifier") return undefined;
+    const { name } = init.callee;
+    // The built-in, not a class of the file's own of that name.
+    if (!COLLECTIONS.has(name) || variableOf(context.sourceCode.getScope(init), name)?.defs.length) return undefined;
+    return name === "Array" ? "an array" : `a ${name}`;
+  };
+  return {
+    CallExpression: (node: ESTree.CallExpression) => handlers.see(node),
+    "Program:exit"() {
+      const serving = handlers.handlers();
+      if (serving.size === 0) return found([]);
+      const timers = handlers.timerWork();
+      const collections: LastingCollection[] = [];
+      for (const scope of context.sourceCode.scopeManager.scopes) {
+        for (const variable of scope.variables) {
+          const declarator = variable.defs[0]?.node as ESTree.Node | undefined;
+          if (declarator?.type !== "VariableDeclarator") continue;
+          const made = collectionMade(declarator.init);
+          const declaredIn = variable.scope.block;
+          const lasting = declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
+          if (!made || !lasting || serving.has(declaredIn as FunctionNode) || insideAny(declaredIn, serving)) continue;
+          const line = (reference: Scope.Reference) => reference.identifier.loc!.start.line;
+          const at = (reference: Scope.Reference, where: Set<FunctionNode>) =>
+            insideAny(reference.identifier as ESTree.Identifier, where);
+          const write = variable.references.find((reference) => change(reference) && at(reference, serving));
+          if (!write) continue;
+          const drain = variable.references.find((reference) => change(reference) === "takes" && at(reference, timers));
+          collections.push({
+            name: variable.name,
+            declarator,
+            made,
+            writtenAt: line(write),
+            drainedAt: drain && line(drain),
+          });
+        }
+      }
+      found(collections);
+    },
+  };
+}
+
+/** How the reference changes what the variable holds (`x.push(…)`, `x[k] = v`, `delete x[k]`…), if it does. */
+function change(reference: Scope.Reference): "writes" | "takes" | undefined {
+  let node = reference.identifier as ESTree.Node & { parent?: ESTree.Node };
+  let member = false;
+  // Up the chain of members whose object this is: carts[user].items…
+  while (node.parent?.type === "MemberExpression" && node.parent.object === node) {
+    node = node.parent as ESTree.Node & { parent?: ESTree.Node };
+    member = true;
+  }
+  if (!member) return undefined;
+  const parent = node.parent;
+  const expression = node as ESTree.MemberExpression;
+  const name = expression.property.type === "Identifier" && !expression.computed ? expression.property.name : undefined;
+  if (parent?.type === "CallExpression" && parent.callee === node) {
+    if (name === undefined || !MUTATORS.has(name)) return undefined;
+    return TAKERS.has(name) ? "takes" : "writes";
+  }
+  if (parent?.type === "UnaryExpression" && parent.operator === "delete") return "takes";
+  if (parent?.type === "AssignmentExpression" && parent.left === node) return "writes";
+  return parent?.type === "UpdateExpression" ? "writes" : undefined;
+}

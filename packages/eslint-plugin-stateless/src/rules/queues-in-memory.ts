@@ -1,0 +1,20 @@
+// Work queued in memory: a collection that outlives the request (lasting-collections.ts), filled
+// while serving one and drained by a timer's work (setInterval, setTimeout): jobs that die with
+// the process, and that no other server can take.
+import { lastingCollections } from "../lasting-collections";
+import { stateRule } from "../state-rule";
+
+export const queuesInMemory = stateRule(
+  "queues",
+  "a collection filled while serving requests and drained by a timer: a job queue in one server's memory",
+  (report, context) =>
+    lastingCollections(context, (collections) => {
+      for (const { name, declarator, made, writtenAt, drainedAt } of collections)
+        if (drainedAt !== undefined)
+          report(
+            declarator,
+            `\`${name}\` (${made}) is filled while serving requests (line ${writtenAt}) and drained by a timer ` +
+              `(line ${drainedAt})`,
+          );
+    }),
+);
