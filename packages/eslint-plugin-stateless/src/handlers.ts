@@ -27,6 +27,7 @@ export class RequestHandlers {
   private readonly roots = new Set<FunctionNode>();
   private readonly timerRoots = new Set<FunctionNode>();
   private readonly apps = new Set<FunctionNode | null>();
+  private readonly connections = new Set<FunctionNode>();
   /** The file's own functions each function calls by name. */
   private readonly calls = new Map<FunctionNode | null, Set<FunctionNode>>();
 
@@ -58,6 +59,7 @@ export class RequestHandlers {
     // `map.get(key)` hands over no function: not a route.
     if (handed.length === 0) return;
     for (const fn of handed) this.roots.add(fn);
+    if (event === "connection") for (const fn of handed) this.connections.add(fn);
     if (ROUTES.has(method) || SERVER_EVENTS.has(event!)) this.apps.add(enclosingFunction(this.context, call));
   }
 
@@ -67,6 +69,11 @@ export class RequestHandlers {
    */
   registrars(): ReadonlySet<FunctionNode | null> {
     return this.apps;
+  }
+
+  /** The functions handed a new connection (`io.on("connection", (socket) => …)`): their first parameter is a socket. */
+  connectionHandlers(): ReadonlySet<FunctionNode> {
+    return this.connections;
   }
 
   /** The handlers, and every function of the file they reach (nested in them, or called from them). */

@@ -9,6 +9,7 @@ import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
 import { queuesInMemory } from "./rules/queues-in-memory";
 import { sessionsInMemory } from "./rules/sessions-in-memory";
+import { socketsInRegistry } from "./rules/sockets-in-registry";
 import type { StateKindName } from "./state-kinds";
 
 export { STATE_KINDS, type StateKindName } from "./state-kinds";
@@ -17,6 +18,7 @@ export const RULES = {
   "sessions-in-memory": sessionsInMemory,
   "collections-in-memory": collectionsInMemory,
   "queues-in-memory": queuesInMemory,
+  "sockets-in-registry": socketsInRegistry,
   "counters-in-memory": countersInMemory,
   "files-on-disk": filesOnDisk,
 } as const satisfies Record<string, Rule.RuleModule>;
@@ -28,6 +30,7 @@ export const KIND_OF: Readonly<Record<RuleName, StateKindName>> = {
   "sessions-in-memory": "sessions",
   "collections-in-memory": "collections",
   "queues-in-memory": "queues",
+  "sockets-in-registry": "connections",
   "counters-in-memory": "counters",
   "files-on-disk": "files",
 };

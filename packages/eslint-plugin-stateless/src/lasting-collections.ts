@@ -16,6 +16,8 @@ export interface LastingCollection {
   readonly writtenAt: number;
   /** The first line where a timer's work takes from it (shift, pop, splice, delete, clear); none if none does. */
   readonly drainedAt: number | undefined;
+  /** The first line where a request puts a connection's socket in it; none if none does. */
+  readonly socketsAt: number | undefined;
 }
 
 const COLLECTIONS = new Set(["Map", "Set", "Array"]);
@@ -72,12 +74,23 @@ export function lastingCollections(
           const write = variable.references.find((reference) => change(reference) && at(reference, serving));
           if (!write) continue;
           const drain = variable.references.find((reference) => change(reference) === "takes" && at(reference, timers));
+          const isSocket = (value: ESTree.Node | undefined) => {
+            if (value?.type !== "Identifier") return false;
+            const definition = variableOf(context.sourceCode.getScope(value), value.name)?.defs[0];
+            return (
+              definition?.type === "Parameter" && handlers.connectionHandlers().has(definition.node as FunctionNode)
+            );
+          };
+          const socket = variable.references.find(
+            (reference) => at(reference, serving) && writtenValues(reference).some(isSocket),
+          );
           collections.push({
             name: variable.name,
             declarator,
             made,
             writtenAt: line(write),
             drainedAt: drain && line(drain),
+            socketsAt: socket && line(socket),
           });
         }
       }
@@ -106,4 +119,17 @@ function change(reference: Scope.Reference): "writes" | "takes" | undefined {
   if (parent?.type === "UnaryExpression" && parent.operator === "delete") return "takes";
   if (parent?.type === "AssignmentExpression" && parent.left === node) return "writes";
   return parent?.type === "UpdateExpression" ? "writes" : undefined;
+}
+
+/** What a write puts in the collection: `x.set(k, v)`'s v, `x.add(v)`, `x.push(v…)`, `x[k] = v`. */
+function writtenValues(reference: Scope.Reference): ESTree.Node[] {
+  const identifier = reference.identifier as ESTree.Node & { parent?: ESTree.Node };
+  const member = identifier.parent;
+  if (member?.type !== "MemberExpression" || member.object !== identifier) return [];
+  const parent = (member as ESTree.Node & { parent?: ESTree.Node }).parent;
+  if (parent?.type === "AssignmentExpression" && parent.left === member) return [parent.right];
+  if (parent?.type !== "CallExpression" || parent.callee !== member || member.property.type !== "Identifier") return [];
+  const args = parent.arguments as ESTree.Node[];
+  if (member.property.name === "set") return args.slice(1, 2);
+  return ["add", "push", "unshift"].includes(member.property.name) ? args : [];
 }

@@ -30,6 +30,16 @@ export const STATE_KINDS = {
     journeys: ["no-stickiness", "server-crash", "atm-different-answers"],
     fix: "keep it in a store every server shares (Redis for what is temporary, a database for what must last)",
   },
+  connections: {
+    title: "Connections as a registry",
+    failure:
+      "a socket stays on the server that holds it: a message for a user connected to another server is never " +
+      "delivered, and who is online differs from server to server",
+    journeys: ["chat-across-servers", "chat-presence"],
+    fix:
+      "keep the sockets (a connection cannot move) and say so (// state-audit: per-server: …), but pass messages " +
+      "between servers (Redis pub/sub) and keep presence where every server sees it",
+  },
   queues: {
     title: "Queues and jobs in memory",
     failure:

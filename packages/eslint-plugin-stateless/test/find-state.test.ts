@@ -31,6 +31,7 @@ describe("find-state on tutorial-style apps", () => {
         `counters ${place("login-limit-app.mjs", "rateLimit({")}`,
         `files ${place("upload-app.js", "multer({ dest")}`,
         `queues ${place("job-queue-app.js", "const jobs = []")}`,
+        `connections ${place("socket-chat-app.js", "const users = new Map()")}`,
         `files ${place("upload-app.js", "multer.diskStorage(")}`,
         `sessions ${place("session-cart-app.js", "app.use(session(")}`,
       ].sort(),
@@ -59,7 +60,7 @@ describe("find-state on tutorial-style apps", () => {
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /7 place\(s\) keep state in one server \(1 annotated per-server place\(s\) honoured\)\.$/,
+      /8 place\(s\) keep state in one server \(1 annotated per-server place\(s\) honoured\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);

@@ -100,6 +100,29 @@ setTimeout(work, 10);`,
   });
 });
 
+describe("sockets-in-registry", () => {
+  tester.run("sockets-in-registry", RULES["sockets-in-registry"], {
+    valid: [
+      // Names only: presence, not a way to reach anyone (collections-in-memory's, if anything).
+      `const online = new Set(); io.on("connection", (socket) => { socket.on("join", (name) => online.add(name)); });`,
+      // The connection's own: per socket, not shared.
+      `wss.on("connection", (ws) => { const seen = []; ws.on("message", (m) => seen.push(ws)); });`,
+      `// state-audit: per-server: the sockets this server holds; messages cross servers by pub/sub
+       const clients = new Set(); wss.on("connection", (ws) => clients.add(ws));`,
+    ],
+    invalid: [
+      {
+        code: `const users = new Map(); io.on("connection", (socket) => { socket.on("join", (name) => users.set(name, socket)); });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const clients = new Set(); wss.on("connection", (ws) => clients.add(ws));`,
+        errors: [{ messageId: "found" }],
+      },
+    ],
+  });
+});
+
 describe("counters-in-memory", () => {
   tester.run("counters-in-memory", RULES["counters-in-memory"], {
     valid: [

@@ -1,6 +1,6 @@
 // A Map, Set, array or object that outlives the request (lasting-collections.ts) and is written
-// while serving one: user data in one server's memory. (One that a timer drains is a queue:
-// queues-in-memory's.)
+// while serving one: user data in one server's memory. (One that a timer drains is a queue,
+// queues-in-memory's; one that holds connections' sockets is a registry, sockets-in-registry's.)
 import { lastingCollections } from "../lasting-collections";
 import { stateRule } from "../state-rule";
 
@@ -9,8 +9,8 @@ export const collectionsInMemory = stateRule(
   "a Map, Set, array or object that outlives the request, written while serving one: user data in one server's memory",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, declarator, made, writtenAt, drainedAt } of collections)
-        if (drainedAt === undefined)
+      for (const { name, declarator, made, writtenAt, drainedAt, socketsAt } of collections)
+        if (drainedAt === undefined && socketsAt === undefined)
           report(
             declarator,
             `\`${name}\` (${made}) outlives the request and is written while serving one (line ${writtenAt})`,
