@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm find-state <dir>`: the state audit over a folder, through ESLint's API with only this
 // plugin's rules, grouped by kind of state, each finding at its file and line. Exit 1 on findings
-// (so a CI can use it), 0 with none or with --warn-only, 2 on a usage error.
+// (so a CI can use it), 0 with none or with --warn-only, 2 when the audit could not be done.
 import { ESLint, type Linter } from "eslint";
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
@@ -23,7 +23,8 @@ and listed apart, as honoured.
 
   --warn-only  exit 0 even with findings (a report, not a gate)
   --json       the findings as JSON on stdout
-Exit code: 1 when anything is found (unless --warn-only), 0 when nothing is, 2 on a usage error.`;
+Exit code: 1 when anything is found (unless --warn-only), 0 when nothing is, 2 when the audit
+could not be done (no such folder, no file to read, a file it could not parse).`;
 
 export interface Finding {
   readonly kind: StateKindName;
@@ -91,8 +92,10 @@ export async function findState(dir: string): Promise<Audit> {
       const kind = KIND_OF[rule];
       const place = { kind, rule, file, line: message.line, column: message.column };
       if (message.messageId === "perServer") {
-        const [, what = "", reason = ""] = /^[^:]+, per-server by design: (.*) \((.*)\)$/.exec(message.message) ?? [];
-        audit.perServer.push({ ...place, what, reason });
+        // The reason, as the annotation says it (the message's own words cannot be split safely).
+        const reason = annotationReason(result.source ?? "", message.line) ?? "";
+        const prefix = `${STATE_KINDS[kind].title}, per-server by design: `;
+        audit.perServer.push({ ...place, what: message.message.slice(prefix.length, -` (${reason})`.length), reason });
       } else {
         const prefix = `${STATE_KINDS[kind].title}: `;
         const suffix = `: ${explain(kind)}`;
@@ -103,9 +106,19 @@ export async function findState(dir: string): Promise<Audit> {
   return audit;
 }
 
+/** The reason of the annotation on `line` of `source`, or on the line above it. */
+function annotationReason(source: string, line: number): string | undefined {
+  const lines = source.split("\n");
+  for (const text of [lines[line - 1], lines[line - 2]])
+    for (const [, reason] of (text ?? "").matchAll(/state-audit:\s*per-server:\s*(\S.*?)\s*(?:\*\/)?$/g)) return reason;
+  return undefined;
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** The report, grouped by kind: each kind's places, then once what breaks and the fix. */
 export function describeAudit(audit: Audit, dir: string): string {
-  const lines = [`find-state: ${dir} (${audit.files} files read)`, ""];
+  const lines = [`find-state: ${dir} (${count(audit.files, "file")} read)`, ""];
   for (const [kind, { title }] of Object.entries(STATE_KINDS) as [StateKindName, { title: string }][]) {
     const found = audit.findings.filter((finding) => finding.kind === kind);
     if (found.length === 0) continue;
@@ -115,15 +128,17 @@ export function describeAudit(audit: Audit, dir: string): string {
   }
   if (audit.perServer.length > 0) {
     lines.push(`Per-server by design, annotated (${audit.perServer.length})`);
-    for (const { file, line, what, reason } of audit.perServer) lines.push(`  ${file}:${line}  ${what}: ${reason}`);
+    for (const { file, line, column, what, reason } of audit.perServer)
+      lines.push(`  ${file}:${line}:${column}  ${what}: ${reason}`);
     lines.push("");
   }
   for (const { file, message } of audit.unreadable) lines.push(`could not read ${file}: ${message}`);
-  const count = audit.findings.length;
+  const honoured = `${count(audit.perServer.length, "annotated per-server place")} honoured`;
+  const found = audit.findings.length;
   lines.push(
-    count === 0
-      ? `No state found that a server keeps to itself (${audit.perServer.length} annotated per-server place(s) honoured).`
-      : `${count} place(s) keep state in one server (${audit.perServer.length} annotated per-server place(s) honoured).`,
+    found === 0
+      ? `No state found that a server keeps to itself (${honoured}).`
+      : `${count(found, "place")} keep${found === 1 ? "s" : ""} state in one server (${honoured}).`,
   );
   return lines.join("\n");
 }
@@ -148,14 +163,18 @@ async function main(): Promise<number> {
     console.error(`find-state: name one folder to audit\n${USAGE}`);
     return 2;
   }
-  // pnpm runs scripts from the workspace's root: a relative folder is the caller's.
-  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]!);
+  // `pnpm find-state` runs from the workspace's root: a relative folder is the caller's (INIT_CWD).
+  const from = process.env.npm_lifecycle_event === "find-state" && process.env.INIT_CWD;
+  const dir = resolve(from || process.cwd(), positionals[0]!);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     console.error(`find-state: ${positionals[0]} is not a folder`);
     return 2;
   }
   const audit = await findState(dir);
   console.log(values.json ? JSON.stringify(audit, null, 2) : describeAudit(audit, positionals[0]!));
+  // An audit that read nothing, or not everything, proves nothing: not a pass.
+  if (audit.files === 0) console.error(`find-state: no JavaScript or TypeScript file to read under ${positionals[0]}`);
+  if (audit.files === 0 || audit.unreadable.length > 0) return 2;
   return audit.findings.length > 0 && !values["warn-only"] ? 1 : 0;
 }
 

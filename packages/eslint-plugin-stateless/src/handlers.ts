@@ -14,6 +14,23 @@ const ROUTES = new Set(["get", "post", "put", "patch", "delete", "all", "options
 const EVENTS = new Set(["on", "once", "addListener"]);
 /** Node's timers: what they run is background work, not a request's. */
 const TIMERS = new Set(["setInterval", "setTimeout", "setImmediate"]);
+/** A stream's or a process's own events: what they run is not a request being served. */
+const NOT_REQUESTS = new Set([
+  "data",
+  "end",
+  "error",
+  "close",
+  "finish",
+  "drain",
+  "readable",
+  "response",
+  "timeout",
+  "open",
+  "exit",
+  "listening",
+  "pipe",
+  "unpipe",
+]);
 /** A server's own events: whoever subscribes to them is putting a server together. */
 const SERVER_EVENTS = new Set(["connection", "upgrade", "request"]);
 
@@ -50,7 +67,9 @@ export class RequestHandlers {
     const method = callee.property.name;
     const [first] = call.arguments;
     const event = first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
-    if (!ROUTES.has(method) && !(EVENTS.has(method) && event !== undefined)) return;
+    const route = ROUTES.has(method) && (method === "use" || looksLikePath(first as ESTree.Node | undefined));
+    const served = EVENTS.has(method) && event !== undefined && !NOT_REQUESTS.has(event);
+    if (!route && !served) return;
     const handed = call.arguments.flatMap((argument) => {
       if (isFunction(argument as ESTree.Node)) return [argument as FunctionNode];
       const named = this.ownFunction(argument as ESTree.Node);
@@ -60,7 +79,8 @@ export class RequestHandlers {
     if (handed.length === 0) return;
     for (const fn of handed) this.roots.add(fn);
     if (event === "connection") for (const fn of handed) this.connections.add(fn);
-    if (ROUTES.has(method) || SERVER_EVENTS.has(event!)) this.apps.add(enclosingFunction(this.context, call));
+    if (route || (event !== undefined && SERVER_EVENTS.has(event)))
+      this.apps.add(enclosingFunction(this.context, call));
   }
 
   /**
@@ -121,6 +141,13 @@ export class RequestHandlers {
     }
     return undefined;
   }
+}
+
+/** A route's path as Express takes it: "/cart/:id", a template, an array of them (not a URL to fetch). */
+function looksLikePath(node: ESTree.Node | undefined): boolean {
+  if (node?.type === "Literal")
+    return typeof node.value === "string" ? node.value.startsWith("/") : node.value instanceof RegExp;
+  return node?.type === "TemplateLiteral" || node?.type === "ArrayExpression";
 }
 
 /** The innermost function around `node`; null at the file's top level. */

@@ -77,11 +77,27 @@ export function isExport(imported: Imported | undefined, module: string, ...name
   return imported?.module === module && names.includes(imported.name);
 }
 
-/** The property `key` of an object literal, if it has one written so. */
-export function propertyOf(object: ESTree.Node | undefined, key: string): ESTree.Property | undefined {
-  if (object?.type !== "ObjectExpression") return undefined;
-  return object.properties.find(
-    (p): p is ESTree.Property =>
-      p.type === "Property" && !p.computed && p.key.type === "Identifier" && p.key.name === key,
+/**
+ * The options a call was given, as far as this file says: written in the call, or in a variable of
+ * the file initialised with an object. Undefined when they cannot be read (built elsewhere, or
+ * spread from another object): a rule then does not guess.
+ */
+export function optionsOf(
+  context: Rule.RuleContext,
+  argument: ESTree.Node | undefined,
+): { has(key: string): boolean } | undefined {
+  if (argument === undefined) return { has: () => false };
+  let object: ESTree.Node | null | undefined = argument;
+  if (argument.type === "Identifier") {
+    const definition = variableOf(context.sourceCode.getScope(argument), argument.name)?.defs[0];
+    object = definition?.type === "Variable" ? (definition.node as ESTree.VariableDeclarator).init : undefined;
+  }
+  if (object?.type !== "ObjectExpression" || object.properties.some((p) => p.type === "SpreadElement"))
+    return undefined;
+  const keys = new Set(
+    object.properties.flatMap((p) =>
+      p.type === "Property" && !p.computed && p.key.type === "Identifier" ? [p.key.name] : [],
+    ),
   );
+  return { has: (key) => keys.has(key) };
 }

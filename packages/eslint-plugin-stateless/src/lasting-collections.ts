@@ -1,6 +1,6 @@
 // The collections a file keeps for as long as the app runs, and what its requests and its timers
 // do to them: what collections-in-memory and queues-in-memory report. A collection lasts when it
-// is declared at the file's top, or in the function that puts the app together (the closure its
+// is declared at the file's top, or in the function that registers the app's routes (the closure its
 // handlers share), not in a request's own function.
 import type { Rule, Scope } from "eslint";
 import type * as ESTree from "estree";
@@ -14,7 +14,7 @@ export interface LastingCollection {
   readonly made: string;
   /** The first line where a request writes it. */
   readonly writtenAt: number;
-  /** The first line where a timer's work takes from it (shift, pop, splice, delete, clear); none if none does. */
+  /** The first line where a timer's work takes its next items (shift, pop, splice); none if none does. */
   readonly drainedAt: number | undefined;
   /** The first line where a request puts a connection's socket in it; none if none does. */
   readonly socketsAt: number | undefined;
@@ -35,8 +35,8 @@ const MUTATORS = new Set([
   "sort",
   "fill",
 ]);
-/** Of them, those that take something out. */
-const TAKERS = new Set(["delete", "clear", "pop", "shift", "splice"]);
+/** Of them, those that take the next item out of a list: how a worker drains a queue (a Map's delete on a timer is an expiry). */
+const TAKERS = new Set(["pop", "shift", "splice"]);
 
 /** A rule's visitors that find them: `found` is given them once the whole file is read. */
 export function lastingCollections(
@@ -44,8 +44,18 @@ export function lastingCollections(
   found: (collections: LastingCollection[]) => void,
 ): Rule.RuleListener {
   const handlers = new RequestHandlers(context);
-  const collectionMade = (init: ESTree.Node | null | undefined): string | undefined => {
+  const collectionMade = (made: ESTree.Node | null | undefined): string | undefined => {
+    const init = withoutTypes(made);
     if (init?.type === "ArrayExpression") return "an array";
+    if (
+      init?.type === "CallExpression" &&
+      init.callee.type === "MemberExpression" &&
+      init.callee.object.type === "Identifier" &&
+      init.callee.object.name === "Object" &&
+      init.callee.property.type === "Identifier" &&
+      init.callee.property.name === "create"
+    )
+      return "an object";
     if (init?.type === "ObjectExpression") return "an object";
     if (init?.type !== "NewExpression" || init.callee.type !== "Identifier") return undefined;
     const { name } = init.callee;
@@ -97,6 +107,13 @@ export function lastingCollections(
       found(collections);
     },
   };
+}
+
+/** An expression without TypeScript's own wrapping: `{} as Record<…>`, `[] satisfies …`, `<T[]>[]`, `x!`. */
+function withoutTypes(node: ESTree.Node | null | undefined): ESTree.Node | null | undefined {
+  const typed = node as { type?: string; expression?: ESTree.Node } | null | undefined;
+  const wrappers = ["TSAsExpression", "TSSatisfiesExpression", "TSTypeAssertion", "TSNonNullExpression"];
+  return typed?.type && wrappers.includes(typed.type) ? withoutTypes(typed.expression) : node;
 }
 
 /** How the reference changes what the variable holds (`x.push(…)`, `x[k] = v`, `delete x[k]`…), if it does. */

@@ -46,12 +46,17 @@ export function stateRule(
   };
 }
 
-/** The reason an annotation gives, on the line of `node` (at its end) or the line above; none without. */
+/**
+ * The reason an annotation gives, on the line of `node` (after its code) or alone on the line
+ * above (a comment after another line's code is that line's); none without.
+ */
 function annotationAt(context: Rule.RuleContext, node: ESTree.Node): string | undefined {
   const line = node.loc!.start.line;
   for (const comment of context.sourceCode.getAllComments()) {
-    const at = comment.loc!.start.line;
-    if (at !== line && comment.loc!.end.line !== line - 1) continue;
+    const { start, end } = comment.loc!;
+    const above =
+      end.line === line - 1 && context.sourceCode.lines[start.line - 1]!.slice(0, start.column).trim() === "";
+    if (start.line !== line && !above) continue;
     const reason = ANNOTATION.exec(comment.value)?.[1];
     if (reason) return reason.trim();
   }

@@ -3,7 +3,8 @@
 // annotated as per-server; on our own apps what this first set of rules can see: the stateful
 // app's login counters, and nothing at all in the stateless app. Its exit code gates a CI.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Audit } from "../src/find-state";
 
@@ -46,7 +47,7 @@ describe("find-state on tutorial-style apps", () => {
         kind: "counters",
         file: "safe-app.mjs",
         line: lineOf(FIXTURES, "safe-app.mjs", "const cpuGuard"),
-        reason: "protects this one server's CPU, whatever the others see",
+        reason: "protects this one server's CPU (whatever the others see)",
       }),
     ]);
     expect(audit.unreadable).toEqual([]);
@@ -60,10 +61,21 @@ describe("find-state on tutorial-style apps", () => {
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /8 place\(s\) keep state in one server \(1 annotated per-server place\(s\) honoured\)\.$/,
+      /8 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);
+  });
+
+  it("does not pass an audit it could not do: a folder with no code, or a file it cannot parse, exit 2", () => {
+    const nothing = run(join(__dirname, "..", "docs"));
+    expect(nothing.stderr).toContain("find-state: no JavaScript or TypeScript file to read under");
+    expect(nothing.status).toBe(2);
+    const broken = mkdtempSync(join(tmpdir(), "find-state-"));
+    writeFileSync(join(broken, "app.js"), "const carts = {;\n");
+    const unparsed = run(broken);
+    expect(unparsed.stdout).toMatch(/^could not read app\.js: /m);
+    expect(unparsed.status).toBe(2);
   });
 
   it("refuses, in one line and exit 2, a folder that is not there or none at all", () => {

@@ -16,6 +16,8 @@ describe("sessions-in-memory", () => {
       // Not express-session's: a function and a class of the file's own, of the same names.
       `function session(o) { return o; } session({ secret: "s" }); class MemoryStore {} new MemoryStore();`,
       `import { MemoryStore } from "./my-store"; new MemoryStore();`,
+      // Spread from elsewhere: the store may be in it.
+      `import session from "express-session"; session({ ...base, secret: "s" });`,
       `// state-audit: per-server: a demo that runs on one server only
        import session from "express-session"; session({ secret: "s" });`,
     ],
@@ -25,6 +27,18 @@ describe("sessions-in-memory", () => {
         errors: [{ messageId: "found" }],
       },
       { code: `const session = require("express-session"); app.use(session());`, errors: [{ messageId: "found" }] },
+      // express-session's own README: the options in a variable of the file.
+      {
+        code: `const session = require("express-session"); const sess = { secret: "keyboard cat" }; app.use(session(sess));`,
+        errors: [{ messageId: "found" }],
+      },
+      // An annotation after another line's code is that line's: it silences nothing below it.
+      {
+        code: `import session from "express-session";
+const a = session({ store }); // state-audit: per-server: x
+const b = session({ secret: "s" });`,
+        errors: [{ messageId: "found", line: 3 }],
+      },
       {
         code: `import * as session from "express-session"; session({ store: new session.MemoryStore() });`,
         errors: [{ messageId: "found" }],
@@ -53,12 +67,23 @@ describe("collections-in-memory", () => {
       `function fetchAll(res) { const chunks = []; res.on("data", (c) => chunks.push(c)); }`,
       // A Map's get is not a route.
       `const cache = new Map(); function f(k) { return cache.get(k); }`,
+      // A URL fetched is not a route: the chunks are the download's own.
+      `function download(url) { const chunks = []; https.get(url, (res) => res.on("data", (c) => chunks.push(c))); }`,
       // A class of the file's own named Map.
       `class Map { set() {} } const m = new Map(); app.post("/x", () => m.set());`,
     ],
     invalid: [
       {
         code: `const carts = {}; app.post("/cart", (req, res) => { carts[req.user] = req.body; res.end(); });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const carts = {} as Record<string, string[]>; app.post("/cart", (req) => { carts[req.user] = []; });`,
+        errors: [{ messageId: "found" }],
+      },
+      // A code that expires: a Map's delete on a timer is not a queue's worker.
+      {
+        code: `const codes = new Map(); app.post("/code", (req) => { codes.set(req.body.email, 1); setTimeout(() => codes.delete(req.body.email), 600000); });`,
         errors: [{ messageId: "found" }],
       },
       {
@@ -91,9 +116,7 @@ describe("queues-in-memory", () => {
         errors: [{ messageId: "found" }],
       },
       {
-        code: `const waiting = new Map(); app.post("/o", (req) => waiting.set(req.id, req.body));
-function work() { for (const [id] of waiting) waiting.delete(id); }
-setTimeout(work, 10);`,
+        code: `const waiting = []; app.post("/o", (req) => waiting.push(req.body));\nfunction work() { for (const job of waiting.splice(0, 10)) cook(job); }\nsetTimeout(work, 10);`,
         errors: [{ messageId: "found" }],
       },
     ],

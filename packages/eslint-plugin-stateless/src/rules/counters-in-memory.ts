@@ -1,7 +1,7 @@
 // express-rate-limit (and express-slow-down) with no `store`, or with its MemoryStore: each process
 // counts only the requests it saw.
 import type * as ESTree from "estree";
-import { importedFrom, isExport, propertyOf, type Imported } from "../imported-from";
+import { importedFrom, isExport, optionsOf, type Imported } from "../imported-from";
 import { stateRule } from "../state-rule";
 
 const LIMITERS: Readonly<Record<string, readonly string[]>> = {
@@ -19,9 +19,8 @@ export const countersInMemory = stateRule(
     CallExpression(node: ESTree.CallExpression) {
       const imported = importedFrom(context, node.callee);
       if (!isLimiter(imported)) return;
-      const [options] = node.arguments;
-      if (options && options.type !== "ObjectExpression") return;
-      if (!propertyOf(options, "store"))
+      const options = optionsOf(context, node.arguments[0] as ESTree.Node | undefined);
+      if (options && !options.has("store"))
         report(node, `${imported!.module} with no store counts in this process's memory`);
     },
     NewExpression(node: ESTree.NewExpression) {

@@ -1,6 +1,6 @@
 // multer writing uploads to this server's disk: `dest`, or its diskStorage.
 import type * as ESTree from "estree";
-import { importedFrom, isExport, propertyOf } from "../imported-from";
+import { importedFrom, isExport, optionsOf } from "../imported-from";
 import { stateRule } from "../state-rule";
 
 const MODULE = "multer";
@@ -16,7 +16,7 @@ export const filesOnDisk = stateRule(
         return;
       }
       if (!isExport(imported, MODULE, "default", "*")) return;
-      if (propertyOf(node.arguments[0], "dest"))
+      if (optionsOf(context, node.arguments[0] as ESTree.Node | undefined)?.has("dest"))
         report(node, "multer with `dest` writes each upload to this server's disk");
     },
   }),

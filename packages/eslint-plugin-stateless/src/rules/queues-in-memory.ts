@@ -9,8 +9,9 @@ export const queuesInMemory = stateRule(
   "a collection filled while serving requests and drained by a timer: a job queue in one server's memory",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, declarator, made, writtenAt, drainedAt } of collections)
-        if (drainedAt !== undefined)
+      // A registry pruned by a heartbeat is a registry: sockets-in-registry's.
+      for (const { name, declarator, made, writtenAt, drainedAt, socketsAt } of collections)
+        if (drainedAt !== undefined && socketsAt === undefined)
           report(
             declarator,
             `\`${name}\` (${made}) is filled while serving requests (line ${writtenAt}) and drained by a timer ` +

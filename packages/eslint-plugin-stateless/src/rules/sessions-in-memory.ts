@@ -1,6 +1,6 @@
 // express-session with no `store`, or with its MemoryStore: every session in this process.
 import type * as ESTree from "estree";
-import { importedFrom, isExport, propertyOf } from "../imported-from";
+import { importedFrom, isExport, optionsOf } from "../imported-from";
 import { stateRule } from "../state-rule";
 
 const MODULE = "express-session";
@@ -14,11 +14,10 @@ export const sessionsInMemory = stateRule(
     return {
       CallExpression(node) {
         if (!isExport(importedFrom(context, node.callee), MODULE, "default", "*")) return;
-        const [options] = node.arguments;
-        // Options built elsewhere cannot be read here: no guess.
-        if (options && options.type !== "ObjectExpression") return;
-        const store = propertyOf(options, "store");
-        if (!store) report(node, "express-session with no store keeps every session in this process's MemoryStore");
+        // Options that cannot be read here (built elsewhere, spread): no guess.
+        const options = optionsOf(context, node.arguments[0] as ESTree.Node | undefined);
+        if (options && !options.has("store"))
+          report(node, "express-session with no store keeps every session in this process's MemoryStore");
       },
       NewExpression(node) {
         if (isMemoryStore(node)) report(node, "express-session's MemoryStore holds the sessions in this process");

@@ -10,8 +10,8 @@ export const socketsInRegistry = stateRule(
   "connections' sockets kept in a collection to reach other users: only the users of this server",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, declarator, made, socketsAt, drainedAt } of collections)
-        if (socketsAt !== undefined && drainedAt === undefined)
+      for (const { name, declarator, made, socketsAt } of collections)
+        if (socketsAt !== undefined)
           report(declarator, `\`${name}\` (${made}) keeps connections' sockets (line ${socketsAt})`);
     }),
 );
