@@ -31,6 +31,8 @@ const NOT_REQUESTS = new Set([
   "pipe",
   "unpipe",
 ]);
+/** The events that hand a server a new connection's socket (socket.io's `connect` is its alias). */
+const CONNECTION_EVENTS = new Set(["connection", "connect"]);
 /** A server's own events: whoever subscribes to them is putting a server together. */
 const SERVER_EVENTS = new Set(["connection", "upgrade", "request"]);
 
@@ -78,7 +80,7 @@ export class RequestHandlers {
     // `map.get(key)` hands over no function: not a route.
     if (handed.length === 0) return;
     for (const fn of handed) this.roots.add(fn);
-    if (event === "connection") for (const fn of handed) this.connections.add(fn);
+    if (event !== undefined && CONNECTION_EVENTS.has(event)) for (const fn of handed) this.connections.add(fn);
     if (route || (event !== undefined && SERVER_EVENTS.has(event)))
       this.apps.add(enclosingFunction(this.context, call));
   }

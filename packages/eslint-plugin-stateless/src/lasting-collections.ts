@@ -84,7 +84,10 @@ export function lastingCollections(
           const write = variable.references.find((reference) => change(reference) && at(reference, serving));
           if (!write) continue;
           const drain = variable.references.find((reference) => change(reference) === "takes" && at(reference, timers));
-          const isSocket = (value: ESTree.Node | undefined) => {
+          const isSocket = (value: ESTree.Node | undefined): boolean => {
+            // `{ socket, name }`: a socket kept inside what is stored is kept all the same.
+            if (value?.type === "ObjectExpression")
+              return value.properties.some((p) => p.type === "Property" && isSocket(p.value as ESTree.Node));
             if (value?.type !== "Identifier") return false;
             const definition = variableOf(context.sourceCode.getScope(value), value.name)?.defs[0];
             return (

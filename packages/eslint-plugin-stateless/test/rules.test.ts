@@ -142,6 +142,16 @@ describe("sockets-in-registry", () => {
         code: `const clients = new Set(); wss.on("connection", (ws) => clients.add(ws));`,
         errors: [{ messageId: "found" }],
       },
+      // Pruned by a heartbeat, it is still a registry (not a queue).
+      {
+        code: `const clients = []; wss.on("connection", (ws) => clients.push(ws)); setInterval(() => clients.splice(0, 1), 30000);`,
+        errors: [{ messageId: "found" }],
+      },
+      // Inside what is stored, and under socket.io's other name for the event.
+      {
+        code: `const users = new Map(); io.on("connect", (socket) => socket.on("join", (name) => users.set(name, { socket, name })));`,
+        errors: [{ messageId: "found" }],
+      },
     ],
   });
 });

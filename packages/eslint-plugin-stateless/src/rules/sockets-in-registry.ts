@@ -1,5 +1,6 @@
 // Connections as a registry: a collection that outlives the request (lasting-collections.ts) and
-// holds the sockets of connections (the parameter of an `.on("connection", …)` handler), through
+// holds the sockets of connections (the parameter of an `.on("connection", …)` handler, or of
+// socket.io's `connect`; kept bare or inside what is stored), through
 // which the server reaches other users. A socket stays on the server that holds it: a message for
 // a user connected to another server is never delivered, unless the servers pass it on (pub/sub).
 import { lastingCollections } from "../lasting-collections";
