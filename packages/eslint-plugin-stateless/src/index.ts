@@ -3,7 +3,7 @@
 //   export default [stateless.configs.recommended];
 // Each rule finds one kind of state a server keeps to itself (state-kinds.ts); `find-state` is the
 // report over a folder.
-import type { ESLint, Linter, Rule } from "eslint";
+import type { ESLint, Linter } from "eslint";
 import { collectionsInMemory } from "./rules/collections-in-memory";
 import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
@@ -11,6 +11,7 @@ import { queuesInMemory } from "./rules/queues-in-memory";
 import { sessionsInMemory } from "./rules/sessions-in-memory";
 import { socketsInRegistry } from "./rules/sockets-in-registry";
 import type { StateKindName } from "./state-kinds";
+import type { StateRule } from "./state-rule";
 
 export { STATE_KINDS, type StateKindName } from "./state-kinds";
 
@@ -21,19 +22,14 @@ export const RULES = {
   "sockets-in-registry": socketsInRegistry,
   "counters-in-memory": countersInMemory,
   "files-on-disk": filesOnDisk,
-} as const satisfies Record<string, Rule.RuleModule>;
+} as const satisfies Record<string, StateRule>;
 
 export type RuleName = keyof typeof RULES;
 
 /** The kind of state each rule finds. */
-export const KIND_OF: Readonly<Record<RuleName, StateKindName>> = {
-  "sessions-in-memory": "sessions",
-  "collections-in-memory": "collections",
-  "queues-in-memory": "queues",
-  "sockets-in-registry": "connections",
-  "counters-in-memory": "counters",
-  "files-on-disk": "files",
-};
+export const KIND_OF = Object.fromEntries(Object.entries(RULES).map(([name, rule]) => [name, rule.kind])) as Readonly<
+  Record<RuleName, StateKindName>
+>;
 
 const plugin = {
   meta: { name: "@cart/eslint-plugin-stateless", version: "0.1.0" },

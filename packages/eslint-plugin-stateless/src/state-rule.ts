@@ -13,12 +13,16 @@ const ANNOTATION = /^\s*state-audit:\s*per-server:\s*(\S.*)$/;
 /** Reports `node` as state of `kind` (`what`: the place, in a few words), unless annotated. */
 export type Report = (node: ESTree.Node, what: string) => void;
 
+/** A rule of the audit, with the kind of state it finds (the report groups its findings by it). */
+export type StateRule = Rule.RuleModule & { readonly kind: StateKindName };
+
 export function stateRule(
   kind: StateKindName,
   description: string,
   visitors: (report: Report, context: Rule.RuleContext) => Rule.RuleListener,
-): Rule.RuleModule {
+): StateRule {
   return {
+    kind,
     meta: {
       type: "problem",
       docs: { description },
