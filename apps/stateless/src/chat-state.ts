@@ -66,7 +66,7 @@ return #servers`;
 
 export class SharedChatState implements ChatState {
   readonly reach = "any server";
-  /** This server's connections per user: it claims a user in Redis while it holds one. */
+  // state-audit: per-server: this server's sockets per user (it claims the user in Redis while it holds one)
   private readonly local = new Map<string, number>();
   /** No sweep before this (ms since the epoch): the servers renew their claims after an outage. */
   private sweepFrom = 0;

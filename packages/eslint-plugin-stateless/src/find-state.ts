@@ -8,6 +8,7 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import tseslint from "typescript-eslint";
 import plugin, { KIND_OF, RULES, STATE_KINDS, type RuleName, type StateKindName } from "./index";
+import { collecting, type CollectedFinding } from "./audit-settings";
 import { explain } from "./state-kinds";
 
 const USAGE = `Usage: pnpm find-state <dir> [--warn-only] [--json]
@@ -17,6 +18,8 @@ which breaks behind a load balancer that does not pin users to servers:
 ${Object.values(STATE_KINDS)
   .map(({ title }) => `  - ${title.toLowerCase()}`)
   .join("\n")}
+What the app makes once and keeps (a repository, a service, a kit's object) is followed into the
+files that keep its state, in the workspace's own packages, and reported where the app makes it.
 A place that is per-server by design is left out when its line, or the line above, says why:
   // state-audit: per-server: <why>
 and listed apart, as honoured.
@@ -45,7 +48,14 @@ export interface Audit {
   readonly unreadable: { readonly file: string; readonly message: string }[];
 }
 
+/** The rule that finds each kind. */
+const RULE_OF = Object.fromEntries(Object.entries(KIND_OF).map(([rule, kind]) => [kind, rule])) as Record<
+  StateKindName,
+  RuleName
+>;
+
 export async function findState(dir: string): Promise<Audit> {
+  const { settings, collected, done } = collecting();
   const config: Linter.Config[] = [
     // The app's code, not its tests: a test's helpers keep what they saw on purpose.
     {
@@ -66,6 +76,7 @@ export async function findState(dir: string): Promise<Audit> {
       // An eslint-disable comment does not hide state from the audit: only the annotation does.
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
       plugins: { stateless: plugin },
+      settings,
       rules: Object.fromEntries(
         Object.keys(RULES).map((name) => [`stateless/${name}`, ["error", { reportAnnotated: true }]]),
       ),
@@ -77,41 +88,24 @@ export async function findState(dir: string): Promise<Audit> {
     overrideConfig: config,
     errorOnUnmatchedPattern: false,
   });
-  const results = await eslint.lintFiles(["."]);
-  const audit: Audit = { files: results.length, findings: [], perServer: [], unreadable: [] };
-  for (const result of results) {
-    const file = relative(dir, result.filePath);
-    for (const message of result.messages) {
-      if (message.fatal) {
-        audit.unreadable.push({ file, message: message.message });
-        continue;
-      }
-      // Only this plugin's findings: nothing else the file's own comments say to ESLint.
-      if (!message.ruleId?.startsWith("stateless/")) continue;
-      const rule = message.ruleId.replace(/^stateless\//, "") as RuleName;
-      const kind = KIND_OF[rule];
-      const place = { kind, rule, file, line: message.line, column: message.column };
-      if (message.messageId === "perServer") {
-        // The reason, as the annotation says it (the message's own words cannot be split safely).
-        const reason = annotationReason(result.source ?? "", message.line) ?? "";
-        const prefix = `${STATE_KINDS[kind].title}, per-server by design: `;
-        audit.perServer.push({ ...place, what: message.message.slice(prefix.length, -` (${reason})`.length), reason });
-      } else {
-        const prefix = `${STATE_KINDS[kind].title}: `;
-        const suffix = `: ${explain(kind)}`;
-        audit.findings.push({ ...place, what: message.message.slice(prefix.length, -suffix.length) });
-      }
+  try {
+    const results = await eslint.lintFiles(["."]);
+    const audit: Audit = { files: results.length, findings: [], perServer: [], unreadable: [] };
+    for (const result of results)
+      for (const message of result.messages)
+        if (message.fatal) audit.unreadable.push({ file: relative(dir, result.filePath), message: message.message });
+    // The rules' findings as data (the messages' words are for an editor), in the order ESLint reports.
+    const byPlace = (a: CollectedFinding, b: CollectedFinding) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+    for (const { kind, what, file, line, column, reason } of [...collected.findings].sort(byPlace)) {
+      const place = { kind, rule: RULE_OF[kind], file: relative(dir, file), line, column, what };
+      if (reason === undefined) audit.findings.push(place);
+      else audit.perServer.push({ ...place, reason });
     }
+    return audit;
+  } finally {
+    done();
   }
-  return audit;
-}
-
-/** The reason of the annotation on `line` of `source`, or on the line above it. */
-function annotationReason(source: string, line: number): string | undefined {
-  const lines = source.split("\n");
-  for (const text of [lines[line - 1], lines[line - 2]])
-    for (const [, reason] of (text ?? "").matchAll(/state-audit:\s*per-server:\s*(\S.*?)\s*(?:\*\/)?$/g)) return reason;
-  return undefined;
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

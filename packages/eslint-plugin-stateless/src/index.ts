@@ -4,6 +4,7 @@
 // Each rule finds one kind of state a server keeps to itself (state-kinds.ts); `find-state` is the
 // report over a folder.
 import type { ESLint, Linter } from "eslint";
+import { followWithRules } from "./followed";
 import { collectionsInMemory } from "./rules/collections-in-memory";
 import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
@@ -25,6 +26,9 @@ export const RULES = {
 } as const satisfies Record<string, StateRule>;
 
 export type RuleName = keyof typeof RULES;
+
+// Following state into the modules an app's objects come from reads them with these same rules.
+followWithRules(RULES);
 
 /** The kind of state each rule finds. */
 export const KIND_OF = Object.fromEntries(Object.entries(RULES).map(([name, rule]) => [name, rule.kind])) as Readonly<

@@ -1,15 +1,19 @@
 // The collections a file keeps for as long as the app runs, and what its requests and its timers
 // do to them: what collections-in-memory and queues-in-memory report. A collection lasts when it
 // is declared at the file's top, or in the function that registers the app's routes (the closure its
-// handlers share), not in a request's own function.
+// handlers share), not in a request's own function. In a class or a function the app makes once
+// (made-once.ts), its fields, and the variables its functions share, last as long as the app:
+// written by its methods (or those functions), they hold what the app was asked to keep.
 import type { Rule, Scope } from "eslint";
 import type * as ESTree from "estree";
-import { insideAny, RequestHandlers, type FunctionNode } from "./handlers";
+import { enclosingFunction, insideAny, RequestHandlers, type FunctionNode } from "./handlers";
+import { madeOnceDeclaration } from "./made-once";
 import { variableOf } from "./imported-from";
 
 export interface LastingCollection {
   readonly name: string;
-  readonly declarator: ESTree.VariableDeclarator;
+  /** Where it is declared: a variable's declarator, a class's field. */
+  readonly node: ESTree.Node;
   /** "a Map", "an array"… */
   readonly made: string;
   /** The first line where a request writes it. */
@@ -18,6 +22,8 @@ export interface LastingCollection {
   readonly drainedAt: number | undefined;
   /** The first line where a request puts a connection's socket in it; none if none does. */
   readonly socketsAt: number | undefined;
+  /** Lasting only because its class or function is made once (a field, a shared variable). */
+  readonly madeOnceOnly: boolean;
 }
 
 const COLLECTIONS = new Set(["Map", "Set", "Array"]);
@@ -67,23 +73,40 @@ export function lastingCollections(
     CallExpression: (node: ESTree.CallExpression) => handlers.see(node),
     "Program:exit"() {
       const serving = handlers.handlers();
-      if (serving.size === 0) return found([]);
+      const madeOnce = madeOnceDeclaration(context);
+      if (serving.size === 0 && !madeOnce) return found([]);
       const timers = handlers.timerWork();
-      const collections: LastingCollection[] = [];
+      const collections: LastingCollection[] =
+        madeOnce?.type === "ClassDeclaration" || madeOnce?.type === "ClassExpression"
+          ? lastingFields(context, madeOnce, collectionMade)
+          : [];
       for (const scope of context.sourceCode.scopeManager.scopes) {
         for (const variable of scope.variables) {
           const declarator = variable.defs[0]?.node as ESTree.Node | undefined;
           if (declarator?.type !== "VariableDeclarator") continue;
           const made = collectionMade(declarator.init);
           const declaredIn = variable.scope.block;
-          const lasting = declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
+          // A variable of a function made once, which the functions it makes share.
+          const shared = madeOnce !== undefined && declaredIn === madeOnce;
+          const lasting =
+            shared || declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
           if (!made || !lasting || serving.has(declaredIn as FunctionNode) || insideAny(declaredIn, serving)) continue;
           const line = (reference: Scope.Reference) => reference.identifier.loc!.start.line;
           const at = (reference: Scope.Reference, where: Set<FunctionNode>) =>
             insideAny(reference.identifier as ESTree.Identifier, where);
-          const write = variable.references.find((reference) => change(reference) && at(reference, serving));
+          // In a function made once, what its own functions do runs later: a request's, a timer's.
+          const later = (reference: Scope.Reference) =>
+            shared && enclosingFunction(context, reference.identifier as ESTree.Node) !== declaredIn;
+          const write = variable.references.find(
+            (reference) =>
+              changeOf(reference.identifier as ESTree.Identifier) && (at(reference, serving) || later(reference)),
+          );
           if (!write) continue;
-          const drain = variable.references.find((reference) => change(reference) === "takes" && at(reference, timers));
+          const drain = variable.references.find(
+            (reference) =>
+              changeOf(reference.identifier as ESTree.Identifier) === "takes" &&
+              (at(reference, timers) || later(reference)),
+          );
           const isSocket = (value: ESTree.Node | undefined): boolean => {
             // `{ socket, name }`: a socket kept inside what is stored is kept all the same.
             if (value?.type === "ObjectExpression")
@@ -99,11 +122,12 @@ export function lastingCollections(
           );
           collections.push({
             name: variable.name,
-            declarator,
+            node: declarator,
             made,
             writtenAt: line(write),
             drainedAt: drain && line(drain),
             socketsAt: socket && line(socket),
+            madeOnceOnly: shared,
           });
         }
       }
@@ -119,10 +143,13 @@ function withoutTypes(node: ESTree.Node | null | undefined): ESTree.Node | null 
   return typed?.type && wrappers.includes(typed.type) ? withoutTypes(typed.expression) : node;
 }
 
-/** How the reference changes what the variable holds (`x.push(…)`, `x[k] = v`, `delete x[k]`…), if it does. */
-function change(reference: Scope.Reference): "writes" | "takes" | undefined {
-  let node = reference.identifier as ESTree.Node & { parent?: ESTree.Node };
-  let member = false;
+/**
+ * How `start` (a variable, or a field as `this.x`) is changed where it is used (`x.push(…)`,
+ * `x[k] = v`, `delete x[k]`…), if it is.
+ */
+function changeOf(start: ESTree.Node): "writes" | "takes" | undefined {
+  let node = start as ESTree.Node & { parent?: ESTree.Node };
+  let member = start.type === "MemberExpression";
   // Up the chain of members whose object this is: carts[user].items…
   while (node.parent?.type === "MemberExpression" && node.parent.object === node) {
     node = node.parent as ESTree.Node & { parent?: ESTree.Node };
@@ -152,4 +179,78 @@ function writtenValues(reference: Scope.Reference): ESTree.Node[] {
   const args = parent.arguments as ESTree.Node[];
   if (member.property.name === "set") return args.slice(1, 2);
   return ["add", "push", "unshift"].includes(member.property.name) ? args : [];
+}
+
+/**
+ * A class's fields that hold a collection (`carts = new Map()`, or `this.carts = new Map()` in its
+ * constructor) and that its methods change: what its one instance keeps for the app.
+ */
+function lastingFields(
+  context: Rule.RuleContext,
+  declared: ESTree.ClassDeclaration | ESTree.ClassExpression,
+  collectionMade: (made: ESTree.Node | null | undefined) => string | undefined,
+): LastingCollection[] {
+  const fields = new Map<string, { node: ESTree.Node; made: string }>();
+  const methods: ESTree.Node[] = [];
+  const fieldName = (key: ESTree.Node) =>
+    key.type === "Identifier" ? key.name : key.type === "PrivateIdentifier" ? `#${key.name}` : undefined;
+  for (const member of declared.body.body) {
+    if (member.type === "PropertyDefinition") {
+      const name = fieldName(member.key);
+      const made = collectionMade(member.value);
+      if (name && made && !member.computed) fields.set(name, { node: member, made });
+      else if (member.value?.type === "ArrowFunctionExpression" || member.value?.type === "FunctionExpression")
+        methods.push(member.value);
+    } else if (member.type === "MethodDefinition" && member.kind === "constructor") {
+      walk(context, member.value, (node) => {
+        if (node.type !== "AssignmentExpression" || node.left.type !== "MemberExpression") return;
+        const { object, property } = node.left;
+        const name = object.type === "ThisExpression" && !node.left.computed ? fieldName(property) : undefined;
+        const made = collectionMade(node.right);
+        if (name && made) fields.set(name, { node, made });
+      });
+    } else if (member.type === "MethodDefinition") methods.push(member.value);
+  }
+  const changes = new Map<string, { writtenAt?: number; takenAt?: number }>();
+  for (const method of methods)
+    walk(context, method, (node) => {
+      if (node.type !== "MemberExpression" || node.object.type !== "ThisExpression" || node.computed) return;
+      const name = fieldName(node.property);
+      const change = name && fields.has(name) ? changeOf(node) : undefined;
+      if (!name || !change) return;
+      const seen = changes.get(name) ?? {};
+      const line = node.loc!.start.line;
+      seen.writtenAt ??= line;
+      if (change === "takes") seen.takenAt ??= line;
+      changes.set(name, seen);
+    });
+  return [...fields].flatMap(([name, { node, made }]) => {
+    const changed = changes.get(name);
+    if (changed?.writtenAt === undefined) return [];
+    const field = {
+      name,
+      node,
+      made,
+      writtenAt: changed.writtenAt,
+      drainedAt: changed.takenAt,
+      socketsAt: undefined,
+      madeOnceOnly: true,
+    };
+    return [field];
+  });
+}
+
+/** Calls `visit` on `root` and every node under it. */
+function walk(context: Rule.RuleContext, root: ESTree.Node, visit: (node: ESTree.Node) => void): void {
+  const keys = context.sourceCode.visitorKeys;
+  const queue: ESTree.Node[] = [root];
+  while (queue.length > 0) {
+    const node = queue.pop()!;
+    visit(node);
+    for (const key of keys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      for (const each of Array.isArray(child) ? child : [child])
+        if (each && typeof (each as ESTree.Node).type === "string") queue.push(each as ESTree.Node);
+    }
+  }
 }

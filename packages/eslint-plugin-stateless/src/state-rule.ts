@@ -6,12 +6,18 @@
 // as honoured, so that the report can count and list them.
 import type { Rule } from "eslint";
 import type * as ESTree from "estree";
+import { collectedFor } from "./audit-settings";
+import { madeOnceVisitors } from "./made-once";
 import { explain, STATE_KINDS, type StateKindName } from "./state-kinds";
 
 const ANNOTATION = /^\s*state-audit:\s*per-server:\s*(\S.*)$/;
 
-/** Reports `node` as state of `kind` (`what`: the place, in a few words), unless annotated. */
-export type Report = (node: ESTree.Node, what: string) => void;
+/**
+ * Reports `node` as state of `kind` (`what`: the place, in a few words), unless annotated. A
+ * finding followed from elsewhere brings the reason of its own annotation there, and says
+ * whether only its being made once shows it (audit-settings.ts).
+ */
+export type Report = (node: ESTree.Node, what: string, found?: { reason?: string; madeOnceOnly?: boolean }) => void;
 
 /** A rule of the audit, with the kind of state it finds (the report groups its findings by it). */
 export type StateRule = Rule.RuleModule & { readonly kind: StateKindName };
@@ -40,12 +46,24 @@ export function stateRule(
     },
     create(context) {
       const { reportAnnotated = false } = (context.options[0] ?? {}) as { reportAnnotated?: boolean };
-      const report: Report = (node, what) => {
-        const reason = annotationAt(context, node);
+      const collected = collectedFor(context);
+      const report: Report = (node, what, found = {}) => {
+        const reason = annotationAt(context, node) ?? found.reason;
+        const { line, column } = node.loc!.start;
+        collected?.findings.push({
+          kind,
+          what,
+          file: context.filename,
+          range: node.range!,
+          line,
+          column: column + 1,
+          reason,
+          madeOnceOnly: found.madeOnceOnly ?? false,
+        });
         if (reason === undefined) context.report({ node, messageId: "found", data: { what, why: explain(kind) } });
         else if (reportAnnotated) context.report({ node, messageId: "perServer", data: { what, reason } });
       };
-      return visitors(report, context);
+      return mergeListeners(visitors(report, context), madeOnceVisitors(context, kind, report));
     },
   };
 }
@@ -65,4 +83,20 @@ function annotationAt(context: Rule.RuleContext, node: ESTree.Node): string | un
     if (reason) return reason.trim();
   }
   return undefined;
+}
+
+/** Both sets of visitors, each called in turn where both listen to the same node. */
+function mergeListeners(...listeners: Rule.RuleListener[]): Rule.RuleListener {
+  const merged: Record<string, (node: never) => void> = {};
+  for (const listener of listeners)
+    for (const [selector, visit] of Object.entries(listener) as [string, (node: never) => void][]) {
+      const before = merged[selector];
+      merged[selector] = before
+        ? (node) => {
+            before(node);
+            visit(node);
+          }
+        : visit;
+    }
+  return merged as Rule.RuleListener;
 }

@@ -1,7 +1,8 @@
 // `pnpm find-state <dir>`: on apps written as tutorials write them (test/fixtures), every place
 // that keeps state in one server, grouped by kind, and nothing on their safe twins but the place
-// annotated as per-server; on our own apps what this first set of rules can see: the stateful
-// app's login counters, and nothing at all in the stateless app. Its exit code gates a CI.
+// annotated as per-server; on our own apps every place the stateful app keeps state, followed
+// from where it makes each object into the file that keeps it, and nothing in the stateless app
+// but the places per-server by design, each with its reason. Its exit code gates a CI.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,10 @@ describe("find-state on tutorial-style apps", () => {
         `connections ${place("socket-chat-app.js", "const users = new Map()")}`,
         `files ${place("upload-app.js", "multer.diskStorage(")}`,
         `sessions ${place("session-cart-app.js", "app.use(session(")}`,
+        // State in the objects the app makes once, followed into the files that write it.
+        `collections ${place("injected-app.js", "const carts = new CartService()")}`,
+        `collections ${place("injected-app.js", "const logins = rememberLogins()")}`,
+        `files ${place("injected-app.js", "await writeFile(")}`,
       ].sort(),
     );
     // The safe twin: shared stores, look-alike names, and one limiter per-server on purpose.
@@ -61,7 +66,7 @@ describe("find-state on tutorial-style apps", () => {
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /8 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
+      /11 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);
@@ -87,17 +92,69 @@ describe("find-state on tutorial-style apps", () => {
 });
 
 describe("find-state on our two apps", () => {
-  it("the stateful app: its login counters in each process (the rest of its state is in the kits it is given)", () => {
+  /** A finding as the test lists it: its kind, its line in the file, and the chain of what keeps it. */
+  const listed = ({ kind, file, line, what }: Audit["findings"][number]) =>
+    `${kind} ${file}:${line} ${what
+      .split(" → ")
+      .map((part) => part.split(" ")[0])
+      .join(" → ")}`;
+
+  it("the stateful app: every place it keeps state, followed from where the app makes it into the file that keeps it", () => {
     const dir = join(ROOT, "apps", "stateful");
     const audit = findState(dir);
-    expect(audit.findings.map(({ kind, file, line }) => `${kind} ${file}:${line}`)).toEqual([
-      `counters src/app.ts:${lineOf(dir, "src/app.ts", "new RateLimitMemoryStore()")}`,
-    ]);
+    const at = (text: string) => `src/app.ts:${lineOf(dir, "src/app.ts", text)}`;
+    expect(audit.findings.map(listed).sort()).toEqual(
+      [
+        // The kitchen's queue: jobs waiting in this process.
+        `queues ${at("new KitchenQueue()")} KitchenQueue → MemoryJobQueue → \`waiting\``,
+        // Orders and store credit.
+        `collections ${at("new InMemoryAccountRepository(")} InMemoryAccountRepository → \`ordersByUser\``,
+        `collections ${at("new InMemoryAccountRepository(")} InMemoryAccountRepository → \`byId\``,
+        `collections ${at("new InMemoryAccountRepository(")} InMemoryAccountRepository → \`wallets\``,
+        `sessions ${at("memorySessions()")} memorySessions → express-session's`,
+        `collections ${at("new InMemoryCartRepository(")} InMemoryCartRepository → \`carts\``,
+        // Avatars, on this server's disk.
+        `files ${at("new DiskFiles(")} DiskFiles → writeFile()`,
+        // Login counters.
+        `counters ${at("new RateLimitMemoryStore()")} express-rate-limit's`,
+        // The chat: presence and typing, and its history.
+        `collections ${at("new InMemoryChatState(")} InMemoryChatState → \`connected\``,
+        `collections ${at("new InMemoryChatState(")} InMemoryChatState → \`typingUntil\``,
+        `collections ${at("new InMemoryChatHistory()")} InMemoryChatHistory → \`conversations\``,
+        `collections ${at("new InMemoryChatHistory()")} InMemoryChatHistory → \`readUpTo\``,
+      ].sort(),
+    );
+    // The chat's registry of sockets, and the kitchen's idle workers: per-server in either app, and said so.
+    expect(audit.perServer.map(listed).sort()).toEqual(
+      [
+        `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`byUser\``,
+        `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`whenEmpty\``,
+        `queues ${at("new KitchenQueue()")} KitchenQueue → MemoryJobQueue → \`idle\``,
+      ].sort(),
+    );
   });
 
-  it("the stateless app: nothing, and exit 0", () => {
+  it("the stateless app: nothing, exit 0, and each place per-server by design with the reason its annotation gives", () => {
+    const dir = join(ROOT, "apps", "stateless");
+    const audit = findState(dir);
+    expect(audit.findings).toEqual([]);
+    const at = (text: string) => `src/app.ts:${lineOf(dir, "src/app.ts", text)}`;
+    expect(audit.perServer.map((found) => `${listed(found)}: ${found.reason}`).sort()).toEqual(
+      [
+        `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`byUser\`: ` +
+          "the sockets this server holds (a connection cannot move to another server)",
+        `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`whenEmpty\`: ` +
+          "who waits, as this server stops, for its own sockets to close",
+        `collections ${at("startKitchen(")} startKitchen → startJobWorkers → \`inHand\`: ` +
+          "the jobs in this server's hands, each leased in PostgreSQL (the lease brings it back)",
+        `collections ${at("new SharedChatState(")} SharedChatState → \`local\`: ` +
+          "this server's sockets per user (it claims the user in Redis while it holds one)",
+      ].sort(),
+    );
     const clean = run("apps/stateless");
-    expect(clean.stdout).toContain("No state found that a server keeps to itself");
+    expect(clean.stdout).toContain(
+      "No state found that a server keeps to itself (4 annotated per-server places honoured).",
+    );
     expect(clean.status).toBe(0);
   });
 });

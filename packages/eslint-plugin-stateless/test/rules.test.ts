@@ -1,6 +1,7 @@
 // Each rule: what it must find, and what it must not (a name alone is no finding: the rules follow
 // where a value was imported from), and the annotation that silences a place per-server by design.
 import { Linter, RuleTester } from "eslint";
+import { join } from "node:path";
 import tseslint from "typescript-eslint";
 import plugin, { RULES } from "../src";
 
@@ -71,6 +72,20 @@ describe("collections-in-memory", () => {
       `function download(url) { const chunks = []; https.get(url, (res) => res.on("data", (c) => chunks.push(c))); }`,
       // A class of the file's own named Map.
       `class Map { set() {} } const m = new Map(); app.post("/x", () => m.set());`,
+      // An object a request makes for itself; a class no one makes; one written only as it is made.
+      `class Carts { constructor() { this.m = new Map(); } add(u) { this.m.set(u, 1); } }
+       app.post("/q", (req) => { const c = new Carts(); c.add(req.user); });`,
+      `class Carts { constructor() { this.m = new Map(); } add(u) { this.m.set(u, 1); } } export { Carts };`,
+      `class Catalog { constructor() { this.bySku = new Map(); this.bySku.set("a", 1); } price(s) { return this.bySku.get(s); } }
+       const catalog = new Catalog();`,
+      `function prices() { const m = new Map([["a", 1]]); return (s) => m.get(s); } const price = prices();`,
+      // A field per-server by design, and said so.
+      `class Sockets {
+         // state-audit: per-server: the sockets this server holds
+         byUser = new Map();
+         add(u, s) { this.byUser.set(u, s); }
+       }
+       const sockets = new Sockets();`,
     ],
     invalid: [
       {
@@ -98,11 +113,43 @@ describe("collections-in-memory", () => {
         code: `const online = new Set(); io.on("connection", (socket) => { socket.on("join", (user) => online.add(user)); });`,
         errors: [{ messageId: "found" }],
       },
+      // An object the app makes once, whose methods write its fields: reported where it is made.
+      {
+        code: `class Carts { constructor() { this.byUser = new Map(); } add(u, s) { this.byUser.set(u, s); } }
+const carts = new Carts();`,
+        errors: [{ messageId: "found", line: 2 }],
+      },
+      {
+        code: `class Carts { #byUser = new Map(); add(u, s) { this.#byUser.set(u, s); } } export const carts = new Carts();`,
+        errors: [{ messageId: "found" }],
+      },
+      // A function called as the app is put together, whose functions share a Set.
+      {
+        code: `function remember() { const seen = new Set(); return { add: (x) => seen.add(x) }; }
+function createApp(app) { const memory = remember(); app.post("/x", (req) => memory.add(req.body)); }`,
+        errors: [{ messageId: "found", line: 2 }],
+      },
+      // Followed into another file (test/fixtures/services/cart-service.js).
+      {
+        code: `const { CartService } = require("./services/cart-service"); const carts = new CartService();`,
+        filename: join(__dirname, "fixtures", "inline.js"),
+        errors: [{ messageId: "found" }],
+      },
     ],
   });
 });
 
 describe("queues-in-memory", () => {
+  tester.run("queues-in-memory (an object made once)", RULES["queues-in-memory"], {
+    valid: [`class Jobs { waiting = []; send(j) { this.waiting.push(j); } } export const jobs = new Jobs();`],
+    invalid: [
+      {
+        code: `class Jobs { waiting = []; send(j) { this.waiting.push(j); } take() { return this.waiting.shift(); } }
+export const jobs = new Jobs();`,
+        errors: [{ messageId: "found", line: 2 }],
+      },
+    ],
+  });
   tester.run("queues-in-memory", RULES["queues-in-memory"], {
     valid: [
       // Filled by requests, never drained by a timer: collections-in-memory's, not this rule's.
@@ -187,8 +234,29 @@ describe("files-on-disk", () => {
       `import multer from "multer"; multer({ storage: multer.memoryStorage() });`,
       `import multer from "multer"; multer();`,
       `const multer = (o) => o; multer({ dest: "uploads/" });`,
+      // Written once, at start-up; a function of the file's own of that name.
+      `import { writeFile } from "node:fs/promises"; await writeFile("app.pid", String(process.pid));`,
+      `function writeFile() {} app.put("/a", (req) => writeFile(req.body));`,
     ],
     invalid: [
+      {
+        code: `import { writeFile } from "node:fs/promises"; app.put("/a/:u", async (req, res) => { await writeFile(req.params.u, req.body); });`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const fs = require("fs"); app.post("/u", (req) => fs.createWriteStream("u"));`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `import fs from "node:fs"; router.post("/u", async (req) => fs.promises.writeFile("u", req.body));`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `import { writeFile } from "node:fs/promises";
+class Files { put(k, b) { return writeFile(k, b); } }
+export const files = new Files();`,
+        errors: [{ messageId: "found", line: 3 }],
+      },
       { code: `const multer = require("multer"); multer({ dest: "uploads/" });`, errors: [{ messageId: "found" }] },
       {
         code: `import multer from "multer"; const s = multer.diskStorage({ destination: "a/" });`,

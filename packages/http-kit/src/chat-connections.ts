@@ -21,7 +21,9 @@ export const CLOSE = {
 } as const;
 
 export class ChatConnections {
+  // state-audit: per-server: the sockets this server holds (a connection cannot move to another server)
   private readonly byUser = new Map<string, Map<ChatSocket, Principal>>();
+  // state-audit: per-server: who waits, as this server stops, for its own sockets to close
   private readonly whenEmpty = new Set<() => void>();
 
   /** Registers a socket; returns what unregisters it. */

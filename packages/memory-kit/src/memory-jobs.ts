@@ -6,6 +6,7 @@
 /** Jobs waiting for a worker, first in first out; a worker waits for the next one. */
 export class MemoryJobQueue<Data> {
   private readonly waiting: Data[] = [];
+  // state-audit: per-server: the workers waiting for a job are this process's own
   private readonly idle: ((job: Data | undefined) => void)[] = [];
   private closed = false;
 

@@ -56,7 +56,7 @@ export function startJobWorkers<Data extends object>(
   const closing = new AbortController();
   /** Set at stop's deadline: reports still being tried are given up (the lease brings the job back). */
   const abandoning = new AbortController();
-  /** The deliveries in this server's hands. */
+  // state-audit: per-server: the jobs in this server's hands, each leased in PostgreSQL (the lease brings it back)
   const inHand = new Set<Delivery<Data>>();
   let working = 0;
 

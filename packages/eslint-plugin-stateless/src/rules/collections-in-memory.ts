@@ -9,11 +9,14 @@ export const collectionsInMemory = stateRule(
   "a Map, Set, array or object that outlives the request, written while serving one: user data in one server's memory",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, declarator, made, writtenAt, drainedAt, socketsAt } of collections)
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of collections)
         if (drainedAt === undefined && socketsAt === undefined)
           report(
-            declarator,
-            `\`${name}\` (${made}) outlives the request and is written while serving one (line ${writtenAt})`,
+            node,
+            madeOnceOnly
+              ? `\`${name}\` (${made}) lasts as long as the app, which writes it as it serves (line ${writtenAt})`
+              : `\`${name}\` (${made}) outlives the request and is written while serving one (line ${writtenAt})`,
+            { madeOnceOnly },
           );
     }),
 );

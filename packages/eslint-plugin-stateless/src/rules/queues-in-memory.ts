@@ -10,12 +10,16 @@ export const queuesInMemory = stateRule(
   (report, context) =>
     lastingCollections(context, (collections) => {
       // A registry pruned by a heartbeat is a registry: sockets-in-registry's.
-      for (const { name, declarator, made, writtenAt, drainedAt, socketsAt } of collections)
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of collections)
         if (drainedAt !== undefined && socketsAt === undefined)
           report(
-            declarator,
-            `\`${name}\` (${made}) is filled while serving requests (line ${writtenAt}) and drained by a timer ` +
-              `(line ${drainedAt})`,
+            node,
+            madeOnceOnly
+              ? `\`${name}\` (${made}) lasts as long as the app, is filled (line ${writtenAt}) and its items taken ` +
+                  `in turn (line ${drainedAt})`
+              : `\`${name}\` (${made}) is filled while serving requests (line ${writtenAt}) and drained by a timer ` +
+                  `(line ${drainedAt})`,
+            { madeOnceOnly },
           );
     }),
 );

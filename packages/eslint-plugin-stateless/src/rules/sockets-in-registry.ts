@@ -11,8 +11,8 @@ export const socketsInRegistry = stateRule(
   "connections' sockets kept in a collection to reach other users: only the users of this server",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, declarator, made, socketsAt } of collections)
+      for (const { name, node, made, socketsAt, madeOnceOnly } of collections)
         if (socketsAt !== undefined)
-          report(declarator, `\`${name}\` (${made}) keeps connections' sockets (line ${socketsAt})`);
+          report(node, `\`${name}\` (${made}) keeps connections' sockets (line ${socketsAt})`, { madeOnceOnly });
     }),
 );
