@@ -71,6 +71,7 @@ export class DiskFiles {
 }
 
 /** The temporary folders this process made, removed as it exits (one listener for all of them). */
+// state-audit: per-server: the temporary folders this process made, removed as it exits
 const temporaryFolders = new Set<string>();
 
 function temporaryFolder(): string {

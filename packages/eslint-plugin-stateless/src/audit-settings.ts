@@ -1,8 +1,10 @@
 // What the audit tells its rules beyond their options, through ESLint's shared settings (a rule
-// reads them; a user never sets them): when it follows into a module (followed.ts), which
+// reads them; a user never sets them): the folder audited (what is under it is reported in its
+// own file; places are named from there); when it follows into a module (followed.ts), which
 // declaration of it the app made once (a class it instantiated, a function it called while
-// putting itself together); and where each rule puts what it finds, as data (the kind, the place,
-// the reason of an annotation), for `find-state` and for the rule that followed.
+// putting itself together) or calls while serving a request; and where each rule puts what it
+// finds, as data (the kind, the place, the reason of an annotation), for `find-state` and for the
+// rule that followed.
 import type { Rule } from "eslint";
 import type { StateKindName } from "./state-kinds";
 
@@ -18,8 +20,9 @@ export interface CollectedFinding {
   /** The reason of the annotation that says it is per-server by design; none when not annotated. */
   readonly reason: string | undefined;
   /**
-   * Found only because the declaration is made once (a field of a class, a variable its
-   * functions share, what it makes in turn): linting its file alone would not find it.
+   * Found only because of how the declaration followed is used (made once: a field of a class, a
+   * variable its functions share, what it makes in turn; called while serving: what it writes):
+   * linting its file alone would not find it.
    */
   readonly madeOnceOnly: boolean;
 }
@@ -31,9 +34,14 @@ export interface Collected {
   assembles: boolean;
 }
 
+/** How the app uses the declaration the rules read in a followed module. */
+export type Followed = "made once" | "served";
+
 interface AuditSettings {
-  /** The source range of the declaration made once, when the rules read a followed module. */
-  readonly madeOnce?: readonly [number, number];
+  /** The declaration followed (its source range), and how the app uses it. */
+  readonly declaration?: { readonly range: readonly [number, number]; readonly use: Followed };
+  /** The folder audited. */
+  readonly root: string;
   readonly collected: string;
 }
 
@@ -41,24 +49,28 @@ const collections = new Map<string, Collected>();
 let next = 0;
 
 /**
- * Settings under which the rules put what they find in `collected` (until `done()`), reading
- * the declaration at `madeOnce`, if given, as made once.
+ * Settings under which the rules put what they find in `collected` (until `done()`), auditing
+ * `root`, and reading `declaration`, if given, as the app uses it.
  */
-export function collecting(madeOnce?: readonly [number, number]): {
-  settings: Record<string, unknown>;
-  collected: Collected;
-  done(): void;
-} {
+export function collecting(
+  root: string,
+  declaration?: AuditSettings["declaration"],
+): { settings: Record<string, unknown>; collected: Collected; done(): void } {
   const id = String(next++);
   const collected: Collected = { findings: [], assembles: false };
   collections.set(id, collected);
-  const settings: AuditSettings = { madeOnce, collected: id };
+  const settings: AuditSettings = { declaration, root, collected: id };
   return { settings: { [KEY]: settings }, collected, done: () => collections.delete(id) };
 }
 
-/** The range of the declaration the app made once, when the rule reads a followed module. */
-export function madeOnceRange(context: Rule.RuleContext): readonly [number, number] | undefined {
-  return (context.settings[KEY] as AuditSettings | undefined)?.madeOnce;
+/** The declaration followed, and how the app uses it, when the rule reads a followed module. */
+export function followedDeclaration(context: Rule.RuleContext): AuditSettings["declaration"] {
+  return (context.settings[KEY] as AuditSettings | undefined)?.declaration;
+}
+
+/** The folder audited: find-state's, or ESLint's working folder. */
+export function auditRoot(context: Rule.RuleContext): string {
+  return (context.settings[KEY] as AuditSettings | undefined)?.root ?? context.cwd;
 }
 
 /** Where the rule puts what it finds; none when the audit did not ask. */

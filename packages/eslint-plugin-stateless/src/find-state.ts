@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import tseslint from "typescript-eslint";
 import plugin, { KIND_OF, RULES, STATE_KINDS, type RuleName, type StateKindName } from "./index";
 import { collecting, type CollectedFinding } from "./audit-settings";
+import { SKIPPED_FOLDERS } from "./module-files";
 import { explain } from "./state-kinds";
 
 const USAGE = `Usage: pnpm find-state <dir> [--warn-only] [--json]
@@ -55,21 +56,10 @@ const RULE_OF = Object.fromEntries(Object.entries(KIND_OF).map(([rule, kind]) =>
 >;
 
 export async function findState(dir: string): Promise<Audit> {
-  const { settings, collected, done } = collecting();
+  const { settings, collected, done } = collecting(dir);
   const config: Linter.Config[] = [
     // The app's code, not its tests: a test's helpers keep what they saw on purpose.
-    {
-      ignores: [
-        "**/node_modules/**",
-        "**/dist/**",
-        "**/build/**",
-        "**/coverage/**",
-        "**/test/**",
-        "**/tests/**",
-        "**/__tests__/**",
-        "**/*.{test,spec}.*",
-      ],
-    },
+    { ignores: [...SKIPPED_FOLDERS.map((folder) => `**/${folder}/**`), "**/*.{test,spec}.*"] },
     {
       files: ["**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}"],
       languageOptions: { parser: tseslint.parser, sourceType: "module" },

@@ -1,15 +1,16 @@
 // Following state out of the file: when an app makes an object once (`new InMemoryCartRepository()`)
 // or calls a function while it puts itself together (`memorySessions()`), the state that object
-// or that function keeps is the app's, wherever it is written. The audit finds the class or the
+// or that function keeps is the app's, wherever it is written; and so is what a function a
+// request calls (`addToCart(…)`) writes in its own module. The audit finds the class or the
 // function (through the imports, into the workspace's own packages), reads its module with the
-// same rules, told that this declaration is made once (made-once-settings.ts), and hands back
-// what they find inside it, annotated places included.
+// same rules, told which declaration the app uses and how (audit-settings.ts), and hands back what
+// they find because of it, annotated places included.
 import { Linter, type Rule } from "eslint";
 import type * as ESTree from "estree";
 import { readFileSync, statSync } from "node:fs";
 import { parse as parsePath } from "node:path";
-import { importedFrom, variableOf } from "./imported-from";
-import { collecting, type CollectedFinding } from "./audit-settings";
+import { auditRoot, collecting, type CollectedFinding, type Followed as Use } from "./audit-settings";
+import { importedFrom, required, variableOf } from "./imported-from";
 import { resolveImport } from "./module-files";
 
 export interface Followed {
@@ -32,29 +33,101 @@ export function followWithRules(rules: Record<string, Rule.RuleModule>): void {
 const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
 /** How deep the audit follows objects made by objects made once. */
 const MAX_DEPTH = 8;
-/** Each followed declaration's findings, while its text stays the same (a file's modification time, or the text linted). */
-const followedCache = new Map<string, { readonly stamp: number | string; readonly followed: Followed }>();
-const underWay = new Set<string>();
 
-/** What the class or function `callee` names keeps, when the audit can read it; undefined when it cannot. */
-export function followMade(context: Rule.RuleContext, callee: ESTree.Node): Followed | undefined {
+interface Cached {
+  readonly findings: readonly CollectedFinding[];
+  readonly assembles: boolean;
+  /** Every file the result was read from, with its modification time then. */
+  readonly read: ReadonlyMap<string, number>;
+}
+/** Each followed declaration's result, while none of the files it was read from has changed. */
+const cache = new Map<string, Cached>();
+/**
+ * The results a cycle cut short (not complete: not cached), with the declaration whose reading
+ * the cycle went back to, kept while the file that started the follow is linted (every rule
+ * follows the same things): without them, modules that use each other would be read once per
+ * path between them and per rule.
+ */
+const cutShort = new WeakMap<object, Map<string, { followed: Followed; cycleOf: string | undefined }>>();
+/** The file whose lint started the follow under way. */
+let startedBy: object | undefined;
+/**
+ * The declarations being read, outermost first, each with the files read for it so far, and the
+ * depth of the outermost declaration a cycle under it went back to (Infinity: none; -1: cut by
+ * the depth limit): a result is complete when no cycle under it went back above it.
+ */
+const underWay: { key: string; read: Map<string, number>; cycleTo: number; fromDisk: boolean }[] = [];
+
+/** Notes that a cycle under way went back to the declaration at `depth` (-1: cut at the depth limit). */
+function cutBackTo(depth: number): void {
+  underWay.forEach((frame, at) => {
+    if (at > depth) frame.cycleTo = Math.min(frame.cycleTo, depth);
+  });
+}
+
+/** Notes that the declarations being read depend on `file` as it is now. */
+function reading(file: string): void {
+  const mtimeMs = statSync(file).mtimeMs;
+  for (const frame of underWay) frame.read.set(file, mtimeMs);
+}
+
+const unchanged = (read: ReadonlyMap<string, number>) =>
+  [...read].every(([file, mtimeMs]) => {
+    try {
+      return statSync(file).mtimeMs === mtimeMs;
+    } catch {
+      return false;
+    }
+  });
+
+/**
+ * What the class or function `callee` names keeps, when the audit can read it, as the app uses
+ * it: made once, or called while serving a request; undefined when it cannot read it.
+ */
+export function followMade(
+  context: Rule.RuleContext,
+  callee: ESTree.Node,
+  use: Use = "made once",
+): Followed | undefined {
   const target = declarationOf(context, callee);
-  if (!target || underWay.size >= MAX_DEPTH) return undefined;
+  if (!target) return undefined;
   const { file, node, name } = target;
-  const key = `${file}#${node.range[0]}-${node.range[1]}`;
-  // A declaration of the file being linted is read as the linter has it (an editor's buffer).
+  // A declaration of the file being linted is read as the linter has it (an editor's buffer, not
+  // kept); one of a followed module's, as it is on disk.
   const own = file === context.filename;
-  const stamp = own ? context.sourceCode.text : statSync(file).mtimeMs;
-  const cached = followedCache.get(key);
-  if (cached?.stamp === stamp) return cached.followed;
-  // A module that makes, in the end, what made it: read once.
-  if (underWay.has(key)) return undefined;
-  underWay.add(key);
-  const { settings, collected, done } = collecting(node.range);
+  const fromDisk = !own || Boolean(underWay.at(-1)?.fromDisk);
+  const key = `${use}:${file}#${node.range[0]}-${node.range[1]}`;
+  const cached = fromDisk ? cache.get(key) : undefined;
+  if (cached && unchanged(cached.read)) {
+    for (const [read] of cached.read) reading(read);
+    return { name, file, findings: cached.findings, assembles: cached.assembles };
+  }
+  if (underWay.length === 0) startedBy = context.sourceCode;
+  const cut = cutShort.get(startedBy!) ?? new Map<string, { followed: Followed; cycleOf: string | undefined }>();
+  cutShort.set(startedBy!, cut);
+  const already = cut.get(key);
+  if (already) {
+    // As short as it was: cut back to its cycle's declaration if that is under way, else to the top.
+    cutBackTo(already.cycleOf === undefined ? -1 : underWay.findIndex((frame) => frame.key === already.cycleOf));
+    return { ...already.followed, name };
+  }
+  // A module that uses, in the end, what used it, or a chain too long: cut there (what is read
+  // under the declaration it went back to lacks what was cut).
+  const cycle = underWay.findIndex((frame) => frame.key === key);
+  if (cycle >= 0 || underWay.length >= MAX_DEPTH) {
+    cutBackTo(cycle >= 0 ? cycle : -1);
+    return undefined;
+  }
+  if (fromDisk) reading(file);
+  const frame = { key, read: new Map<string, number>(), cycleTo: Infinity, fromDisk };
+  const depth = underWay.length;
+  underWay.push(frame);
+  if (fromDisk) frame.read.set(file, statSync(file).mtimeMs);
+  const { settings, collected, done } = collecting(auditRoot(context), { range: node.range, use });
   try {
     const linter = new Linter({ configType: "flat", cwd: parsePath(file).root });
     linter.verify(
-      own ? context.sourceCode.text : readFileSync(file, "utf8"),
+      fromDisk ? readFileSync(file, "utf8") : context.sourceCode.text,
       [
         {
           files: ["**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}"],
@@ -70,13 +143,19 @@ export function followMade(context: Rule.RuleContext, callee: ESTree.Node): Foll
       // A name the configuration's `files` matches: a buffer an editor or a test names "<input>" too.
       SOURCE_FILE.test(file) ? file : `${file}.js`,
     );
-    const inside = collected.findings.filter(({ range }) => range[0] >= node.range[0] && range[1] <= node.range[1]);
-    const followed: Followed = { name, file, findings: inside, assembles: collected.assembles };
-    followedCache.set(key, { stamp, followed });
+    // What the app's use of it shows: in the declaration, or reached from it (a Map of its module its methods write).
+    const findings = collected.findings.filter(
+      ({ range, madeOnceOnly }) => madeOnceOnly || (range[0] >= node.range[0] && range[1] <= node.range[1]),
+    );
+    const followed = { name, file, findings, assembles: collected.assembles };
+    const complete = frame.cycleTo >= depth;
+    if (fromDisk && complete) cache.set(key, { findings, assembles: collected.assembles, read: frame.read });
+    else if (fromDisk)
+      cut.set(key, { followed, cycleOf: frame.cycleTo >= 0 ? underWay[frame.cycleTo]!.key : undefined });
     return followed;
   } finally {
     done();
-    underWay.delete(key);
+    underWay.pop();
   }
 }
 
@@ -116,6 +195,7 @@ function isDeclaration(node: ESTree.Node | null | undefined): node is Declaratio
 const programs = new Map<string, { readonly mtimeMs: number; readonly program: ESTree.Program }>();
 
 function programOf(context: Rule.RuleContext, file: string): ESTree.Program | undefined {
+  reading(file);
   const mtimeMs = statSync(file).mtimeMs;
   const cached = programs.get(file);
   if (cached?.mtimeMs === mtimeMs) return cached.program;
@@ -134,7 +214,8 @@ function programOf(context: Rule.RuleContext, file: string): ESTree.Program | un
     filePath: file,
   };
   try {
-    const text = readFileSync(file, "utf8");
+    // Without the byte order mark, as ESLint reads a file: the ranges are then the same as its.
+    const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
     const program = parser?.parseForESLint ? parser.parseForESLint(text, options).ast : parser?.parse?.(text, options);
     if (program) programs.set(file, { mtimeMs, program });
     return program;
@@ -239,6 +320,14 @@ function localDeclaration(
         : statement;
     const declared = declaration && declaredAs(declaration, name);
     if (declared) return { file, node: declared };
+    if (statement.type === "VariableDeclaration")
+      for (const declarator of statement.declarations) {
+        // A CommonJS module's own imports: `const { CartService } = require("./cart-service")`.
+        if (declarator.id.type === "Identifier" && declarator.id.name !== name) continue;
+        const imported = required(declarator, name);
+        const from = imported && resolveImport(imported.module, file);
+        if (from) return exportedDeclaration(context, from, imported.name, seen);
+      }
     if (statement.type !== "ImportDeclaration") continue;
     for (const specifier of statement.specifiers) {
       if (specifier.local.name !== name || specifier.type === "ImportNamespaceSpecifier") continue;

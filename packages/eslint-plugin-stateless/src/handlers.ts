@@ -69,14 +69,12 @@ export class RequestHandlers {
     const method = callee.property.name;
     const [first] = call.arguments;
     const event = first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
-    const route = ROUTES.has(method) && (method === "use" || looksLikePath(first as ESTree.Node | undefined));
+    const route =
+      ROUTES.has(method) &&
+      (method === "use" || looksLikePath(first as ESTree.Node | undefined) || isRouteChain(callee.object));
     const served = EVENTS.has(method) && event !== undefined && !NOT_REQUESTS.has(event);
     if (!route && !served) return;
-    const handed = call.arguments.flatMap((argument) => {
-      if (isFunction(argument as ESTree.Node)) return [argument as FunctionNode];
-      const named = this.ownFunction(argument as ESTree.Node);
-      return named ? [named] : [];
-    });
+    const handed = call.arguments.flatMap((argument) => this.handedBy(argument as ESTree.Node));
     // `map.get(key)` hands over no function: not a route.
     if (handed.length === 0) return;
     for (const fn of handed) this.roots.add(fn);
@@ -103,6 +101,11 @@ export class RequestHandlers {
     return this.reach(this.roots);
   }
 
+  /** The same, with `more` run while serving too (what a followed module's use runs: made-once.ts). */
+  handlersWith(more: Iterable<FunctionNode>): Set<FunctionNode> {
+    return this.reach([...this.roots, ...more]);
+  }
+
   /** What timers run (setInterval, setTimeout, setImmediate), and every function of the file it reaches. */
   timerWork(): Set<FunctionNode> {
     return this.reach(this.timerRoots);
@@ -119,6 +122,26 @@ export class RequestHandlers {
         if (caller && (caller === fn || within(caller, fn))) queue.push(...called);
     }
     return reached;
+  }
+
+  /**
+   * The functions an argument of a route hands over: a function; a function of the file's; and
+   * what a call there hands over in turn, a wrapper's (`asyncHandler(async (req, res) => …)`) or
+   * what a middleware factory of the file's returns (`app.use(scoped())`).
+   */
+  private handedBy(argument: ESTree.Node): FunctionNode[] {
+    if (isFunction(argument)) return [argument];
+    if (argument.type === "ArrayExpression")
+      return argument.elements.flatMap((element) => (element ? this.handedBy(element as ESTree.Node) : []));
+    if (argument.type !== "CallExpression") {
+      const named = this.ownFunction(argument);
+      return named ? [named] : [];
+    }
+    const wrapped = argument.arguments.flatMap((inner) =>
+      isFunction(inner as ESTree.Node) ? [inner as FunctionNode] : [],
+    );
+    const factory = this.ownFunction(argument.callee);
+    return [...wrapped, ...(factory ? returnedFunctions(factory) : [])];
   }
 
   /** Whether the file declares a name of its own (then `setInterval` is not the timer). */
@@ -143,6 +166,23 @@ export class RequestHandlers {
     }
     return undefined;
   }
+}
+
+/** `router.route("/cart")`, or a route chained on it (`.get(fn)`): what `.post(fn)` is called on. */
+function isRouteChain(node: ESTree.Node): boolean {
+  if (node.type !== "CallExpression" || node.callee.type !== "MemberExpression") return false;
+  const { property, object } = node.callee;
+  if (property.type !== "Identifier") return false;
+  if (property.name === "route") return looksLikePath(node.arguments[0] as ESTree.Node | undefined);
+  return ROUTES.has(property.name) && isRouteChain(object);
+}
+
+/** The functions `factory` returns: `return (req, res, next) => …`, or an arrow's body. */
+function returnedFunctions(factory: FunctionNode): FunctionNode[] {
+  if (factory.body.type !== "BlockStatement") return isFunction(factory.body) ? [factory.body] : [];
+  return factory.body.body.flatMap((statement) =>
+    statement.type === "ReturnStatement" && isFunction(statement.argument) ? [statement.argument as FunctionNode] : [],
+  );
 }
 
 /** A route's path as Express takes it: "/cart/:id", a template, an array of them (not a URL to fetch). */

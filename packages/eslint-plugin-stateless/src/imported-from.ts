@@ -34,8 +34,8 @@ export function importedFrom(context: Rule.RuleContext, node: ESTree.Node): Impo
   return undefined;
 }
 
-/** `const x = require("m")`, `const { x } = require("m")`, `const x = require("m").x`. */
-function required(declarator: ESTree.VariableDeclarator, name: string): Imported | undefined {
+/** `const x = require("m")`, `const { x } = require("m")`, `const x = require("m").x`: what `name` is of "m". */
+export function required(declarator: ESTree.VariableDeclarator, name: string): Imported | undefined {
   const init = declarator.init;
   const module = requireOf(init);
   if (module !== undefined) {

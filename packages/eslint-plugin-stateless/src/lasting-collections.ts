@@ -6,8 +6,8 @@
 // written by its methods (or those functions), they hold what the app was asked to keep.
 import type { Rule, Scope } from "eslint";
 import type * as ESTree from "estree";
-import { enclosingFunction, insideAny, RequestHandlers, type FunctionNode } from "./handlers";
-import { madeOnceDeclaration } from "./made-once";
+import { insideAny, RequestHandlers, type FunctionNode } from "./handlers";
+import { madeOnceDeclaration, servingParts } from "./made-once";
 import { variableOf } from "./imported-from";
 
 export interface LastingCollection {
@@ -72,7 +72,9 @@ export function lastingCollections(
   return {
     CallExpression: (node: ESTree.CallExpression) => handlers.see(node),
     "Program:exit"() {
-      const serving = handlers.handlers();
+      // What serves requests as this file alone shows it, and with what the app's use of a followed
+      // declaration runs later (made-once.ts).
+      const { own, all: serving } = servingParts(context, handlers);
       const madeOnce = madeOnceDeclaration(context);
       if (serving.size === 0 && !madeOnce) return found([]);
       const timers = handlers.timerWork();
@@ -86,27 +88,25 @@ export function lastingCollections(
           if (declarator?.type !== "VariableDeclarator") continue;
           const made = collectionMade(declarator.init);
           const declaredIn = variable.scope.block;
-          // A variable of a function made once, which the functions it makes share.
+          // A variable of a function made once, which the functions it hands out share.
           const shared = madeOnce !== undefined && declaredIn === madeOnce;
-          const lasting =
-            shared || declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
-          if (!made || !lasting || serving.has(declaredIn as FunctionNode) || insideAny(declaredIn, serving)) continue;
+          const lastingAlone = declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
+          if (!made || !(shared || lastingAlone) || serving.has(declaredIn as FunctionNode)) continue;
+          if (insideAny(declaredIn, serving)) continue;
           const line = (reference: Scope.Reference) => reference.identifier.loc!.start.line;
           const at = (reference: Scope.Reference, where: Set<FunctionNode>) =>
             insideAny(reference.identifier as ESTree.Identifier, where);
-          // In a function made once, what its own functions do runs later: a request's, a timer's.
-          const later = (reference: Scope.Reference) =>
-            shared && enclosingFunction(context, reference.identifier as ESTree.Node) !== declaredIn;
-          const write = variable.references.find(
-            (reference) =>
-              changeOf(reference.identifier as ESTree.Identifier) && (at(reference, serving) || later(reference)),
-          );
+          const changes = (reference: Scope.Reference) => changeOf(reference.identifier as ESTree.Identifier);
+          const write = variable.references.find((reference) => changes(reference) && at(reference, serving));
           if (!write) continue;
+          // What hands out the functions of a function made once runs them later: their takes are a worker's.
           const drain = variable.references.find(
             (reference) =>
-              changeOf(reference.identifier as ESTree.Identifier) === "takes" &&
-              (at(reference, timers) || later(reference)),
+              changes(reference) === "takes" && (at(reference, timers) || (shared && at(reference, serving))),
           );
+          // Linting this file alone finds it too: its own handlers write it.
+          const foundAlone =
+            lastingAlone && variable.references.some((reference) => changes(reference) && at(reference, own));
           const isSocket = (value: ESTree.Node | undefined): boolean => {
             // `{ socket, name }`: a socket kept inside what is stored is kept all the same.
             if (value?.type === "ObjectExpression")
@@ -127,7 +127,7 @@ export function lastingCollections(
             writtenAt: line(write),
             drainedAt: drain && line(drain),
             socketsAt: socket && line(socket),
-            madeOnceOnly: shared,
+            madeOnceOnly: !foundAlone,
           });
         }
       }

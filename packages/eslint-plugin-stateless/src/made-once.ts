@@ -4,27 +4,22 @@
 // a function that puts an app or a server together (registers routes or connections, calls
 // express() or createServer, or calls a function that does), and, in a followed class, in its
 // fields and its constructor (in a followed function, its body); never in what serves a request
-// or what a timer runs.
+// or what a timer runs. And a function of another module a request calls (`addToCart(…)`) is
+// followed too: what it writes there while serving is the app's state all the same.
 import type { Rule } from "eslint";
 import type * as ESTree from "estree";
+import { auditRoot, collectedFor, followedDeclaration } from "./audit-settings";
 import { followMade } from "./followed";
 import { enclosingFunction, insideAny, RequestHandlers, within, type FunctionNode } from "./handlers";
 import { importedFrom, isExport } from "./imported-from";
-import { collectedFor, madeOnceRange } from "./audit-settings";
-import { packageOf, placeName } from "./module-files";
+import { isAudited, placeName } from "./module-files";
 import type { StateKindName } from "./state-kinds";
+
+type Site = ESTree.CallExpression | ESTree.NewExpression;
+type ClassNode = ESTree.ClassDeclaration | ESTree.ClassExpression;
 
 /** How a rule reports (state-rule.ts's Report). */
 type Report = (node: ESTree.Node, what: string, found?: { reason?: string; madeOnceOnly?: boolean }) => void;
-
-type Site = ESTree.CallExpression | ESTree.NewExpression;
-const FUNCTIONS_AND_CLASSES = new Set([
-  "FunctionDeclaration",
-  "FunctionExpression",
-  "ArrowFunctionExpression",
-  "ClassDeclaration",
-  "ClassExpression",
-]);
 
 /** Calls that make an app or a server: who makes one is putting an app together. */
 const APP_MAKERS: readonly (readonly [string, ...string[]])[] = [
@@ -37,6 +32,30 @@ const APP_MAKERS: readonly (readonly [string, ...string[]])[] = [
   ["socket.io", "Server", "default"],
 ];
 
+/** Methods that call the function they are given before they return: it runs now, not later. */
+const CALLS_NOW = new Set([
+  "forEach",
+  "map",
+  "flatMap",
+  "filter",
+  "reduce",
+  "reduceRight",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "findLast",
+  "sort",
+  "from",
+]);
+
+const isClass = (node: ESTree.Node | undefined): node is ClassNode =>
+  node?.type === "ClassDeclaration" || node?.type === "ClassExpression";
+const isFunction = (node: ESTree.Node | undefined): node is FunctionNode =>
+  node?.type === "FunctionDeclaration" ||
+  node?.type === "FunctionExpression" ||
+  node?.type === "ArrowFunctionExpression";
+
 export function madeOnceVisitors(context: Rule.RuleContext, kind: StateKindName, report: Report): Rule.RuleListener {
   const handlers = new RequestHandlers(context);
   const sites: Site[] = [];
@@ -47,9 +66,10 @@ export function madeOnceVisitors(context: Rule.RuleContext, kind: StateKindName,
     },
     NewExpression: (node: ESTree.NewExpression) => sites.push(node),
     "Program:exit"() {
+      const use = followedDeclaration(context)?.use;
       const declared = madeOnceDeclaration(context);
-      if (madeOnceRange(context) && !declared) return;
-      const serving = handlers.handlers();
+      if (use && !declared) return;
+      const { own: ownServing, all: serving } = servingParts(context, handlers);
       const timers = handlers.timerWork();
       const registrars = handlers.registrars();
       const assemblies = new Map<FunctionNode, boolean>();
@@ -70,30 +90,48 @@ export function madeOnceVisitors(context: Rule.RuleContext, kind: StateKindName,
       };
       /** Made once, as this file alone says: at its top level, or in a function that puts an app together. */
       const madeOnceHere = (site: Site): boolean => {
-        const around = context.sourceCode.getAncestors(site).filter((node) => FUNCTIONS_AND_CLASSES.has(node.type));
+        if (insideAny(site, ownServing) || insideAny(site, timers)) return false;
+        const around = context.sourceCode.getAncestors(site).filter((node) => isClass(node) || isFunction(node));
         // A class's fields and methods are made, and run, as often as the class is: not known here.
-        if (around.some((node) => node.type === "ClassDeclaration" || node.type === "ClassExpression")) return false;
+        if (around.some(isClass)) return false;
         return around.length === 0 || (around as FunctionNode[]).some(assembles);
       };
       const collected = collectedFor(context);
-      if (collected && declared && declared.type !== "ClassDeclaration" && declared.type !== "ClassExpression")
-        collected.assembles ||= assembles(declared as FunctionNode);
-      const here = packageOf(context.filename).root;
+      if (collected && use === "made once" && isFunction(declared)) collected.assembles ||= assembles(declared);
+      const root = auditRoot(context);
+      const followedHere = new Set<string>();
       for (const site of sites) {
-        if (insideAny(site, serving) || insideAny(site, timers)) continue;
         const alone = madeOnceHere(site);
-        if (declared ? !inMadeOncePart(site, declared) : !alone) continue;
-        const followed = followMade(context, site.callee);
+        // In a followed module, only what the declaration followed makes or calls: the rest is the
+        // module's own, reported where it is audited.
+        const mine = !declared || within(site, declared);
+        const made = mine && (use ? use === "made once" && madeNow(context, site, declared!) : alone);
+        // A function of another module a request calls (a `new` while serving makes the request's own
+        // object; a function of this file's is read with it: handlers.ts).
+        const served =
+          mine &&
+          !made &&
+          site.type === "CallExpression" &&
+          insideAny(site, serving) &&
+          !insideAny(site, timers) &&
+          importedFrom(context, site.callee) !== undefined;
+        if (!made && !served) continue;
+        const followed = followMade(context, site.callee, made ? "made once" : "served");
         if (!followed) continue;
-        const where = placeName(followed.file, context.filename);
+        // What a function called while serving writes is reported once in this file, at its first call.
+        if (served && followedHere.has(`${followed.file}:${followed.name}`)) continue;
+        if (served) followedHere.add(`${followed.file}:${followed.name}`);
+        const where = placeName(followed.file, root);
+        // What a module audited (this file, or another under the audit's root) keeps anyway is
+        // reported in its own file, once.
+        const audited = followed.file === context.filename || isAudited(followed.file, root);
+        const linted = use === undefined && audited;
         for (const finding of followed.findings) {
-          if (finding.kind !== kind) continue;
-          // What a module of this package keeps anyway is reported in its own file, once.
-          const shownHere = packageOf(followed.file).root !== here || finding.madeOnceOnly;
-          if (!declared && !shownHere) continue;
+          if (finding.kind !== kind || (linted && !finding.madeOnceOnly)) continue;
+          const seenAlone = served ? insideAny(site, ownServing) : alone;
           report(site, `${followed.name} (${where}:${finding.line}) → ${finding.what}`, {
             reason: finding.reason,
-            madeOnceOnly: !(alone && shownHere),
+            madeOnceOnly: !(seenAlone && (!audited || finding.madeOnceOnly)),
           });
         }
       }
@@ -101,24 +139,40 @@ export function madeOnceVisitors(context: Rule.RuleContext, kind: StateKindName,
   };
 }
 
-/** Of a class made once, its fields' values and its constructor; of a function, its body. */
-function inMadeOncePart(site: Site, declared: ESTree.Node): boolean {
-  if (declared.type !== "ClassDeclaration" && declared.type !== "ClassExpression") return within(site, declared);
-  return declared.body.body.some(
-    (member) =>
-      (member.type === "PropertyDefinition" && member.value && within(site, member.value)) ||
-      (member.type === "MethodDefinition" && member.kind === "constructor" && within(site, member)),
-  );
+/**
+ * The functions of the file that run while serving a request: its own handlers (what linting it
+ * alone sees), and with them, in a followed module, what the app's use of the declaration runs
+ * later: a class's methods, the functions a function made once hands out, a function called
+ * while serving.
+ */
+export function servingParts(
+  context: Rule.RuleContext,
+  handlers: RequestHandlers,
+): { own: Set<FunctionNode>; all: Set<FunctionNode> } {
+  const own = handlers.handlers();
+  const declared = madeOnceDeclaration(context);
+  const use = followedDeclaration(context)?.use;
+  if (!declared || !use) return { own, all: own };
+  if (use === "served") return { own, all: handlers.handlersWith([declared as FunctionNode]) };
+  const later = isClass(declared)
+    ? declared.body.body.flatMap((member) =>
+        (member.type === "MethodDefinition" && member.kind !== "constructor") ||
+        (member.type === "PropertyDefinition" && isFunction(member.value ?? undefined))
+          ? [member.value as FunctionNode]
+          : [],
+      )
+    : context.sourceCode.scopeManager.scopes
+        .map(({ block }) => block as ESTree.Node)
+        .filter(
+          (fn): fn is FunctionNode =>
+            isFunction(fn) && fn !== declared && within(fn, declared) && !runsNow(context, fn, declared),
+        );
+  return { own, all: handlers.handlersWith(later) };
 }
 
-function makesApp(context: Rule.RuleContext, site: Site): boolean {
-  const imported = importedFrom(context, site.callee);
-  return APP_MAKERS.some(([module, ...names]) => isExport(imported, module, ...names));
-}
-
-/** The class or function the app made once, when the rule reads a followed module (audit-settings.ts). */
+/** The class or function the app uses, when the rule reads a followed module (audit-settings.ts). */
 export function madeOnceDeclaration(context: Rule.RuleContext): ESTree.Node | undefined {
-  const range = madeOnceRange(context);
+  const range = followedDeclaration(context)?.range;
   if (!range) return undefined;
   const scope = context.sourceCode.scopeManager.scopes.find(
     ({ block }) => block.range![0] === range[0] && block.range![1] === range[1],
@@ -127,17 +181,55 @@ export function madeOnceDeclaration(context: Rule.RuleContext): ESTree.Node | un
 }
 
 /**
- * Whether `node`, in the class or function made once, runs after it is made: in a method of the
- * class (not its constructor), in a function the function makes.
+ * Whether `node`, in the class or function made once, runs as it is made: in a class's field
+ * values or its constructor, in a function's own body (or a callback it runs there, as
+ * `forEach`'s); not in what it hands out to run later (a method, a closure, a handler).
  */
-export function runsLater(context: Rule.RuleContext, node: ESTree.Node, declared: ESTree.Node): boolean {
-  if (declared.type !== "ClassDeclaration" && declared.type !== "ClassExpression")
-    return within(node, declared) && enclosingFunction(context, node) !== declared;
-  return declared.body.body.some(
-    (member) =>
-      (member.type === "MethodDefinition" && member.kind !== "constructor" && within(node, member)) ||
-      (member.type === "PropertyDefinition" &&
-        (member.value?.type === "ArrowFunctionExpression" || member.value?.type === "FunctionExpression") &&
-        within(node, member.value)),
-  );
+export function madeNow(context: Rule.RuleContext, node: ESTree.Node, declared: ESTree.Node): boolean {
+  if (!isClass(declared)) return within(node, declared) && runsNow(context, node, declared);
+  return declared.body.body.some((member) => {
+    // A field whose value is a function is a method: it runs later.
+    if (member.type === "PropertyDefinition")
+      return (
+        member.value != null &&
+        !isFunction(member.value) &&
+        within(node, member.value) &&
+        runsNow(context, node, member.value)
+      );
+    return (
+      member.type === "MethodDefinition" &&
+      member.kind === "constructor" &&
+      within(node, member.value) &&
+      runsNow(context, node, member.value)
+    );
+  });
+}
+
+/**
+ * Whether `node` runs when `outer` does: every function between them (`node` itself, if it is
+ * one) is called there and then (`forEach`'s, an IIFE).
+ */
+function runsNow(context: Rule.RuleContext, node: ESTree.Node, outer: ESTree.Node): boolean {
+  const first = isFunction(node) ? node : enclosingFunction(context, node);
+  for (let fn = first; fn && fn !== outer && within(fn, outer);) {
+    const parent = (fn as ESTree.Node & { parent?: ESTree.Node }).parent;
+    const calledNow =
+      (parent?.type === "CallExpression" && parent.callee === fn) ||
+      ((parent?.type === "CallExpression" || parent?.type === "NewExpression") &&
+        parent.arguments.includes(fn as ESTree.Expression) &&
+        ((parent.callee.type === "MemberExpression" &&
+          parent.callee.property.type === "Identifier" &&
+          CALLS_NOW.has(parent.callee.property.name)) ||
+          (parent.type === "NewExpression" &&
+            parent.callee.type === "Identifier" &&
+            parent.callee.name === "Promise")));
+    if (!calledNow) return false;
+    fn = enclosingFunction(context, fn);
+  }
+  return true;
+}
+
+function makesApp(context: Rule.RuleContext, site: Site): boolean {
+  const imported = importedFrom(context, site.callee);
+  return APP_MAKERS.some(([module, ...names]) => isExport(imported, module, ...names));
 }

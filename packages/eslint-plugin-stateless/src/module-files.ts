@@ -3,7 +3,7 @@
 // pnpm, npm and yarn workspaces link them), never a dependency installed from a registry, whose
 // state the rules know by its name (express-session, multer…) and not by reading it.
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 
@@ -73,23 +73,53 @@ function asSourceFile(path: string): string | undefined {
   return undefined;
 }
 
+/** A folder's package.json; none when it has none, or one that is not JSON (a template's, say). */
 function readPackageJson(root: string): PackageJson | undefined {
   const file = join(root, "package.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PackageJson) : undefined;
-}
-
-/** The folder of the package `file` belongs to (the nearest with a package.json), and its name. */
-export function packageOf(file: string): { readonly root: string; readonly name: string | undefined } {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const manifest = readPackageJson(dir);
-    if (manifest) return { root: dir, name: manifest.name };
-    if (dirname(dir) === dir) return { root: dirname(file), name: undefined };
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as PackageJson;
+  } catch {
+    return undefined;
   }
 }
 
-/** How a finding in `file` is named to a reader of `fromFile`: its path in its package, and the package's name when it is another. */
-export function placeName(file: string, fromFile: string): string {
+const packages = new Map<string, { readonly root: string; readonly name: string } | null>();
+
+/** The package `file` belongs to (the nearest folder with a package.json that names one), if any. */
+function packageOf(file: string): { readonly root: string; readonly name: string } | undefined {
+  const dir = dirname(file);
+  const known = packages.get(dir);
+  if (known !== undefined) return known ?? undefined;
+  const name = readPackageJson(dir)?.name;
+  const found = name ? { root: dir, name } : dirname(dir) === dir ? undefined : packageOf(dir);
+  packages.set(dir, found ?? null);
+  return found;
+}
+
+/** Folders the audit does not read: dependencies, builds, and tests (whose helpers keep what they saw on purpose). */
+export const SKIPPED_FOLDERS = ["node_modules", "dist", "build", "coverage", "test", "tests", "__tests__"];
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** Whether `file` is among the files audited from `root` (then its own findings are reported in it). */
+export function isAudited(file: string, root: string): boolean {
+  // A buffer with no path ("<input>"): what is being linted.
+  if (!isAbsolute(file)) return true;
+  const path = relative(root, file);
+  if (path.startsWith("..") || path === file) return false;
+  return !path.split(sep).some((folder) => SKIPPED_FOLDERS.includes(folder)) && !TEST_FILE.test(path);
+}
+
+/**
+ * How a place in `file` is named in a report about `root`: its path from there when it is in the
+ * same package (or under `root`), else its path in its package, after the package's name
+ * (`@cart/memory-kit/src/…`).
+ */
+export function placeName(file: string, root: string): string {
+  const posix = (path: string) => path.split(sep).join("/");
+  if (!isAbsolute(file)) return file;
   const own = packageOf(file);
-  const path = relative(own.root, file).split(sep).join("/");
-  return own.root === packageOf(fromFile).root || !own.name ? path : `${own.name}/${path}`;
+  const path = relative(root, file);
+  if (!path.startsWith("..") || !own || own.root === packageOf(join(root, "index.js"))?.root) return posix(path);
+  return `${own.name}/${posix(relative(own.root, file))}`;
 }

@@ -40,6 +40,8 @@ describe("find-state on tutorial-style apps", () => {
         `collections ${place("injected-app.js", "const carts = new CartService()")}`,
         `collections ${place("injected-app.js", "const logins = rememberLogins()")}`,
         `files ${place("injected-app.js", "await writeFile(")}`,
+        // Sessions configured in a module of their own, audited with the app: found there.
+        `sessions ${place("split/lib/sessions.js", "return session(")}`,
       ].sort(),
     );
     // The safe twin: shared stores, look-alike names, and one limiter per-server on purpose.
@@ -61,15 +63,23 @@ describe("find-state on tutorial-style apps", () => {
   it("prints them grouped by kind, with what breaks and the journey that shows it, and exits 1 (0 with --warn-only)", () => {
     const found = run(FIXTURES);
     expect(found.stdout).toMatch(
-      /^Sessions in process memory \(1\)\n {2}session-cart-app\.js:7:\d+ {2}express-session with no store/m,
+      /^Sessions in process memory \(2\)\n {2}session-cart-app\.js:7:\d+ {2}express-session with no store/m,
     );
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /11 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
+      /12 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);
+  });
+
+  it("finds, in a folder audited alone, what the app makes from a module outside it, where the app makes it", () => {
+    const dir = join(FIXTURES, "split", "routes");
+    expect(findState(dir).findings.map(({ kind, file, line, what }) => `${kind} ${file}:${line} ${what}`)).toEqual([
+      `sessions app.js:${lineOf(dir, "app.js", "app.use(sessions())")} sessions (../lib/sessions.js:5) → ` +
+        "express-session with no store keeps every session in this process's MemoryStore",
+    ]);
   });
 
   it("does not pass an audit it could not do: a folder with no code, or a file it cannot parse, exit 2", () => {
@@ -124,9 +134,10 @@ describe("find-state on our two apps", () => {
         `collections ${at("new InMemoryChatHistory()")} InMemoryChatHistory → \`readUpTo\``,
       ].sort(),
     );
-    // The chat's registry of sockets, and the kitchen's idle workers: per-server in either app, and said so.
+    // The chat's registry of sockets, the kitchen's idle workers, the disk's temporary folders: per-server, and said so.
     expect(audit.perServer.map(listed).sort()).toEqual(
       [
+        `collections ${at("new DiskFiles(")} DiskFiles → \`temporaryFolders\``,
         `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`byUser\``,
         `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`whenEmpty\``,
         `queues ${at("new KitchenQueue()")} KitchenQueue → MemoryJobQueue → \`idle\``,

@@ -79,6 +79,29 @@ describe("collections-in-memory", () => {
       `class Catalog { constructor() { this.bySku = new Map(); this.bySku.set("a", 1); } price(s) { return this.bySku.get(s); } }
        const catalog = new Catalog();`,
       `function prices() { const m = new Map([["a", 1]]); return (s) => m.get(s); } const price = prices();`,
+      // A request's own object, made in a handler given through a wrapper.
+      `import express from "express"; import asyncHandler from "express-async-handler";
+       class CartView { lines = []; add(s) { this.lines.push(s); } }
+       export function createApp() {
+         const app = express();
+         app.post("/q", asyncHandler(async (req, res) => { const v = new CartView(); v.add(req.body.sku); res.json(v.lines); }));
+         return app;
+       }`,
+      // Filled as the app starts (forEach runs now), only read while serving.
+      `import express from "express";
+       function createApp(config) {
+         const app = express();
+         const allowed = new Set();
+         config.origins.forEach((origin) => allowed.add(origin));
+         app.use((req, res, next) => (allowed.has(req.headers.origin) ? next() : res.status(403).end()));
+         return app;
+       }
+       const app = createApp({ origins: [] });`,
+      // A function of another module a route calls, which only reads a Map built once.
+      {
+        code: `const { priceOf } = require("./services/prices"); app.get("/p/:sku", (req, res) => res.json(priceOf(req.params.sku)));`,
+        filename: join(__dirname, "fixtures", "inline.js"),
+      },
       // A field per-server by design, and said so.
       `class Sockets {
          // state-audit: per-server: the sockets this server holds
@@ -129,11 +152,45 @@ const carts = new Carts();`,
 function createApp(app) { const memory = remember(); app.post("/x", (req) => memory.add(req.body)); }`,
         errors: [{ messageId: "found", line: 2 }],
       },
-      // Followed into another file (test/fixtures/services/cart-service.js).
+      // Followed into another file (test/fixtures/services/cart-service.js), and through a CommonJS barrel.
       {
         code: `const { CartService } = require("./services/cart-service"); const carts = new CartService();`,
         filename: join(__dirname, "fixtures", "inline.js"),
         errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const { CartService } = require("./services"); const carts = new CartService();`,
+        filename: join(__dirname, "fixtures", "inline.js"),
+        errors: [{ messageId: "found" }],
+      },
+      // A function of another module a route calls, which writes a Map of its module (reported once).
+      {
+        code: `const { addToCart } = require("./services/cart-store");
+app.post("/cart/:sku", (req, res) => res.json(addToCart(req.session.userId, req.params.sku)));
+app.put("/cart/:sku", (req, res) => res.json(addToCart(req.session.userId, req.params.sku)));`,
+        filename: join(__dirname, "fixtures", "inline.js"),
+        errors: [{ messageId: "found", line: 2 }],
+      },
+      // A route on router.route(path); a handler a middleware factory of the file returns.
+      {
+        code: `const carts = new Map(); router.route("/cart").post((req) => carts.set(req.user, req.body));`,
+        errors: [{ messageId: "found" }],
+      },
+      {
+        code: `const seen = new Set(); function track() { return (req, res, next) => { seen.add(req.ip); next(); }; } app.use(track());`,
+        errors: [{ messageId: "found" }],
+      },
+      // A Map in the function that puts the app together, called at the file's top: found once, where it is.
+      {
+        code: `const express = require("express");
+function main() {
+  const app = express();
+  const carts = new Map();
+  app.post("/cart/:sku", (req, res) => { carts.set(req.session.userId, req.params.sku); res.end(); });
+  app.listen(3000);
+}
+main();`,
+        errors: [{ messageId: "found", line: 4 }],
       },
     ],
   });

@@ -4,7 +4,7 @@
 import type * as ESTree from "estree";
 import { insideAny, RequestHandlers } from "../handlers";
 import { importedFrom, isExport, optionsOf, type Imported } from "../imported-from";
-import { madeOnceDeclaration, runsLater } from "../made-once";
+import { servingParts } from "../made-once";
 import { stateRule } from "../state-rule";
 
 const MODULE = "multer";
@@ -36,14 +36,14 @@ export const filesOnDisk = stateRule(
           report(node, "multer with `dest` writes each upload to this server's disk");
       },
       "Program:exit"() {
-        const serving = handlers.handlers();
-        const declared = madeOnceDeclaration(context);
+        // Its own handlers, and what the app's use of a followed declaration runs later (made-once.ts).
+        const { own, all } = servingParts(context, handlers);
         for (const write of writes) {
-          const name = write.callee.type === "MemberExpression" ? context.sourceCode.getText(write.callee) : undefined;
-          const what = `${name ?? (write.callee as ESTree.Identifier).name}() writes a file to this server's disk`;
-          if (insideAny(write, serving)) report(write, `${what} while serving a request`);
-          else if (declared && runsLater(context, write, declared))
-            report(write, `${what} as the app serves`, { madeOnceOnly: true });
+          if (!insideAny(write, all)) continue;
+          const name = context.sourceCode.getText(write.callee);
+          report(write, `${name}() writes a file to this server's disk while serving a request`, {
+            madeOnceOnly: !insideAny(write, own),
+          });
         }
       },
     };
