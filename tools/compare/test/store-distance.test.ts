@@ -1,8 +1,9 @@
 // `pnpm compare --store-rtt N`: the stateless clusters reach each store through a delay proxy, N ms
 // of round trip away, as in production, where a store is a network away and never on loopback. The
 // distance is measured and reported, and it changes no verdict: a journey on each store, and a
-// Redis outage behind the proxy, at 2 ms.
-import { mkdtemp } from "node:fs/promises";
+// Redis outage behind the proxy, at loopback (the same proxies at 0 ms) and then at 2 ms, with
+// each journey's time at both side by side.
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./run-cli";
@@ -13,7 +14,8 @@ jest.setTimeout(120_000);
 describe("pnpm compare --store-rtt 2", () => {
   it("measures the stores 2 ms away and gives each journey its expected verdict: sessions, store credit, avatars, a Redis outage", async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-"));
-    const journeys = ["server-crash", "atm-double-spend", "avatar-upload", "store-outage"];
+    // brute-force locks alice out of the lane's Redis: the second pass finds the lock-out lifted.
+    const journeys = ["server-crash", "atm-double-spend", "avatar-upload", "store-outage", "brute-force"];
     const args = ["--store-rtt", "2", ...journeys.flatMap((name) => ["--journey", name]), "--report-dir", dir];
     const { code, stdout, stderr } = await runCli([...args, "--json"]);
     expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
@@ -34,6 +36,8 @@ describe("pnpm compare --store-rtt 2", () => {
       "avatar-upload:stateless": "pass",
       "store-outage:stateful": "pass",
       "store-outage:stateless": "pass",
+      "brute-force:stateful": "fail",
+      "brute-force:stateless": "pass",
     });
     // The distance shows where a request meets a store: each use of Redis costs a round trip at least
     // (the proxy's delay is right to 0.15 ms at the median, and may fall a little short of it).
@@ -45,5 +49,23 @@ describe("pnpm compare --store-rtt 2", () => {
     expect(redisMs.length).toBeGreaterThan(0);
     expect(Math.min(...redisMs)).toBeGreaterThanOrEqual(1.7);
     expect(redisMs.sort((a, b) => a - b)[Math.floor(redisMs.length / 2)]).toBeGreaterThanOrEqual(2);
+
+    // The same journeys ran first at loopback, on the same proxies at 0 ms: the same verdicts there.
+    const loopback = report.atLoopback.results as (Result & { p50Ms: number; storeP50Ms: number })[];
+    expect(Object.fromEntries(loopback.map((r) => [`${r.journey}:${r.app}`, r.outcome]))).toEqual(outcomes);
+    // A store's use, as the servers timed it, journey by journey: the proxy's distance further away
+    // than at loopback (the median of the journeys' differences).
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const further = journeys.map((journey) => {
+      const away = (report.results as Result[]).find((r) => r.journey === journey && r.app === "stateless")!;
+      const atLoopback = loopback.find((r) => r.journey === journey && r.app === "stateless")!;
+      return median(away.steps.flatMap((step) => (step.stores ?? []).map((use) => use.ms))) - atLoopback.storeP50Ms;
+    });
+    expect(median(further)).toBeGreaterThanOrEqual(1.2);
+    // And the report puts them side by side.
+    const markdown = await readFile(join(dir, "compare.md"), "utf8");
+    expect(markdown).toContain("| journey | app | loopback | 2 ms away |");
+    const times = String.raw`\d+\.\d s, p50 [\d.]+ ms, a store use [\d.]+ ms`;
+    expect(markdown).toMatch(new RegExp(String.raw`^\| server-crash \| stateless \| ${times} \| ${times} \|$`, "m"));
   });
 });

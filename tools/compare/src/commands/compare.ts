@@ -85,7 +85,8 @@ const program = new Command()
   .option(
     "--store-rtt <ms>",
     "the stores this far from the stateless clusters, a round trip in ms (0-100, fractions too: 0.2 within a " +
-      "zone, 1-2 across zones), through a delay proxy in front of each; measured and reported",
+      "zone, 1-2 across zones), through a delay proxy in front of each; measured and reported. The journeys " +
+      "run first at loopback (the proxies at 0 ms), then at the distance: each journey's time at both",
     decimalNumber(0, 100, " of milliseconds"),
   )
   .option("--chaos-seconds <n>", "how long the chaos journey goes on (2-600)", wholeNumber(2, 600, " of seconds"), 20)
@@ -220,6 +221,7 @@ runCommand<CliOptions>({
         expect: options.expect ?? {},
       },
       {
+        onPass: (description) => say(description),
         onJourneyStart: (name) => say(`▸ ${name}: ${JOURNEYS[name].story}`),
         onResult: (result) => say(paint.journeyLine(result)),
         onStep: options.trace ? (app, step) => say(paint.traceLine(app, step)) : undefined,

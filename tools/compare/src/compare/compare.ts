@@ -12,8 +12,9 @@ import { StackPool } from "../rig/stack-pool";
 import { TestBed, type BedStore, type ProcessOwner, type RedisKind } from "../rig/test-bed";
 import { percentile } from "../util";
 import { JUDGED_AS, type AppName, type BalancerKind, type JourneyName, type Outcome } from "../vocabulary";
-import type { ComparisonReport, LaneTiming, Latency } from "./comparison-report";
+import type { ComparisonReport, LaneTiming, Latency, LoopbackPass } from "./comparison-report";
 import { LANES, lanesOf, runOrder } from "./lanes";
+import { passMedians } from "./pass-medians";
 import { localVenue, urlVenue } from "./venues";
 
 export type ExpectationKey = `${JourneyName}:${AppName}`;
@@ -54,6 +55,8 @@ export interface CompareEvents {
   /** `owner` is the app whose cluster the process belongs to, or "redis". */
   onProcessStart?(owner: ProcessOwner, id: string, pid: number): void;
   onFault?(app: AppName, fault: string): void;
+  /** With --store-rtt: the journeys run twice, at loopback then at the distance; what each pass is. */
+  onPass?(description: string): void;
 }
 
 export async function compare(options: CompareOptions, events: CompareEvents = {}): Promise<ComparisonReport> {
@@ -72,19 +75,58 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
   });
   try {
+    const lanes = await localLanes(bed, options);
+    const atLoopback = options.storeRoundTripMs ? await loopbackPass(bed, options, events, lanes) : undefined;
     // Before the journeys: a measure of the distance alone, not of what they make the machine do.
     const storeDistance = await bed.measuredDistance();
-    const lanes = await localLanes(bed, options);
     const lanesStarted = Date.now();
+    if (atLoopback) events.onPass?.(`Then with each store ${options.storeRoundTripMs} ms away:`);
     const run = await runLanes(options, events, lanes, lanesStarted);
     const redis = lanes.length > 1 ? `${bed.storeDescription}, one per lane` : bed.storeDescription;
     const postgres = bed.databaseDescription;
     const objectStorage = bed.objectStoreDescription;
-    const setup = { lb: options.lb, redis, postgres, objectStorage, instances: options.instances, storeDistance };
+    const setup = {
+      lb: options.lb,
+      redis,
+      postgres,
+      objectStorage,
+      instances: options.instances,
+      storeDistance,
+      atLoopback,
+    };
     return report(options, run, { started, lanesStarted, ...setup });
   } finally {
     await bed.close();
   }
+}
+
+/**
+ * With --store-rtt: the journeys first with the stores' proxies at 0 ms, on the lanes' own stacks
+ * (the proxies' own cost is then in both), for each journey's time at loopback beside the
+ * distance's; then the proxies move to the distance, their connections open.
+ */
+async function loopbackPass(
+  bed: TestBed,
+  options: CompareOptions,
+  events: CompareEvents,
+  lanes: readonly Lane[],
+): Promise<LoopbackPass> {
+  await bed.moveStores(0);
+  events.onPass?.("First with the stores on loopback (the same proxies, at 0 ms):");
+  const started = Date.now();
+  const { results } = await runLanes(options, events, lanes, started);
+  await bed.moveStores(options.storeRoundTripMs!);
+  return {
+    ms: Date.now() - started,
+    results: results.map(({ journey, app, outcome, matched, durationMs, steps }) => ({
+      journey,
+      app,
+      outcome,
+      matched,
+      durationMs,
+      ...passMedians(steps),
+    })),
+  };
 }
 
 /** Where journeys run: local stacks on one store, or stacks given by the URL of their balancer. */
@@ -192,7 +234,7 @@ async function runPair(
 }
 
 type ReportSetup = Pick<ComparisonReport, "lb" | "redis" | "postgres" | "objectStorage" | "instances"> &
-  Partial<Pick<ComparisonReport, "storeDistance">>;
+  Partial<Pick<ComparisonReport, "storeDistance" | "atLoopback">>;
 
 function report(
   options: CompareOptions,
@@ -206,12 +248,14 @@ function report(
     objectStorage,
     instances,
     storeDistance,
+    atLoopback,
   }: ReportSetup & { started: number; lanesStarted: number },
 ): ComparisonReport {
   const latency = Object.fromEntries(options.apps.map((app) => [app, latencyOf(results.filter((r) => r.app === app))]));
   return {
     durationMs: Date.now() - started,
-    setUpMs: lanesStarted - started,
+    // The journeys at loopback (--store-rtt) ran in between: not the stores' start.
+    setUpMs: lanesStarted - started - (atLoopback?.ms ?? 0),
     lanes,
     instances,
     lb,
@@ -219,9 +263,10 @@ function report(
     postgres,
     objectStorage,
     ...(storeDistance && { storeDistance }),
+    ...(atLoopback && { atLoopback }),
     results,
     latency,
-    matched: results.every((result) => result.matched),
+    matched: [...results, ...(atLoopback?.results ?? [])].every((result) => result.matched),
   };
 }
 

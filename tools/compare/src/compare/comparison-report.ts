@@ -18,6 +18,29 @@ export interface LaneTiming {
   readonly ms: number;
 }
 
+/** A journey on an app as it ran with the stores on loopback, for its time beside the distance's. */
+export interface LoopbackResult {
+  readonly journey: JourneyName;
+  readonly app: AppName;
+  readonly outcome: JourneyResult["outcome"];
+  readonly matched: boolean;
+  readonly durationMs: number;
+  /** The median of its requests' latency. */
+  readonly p50Ms: number;
+  /** The median time of a use of a store, as the servers' `Server-Timing` said; null when none was used. */
+  readonly storeP50Ms: number | null;
+}
+
+/**
+ * With --store-rtt: the journeys run first with the same delay proxies at 0 ms, then at the
+ * distance asked, on the same stacks; a verdict must hold at both.
+ */
+export interface LoopbackPass {
+  /** Its wall time. */
+  readonly ms: number;
+  readonly results: readonly LoopbackResult[];
+}
+
 export interface ComparisonReport {
   readonly durationMs: number;
   /** Before the lanes started: the private stores (none when the stacks were given by URL). */
@@ -33,7 +56,10 @@ export interface ComparisonReport {
   readonly objectStorage: string;
   /** With --store-rtt: how far each store was from the clusters, asked and measured. */
   readonly storeDistance?: MeasuredDistance;
+  /** With --store-rtt: the same journeys at loopback, run first. */
+  readonly atLoopback?: LoopbackPass;
   readonly results: JourneyResult[];
   readonly latency: Partial<Record<AppName, Latency>>;
+  /** Every outcome matched its expectation (at loopback too, with --store-rtt). */
   readonly matched: boolean;
 }

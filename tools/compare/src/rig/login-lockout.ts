@@ -1,9 +1,9 @@
 // The brute-force journey locks alice, and the address every journey comes from (this machine's
 // loopback), out of the stateless app's logins for a minute: its login limiters count in Redis
-// (`rl:login-user:<username>`, `rl:login-client:<address>`, apps/stateless/src/app.ts). A private
-// Redis goes with the run; one given by REDIS_URL outlives it, and the next run there within the
-// minute would find alice locked out of every journey. So the suite lifts the lock-out it made,
-// and only that: alice's count and loopback's, not another client's.
+// (`rl:login-user:<username>`, `rl:login-client:<address>`, apps/stateless/src/app.ts). One given
+// by REDIS_URL outlives the run, and the next run there within the minute would find alice locked
+// out of every journey; with --store-rtt the journeys run twice on the lane's Redis. So the suite
+// lifts the lock-out it made, and only that: alice's count and loopback's, not another client's.
 import { createClient } from "@redis/client";
 
 const USER_KEY = "rl:login-user:alice";

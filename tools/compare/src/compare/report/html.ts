@@ -8,7 +8,17 @@ import type { ComparisonReport } from "../comparison-report";
 import { formatMs } from "../../util";
 import { latencyChart } from "./latency-chart";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, describeTiming, diagramsOf, figuresOf, skipReasons, verdictWords } from "./verdict";
+import {
+  besideLoopback,
+  describeSetup,
+  describeTimes,
+  describeTiming,
+  diagramsOf,
+  figuresOf,
+  skipReasons,
+  verdictWords,
+  type PassTimes,
+} from "./verdict";
 
 /** Mermaid's browser build: one script with no imports, which fetches nothing. */
 const MERMAID_PATH = require.resolve("mermaid/dist/mermaid.min.js");
@@ -36,6 +46,7 @@ ${verdictTable(report, apps, drawn)}
 ${skipReasons(report)
   .map((reason) => `<p>${escape(reason)}.</p>`)
   .join("\n")}
+${besideLoopbackTable(report)}
 <h2>Latency of every request, per app</h2>
 <div class="charts">${apps.map((app) => latencyChart(app, report)).join("\n")}</div>
 ${figuresSection(report)}
@@ -54,6 +65,27 @@ mermaid
 </body>
 </html>
 `;
+}
+
+/** With --store-rtt: each journey's times at loopback and at the distance. */
+function besideLoopbackTable(report: ComparisonReport): string {
+  const beside = besideLoopback(report);
+  if (!beside) return "";
+  const cell = (pass: PassTimes) =>
+    pass.matched
+      ? `<td>${escape(describeTimes(pass))}</td>`
+      : `<td class="mismatch">${escape(describeTimes(pass))}<br><small>${escape(pass.words)}</small></td>`;
+  const rows = beside.rows.map(
+    ({ journey, app, loopback, away }) => `<tr><th>${journey}</th><td>${app}</td>${cell(loopback)}${cell(away)}</tr>`,
+  );
+  return `<h2>The stores a network away</h2>
+<p>${escape(beside.title)}.</p>
+<table>
+<thead><tr><th>journey</th><th>app</th><th>loopback</th><th>${report.storeDistance!.askedMs} ms away</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>`;
 }
 
 function verdictTable(report: ComparisonReport, apps: readonly AppName[], drawn: readonly JourneyResult[]): string {

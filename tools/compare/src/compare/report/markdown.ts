@@ -3,7 +3,17 @@ import { formatMs } from "../../util";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
 import { sequenceDiagram } from "./sequence-diagram";
-import { describeSetup, describeTiming, diagramsOf, figuresOf, skipReasons, verdictWords } from "./verdict";
+import {
+  besideLoopback,
+  describeSetup,
+  describeTimes,
+  describeTiming,
+  diagramsOf,
+  figuresOf,
+  skipReasons,
+  verdictWords,
+  type PassTimes,
+} from "./verdict";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -33,6 +43,7 @@ export function markdownReport(report: ComparisonReport): string {
     `| latency p50 / p95 | ${apps.map((app) => `${formatMs(report.latency[app]!.p50Ms)} / ${formatMs(report.latency[app]!.p95Ms)}`).join(" | ")} |`,
     "",
     ...skipReasons(report).map((reason) => `${reason}.\n`),
+    ...besideLoopbackSection(report),
     ...report.results.flatMap((result) => {
       const figures = figuresOf(result);
       return figures.length === 0
@@ -44,6 +55,24 @@ export function markdownReport(report: ComparisonReport): string {
     ...diagramSection(report),
   );
   return lines.join("\n");
+}
+
+/** With --store-rtt: each journey's times at loopback and at the distance. */
+function besideLoopbackSection(report: ComparisonReport): string[] {
+  const beside = besideLoopback(report);
+  if (!beside) return [];
+  const shown = (pass: PassTimes) =>
+    pass.matched ? describeTimes(pass) : `${describeTimes(pass)}<br>**${pass.words}**`;
+  return [
+    `${beside.title}:`,
+    "",
+    `| journey | app | loopback | ${report.storeDistance!.askedMs} ms away |`,
+    "| --- | --- | --- | --- |",
+    ...beside.rows.map(
+      ({ journey, app, loopback, away }) => `| ${journey} | ${app} | ${shown(loopback)} | ${shown(away)} |`,
+    ),
+    "",
+  ];
 }
 
 /** Each journey on each app as a sequence diagram, folded away until opened (GitHub draws them). */

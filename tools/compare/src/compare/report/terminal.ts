@@ -6,7 +6,17 @@ import { storeTimes, type Step } from "../../journeys/steps";
 import { formatMs } from "../../util";
 import type { AppName } from "../../vocabulary";
 import type { ComparisonReport } from "../comparison-report";
-import { describeSetup, describeTiming, figuresOf, skipReasons, verdictWords } from "./verdict";
+import {
+  besideLoopback,
+  describeSetup,
+  describeTimes,
+  describeTiming,
+  figuresOf,
+  skipReasons,
+  verdictWords,
+  mismatchCount,
+  type PassTimes,
+} from "./verdict";
 
 export function terminalPainter(useColor: boolean) {
   const c = createColors(useColor);
@@ -70,13 +80,32 @@ export function terminalPainter(useColor: boolean) {
           return `${formatMs(latency.p50Ms)} / ${formatMs(latency.p95Ms)} (${latency.requests} requests)`;
         }),
       ]);
-      const mismatches = report.results.filter((result) => !result.matched).length;
+      const mismatches = mismatchCount(report);
       const summary =
         mismatches === 0
           ? c.green(`Every outcome matched its expectation.`)
           : c.red(`${mismatches} outcome(s) did not match their expectation.`);
       const skips = skipReasons(report).map((reason) => `${c.dim(reason)}\n`);
-      return `${table.toString()}\n${skips.join("")}${summary} ${c.dim(describeSetup(report))}\n${c.dim(describeTiming(report))}`;
+      return (
+        `${table.toString()}\n${skips.join("")}${besideLoopbackTable(report)}` +
+        `${summary} ${c.dim(describeSetup(report))}\n${c.dim(describeTiming(report))}`
+      );
     },
   };
+
+  /** With --store-rtt: each journey's times at loopback and at the distance, a verdict shown where it did not match. */
+  function besideLoopbackTable(report: ComparisonReport): string {
+    const beside = besideLoopback(report);
+    if (!beside) return "";
+    const table = new Table({
+      head: ["journey", "app", "loopback", `${report.storeDistance!.askedMs} ms away`].map((title) => c.bold(title)),
+      style: { head: [], border: [] },
+    });
+    for (const { journey, app, loopback, away } of beside.rows) {
+      const shown = (pass: PassTimes) =>
+        pass.matched ? describeTimes(pass) : `${describeTimes(pass)}\n${c.bold(c.red(pass.words))}`;
+      table.push([journey, app, shown(loopback), shown(away)]);
+    }
+    return `${c.dim(beside.title)}\n${table.toString()}\n`;
+  }
 }

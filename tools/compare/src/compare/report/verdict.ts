@@ -1,8 +1,10 @@
 // Words for a result, shared by the terminal table and the Markdown report.
 import type { JourneyResult } from "../../journeys/result";
+import { formatMs } from "../../util";
+import { passMedians } from "../pass-medians";
 import type { ComparisonReport } from "../comparison-report";
 
-export function verdictWords(result: JourneyResult): string {
+export function verdictWords(result: Pick<JourneyResult, "outcome" | "matched" | "expected">): string {
   if (result.outcome === "skipped") return "skipped";
   const expectation = result.matched ? "as expected" : `MISMATCH: expected ${result.expected}`;
   return `${result.outcome} (${expectation})`;
@@ -37,11 +39,80 @@ export function describeTiming(report: ComparisonReport): string {
     (latest, lane) => (!latest || lane.ms > latest.ms ? lane : latest),
     undefined,
   );
-  const setUp = report.setUpMs >= SHOWN_FROM_MS ? `${seconds(report.setUpMs)} starting the stores, then ` : "";
+  const setUp =
+    (report.setUpMs >= SHOWN_FROM_MS ? `${seconds(report.setUpMs)} starting the stores, then ` : "") +
+    (report.atLoopback ? `${seconds(report.atLoopback.ms)} of journeys at loopback, then ` : "");
   if (!last) return `Wall time ${seconds(report.durationMs)}.`;
   const journeys = last.journeys.map(({ journey, ms }) => `${journey} ${seconds(ms)}`).join(", ");
   const others = report.lanes.length > 1 ? ` (the last of ${report.lanes.length} lanes to end)` : "";
   return `Wall time ${seconds(report.durationMs)}: ${setUp}${seconds(last.ms)} of journeys${others}: ${journeys}.`;
+}
+
+/** A journey's time, its requests' median and a store use's, as the tables beside loopback show them. */
+export function describeTimes({ durationMs, p50Ms, storeP50Ms }: PassTimes): string {
+  const stores = storeP50Ms === null ? "" : `, a store use ${formatMs(storeP50Ms)}`;
+  return `${(durationMs / 1000).toFixed(1)} s, p50 ${formatMs(p50Ms)}${stores}`;
+}
+
+/** A journey on an app in one pass: its time, its requests' median, its verdict. */
+export interface PassTimes {
+  readonly durationMs: number;
+  readonly p50Ms: number;
+  readonly storeP50Ms: number | null;
+  readonly matched: boolean;
+  readonly words: string;
+}
+
+export interface BesideLoopback {
+  readonly journey: string;
+  readonly app: string;
+  readonly loopback: PassTimes;
+  readonly away: PassTimes;
+}
+
+/**
+ * With --store-rtt: each journey on each app that ran at both, its time and its requests' median
+ * at loopback beside the distance's, and its verdict at each (the same, unless one is a mismatch).
+ */
+export function besideLoopback(report: ComparisonReport): { title: string; rows: BesideLoopback[] } | undefined {
+  const { atLoopback, storeDistance } = report;
+  if (!atLoopback || !storeDistance) return undefined;
+  const rows = report.results.flatMap((away): BesideLoopback[] => {
+    const loopback = atLoopback.results.find((r) => r.journey === away.journey && r.app === away.app);
+    if (!loopback || away.outcome === "skipped" || loopback.outcome === "skipped") return [];
+    return [
+      {
+        journey: away.journey,
+        app: away.app,
+        loopback: {
+          durationMs: loopback.durationMs,
+          p50Ms: loopback.p50Ms,
+          storeP50Ms: loopback.storeP50Ms,
+          matched: loopback.matched,
+          words: verdictWords({ ...loopback, expected: away.expected }),
+        },
+        away: {
+          durationMs: away.durationMs,
+          ...passMedians(away.steps),
+          matched: away.matched,
+          words: verdictWords(away),
+        },
+      },
+    ];
+  });
+  return {
+    title:
+      `Each journey with the stores on loopback, then ${storeDistance.askedMs} ms away (the same delay proxies; ` +
+      `the stateful app uses none): its time, its requests' median, and a store use's median (Server-Timing). ` +
+      "A journey's time is mostly its waits for processes and timers, on a busy machine: what each request " +
+      "pays for the distance is pnpm bench --store-rtt's to measure",
+    rows,
+  };
+}
+
+/** The outcomes that did not match their expectation, at loopback too (with --store-rtt). */
+export function mismatchCount(report: ComparisonReport): number {
+  return [...report.results, ...(report.atLoopback?.results ?? [])].filter((result) => !result.matched).length;
 }
 
 /** Why journeys were skipped, each reason once. */
