@@ -10,14 +10,17 @@ import tseslint from "typescript-eslint";
 import plugin, { KIND_OF, RULES, STATE_KINDS, type RuleName, type StateKindName } from "./index";
 import { collecting, type CollectedFinding } from "./audit-settings";
 import { SKIPPED_FOLDERS } from "./module-files";
-import { explain } from "./state-kinds";
+import { explain, type StateKind } from "./state-kinds";
 
 const USAGE = `Usage: pnpm find-state <dir> [--warn-only] [--json]
 
 Finds, in the JavaScript and TypeScript files under <dir>, the state a server keeps to itself,
 which breaks behind a load balancer that does not pin users to servers:
-${Object.values(STATE_KINDS)
-  .map(({ title }) => `  - ${title.toLowerCase()}`)
+${Object.values(STATE_KINDS as Record<string, StateKind>)
+  .map(
+    ({ title, warning }) =>
+      `  - ${title.toLowerCase()}${warning ? " (a warning: fine as a cache, wrong as the only copy)" : ""}`,
+  )
   .join("\n")}
 What the app makes once and keeps (a repository, a service, a kit's object) is followed into the
 files that keep its state, in the workspace's own packages, and reported where the app makes it.
@@ -27,8 +30,8 @@ and listed apart, as honoured.
 
   --warn-only  exit 0 even with findings (a report, not a gate)
   --json       the findings as JSON on stdout
-Exit code: 1 when anything is found (unless --warn-only), 0 when nothing is, 2 when the audit
-could not be done (no such folder, no file to read, a file it could not parse).`;
+Exit code: 1 when anything but a warning is found (unless --warn-only), 0 when nothing is, 2
+when the audit could not be done (no such folder, no file to read, a file it could not parse).`;
 
 export interface Finding {
   readonly kind: StateKindName;
@@ -98,15 +101,18 @@ export async function findState(dir: string): Promise<Audit> {
   }
 }
 
+/** The findings that fail the audit: all but warnings. */
+const failing = (audit: Audit) => audit.findings.filter(({ kind }) => !(STATE_KINDS[kind] as StateKind).warning);
+
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The report, grouped by kind: each kind's places, then once what breaks and the fix. */
 export function describeAudit(audit: Audit, dir: string): string {
   const lines = [`find-state: ${dir} (${count(audit.files, "file")} read)`, ""];
-  for (const [kind, { title }] of Object.entries(STATE_KINDS) as [StateKindName, { title: string }][]) {
+  for (const [kind, { title, warning }] of Object.entries(STATE_KINDS) as [StateKindName, StateKind][]) {
     const found = audit.findings.filter((finding) => finding.kind === kind);
     if (found.length === 0) continue;
-    lines.push(`${title} (${found.length})`);
+    lines.push(`${title} (${found.length}${warning ? ", warnings" : ""})`);
     for (const { file, line, column, what } of found) lines.push(`  ${file}:${line}:${column}  ${what}`);
     lines.push(`  What breaks: ${explain(kind)}`, "");
   }
@@ -118,11 +124,13 @@ export function describeAudit(audit: Audit, dir: string): string {
   }
   for (const { file, message } of audit.unreadable) lines.push(`could not read ${file}: ${message}`);
   const honoured = `${count(audit.perServer.length, "annotated per-server place")} honoured`;
-  const found = audit.findings.length;
+  const found = failing(audit).length;
+  const warnings = audit.findings.length - found;
+  const warned = warnings > 0 ? `, and ${count(warnings, "cache")} of user data to check` : "";
   lines.push(
     found === 0
-      ? `No state found that a server keeps to itself (${honoured}).`
-      : `${count(found, "place")} keep${found === 1 ? "s" : ""} state in one server (${honoured}).`,
+      ? `No state found that a server keeps to itself (${honoured}${warned}).`
+      : `${count(found, "place")} keep${found === 1 ? "s" : ""} state in one server (${honoured}${warned}).`,
   );
   return lines.join("\n");
 }
@@ -159,7 +167,7 @@ async function main(): Promise<number> {
   // An audit that read nothing, or not everything, proves nothing: not a pass.
   if (audit.files === 0) console.error(`find-state: no JavaScript or TypeScript file to read under ${positionals[0]}`);
   if (audit.files === 0 || audit.unreadable.length > 0) return 2;
-  return audit.findings.length > 0 && !values["warn-only"] ? 1 : 0;
+  return failing(audit).length > 0 && !values["warn-only"] ? 1 : 0;
 }
 
 if (require.main === module)

@@ -5,13 +5,14 @@
 // report over a folder.
 import type { ESLint, Linter } from "eslint";
 import { followWithRules } from "./followed";
+import { cachesOfUserData } from "./rules/caches-of-user-data";
 import { collectionsInMemory } from "./rules/collections-in-memory";
 import { countersInMemory } from "./rules/counters-in-memory";
 import { filesOnDisk } from "./rules/files-on-disk";
 import { queuesInMemory } from "./rules/queues-in-memory";
 import { sessionsInMemory } from "./rules/sessions-in-memory";
 import { socketsInRegistry } from "./rules/sockets-in-registry";
-import type { StateKindName } from "./state-kinds";
+import { STATE_KINDS, type StateKind, type StateKindName } from "./state-kinds";
 import type { StateRule } from "./state-rule";
 
 export { STATE_KINDS, type StateKindName } from "./state-kinds";
@@ -23,6 +24,7 @@ export const RULES = {
   "sockets-in-registry": socketsInRegistry,
   "counters-in-memory": countersInMemory,
   "files-on-disk": filesOnDisk,
+  "caches-of-user-data": cachesOfUserData,
 } as const satisfies Record<string, StateRule>;
 
 export type RuleName = keyof typeof RULES;
@@ -44,7 +46,13 @@ const plugin = {
 plugin.configs.recommended = {
   name: "stateless/recommended",
   plugins: { stateless: plugin },
-  rules: Object.fromEntries(Object.keys(RULES).map((name) => [`stateless/${name}`, "error"])),
+  // A warning where the state is fine in its place (a cache), an error where it breaks.
+  rules: Object.fromEntries(
+    Object.entries(RULES).map(([name, rule]) => [
+      `stateless/${name}`,
+      (STATE_KINDS[rule.kind] as StateKind).warning ? "warn" : "error",
+    ]),
+  ),
 };
 
 export default plugin;

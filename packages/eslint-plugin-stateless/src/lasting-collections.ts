@@ -8,7 +8,7 @@ import type { Rule, Scope } from "eslint";
 import type * as ESTree from "estree";
 import { insideAny, RequestHandlers, type FunctionNode } from "./handlers";
 import { madeOnceDeclaration, servingParts } from "./made-once";
-import { variableOf } from "./imported-from";
+import { importedFrom, isExport, variableOf } from "./imported-from";
 
 export interface LastingCollection {
   readonly name: string;
@@ -22,6 +22,8 @@ export interface LastingCollection {
   readonly drainedAt: number | undefined;
   /** The first line where a request puts a connection's socket in it; none if none does. */
   readonly socketsAt: number | undefined;
+  /** An in-memory cache (lru-cache…), not a bare collection: caches-of-user-data's. */
+  readonly cache: boolean;
   /** Lasting only because its class or function is made once (a field, a shared variable). */
   readonly madeOnceOnly: boolean;
 }
@@ -41,8 +43,19 @@ const MUTATORS = new Set([
   "sort",
   "fill",
 ]);
+/** In-memory caches, by module and export: what caches-of-user-data reports (a cache's `set` writes it). */
+const CACHES: readonly { readonly module: string; readonly names: readonly string[]; readonly made: string }[] = [
+  { module: "lru-cache", names: ["LRUCache", "default", "*"], made: "an LRU cache (lru-cache)" },
+  { module: "node-cache", names: ["default", "*"], made: "a cache (node-cache)" },
+  { module: "quick-lru", names: ["default"], made: "an LRU cache (quick-lru)" },
+];
+const CACHE_MADE = new Set(CACHES.map(({ made }) => made));
+
 /** Of them, those that take the next item out of a list: how a worker drains a queue (a Map's delete on a timer is an expiry). */
 const TAKERS = new Set(["pop", "shift", "splice"]);
+
+/** The collections that are not caches (those are caches-of-user-data's). */
+export const bare = (collections: LastingCollection[]) => collections.filter(({ cache }) => !cache);
 
 /** A rule's visitors that find them: `found` is given them once the whole file is read. */
 export function lastingCollections(
@@ -63,7 +76,11 @@ export function lastingCollections(
     )
       return "an object";
     if (init?.type === "ObjectExpression") return "an object";
-    if (init?.type !== "NewExpression" || init.callee.type !== "Identifier") return undefined;
+    if (init?.type !== "NewExpression") return undefined;
+    const imported = importedFrom(context, init.callee);
+    const cache = CACHES.find(({ module, names }) => isExport(imported, module, ...names));
+    if (cache) return cache.made;
+    if (init.callee.type !== "Identifier") return undefined;
     const { name } = init.callee;
     // The built-in, not a class of the file's own of that name.
     if (!COLLECTIONS.has(name) || variableOf(context.sourceCode.getScope(init), name)?.defs.length) return undefined;
@@ -124,6 +141,7 @@ export function lastingCollections(
             name: variable.name,
             node: declarator,
             made,
+            cache: CACHE_MADE.has(made),
             writtenAt: line(write),
             drainedAt: drain && line(drain),
             socketsAt: socket && line(socket),
@@ -231,6 +249,7 @@ function lastingFields(
       name,
       node,
       made,
+      cache: CACHE_MADE.has(made),
       writtenAt: changed.writtenAt,
       drainedAt: changed.takenAt,
       socketsAt: undefined,

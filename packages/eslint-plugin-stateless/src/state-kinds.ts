@@ -11,6 +11,8 @@ export interface StateKind {
   readonly journeys: readonly string[];
   /** Where the state goes instead. */
   readonly fix: string;
+  /** Fine in its place, wrong as the only copy: a warning, which does not fail the audit. */
+  readonly warning?: boolean;
 }
 
 export const STATE_KINDS = {
@@ -62,6 +64,16 @@ export const STATE_KINDS = {
       "loses it",
     journeys: ["avatar-upload", "avatar-after-replace"],
     fix: "keep the bytes in object storage every server reaches (S3 or compatible; multer's memoryStorage, then a PUT)",
+  },
+  caches: {
+    title: "Caches of user data",
+    failure:
+      "each server caches its own copy: after a change made on another server it answers with the old one until " +
+      "it expires, and what is only in the cache a restart loses (fine as a cache of what a store keeps, wrong as " +
+      "the only copy)",
+    journeys: ["atm-different-answers"],
+    fix: "cache only what a shared store keeps, for no longer than a stale answer may live; or cache in a store every server shares (Redis)",
+    warning: true,
   },
 } as const satisfies Record<string, StateKind>;
 

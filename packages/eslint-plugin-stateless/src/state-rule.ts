@@ -8,7 +8,7 @@ import type { Rule } from "eslint";
 import type * as ESTree from "estree";
 import { collectedFor } from "./audit-settings";
 import { madeOnceVisitors } from "./made-once";
-import { explain, STATE_KINDS, type StateKindName } from "./state-kinds";
+import { explain, STATE_KINDS, type StateKind, type StateKindName } from "./state-kinds";
 
 const ANNOTATION = /^\s*state-audit:\s*per-server:\s*(\S.*)$/;
 
@@ -30,7 +30,7 @@ export function stateRule(
   return {
     kind,
     meta: {
-      type: "problem",
+      type: (STATE_KINDS[kind] as StateKind).warning ? "suggestion" : "problem",
       docs: { description },
       schema: [
         {

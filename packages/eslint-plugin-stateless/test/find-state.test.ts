@@ -40,6 +40,8 @@ describe("find-state on tutorial-style apps", () => {
         `collections ${place("injected-app.js", "const carts = new CartService()")}`,
         `collections ${place("injected-app.js", "const logins = rememberLogins()")}`,
         `files ${place("injected-app.js", "await writeFile(")}`,
+        // A cache a login fills: a warning.
+        `caches ${place("cache-app.js", "const profiles = new LRUCache")}`,
         // Sessions configured in a module of their own, audited with the app: found there.
         `sessions ${place("split/lib/sessions.js", "return session(")}`,
       ].sort(),
@@ -68,7 +70,7 @@ describe("find-state on tutorial-style apps", () => {
     expect(found.stdout).toContain("(pnpm compare --journey brute-force)");
     expect(found.stdout).toMatch(/^Per-server by design, annotated \(1\)$/m);
     expect(found.stdout.trim()).toMatch(
-      /12 places keep state in one server \(1 annotated per-server place honoured\)\.$/,
+      /12 places keep state in one server \(1 annotated per-server place honoured, and 1 cache of user data to check\)\.$/,
     );
     expect(found.status).toBe(1);
     expect(run(FIXTURES, "--warn-only").status).toBe(0);

@@ -324,10 +324,43 @@ export const files = new Files();`,
   });
 });
 
+describe("caches-of-user-data", () => {
+  tester.run("caches-of-user-data", RULES["caches-of-user-data"], {
+    valid: [
+      // Filled as the app starts, read while serving; a request's own cache; a class of the file's own.
+      `import { LRUCache } from "lru-cache"; const prices = new LRUCache({ max: 10 }); prices.set("coke", 199);
+       app.get("/p", (req, res) => res.json(prices.get(req.query.sku)));`,
+      `import NodeCache from "node-cache"; app.get("/k", (req, res) => { const c = new NodeCache(); c.set(1, 2); res.end(); });`,
+      `class LRUCache { set() {} } const c = new LRUCache(); app.post("/x", (req) => c.set(req.user, 1));`,
+    ],
+    invalid: [
+      {
+        code: `import { LRUCache } from "lru-cache"; const profiles = new LRUCache({ max: 500 });
+app.post("/login", (req, res) => { profiles.set(req.body.name, req.body); res.end(); });`,
+        errors: [{ messageId: "found", line: 1 }],
+      },
+      {
+        code: `const NodeCache = require("node-cache"); const seen = new NodeCache();
+router.use((req, res, next) => { seen.set(req.ip, Date.now()); next(); });`,
+        errors: [{ messageId: "found" }],
+      },
+      // In a field of a service the app makes once.
+      {
+        code: `import QuickLRU from "quick-lru";
+class Profiles { cache = new QuickLRU({ maxSize: 100 }); remember(u, p) { this.cache.set(u, p); } }
+export const profiles = new Profiles();`,
+        errors: [{ messageId: "found", line: 3 }],
+      },
+    ],
+  });
+});
+
 describe("the recommended config", () => {
-  it("is all a user's flat config needs: every rule on, each finding an error that says what breaks", () => {
+  it("is all a user's flat config needs: every rule on, each finding an error that says what breaks (a cache a warning)", () => {
     const messages = new Linter({ configType: "flat" }).verify(
-      `import session from "express-session";\napp.use(session({ secret: "s" }));`,
+      `import session from "express-session"; import { LRUCache } from "lru-cache";
+app.use(session({ secret: "s" }));
+const profiles = new LRUCache({ max: 10 }); app.post("/login", (req) => profiles.set(req.body.name, 1));`,
       [plugin.configs.recommended, { languageOptions: { sourceType: "module" } }],
     );
     expect(messages).toEqual([
@@ -337,6 +370,7 @@ describe("the recommended config", () => {
         line: 2,
         message: expect.stringContaining("(pnpm compare --journey no-stickiness, server-crash, rolling-deploy)"),
       }),
+      expect.objectContaining({ ruleId: "stateless/caches-of-user-data", severity: 1, line: 3 }),
     ]);
   });
 });

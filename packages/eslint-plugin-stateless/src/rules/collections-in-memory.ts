@@ -1,7 +1,7 @@
 // A Map, Set, array or object that outlives the request (lasting-collections.ts) and is written
 // while serving one: user data in one server's memory. (One that a timer drains is a queue,
 // queues-in-memory's; one that holds connections' sockets is a registry, sockets-in-registry's.)
-import { lastingCollections } from "../lasting-collections";
+import { bare, lastingCollections } from "../lasting-collections";
 import { stateRule } from "../state-rule";
 
 export const collectionsInMemory = stateRule(
@@ -9,7 +9,7 @@ export const collectionsInMemory = stateRule(
   "a Map, Set, array or object that outlives the request, written while serving one: user data in one server's memory",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of collections)
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of bare(collections))
         if (drainedAt === undefined && socketsAt === undefined)
           report(
             node,

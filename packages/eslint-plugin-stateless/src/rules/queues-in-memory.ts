@@ -1,7 +1,7 @@
 // Work queued in memory: a collection that outlives the request (lasting-collections.ts), filled
 // while serving one and drained by a timer's work (setInterval, setTimeout): jobs that die with
 // the process, and that no other server can take.
-import { lastingCollections } from "../lasting-collections";
+import { bare, lastingCollections } from "../lasting-collections";
 import { stateRule } from "../state-rule";
 
 export const queuesInMemory = stateRule(
@@ -10,7 +10,7 @@ export const queuesInMemory = stateRule(
   (report, context) =>
     lastingCollections(context, (collections) => {
       // A registry pruned by a heartbeat is a registry: sockets-in-registry's.
-      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of collections)
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of bare(collections))
         if (drainedAt !== undefined && socketsAt === undefined)
           report(
             node,

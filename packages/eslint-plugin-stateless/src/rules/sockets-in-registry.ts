@@ -3,7 +3,7 @@
 // socket.io's `connect`; kept bare or inside what is stored), through
 // which the server reaches other users. A socket stays on the server that holds it: a message for
 // a user connected to another server is never delivered, unless the servers pass it on (pub/sub).
-import { lastingCollections } from "../lasting-collections";
+import { bare, lastingCollections } from "../lasting-collections";
 import { stateRule } from "../state-rule";
 
 export const socketsInRegistry = stateRule(
@@ -11,7 +11,7 @@ export const socketsInRegistry = stateRule(
   "connections' sockets kept in a collection to reach other users: only the users of this server",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, node, made, socketsAt, madeOnceOnly } of collections)
+      for (const { name, node, made, socketsAt, madeOnceOnly } of bare(collections))
         if (socketsAt !== undefined)
           report(node, `\`${name}\` (${made}) keeps connections' sockets (line ${socketsAt})`, { madeOnceOnly });
     }),
