@@ -55,7 +55,7 @@ const SCRIPT_LINES = {
     "a private Redis, PostgreSQL and object store for running an app by hand: prints the export lines, Ctrl-C stops them",
   memory: "what a login costs each app in memory",
   "find-state":
-    "the state audit: what state the code under a folder keeps in one server (sessions, collections, queues, sockets, counters, uploads), by kind, exit 1 on findings",
+    "the state audit: what state the code under a folder keeps in one server (sessions, collections, queues, sockets, counters, uploads; caches as warnings), by kind, exit 1 on findings",
   bench:
     "what each design costs: throughput and latency through the balancers (CPU profiles with --profile), the chat, the kitchen, a server's start, the stores a network away",
   workshop: "the live dashboard: both clusters side by side, buttons for the stories and the faults",
