@@ -3,11 +3,13 @@
 // clusters: `pnpm compare --app lab --part N`, whose table and exit code it passes on (0: every
 // journey of the part passed). `--diff` instead shows the attendee's files beside the expected
 // answer after parts 1..N (a unified diff: `-` the answer's lines, `+` yours), to compare work
-// part by part; it starts nothing.
+// part by part; it starts nothing. After the journeys, the state audit of the lab (`pnpm
+// find-state`): each place it still keeps state in one server, with the part that moves it.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isLabNote, labParts, writeLabSources } from "./lab-tree.mjs";
@@ -87,4 +89,26 @@ const judged = spawnSync(process.execPath, [compare, "--app", "lab", ...(part ? 
   stdio: "inherit",
   env: { ...process.env, LAB_DIR: dir },
 });
+await printAudit(join(dir, "src"));
 process.exit(judged.status ?? 2);
+
+/** The state audit of the lab: each place still keeping state in one server, and the part that moves it. */
+async function printAudit(src) {
+  const require = createRequire(import.meta.url);
+  const { findState, findingLabel } = require(
+    join(root, "packages", "eslint-plugin-stateless", "dist", "find-state.js"),
+  );
+  const { findings } = await findState(src);
+  const command = `pnpm find-state ${relative(root, src)}`;
+  if (findings.length === 0) {
+    console.log(`\nThe state audit (${command}) finds no state left in one server.`);
+    return;
+  }
+  console.log(`\nThe state audit (${command}): ${findings.length} place(s) still keep state in one server:`);
+  for (const finding of findings) {
+    const label = findingLabel(finding);
+    const mover = parts.find(({ audit = [] }) => audit.includes(label));
+    const by = mover ? `part ${mover.part} (${mover.name})` : "none of the parts (yours?)";
+    console.log(`  ${finding.file}:${finding.line}  ${label}: moved out by ${by}`);
+  }
+}

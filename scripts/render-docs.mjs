@@ -98,6 +98,27 @@ function journeysBlock() {
   return table(["journey", "story", "stateful", "stateless", "lab part", "notes"], rows);
 }
 
+/** Part N's page: what the state audit no longer finds in the lab with its answer, and what it still finds. */
+function auditBlock(n) {
+  const parts = labParts(root);
+  const part = parts.find((each) => each.part === n);
+  if (!part) throw new Error(`audit:${n}: apps/lab/parts.json has no part ${n}`);
+  const code = (label) => `\`\` ${label} \`\``;
+  const left = parts.filter((later) => later.part > n && later.audit.length > 0);
+  const moved = part.audit.length
+    ? part.audit.map(code).join(", ")
+    : "nothing (no state moves in this part: the audit was already clear of it)";
+  const still = left.length
+    ? left.map(({ part: later, audit }) => `part ${later}: ${audit.map(code).join(", ")}`).join("; ")
+    : "nothing: the lab keeps no state in one server";
+  return [
+    "The state audit after this part (`pnpm lab:check` prints it; `pnpm find-state apps/lab/src` alone):",
+    "",
+    `- **Moved out by this part:** ${moved}.`,
+    `- **Still in one server:** ${still}.`,
+  ].join("\n");
+}
+
 function scriptsBlock() {
   const scripts = Object.keys(packageJson.scripts);
   const missing = scripts.filter((name) => !SCRIPT_LINES[name]);
@@ -195,6 +216,7 @@ function render(name) {
   if (name === "env") return envBlock();
   if (name === "journeys") return journeysBlock();
   if (name === "scripts") return scriptsBlock();
+  if (name.startsWith("audit:")) return auditBlock(Number(name.slice("audit:".length)));
   if (name.startsWith("help:")) return helpBlock(name.slice("help:".length));
   throw new Error(`no generated block is called "${name}"`);
 }

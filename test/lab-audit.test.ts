@@ -6,31 +6,18 @@ import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { findingLabel, type Finding } from "../packages/eslint-plugin-stateless/src/find-state";
 
 const ROOT = join(__dirname, "..");
 const ATTEMPT = join(ROOT, "apps", "lab", "attempts", `audit-${process.pid}`);
 const FIND_STATE = join(ROOT, "packages", "eslint-plugin-stateless", "dist", "find-state.js");
-const PARTS = (JSON.parse(readFileSync(join(ROOT, "apps", "lab", "parts.json"), "utf8")) as { parts: unknown[] }).parts
-  .length;
+/** What each part moves out of the server, as the audit labels it (apps/lab/parts.json's `audit`). */
+const PARTS = (
+  JSON.parse(readFileSync(join(ROOT, "apps", "lab", "parts.json"), "utf8")) as {
+    parts: { part: number; audit: string[] }[];
+  }
+).parts;
 const run = (...args: string[]) => promisify(execFile)(process.execPath, args, { cwd: ROOT });
-
-/** What each part moves out of the server, as the audit names it: the chain from where the app makes it. */
-const MOVED_BY: Readonly<Record<number, readonly string[]>> = {
-  1: [
-    "sessions memorySessions → express-session's",
-    "counters express-rate-limit's",
-    "collections InMemoryCartRepository → `carts`",
-  ],
-  2: [
-    "collections InMemoryAccountRepository → `ordersByUser`",
-    "collections InMemoryAccountRepository → `byId`",
-    "collections InMemoryAccountRepository → `wallets`",
-  ],
-  3: ["files DiskFiles → writeFile()"],
-  4: ["collections InMemoryChatState → `connected`", "collections InMemoryChatState → `typingUntil`"],
-  5: ["collections InMemoryChatHistory → `conversations`", "collections InMemoryChatHistory → `readUpTo`"],
-  6: ["queues KitchenQueue → MemoryJobQueue → `waiting`"],
-};
 
 /** The lab after `part` parts' answers (0: a fresh lab), made as an attendee makes it. */
 async function labAfter(part: number): Promise<string> {
@@ -49,30 +36,18 @@ async function audit(dirs: string[]): Promise<string[][]> {
       console.log(JSON.stringify(audits));
     })();`;
   const { stdout } = await run("-e", script);
-  return (JSON.parse(stdout) as { kind: string; what: string }[][]).map((findings) =>
-    findings
-      .map(
-        ({ kind, what }) =>
-          `${kind} ${what
-            .split(" → ")
-            .map((step) => step.split(" ")[0])
-            .join(" → ")}`,
-      )
-      .sort(),
-  );
+  return (JSON.parse(stdout) as Finding[][]).map((findings) => findings.map(findingLabel).sort());
 }
 
 afterAll(() => rm(ATTEMPT, { recursive: true, force: true }));
 
 describe("the state audit on the workshop's lab", () => {
   it("finds in a fresh lab what the stateful app keeps, and after each part only what later parts move", async () => {
-    const parts = Array.from({ length: PARTS + 1 }, (_, part) => part);
+    const parts = Array.from({ length: PARTS.length + 1 }, (_, part) => part);
     const labs = await Promise.all(parts.map(labAfter));
     const audits = (await audit(labs)).map((found, part) => ({ part, found }));
     for (const { part, found } of audits) {
-      const left = Object.entries(MOVED_BY)
-        .filter(([moved]) => Number(moved) > part)
-        .flatMap(([, places]) => places);
+      const left = PARTS.filter((later) => later.part > part).flatMap(({ audit }) => audit);
       expect({ part, found }).toEqual({ part, found: [...left].sort() });
     }
   }, 120_000);

@@ -101,6 +101,17 @@ export async function findState(dir: string): Promise<Audit> {
   }
 }
 
+/**
+ * A finding in a few words, the same wherever it is found: its kind, then the chain of what keeps
+ * it (`collections InMemoryAccountRepository → \`wallets\``), without places or lines.
+ */
+export function findingLabel({ kind, what }: Pick<Finding, "kind" | "what">): string {
+  return `${kind} ${what
+    .split(" → ")
+    .map((step) => step.split(" ")[0])
+    .join(" → ")}`;
+}
+
 /** The findings that fail the audit: all but warnings. */
 const failing = (audit: Audit) => audit.findings.filter(({ kind }) => !(STATE_KINDS[kind] as StateKind).warning);
 

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Audit } from "../src/find-state";
+import { findingLabel, type Audit } from "../src/find-state";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const FIXTURES = join(__dirname, "fixtures");
@@ -105,11 +105,8 @@ describe("find-state on tutorial-style apps", () => {
 
 describe("find-state on our two apps", () => {
   /** A finding as the test lists it: its kind, its line in the file, and the chain of what keeps it. */
-  const listed = ({ kind, file, line, what }: Audit["findings"][number]) =>
-    `${kind} ${file}:${line} ${what
-      .split(" → ")
-      .map((part) => part.split(" ")[0])
-      .join(" → ")}`;
+  const listed = (finding: Audit["findings"][number]) =>
+    `${finding.kind} ${finding.file}:${finding.line} ${findingLabel(finding).slice(finding.kind.length + 1)}`;
 
   it("the stateful app: every place it keeps state, followed from where the app makes it into the file that keeps it", () => {
     const dir = join(ROOT, "apps", "stateful");
@@ -140,6 +137,7 @@ describe("find-state on our two apps", () => {
     expect(audit.perServer.map(listed).sort()).toEqual(
       [
         `collections ${at("new DiskFiles(")} DiskFiles → \`temporaryFolders\``,
+        `counters ${at("startKitchen(")} startKitchen → startMemoryWorkers → \`working\``,
         `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`byUser\``,
         `collections ${at("createShopApp({")} createShopApp → ChatConnections → \`whenEmpty\``,
         `queues ${at("new KitchenQueue()")} KitchenQueue → MemoryJobQueue → \`idle\``,
@@ -160,13 +158,15 @@ describe("find-state on our two apps", () => {
           "who waits, as this server stops, for its own sockets to close",
         `collections ${at("startKitchen(")} startKitchen → startJobWorkers → \`inHand\`: ` +
           "the jobs in this server's hands, each leased in PostgreSQL (the lease brings it back)",
+        `counters ${at("startKitchen(")} startKitchen → startJobWorkers → \`working\`: ` +
+          "how many jobs this server's own workers are working on",
         `collections ${at("new SharedChatState(")} SharedChatState → \`local\`: ` +
           "this server's sockets per user (it claims the user in Redis while it holds one)",
       ].sort(),
     );
     const clean = run("apps/stateless");
     expect(clean.stdout).toContain(
-      "No state found that a server keeps to itself (4 annotated per-server places honoured).",
+      "No state found that a server keeps to itself (5 annotated per-server places honoured).",
     );
     expect(clean.status).toBe(0);
   });

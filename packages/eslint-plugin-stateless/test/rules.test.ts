@@ -285,6 +285,32 @@ describe("counters-in-memory", () => {
   });
 });
 
+describe("counters-in-memory (a number counted while serving)", () => {
+  tester.run("counters-in-memory", RULES["counters-in-memory"], {
+    valid: [
+      // Counted as the app starts; a request's own count; a setting only read.
+      `let started = 0; started++; app.get("/s", (req, res) => res.json(started));`,
+      `app.post("/x", (req, res) => { let tries = 0; tries++; res.json(tries); });`,
+      `const LIMIT = 5; app.post("/login", (req, res) => res.json(LIMIT));`,
+      `// state-audit: per-server: requests this server served, for its own metrics
+       let served = 0; app.use((req, res, next) => { served++; next(); });`,
+    ],
+    invalid: [
+      {
+        code: `let failedLogins = 0;
+app.post("/login", (req, res) => { failedLogins += 1; res.status(failedLogins > 5 ? 429 : 401).end(); });`,
+        errors: [{ messageId: "found", line: 1 }],
+      },
+      // In a function a made-once call hands out.
+      {
+        code: `function limiter() { let count = 0; return () => ++count; }
+function createApp(app) { const hit = limiter(); app.post("/x", (req, res) => res.json(hit())); }`,
+        errors: [{ messageId: "found", line: 2 }],
+      },
+    ],
+  });
+});
+
 describe("files-on-disk", () => {
   tester.run("files-on-disk", RULES["files-on-disk"], {
     valid: [

@@ -51,6 +51,7 @@ export function startMemoryWorkers<Data>(
   handle: (job: Data) => Promise<void>,
   { workers, label }: { workers: number; label: string },
 ): MemoryWorkers {
+  // state-audit: per-server: how many jobs this server's own workers are working on
   let working = 0;
   const work = async () => {
     for (let job = await queue.take(); job !== undefined; job = await queue.take()) {

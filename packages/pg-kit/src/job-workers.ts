@@ -58,6 +58,7 @@ export function startJobWorkers<Data extends object>(
   const abandoning = new AbortController();
   // state-audit: per-server: the jobs in this server's hands, each leased in PostgreSQL (the lease brings it back)
   const inHand = new Set<Delivery<Data>>();
+  // state-audit: per-server: how many jobs this server's own workers are working on
   let working = 0;
 
   /** Makes `report` while the delivery's lease holds, trying again while the database is away. */

@@ -66,6 +66,14 @@ describe("the workshop lab", () => {
       const { code, stdout } = await labCheck("--part", String(part));
       expect(stdout).toContain("Every outcome matched its expectation.");
       expect(stdout).not.toContain("MISMATCH");
+      // Then the state audit: what the parts after this one still move out, each named with its part.
+      const audit = stdout.slice(stdout.indexOf("The state audit (pnpm find-state"));
+      const left = PARTS.filter((later) => later.part > part).flatMap((later) =>
+        later.audit.map((label) => `${label}: moved out by part ${later.part} (${later.name})`),
+      );
+      if (left.length === 0) expect(audit).toContain("finds no state left in one server.");
+      for (const line of left) expect(audit).toContain(line);
+      expect(audit).not.toContain("none of the parts");
       expect(code).toBe(0);
     },
     240_000,

@@ -13,6 +13,8 @@ export interface LabPart {
   readonly name: string;
   readonly story: string;
   readonly journeys: readonly JourneyName[];
+  /** The places of state the part moves out, as `pnpm find-state` labels them. */
+  readonly audit: readonly string[];
 }
 
 /** The lab's parts, in order; each builds on the ones before it. */
