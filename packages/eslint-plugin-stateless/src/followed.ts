@@ -43,22 +43,27 @@ interface Cached {
 /** Each followed declaration's result, while none of the files it was read from has changed. */
 const cache = new Map<string, Cached>();
 /**
- * The results a cycle cut short (not complete: not cached), with the declaration whose reading
- * the cycle went back to, kept while the file that started the follow is linted (every rule
- * follows the same things): without them, modules that use each other would be read once per
- * path between them and per rule.
+ * The results that are not cached, kept while the file that started the follow is linted (every
+ * rule follows the same things): those a cycle cut short, with the declaration whose reading the
+ * cycle went back to, and those read from the linted file's own text (an editor's buffer).
+ * Without them, modules that use each other would be read once per path between them and per rule.
  */
-const cutShort = new WeakMap<object, Map<string, { followed: Followed; cycleOf: string | undefined }>>();
+interface Kept {
+  readonly followed: Followed;
+  /** Cut short: by a cycle back to this declaration (undefined: to one no longer under way). */
+  readonly cut?: { readonly cycleOf: string | undefined };
+}
+const thisLint = new WeakMap<object, Map<string, Kept>>();
 /** The file whose lint started the follow under way. */
 let startedBy: object | undefined;
 /**
  * The declarations being read, outermost first, each with the files read for it so far, and the
- * depth of the outermost declaration a cycle under it went back to (Infinity: none; -1: cut by
- * the depth limit): a result is complete when no cycle under it went back above it.
+ * depth of the outermost declaration a cycle under it went back to (Infinity: none; -1: one no
+ * longer under way): a result is complete when no cycle under it went back above it.
  */
 const underWay: { key: string; read: Map<string, number>; cycleTo: number; fromDisk: boolean }[] = [];
 
-/** Notes that a cycle under way went back to the declaration at `depth` (-1: cut at the depth limit). */
+/** Notes that a cycle under way went back to the declaration at `depth` (-1: to none still under way). */
 function cutBackTo(depth: number): void {
   underWay.forEach((frame, at) => {
     if (at > depth) frame.cycleTo = Math.min(frame.cycleTo, depth);
@@ -103,21 +108,21 @@ export function followMade(
     return { name, file, findings: cached.findings, assembles: cached.assembles };
   }
   if (underWay.length === 0) startedBy = context.sourceCode;
-  const cut = cutShort.get(startedBy!) ?? new Map<string, { followed: Followed; cycleOf: string | undefined }>();
-  cutShort.set(startedBy!, cut);
-  const already = cut.get(key);
+  const kept = thisLint.get(startedBy!) ?? new Map<string, Kept>();
+  thisLint.set(startedBy!, kept);
+  const already = kept.get(key);
   if (already) {
     // As short as it was: cut back to its cycle's declaration if that is under way, else to the top.
-    cutBackTo(already.cycleOf === undefined ? -1 : underWay.findIndex((frame) => frame.key === already.cycleOf));
+    const cycleOf = already.cut?.cycleOf;
+    if (already.cut) cutBackTo(cycleOf === undefined ? -1 : underWay.findIndex((frame) => frame.key === cycleOf));
     return { ...already.followed, name };
   }
-  // A module that uses, in the end, what used it, or a chain too long: cut there (what is read
-  // under the declaration it went back to lacks what was cut).
+  // A module that uses, in the end, what used it: cut there (what is read under the declaration
+  // it went back to lacks what was cut). A chain too long is cut too, and what is read above it
+  // kept as it is: state so many steps from the app is beyond what the audit follows.
   const cycle = underWay.findIndex((frame) => frame.key === key);
-  if (cycle >= 0 || underWay.length >= MAX_DEPTH) {
-    cutBackTo(cycle >= 0 ? cycle : -1);
-    return undefined;
-  }
+  if (cycle >= 0) cutBackTo(cycle);
+  if (cycle >= 0 || underWay.length >= MAX_DEPTH) return undefined;
   if (fromDisk) reading(file);
   const frame = { key, read: new Map<string, number>(), cycleTo: Infinity, fromDisk };
   const depth = underWay.length;
@@ -150,8 +155,11 @@ export function followMade(
     const followed = { name, file, findings, assembles: collected.assembles };
     const complete = frame.cycleTo >= depth;
     if (fromDisk && complete) cache.set(key, { findings, assembles: collected.assembles, read: frame.read });
-    else if (fromDisk)
-      cut.set(key, { followed, cycleOf: frame.cycleTo >= 0 ? underWay[frame.cycleTo]!.key : undefined });
+    else
+      kept.set(key, {
+        followed,
+        cut: complete ? undefined : { cycleOf: frame.cycleTo >= 0 ? underWay[frame.cycleTo]!.key : undefined },
+      });
     return followed;
   } finally {
     done();

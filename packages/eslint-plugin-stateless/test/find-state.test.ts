@@ -170,4 +170,17 @@ describe("find-state on our two apps", () => {
     );
     expect(clean.status).toBe(0);
   });
+
+  it("our kits: state only where it is, the memory kit's sessions; the rest none, or per-server and said so", () => {
+    const found = (kit: string) => {
+      const audit = findState(join(ROOT, "packages", kit));
+      return { findings: audit.findings.map(findingLabel), perServer: audit.perServer.map(findingLabel) };
+    };
+    expect(found("memory-kit")).toEqual({ findings: ["sessions express-session's"], perServer: [] });
+    expect(found("cart-domain")).toEqual({ findings: [], perServer: [] });
+    expect(found("http-kit")).toEqual({
+      findings: [],
+      perServer: ["collections ChatConnections → `byUser`", "collections ChatConnections → `whenEmpty`"],
+    });
+  });
 });

@@ -29,6 +29,8 @@ export interface LoopbackResult {
   readonly p50Ms: number;
   /** The median time of a use of a store, as the servers' `Server-Timing` said; null when none was used. */
   readonly storeP50Ms: number | null;
+  /** The fastest use of a store: at least the distance, whatever else the machine was doing; null when none. */
+  readonly storeMinMs: number | null;
 }
 
 /**

@@ -1,10 +1,17 @@
-// A journey's medians in one pass (with --store-rtt, at loopback and at the distance): its
-// requests' latency, and a use of a store as the servers' Server-Timing reported it.
+// A journey's figures in one pass (with --store-rtt, at loopback and at the distance): its
+// requests' median latency, and a use of a store as the servers' Server-Timing reported it, the
+// median and the fastest (which a busy machine cannot make faster than the distance).
 import type { Step } from "../journeys/steps";
 import { percentile } from "../util";
 
-/** A pass's medians of a journey: its requests' latency, and a store's use (none: null). */
-export function passMedians(steps: readonly Step[]): { p50Ms: number; storeP50Ms: number | null } {
+export interface PassFigures {
+  readonly p50Ms: number;
+  /** None when the journey used no store. */
+  readonly storeP50Ms: number | null;
+  readonly storeMinMs: number | null;
+}
+
+export function passMedians(steps: readonly Step[]): PassFigures {
   const uses = steps.flatMap((step) => (step.stores ?? []).map((use) => use.ms));
   return {
     p50Ms: percentile(
@@ -12,5 +19,6 @@ export function passMedians(steps: readonly Step[]): { p50Ms: number; storeP50Ms
       50,
     ),
     storeP50Ms: uses.length > 0 ? percentile(uses, 50) : null,
+    storeMinMs: uses.length > 0 ? Math.min(...uses) : null,
   };
 }

@@ -1,7 +1,7 @@
 // Words for a result, shared by the terminal table and the Markdown report.
 import type { JourneyResult } from "../../journeys/result";
 import { formatMs } from "../../util";
-import { passMedians } from "../pass-medians";
+import { passMedians, type PassFigures } from "../pass-medians";
 import type { ComparisonReport } from "../comparison-report";
 
 export function verdictWords(result: Pick<JourneyResult, "outcome" | "matched" | "expected">): string {
@@ -55,10 +55,8 @@ export function describeTimes({ durationMs, p50Ms, storeP50Ms }: PassTimes): str
 }
 
 /** A journey on an app in one pass: its time, its requests' median, its verdict. */
-export interface PassTimes {
+export interface PassTimes extends PassFigures {
   readonly durationMs: number;
-  readonly p50Ms: number;
-  readonly storeP50Ms: number | null;
   readonly matched: boolean;
   readonly words: string;
 }
@@ -88,6 +86,7 @@ export function besideLoopback(report: ComparisonReport): { title: string; rows:
           durationMs: loopback.durationMs,
           p50Ms: loopback.p50Ms,
           storeP50Ms: loopback.storeP50Ms,
+          storeMinMs: loopback.storeMinMs,
           matched: loopback.matched,
           words: verdictWords({ ...loopback, expected: away.expected }),
         },
