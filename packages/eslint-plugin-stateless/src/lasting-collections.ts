@@ -22,6 +22,8 @@ export interface LastingCollection {
   readonly drainedAt: number | undefined;
   /** The first line where a request puts a connection's socket in it; none if none does. */
   readonly socketsAt: number | undefined;
+  /** A field of an object made once (a class's, an object literal's), changed by its methods; or a variable. */
+  readonly field: boolean;
   /** An in-memory cache (lru-cache…), not a bare collection: caches-of-user-data's. */
   readonly cache: boolean;
   /** Lasting only because its class or function is made once (a field, a shared variable). */
@@ -93,7 +95,6 @@ export function lastingCollections(
       // declaration runs later (made-once.ts).
       const { own, all: serving } = servingParts(context, handlers);
       const madeOnce = madeOnceDeclaration(context);
-      if (serving.size === 0 && !madeOnce) return found([]);
       const timers = handlers.timerWork();
       const collections: LastingCollection[] =
         madeOnce?.type === "ClassDeclaration" || madeOnce?.type === "ClassExpression"
@@ -108,6 +109,16 @@ export function lastingCollections(
           // A variable of a function made once, which the functions it hands out share.
           const shared = madeOnce !== undefined && declaredIn === madeOnce;
           const lastingAlone = declaredIn.type === "Program" || handlers.registrars().has(declaredIn as FunctionNode);
+          // An object with methods, made once: a service as an object literal, its fields written by its methods.
+          const service = withoutTypes(declarator.init);
+          if (lastingAlone && service?.type === "ObjectExpression" && hasMethods(service)) {
+            const used = variable.references.some(
+              (reference) =>
+                !reference.init && (insideAny(reference.identifier as ESTree.Node, own) || exported(reference)),
+            );
+            if (used) collections.push(...objectFields(context, service, variable.name, collectionMade));
+            continue;
+          }
           if (!made || !(shared || lastingAlone) || serving.has(declaredIn as FunctionNode)) continue;
           if (insideAny(declaredIn, serving)) continue;
           const line = (reference: Scope.Reference) => reference.identifier.loc!.start.line;
@@ -141,6 +152,7 @@ export function lastingCollections(
             name: variable.name,
             node: declarator,
             made,
+            field: false,
             cache: CACHE_MADE.has(made),
             writtenAt: line(write),
             drainedAt: drain && line(drain),
@@ -242,20 +254,98 @@ function lastingFields(
       if (change === "takes") seen.takenAt ??= line;
       changes.set(name, seen);
     });
-  return [...fields].flatMap(([name, { node, made }]) => {
-    const changed = changes.get(name);
+  return changedFields(fields, changes, (name) => name, true);
+}
+
+/** Whether the object has a method (`place() {…}`, `place: (…) => …`). */
+function hasMethods(object: ESTree.ObjectExpression): boolean {
+  return object.properties.some(
+    (p) =>
+      p.type === "Property" && (p.value.type === "FunctionExpression" || p.value.type === "ArrowFunctionExpression"),
+  );
+}
+
+/** Whether the reference hands the variable to other modules: `export { x }`, `module.exports = x`, `exports.x = x`. */
+function exported(reference: Scope.Reference): boolean {
+  const parent = (reference.identifier as ESTree.Node & { parent?: ESTree.Node }).parent;
+  if (parent?.type === "ExportSpecifier") return true;
+  if (parent?.type === "Property" && parent.value === reference.identifier)
+    return exported({ identifier: parent } as unknown as Scope.Reference) || isModuleExports(parent);
+  if (parent?.type === "AssignmentExpression" && parent.right === reference.identifier)
+    return /^(module\.)?exports\b/.test(sourceOf(parent.left));
+  const declarator =
+    parent?.type === "VariableDeclarator" ? (parent as ESTree.Node & { parent?: ESTree.Node }).parent : undefined;
+  return (
+    (declarator as (ESTree.Node & { parent?: ESTree.Node }) | undefined)?.parent?.type === "ExportNamedDeclaration"
+  );
+}
+
+/** `module.exports = { x }`: the object a property is in is what the module exports. */
+function isModuleExports(property: ESTree.Node & { parent?: ESTree.Node }): boolean {
+  const object = property.parent as (ESTree.Node & { parent?: ESTree.Node }) | undefined;
+  const assignment = object?.parent;
+  return assignment?.type === "AssignmentExpression" && /^(module\.)?exports\b/.test(sourceOf(assignment.left));
+}
+
+/** `module.exports`, `exports.x`: a member chain as written. */
+function sourceOf(node: ESTree.Node): string {
+  if (node.type === "Identifier") return node.name;
+  if (node.type === "MemberExpression" && !node.computed && node.property.type === "Identifier")
+    return `${sourceOf(node.object)}.${node.property.name}`;
+  return "";
+}
+
+/**
+ * An object literal's fields that hold a collection, changed by its own methods (`this.byUser.set`,
+ * or through its name, `orders.byUser.set`): what the one object keeps for the app.
+ */
+function objectFields(
+  context: Rule.RuleContext,
+  object: ESTree.ObjectExpression,
+  name: string,
+  collectionMade: (made: ESTree.Node | null | undefined) => string | undefined,
+): LastingCollection[] {
+  const fields = new Map<string, { node: ESTree.Node; made: string }>();
+  const methods: ESTree.Node[] = [];
+  for (const property of object.properties) {
+    if (property.type !== "Property" || property.computed || property.key.type !== "Identifier") continue;
+    const value = property.value as ESTree.Node;
+    if (value.type === "FunctionExpression" || value.type === "ArrowFunctionExpression") methods.push(value);
+    const made = collectionMade(value);
+    if (made) fields.set(property.key.name, { node: property, made });
+  }
+  const changes = new Map<string, { writtenAt?: number; takenAt?: number }>();
+  for (const method of methods)
+    walk(context, method, (node) => {
+      if (node.type !== "MemberExpression" || node.computed || node.property.type !== "Identifier") return;
+      const self =
+        node.object.type === "ThisExpression" || (node.object.type === "Identifier" && node.object.name === name);
+      const field = node.property.name;
+      const change = self && fields.has(field) ? changeOf(node) : undefined;
+      if (!change) return;
+      const seen = changes.get(field) ?? {};
+      seen.writtenAt ??= node.loc!.start.line;
+      if (change === "takes") seen.takenAt ??= node.loc!.start.line;
+      changes.set(field, seen);
+    });
+  return changedFields(fields, changes, (field) => `${name}.${field}`, false);
+}
+
+/** The fields their object's methods change, as collections that last (`named`: how the report names one). */
+function changedFields(
+  fields: ReadonlyMap<string, { node: ESTree.Node; made: string }>,
+  changes: ReadonlyMap<string, { writtenAt?: number; takenAt?: number }>,
+  named: (field: string) => string,
+  madeOnceOnly: boolean,
+): LastingCollection[] {
+  return [...fields].flatMap(([field, { node, made }]) => {
+    const changed = changes.get(field);
     if (changed?.writtenAt === undefined) return [];
-    const field = {
-      name,
-      node,
-      made,
-      cache: CACHE_MADE.has(made),
-      writtenAt: changed.writtenAt,
-      drainedAt: changed.takenAt,
-      socketsAt: undefined,
-      madeOnceOnly: true,
-    };
-    return [field];
+    const cache = CACHE_MADE.has(made);
+    const { writtenAt, takenAt: drainedAt } = changed;
+    return [
+      { name: named(field), node, made, field: true, cache, writtenAt, drainedAt, socketsAt: undefined, madeOnceOnly },
+    ];
   });
 }
 

@@ -102,6 +102,10 @@ describe("collections-in-memory", () => {
         code: `const { priceOf } = require("./services/prices"); app.get("/p/:sku", (req, res) => res.json(priceOf(req.params.sku)));`,
         filename: join(__dirname, "fixtures", "inline.js"),
       },
+      // An object literal with methods, made once but never used while serving nor exported; one
+      // whose methods only read.
+      `const orders = { byUser: new Map(), place(u, o) { this.byUser.set(u, o); } }; orders.place("seed", 1);`,
+      `export const prices = { bySku: new Map([["coke", 199]]), of(sku) { return this.bySku.get(sku); } };`,
       // A field per-server by design, and said so.
       `class Sockets {
          // state-audit: per-server: the sockets this server holds
@@ -144,6 +148,16 @@ const carts = new Carts();`,
       },
       {
         code: `class Carts { #byUser = new Map(); add(u, s) { this.#byUser.set(u, s); } } export const carts = new Carts();`,
+        errors: [{ messageId: "found" }],
+      },
+      // A service as an object literal: its Map written by its method, the object used while serving, or exported.
+      {
+        code: `const orders = { byUser: new Map(), place(u, o) { this.byUser.set(u, o); } };
+app.post("/orders", (req, res) => { orders.place(req.user, req.body); res.end(); });`,
+        errors: [{ messageId: "found", line: 1 }],
+      },
+      {
+        code: `const carts = { lines: {}, add: (u, s) => { (carts.lines[u] ??= []).push(s); } }; module.exports = { carts };`,
         errors: [{ messageId: "found" }],
       },
       // A function called as the app is put together, whose functions share a Set.

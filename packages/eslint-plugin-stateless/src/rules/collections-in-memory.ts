@@ -9,11 +9,11 @@ export const collectionsInMemory = stateRule(
   "a Map, Set, array or object that outlives the request, written while serving one: user data in one server's memory",
   (report, context) =>
     lastingCollections(context, (collections) => {
-      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of bare(collections))
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly, field } of bare(collections))
         if (drainedAt === undefined && socketsAt === undefined)
           report(
             node,
-            madeOnceOnly
+            madeOnceOnly || field
               ? `\`${name}\` (${made}) lasts as long as the app, which writes it as it serves (line ${writtenAt})`
               : `\`${name}\` (${made}) outlives the request and is written while serving one (line ${writtenAt})`,
             { madeOnceOnly },

@@ -10,11 +10,11 @@ export const queuesInMemory = stateRule(
   (report, context) =>
     lastingCollections(context, (collections) => {
       // A registry pruned by a heartbeat is a registry: sockets-in-registry's.
-      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly } of bare(collections))
+      for (const { name, node, made, writtenAt, drainedAt, socketsAt, madeOnceOnly, field } of bare(collections))
         if (drainedAt !== undefined && socketsAt === undefined)
           report(
             node,
-            madeOnceOnly
+            madeOnceOnly || field
               ? `\`${name}\` (${made}) lasts as long as the app, is filled (line ${writtenAt}) and its items taken ` +
                   `in turn (line ${drainedAt})`
               : `\`${name}\` (${made}) is filled while serving requests (line ${writtenAt}) and drained by a timer ` +
