@@ -75,10 +75,10 @@ export async function compare(options: CompareOptions, events: CompareEvents = {
     onProcessStart: (owner, id, pid) => events.onProcessStart?.(owner, id, pid),
   });
   try {
-    const lanes = await localLanes(bed, options);
-    const atLoopback = options.storeRoundTripMs ? await loopbackPass(bed, options, events, lanes) : undefined;
     // Before the journeys: a measure of the distance alone, not of what they make the machine do.
     const storeDistance = await bed.measuredDistance();
+    const lanes = await localLanes(bed, options);
+    const atLoopback = options.storeRoundTripMs ? await loopbackPass(bed, options, events, lanes) : undefined;
     const lanesStarted = Date.now();
     if (atLoopback) events.onPass?.(`Then with each store ${options.storeRoundTripMs} ms away:`);
     const run = await runLanes(options, events, lanes, lanesStarted);
@@ -112,12 +112,14 @@ async function loopbackPass(
   lanes: readonly Lane[],
 ): Promise<LoopbackPass> {
   await bed.moveStores(0);
+  const storeDistance = await bed.measuredDistance();
   events.onPass?.("First with the stores on loopback (the same proxies, at 0 ms):");
   const started = Date.now();
   const { results } = await runLanes(options, events, lanes, started);
   await bed.moveStores(options.storeRoundTripMs!);
   return {
     ms: Date.now() - started,
+    storeDistance,
     results: results.map(({ journey, app, outcome, matched, durationMs, steps }) => ({
       journey,
       app,

@@ -40,6 +40,8 @@ export interface LoopbackResult {
 export interface LoopbackPass {
   /** Its wall time. */
   readonly ms: number;
+  /** The proxies at 0 ms, as a Redis PING measured them before the pass. */
+  readonly storeDistance: MeasuredDistance | undefined;
   readonly results: readonly LoopbackResult[];
 }
 

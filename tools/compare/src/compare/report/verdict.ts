@@ -18,12 +18,16 @@ export function describeSetup(report: ComparisonReport): string {
 }
 
 /** With --store-rtt: how far the stores were, as asked and as a Redis PING measured it through the proxy. */
-function describeDistance({ storeDistance }: ComparisonReport): string {
+function describeDistance({ storeDistance, atLoopback }: ComparisonReport): string {
   if (!storeDistance) return "";
   const { askedMs, measuredMs, directMs } = storeDistance;
+  const loopback = atLoopback?.storeDistance
+    ? `; first at loopback, the same proxies at 0 ms (PING ${atLoopback.storeDistance.measuredMs.toFixed(2)} ms ` +
+      `through them, ${atLoopback.storeDistance.directMs.toFixed(2)} ms without)`
+    : "";
   return (
     `; each store ${askedMs} ms away for the clusters (a delay proxy in front of it: Redis's PING ` +
-    `${measuredMs.toFixed(2)} ms through it, ${directMs.toFixed(2)} ms without)`
+    `${measuredMs.toFixed(2)} ms through it, ${directMs.toFixed(2)} ms without)${loopback}`
   );
 }
 
