@@ -36,7 +36,7 @@ const CONNECTION_EVENTS = new Set(["connection", "connect"]);
 /** A server's own events: whoever subscribes to them is putting a server together. */
 const SERVER_EVENTS = new Set(["connection", "upgrade", "request"]);
 
-const isFunction = (node: ESTree.Node | null | undefined): node is FunctionNode =>
+export const isFunction = (node: ESTree.Node | null | undefined): node is FunctionNode =>
   node?.type === "FunctionExpression" ||
   node?.type === "ArrowFunctionExpression" ||
   node?.type === "FunctionDeclaration";

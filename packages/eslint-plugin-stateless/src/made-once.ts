@@ -10,7 +10,7 @@ import type { Rule } from "eslint";
 import type * as ESTree from "estree";
 import { auditRoot, collectedFor, followedDeclaration } from "./audit-settings";
 import { followMade } from "./followed";
-import { enclosingFunction, insideAny, RequestHandlers, within, type FunctionNode } from "./handlers";
+import { enclosingFunction, insideAny, isFunction, RequestHandlers, within, type FunctionNode } from "./handlers";
 import { importedFrom, isExport } from "./imported-from";
 import { isAudited, placeName } from "./module-files";
 import type { StateKindName } from "./state-kinds";
@@ -51,10 +51,6 @@ const CALLS_NOW = new Set([
 
 const isClass = (node: ESTree.Node | undefined): node is ClassNode =>
   node?.type === "ClassDeclaration" || node?.type === "ClassExpression";
-const isFunction = (node: ESTree.Node | undefined): node is FunctionNode =>
-  node?.type === "FunctionDeclaration" ||
-  node?.type === "FunctionExpression" ||
-  node?.type === "ArrowFunctionExpression";
 
 export function madeOnceVisitors(context: Rule.RuleContext, kind: StateKindName, report: Report): Rule.RuleListener {
   const handlers = new RequestHandlers(context);
