@@ -21,11 +21,14 @@ describe("pnpm compare --store-rtt 2", () => {
     expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
     const report = JSON.parse(stdout);
     expect(mismatchesIn(report.results)).toEqual([]);
-    const { askedMs, measuredMs, directMs } = report.storeDistance;
+    const { askedMs, measuredMs, directMs, fastestMs, directFastestMs } = report.storeDistance;
     expect(askedMs).toBe(2);
-    // Measured through the proxy, beside the same PING without it.
+    // Measured through the proxy, beside the same PING without it: never short of the distance asked,
+    // and right to within half a millisecond when the machine lets the proxy keep time (a busy one
+    // adds the proxy's own waits for a core to the median: 3.49 ms in a CI run).
     expect(measuredMs - directMs).toBeGreaterThan(1.8);
-    expect(measuredMs - directMs).toBeLessThan(2.5);
+    expect(fastestMs - directFastestMs).toBeGreaterThan(1.8);
+    expect(fastestMs - directFastestMs).toBeLessThan(2.5);
     const outcomes = Object.fromEntries(report.results.map((r: Result) => [`${r.journey}:${r.app}`, r.outcome]));
     expect(outcomes).toEqual({
       "server-crash:stateful": "fail",
@@ -56,7 +59,7 @@ describe("pnpm compare --store-rtt 2", () => {
     // And ran with the stores on loopback: the same proxies, measured at 0 ms before that pass.
     const atZero = report.atLoopback.storeDistance;
     expect(atZero.askedMs).toBe(0);
-    expect(atZero.measuredMs - atZero.directMs).toBeLessThan(1);
+    expect(atZero.fastestMs - atZero.directFastestMs).toBeLessThan(0.5);
     // And the report puts them side by side.
     const markdown = await readFile(join(dir, "compare.md"), "utf8");
     expect(markdown).toContain("| journey | app | loopback | 2 ms away |");
