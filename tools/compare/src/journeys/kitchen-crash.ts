@@ -13,6 +13,8 @@ import { JourneyFailure } from "./steps";
 const ORDERS = 10;
 /** Two pizzas: a second of cooking, so that the server killed has the order in hand when it dies. */
 const PIZZAS = 2;
+/** Started this recently, an order has most of its second of cooking still to go. */
+const JUST_STARTED_MS = 400;
 /** Long enough for a job's lease (3 × its cooking, 3 s) to run out, the upkeep to notice and another worker to cook. */
 const READY_WITHIN_MS = 15_000;
 
@@ -24,11 +26,16 @@ export const kitchenCrash = kitchenJourney(
     const ids: string[] = [];
     for (let n = 0; n < ORDERS; n++) ids.push((await placeOrder(dave, PIZZAS)).id);
 
-    // The victim: a server with one of the orders in its worker's hands, mid-cook.
-    const cooking = (seen: Map<string, KitchenOrder>) =>
-      ids.map((id) => seen.get(id)).find((order) => order?.status === "preparing");
-    const before = await watchOrders(dave, (seen) => cooking(seen) !== undefined, 5000);
-    const victim = cooking(before)?.preparedBy;
+    // The victim: a server with one of the orders in its worker's hands, mid-cook; one that started
+    // it a moment ago, so that the kill lands before the cooking ends (an order about to be ready
+    // when it lands would be delivered once, and the run would show no redelivery).
+    const cooking = (seen: Map<string, KitchenOrder>, startedWithinMs = Infinity) =>
+      ids
+        .map((id) => seen.get(id))
+        .filter((order) => order?.status === "preparing" && Date.now() - Date.parse(order.startedAt!) < startedWithinMs)
+        .sort((a, b) => Date.parse(b!.startedAt!) - Date.parse(a!.startedAt!))[0];
+    const before = await watchOrders(dave, (seen) => cooking(seen, JUST_STARTED_MS) !== undefined, 5000);
+    const victim = (cooking(before, JUST_STARTED_MS) ?? cooking(before))?.preparedBy;
     if (!victim) throw new JourneyFailure(`no server's kitchen started on any of Dave's ${ORDERS} orders within 5 s`);
     const waiting = ids.filter((id) => before.get(id)?.status !== "ready").length;
     await context.kill(victim);
