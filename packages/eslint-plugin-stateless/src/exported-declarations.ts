@@ -6,6 +6,7 @@ import type * as ESTree from "estree";
 import { readFileSync, statSync } from "node:fs";
 import { required } from "./imported-from";
 import { resolveImport } from "./module-files";
+import { rememberingParser } from "./remembered-parses";
 
 export type Declaration = ESTree.Node & { range: [number, number] };
 
@@ -26,7 +27,7 @@ function programOf(context: Rule.RuleContext, file: string, read: (file: string)
   const mtimeMs = statSync(file).mtimeMs;
   const cached = programs.get(file);
   if (cached?.mtimeMs === mtimeMs) return cached.program;
-  const parser = context.languageOptions.parser as
+  const parser = rememberingParser(context.languageOptions.parser) as
     | {
         parseForESLint?: (text: string, options: object) => { ast: ESTree.Program };
         parse?: (text: string, options: object) => ESTree.Program;

@@ -13,6 +13,7 @@ import { auditRoot, collecting, type CollectedFinding, type Followed as Use } fr
 import { importedFrom, variableOf } from "./imported-from";
 import { exportedDeclaration, isDeclaration, type Declaration } from "./exported-declarations";
 import { resolveImport } from "./module-files";
+import { rememberingParser } from "./remembered-parses";
 
 export interface Followed {
   /** The class or function, as the code names it. */
@@ -135,7 +136,7 @@ export function followMade(
       [
         {
           files: ["**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}"],
-          languageOptions: context.languageOptions,
+          languageOptions: { ...context.languageOptions, parser: rememberingParser(context.languageOptions.parser) },
           linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
           plugins: { stateless: { rules: auditRules } },
           settings,
