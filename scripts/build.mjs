@@ -46,6 +46,7 @@ const require = createRequire(import.meta.url);
 const APPS = ["stateful", "stateless"];
 
 const usage = `Usage: node scripts/build.mjs [app...]   (pnpm build builds the dashboard's page, then runs it)
+       node scripts/build.mjs --lab <dir>
 
 Compiles every package (tsc -b), then bundles each app's server into one file
 that starts fast: apps/<app>/dist/server.bundle.js (esbuild, from the sources),
@@ -55,21 +56,26 @@ than every file it was made from is kept. Every pnpm command that runs a server 
 
   app...      only these apps (${APPS.join(", ")}) and the packages they use,
               as the Dockerfile builds one
+  --lab <dir> the workshop's lab there instead (pnpm lab:check and pnpm compare
+              --app lab build it so): compiled, then its server bundled as an app's
   -h, --help  this help
 
-Exit code: 0, or tsc's when a package does not compile, 2 for an unknown app.`;
+Exit code: 0, or tsc's when a package (or the lab) does not compile, 2 for an unknown app.`;
 
 let apps;
+let lab;
 try {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" } },
+    options: { help: { type: "boolean", short: "h" }, lab: { type: "string" } },
   });
   if (values.help) {
     console.log(usage);
     process.exit(0);
   }
   apps = positionals;
+  lab = values.lab && resolve(values.lab);
+  if (lab && apps.length) throw new Error("--lab builds the lab alone: name no app with it");
 } catch (error) {
   console.error(`build: ${error.message}\n\n${usage}`);
   process.exit(2);
@@ -81,14 +87,20 @@ for (const app of apps) {
   }
 }
 
-const projects = apps.length ? apps.map((app) => `apps/${app}/tsconfig.build.json`) : ["tsconfig.build.json"];
+const projects = lab
+  ? [join(lab, "tsconfig.build.json")]
+  : apps.length
+    ? apps.map((app) => `apps/${app}/tsconfig.build.json`)
+    : ["tsconfig.build.json"];
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", ...projects], {
   cwd: root,
   stdio: "inherit",
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-for (const app of apps.length ? apps : APPS) await bundleServer(join(root, "apps", app));
+// The lab's servers start as the apps' do: a lab's check starts some twenty, each in half the CPU.
+for (const home of lab ? [lab] : (apps.length ? apps : APPS).map((app) => join(root, "apps", app)))
+  await bundleServer(home);
 
 /** The app's launcher, and its bundle and maps when they are out of date. */
 async function bundleServer(home) {

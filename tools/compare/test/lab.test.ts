@@ -4,7 +4,7 @@
 // the stateful app), and with a part's expected answer (--solved --part N) every journey of that
 // part passes; `--diff` shows the attendee's files beside the answer's.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -36,6 +36,11 @@ describe("the workshop lab", () => {
     }
     expect(stdout).toMatch(/no-stickiness\s+lab\s+fail \(MISMATCH: expected pass\)[^\n]*UNKNOWN_SESSION/);
     expect(code).toBe(1);
+    // Its servers ran as the apps' do: bundled, from the launcher that keeps V8's code cache.
+    expect(readFileSync(join(ATTEMPT, "dist", "server.js"), "utf8")).toBe(
+      readFileSync(join(ROOT, "scripts", "server-launcher.cjs"), "utf8"),
+    );
+    expect(readFileSync(join(ATTEMPT, "dist", "server.bundle.js.map"), "utf8")).toContain("src/app.ts");
   }, 120_000);
 
   it("keeps the kitchen's queue in memory until part 6: with part 5's answer, Dave's orders outlive kill -9 in the database but are never cooked, and a new server cooks only its own", async () => {
@@ -101,6 +106,15 @@ describe("the workshop lab", () => {
     );
     expect(code).toBe(0);
   }, 30_000);
+
+  it("says why when the lab does not compile: the compiler's error, and exit 2", async () => {
+    await labReset("--force");
+    appendFileSync(join(ATTEMPT, "src", "app.ts"), 'export const broken: number = "a string";\n');
+    const { code, stdout } = await labCheck("--part", "1");
+    expect(stdout).toMatch(/the lab does not compile:\n.*src\/app\.ts\(\d+,\d+\): error TS2322/);
+    expect(stdout).not.toMatch(/ lab +(pass|fail)/);
+    expect(code).toBe(2);
+  }, 60_000);
 
   it("says in one line how to make the lab when there is none", async () => {
     const { code, stdout } = await runCli(["--app", "lab"], { LAB_DIR: join(ATTEMPT, "missing") });
