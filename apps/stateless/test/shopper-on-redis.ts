@@ -27,7 +27,10 @@ export function shopperOnRedis(redisUrl: () => string) {
       ...bucket.env,
     });
     app = createApp(config, { redis: client, database: database.open(), objectStore: bucket.open() });
-    token = (await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" })).body.token;
+    // Said here if it fails (a 429 from the login limits, say), not as every later request's 401.
+    const login = await request(app).post("/auth/login").send({ username: "alice", password: "pepperoni" });
+    if (login.status !== 200) throw new Error(`alice's login: ${login.status} ${JSON.stringify(login.body)}`);
+    token = login.body.token;
     await request(app)
       .post("/cart/items")
       .auth(token, { type: "bearer" })
