@@ -60,7 +60,8 @@ than every file it was made from is kept. Every pnpm command that runs a server 
               --app lab build it so): compiled, then its server bundled as an app's
   -h, --help  this help
 
-Exit code: 0, or tsc's when a package (or the lab) does not compile, 2 for an unknown app.`;
+Exit code: 0; tsc's when a package (or the lab) does not compile; 1 when a server cannot be
+bundled; 2 for an unknown app or a wrong argument.`;
 
 let apps;
 let lab;
@@ -74,8 +75,11 @@ try {
     process.exit(0);
   }
   apps = positionals;
-  lab = values.lab && resolve(values.lab);
-  if (lab && apps.length) throw new Error("--lab builds the lab alone: name no app with it");
+  if (values.lab !== undefined) {
+    if (!values.lab) throw new Error("--lab needs the lab's folder");
+    if (apps.length) throw new Error("--lab builds the lab alone: name no app with it");
+    lab = resolve(values.lab);
+  }
 } catch (error) {
   console.error(`build: ${error.message}\n\n${usage}`);
   process.exit(2);
@@ -99,8 +103,12 @@ const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), 
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 // The lab's servers start as the apps' do: a lab's check starts some twenty, each in half the CPU.
-for (const home of lab ? [lab] : (apps.length ? apps : APPS).map((app) => join(root, "apps", app)))
-  await bundleServer(home);
+for (const home of lab ? [lab] : (apps.length ? apps : APPS).map((app) => join(root, "apps", app))) {
+  await bundleServer(home).catch((error) => {
+    console.error(`build: could not bundle ${join(home, "src", "server.ts")}: ${error.message}`);
+    process.exit(1);
+  });
+}
 
 /** The app's launcher, and its bundle and maps when they are out of date. */
 async function bundleServer(home) {

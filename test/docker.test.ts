@@ -2,6 +2,7 @@
 // topology the README promises, the Dockerfile has its essentials, and the slim runtime that its
 // `pnpm deploy` step produces really starts and answers.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -121,6 +122,20 @@ describe("Dockerfile", () => {
       .exec(await readFile(join(root, ".ci", "node-lines"), "utf8"))![1]!
       .split(" ");
     expect(/^ARG NODE_VERSION=(\S+)$/m.exec(dockerfile)?.[1]).toBe(lines.at(-1));
+  });
+
+  it("copies into the build stage every script the build runs: scripts/build.mjs and the files it reads beside it", async () => {
+    const [build] = await stages();
+    const copied = build!
+      .filter((line) => line.startsWith("COPY scripts/"))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1))
+      .map((path) => path.replace(/^scripts\//, ""));
+    const source = await readFile(join(root, "scripts", "build.mjs"), "utf8");
+    const beside = [...source.matchAll(/["'](?:\.\/)?([\w-]+\.[cm]js)["']/g)]
+      .map(([, file]) => file!)
+      .filter((file) => existsSync(join(root, "scripts", file)));
+    expect(beside).toEqual(expect.arrayContaining(["own-source-map.mjs", "server-launcher.cjs"]));
+    expect(copied).toEqual(expect.arrayContaining(["build.mjs", ...beside]));
   });
 
   it("builds in one stage and runs from a slim second one as a non-root user, with a health check", async () => {

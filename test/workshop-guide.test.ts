@@ -45,6 +45,8 @@ function typeErrors(config: string): string[] {
     rootNames: parsed.fileNames,
     options: parsed.options,
     projectReferences: parsed.projectReferences,
+    // What tsc says of the configuration itself (no inputs, say): an empty program compiles.
+    configFileParsingDiagnostics: parsed.errors,
     host: { ...host, getSourceFile: readOnce },
   });
   return ts

@@ -5,14 +5,22 @@
 // (globals added, references resolved: a new analysis each time, as ESLint requires), are analysed
 // again from it, as the parser itself would.
 import { analyze, type AnalyzeOptions } from "@typescript-eslint/scope-manager";
+import { version as analyserVersion } from "@typescript-eslint/scope-manager/package.json";
 
 interface ParserOptions {
   readonly filePath?: string;
+  /** Type information (a TypeScript program): such trees are the parser's business alone. */
+  readonly project?: unknown;
+  readonly projectService?: unknown;
+  readonly programs?: unknown;
   readonly sourceType?: "script" | "module";
   readonly ecmaFeatures?: { readonly jsx?: boolean; readonly globalReturn?: boolean };
   readonly jsxPragma?: string | null;
   readonly jsxFragmentName?: string | null;
   readonly lib?: AnalyzeOptions["lib"];
+  readonly emitDecoratorMetadata?: boolean;
+  readonly experimentalDecorators?: boolean;
+  readonly isolatedDeclarations?: boolean;
 }
 
 interface Parsed {
@@ -23,16 +31,19 @@ interface Parsed {
 }
 
 interface TypeScriptParser {
-  readonly meta?: { readonly name?: string };
+  readonly meta?: { readonly name?: string; readonly version?: string };
   parseForESLint(code: string, options?: ParserOptions): Parsed;
 }
 
+/** typescript-eslint's parser, of the version whose scope analysis this module runs (the same analysis). */
 const isTypeScriptParser = (parser: unknown): parser is TypeScriptParser =>
   (parser as TypeScriptParser | undefined)?.meta?.name === "typescript-eslint/parser" &&
+  (parser as TypeScriptParser).meta?.version === analyserVersion &&
   typeof (parser as TypeScriptParser).parseForESLint === "function";
 
-/** Each file's last tree, with the text and the options it was made from. */
-const trees = new Map<string, { readonly code: string; readonly options: string; readonly parsed: Parsed }>();
+type Trees = Map<string, { readonly code: string; readonly options: string; readonly parsed: Parsed }>;
+/** Each parser's trees: each file's last, with the text and the options it was made from. */
+const treesOf = new WeakMap<TypeScriptParser, Trees>();
 const remembering = new WeakMap<TypeScriptParser, TypeScriptParser>();
 
 /** `parser`, remembering its trees if it is typescript-eslint's; any other parser as it is. */
@@ -47,6 +58,11 @@ export function rememberingParser<P>(parser: P): P {
 }
 
 function parse(parser: TypeScriptParser, code: string, options: ParserOptions = {}): Parsed {
+  const file = options.filePath;
+  if (file === undefined || options.project || options.projectService || options.programs)
+    return parser.parseForESLint(code, options);
+  const trees = treesOf.get(parser) ?? new Map();
+  treesOf.set(parser, trees);
   const sourceType = options.sourceType === "module" ? "module" : "script";
   // What else makes another tree, or other scopes, from the same text.
   const shape = JSON.stringify([
@@ -55,9 +71,12 @@ function parse(parser: TypeScriptParser, code: string, options: ParserOptions = 
     options.jsxPragma,
     options.jsxFragmentName,
     options.lib,
+    // Kept in the services the tree comes with.
+    options.emitDecoratorMetadata,
+    options.experimentalDecorators,
+    options.isolatedDeclarations,
   ]);
-  const file = options.filePath;
-  const kept = file === undefined ? undefined : trees.get(file);
+  const kept = trees.get(file);
   if (kept && kept.code === code && kept.options === shape) {
     const { ast, services, visitorKeys } = kept.parsed;
     // The analysis typescript-eslint's parseForESLint makes when no TypeScript program is given.
@@ -72,6 +91,6 @@ function parse(parser: TypeScriptParser, code: string, options: ParserOptions = 
   }
   const parsed = parser.parseForESLint(code, options);
   // A tree made with type information is the parser's business alone (its scopes follow the program's settings).
-  if (file !== undefined && !parsed.services.program) trees.set(file, { code, options: shape, parsed });
+  if (!parsed.services.program) trees.set(file, { code, options: shape, parsed });
   return parsed;
 }

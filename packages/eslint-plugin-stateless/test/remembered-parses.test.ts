@@ -40,13 +40,21 @@ describe("the parser the audit follows modules with", () => {
     expect(scopesOf(second).find(({ type }) => type === "module")?.variables).toContain("carts 4");
   });
 
-  it("parses again a file whose text changed, or read as a script", () => {
+  it("parses again a file whose text changed, or read as a script, or with type information", () => {
     const parser = rememberingParser(tseslint.parser) as unknown as { parseForESLint: Parse };
     parser.parseForESLint(CODE, OPTIONS);
     parse.mockClear();
     parser.parseForESLint(`${CODE}\nexport const more = 1;`, OPTIONS);
+    expect(parse).toHaveBeenCalledTimes(1);
+    parser.parseForESLint(CODE, OPTIONS);
+    parse.mockClear();
     parser.parseForESLint(CODE, { ...OPTIONS, sourceType: "script" });
-    expect(parse).toHaveBeenCalledTimes(2);
+    expect(parse).toHaveBeenCalledTimes(1);
+    parser.parseForESLint(CODE, OPTIONS);
+    parse.mockClear();
+    // A program of its own (type information) is never handed a tree made without one.
+    expect(() => parser.parseForESLint(CODE, { ...OPTIONS, project: "/no/such/tsconfig.json" })).toThrow();
+    expect(parse).toHaveBeenCalledTimes(1);
   });
 
   it("leaves any other parser as it is", () => {

@@ -23,10 +23,12 @@ describe("pnpm compare --store-rtt 2", () => {
     expect(mismatchesIn(report.results)).toEqual([]);
     const { askedMs, measuredMs, directMs, fastestMs, directFastestMs } = report.storeDistance;
     expect(askedMs).toBe(2);
-    // Measured through the proxy, beside the same PING without it: never short of the distance asked,
-    // and right to within half a millisecond when the machine lets the proxy keep time (a busy one
-    // adds the proxy's own waits for a core to the median: 3.49 ms in a CI run).
+    // Measured through the proxy, beside the same PING without it: the median within a few tenths
+    // of the distance asked or above it, and the fastest right to within half a millisecond, as the
+    // proxy keeps time when the machine lets it (a busy one adds the proxy's own waits for a core to
+    // the median: 3.49 ms in a CI run).
     expect(measuredMs - directMs).toBeGreaterThan(1.8);
+    expect(measuredMs - directMs).toBeLessThan(6);
     expect(fastestMs - directFastestMs).toBeGreaterThan(1.8);
     expect(fastestMs - directFastestMs).toBeLessThan(2.5);
     const outcomes = Object.fromEntries(report.results.map((r: Result) => [`${r.journey}:${r.app}`, r.outcome]));

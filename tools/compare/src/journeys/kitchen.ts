@@ -36,8 +36,6 @@ export interface KitchenOrder {
   readonly status: "placed" | "preparing" | "ready";
   readonly preparedBy?: string;
   readonly createdAt: string;
-  /** When its last delivery to a kitchen worker began (while preparing, and after). */
-  readonly startedAt?: string;
   readonly readyAt?: string;
   readonly attempts: number;
   readonly cooked: number;

@@ -43,8 +43,10 @@ export async function buildLab(dir: string): Promise<void> {
   const config = join(dir, "tsconfig.build.json");
   if (!existsSync(join(dir, "src", "server.ts")) || !existsSync(config)) throw new LabMissingError(dir);
   await promisify(execFile)(process.execPath, [BUILD, "--lab", dir], { maxBuffer: 16 * 1024 * 1024 }).catch(
-    (error: { stdout?: string; message: string }) => {
-      throw new Error(`the lab does not compile:\n${error.stdout || error.message}`);
+    (error: { stdout?: string; stderr?: string; message: string }) => {
+      // The compiler's errors on its output; the bundler's (after it compiled) on its errors.
+      if (error.stdout) throw new Error(`the lab does not compile:\n${error.stdout}`);
+      throw new Error(`the lab could not be built:\n${error.stderr || error.message}`);
     },
   );
 }
