@@ -56,12 +56,12 @@ than every file it was made from is kept. Every pnpm command that runs a server 
 
   app...      only these apps (${APPS.join(", ")}) and the packages they use,
               as the Dockerfile builds one
-  --lab <dir> the workshop's lab there instead (pnpm lab:check and pnpm compare
-              --app lab build it so): compiled, then its server bundled as an app's
+  --lab <dir> build only the workshop's lab in <dir>: compile it, then bundle its
+              server as an app's (pnpm lab:check and pnpm compare --app lab do)
   -h, --help  this help
 
-Exit code: 0; tsc's when a package (or the lab) does not compile; 1 when a server cannot be
-bundled; 2 for an unknown app or a wrong argument.`;
+Exit code: 0; tsc's when a package or the lab does not compile (or --lab names no
+lab); 1 when a server cannot be bundled; 2 for an unknown app or a wrong argument.`;
 
 let apps;
 let lab;
