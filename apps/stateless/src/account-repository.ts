@@ -1,9 +1,9 @@
 // Orders and store credit in PostgreSQL, shared by every instance and kept through any restart.
-// Placing an order is one transaction: the order, the debit, its ledger line and the kitchen's job
-// (if it has anything to cook) commit together or not at all. The debit is a conditional update
-// (see `debit`), so parallel checkouts on any instances can never spend the same money twice; so
-// are the kitchen's writes (`start`, `finish`), so a job delivered twice never cooks its order
-// twice.
+// Placing an order is one transaction sent in one round trip: the order, its payment, its ledger
+// line and the kitchen's job (if it has anything to cook) commit together or not at all. The
+// payment is a debit the wallet's own rule refuses below zero (see `PLACE`), so parallel checkouts
+// on any instances can never spend the same money twice; the kitchen's writes are conditional too
+// (`start`, `finish`), so a job delivered twice never cooks its order twice.
 import {
   InsufficientCreditError,
   NoOrderError,
@@ -17,7 +17,7 @@ import {
   type Order,
   type Wallet,
 } from "@cart/domain";
-import type { Database, Schema, Transaction } from "@cart/pg-kit";
+import { violates, type Database, type Schema, type Statement } from "@cart/pg-kit";
 
 /** Opens the wallets of demo users who have none yet, each with its first ledger line. */
 const OPEN_WALLETS = `
@@ -78,6 +78,11 @@ export const ACCOUNTS_SCHEMA: Schema = {
           ADD COLUMN cooked integer NOT NULL DEFAULT 0;
         ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'placed';`,
     },
+    {
+      version: 4,
+      name: "an order is paid from its user's wallet",
+      sql: `ALTER TABLE orders ADD CONSTRAINT orders_paid_from_wallet FOREIGN KEY (user_id) REFERENCES wallets;`,
+    },
   ],
   // Every demo user's wallet, opened with their starting credit (its first ledger line) the first
   // time the database is seen: directly, never through a public route.
@@ -86,6 +91,25 @@ export const ACCOUNTS_SCHEMA: Schema = {
     await pool.query(OPEN_WALLETS, [credits.map((c) => c.userId), credits.map((c) => c.cents), STARTING_CREDIT]);
   },
 };
+
+/**
+ * An order placed and paid for in one statement, each part named for the rule it keeps. The order
+ * first, its id the checkout's: a second try of the same checkout waits for the first to commit,
+ * then fails on that key and pays nothing. Its debit: the wallet's CHECK (balance_cents >= 0),
+ * checked by the database on the row it locks, refuses to leave less than nothing, so a parallel
+ * checkout's debit waits, then meets the balance this one left. (Reading the balance, checking it
+ * here, then writing it would let two checkouts both spend it: see the tests.) Its ledger line.
+ */
+const PLACE = `
+  WITH the_order AS (
+    INSERT INTO orders (id, user_id, items, total_cents, created_at, status, ready_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, user_id, total_cents, created_at
+  ), its_debit AS (
+    UPDATE wallets SET balance_cents = balance_cents - the_order.total_cents FROM the_order
+    WHERE wallets.user_id = the_order.user_id RETURNING the_order.*, balance_cents
+  )
+  INSERT INTO ledger (user_id, amount_cents, balance_cents, description, order_id, created_at)
+  SELECT user_id, -total_cents, balance_cents, $8, id, created_at FROM its_debit`;
 
 /** An order as the domain has it (the kit gives rows as domain values). */
 const ORDER = `SELECT id, items, total_cents, created_at, status, prepared_by, started_at, ready_at, attempts, cooked
@@ -96,29 +120,24 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
 
   constructor(
     private readonly database: Database,
-    /** The kitchen's queue (kitchen.ts): an order's job is added in the order's own transaction. */
-    private readonly kitchen: { add(tx: Transaction, order: Order): Promise<void> },
+    /** The kitchen's queue (kitchen.ts): the statements that queue an order's job, sent with the order's. */
+    private readonly kitchen: { queueing(order: Order): Promise<readonly Statement[]> },
   ) {}
 
   async place(userId: string, order: Order): Promise<Order> {
-    return this.database.transaction(async (tx) => {
-      // First the order, whose id is the checkout's: a second try of the same checkout (or a
-      // parallel one) waits here for the first to commit, then inserts nothing and pays nothing.
-      const inserted = await tx.rows(
-        `INSERT INTO orders (id, user_id, items, total_cents, created_at, status, ready_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [order.id, userId, JSON.stringify(order.items), order.totalCents, order.createdAt, order.status, order.readyAt],
-      );
-      if (inserted.length === 0) return placedEarlier(tx, userId, order.id);
-      const balanceCents = await this.debit(tx, userId, order.totalCents);
-      await tx.rows(
-        `INSERT INTO ledger (user_id, amount_cents, balance_cents, description, order_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [userId, -order.totalCents, balanceCents, orderDescription(order), order.id, order.createdAt],
-      );
-      if (needsKitchen(order.items)) await this.kitchen.add(tx, order);
+    const { id, items, totalCents } = order;
+    const values = [id, userId, JSON.stringify(items), totalCents, order.createdAt, order.status, order.readyAt];
+    const job = needsKitchen(items) ? await this.kitchen.queueing(order) : [];
+    try {
+      const placing = { name: "place-order", text: PLACE, values: [...values, orderDescription(order)] };
+      await this.database.inOneTrip([placing, ...job]);
       return order;
-    });
+    } catch (error) {
+      if (violates(error, "orders_pkey")) return this.order(userId, id); // placed by an earlier try
+      if (!violates(error, "wallets_balance_cents_check") && !violates(error, "orders_paid_from_wallet")) throw error;
+      const [left] = await this.database.rows<Wallet>("SELECT balance_cents FROM wallets WHERE user_id = $1", [userId]);
+      throw new InsufficientCreditError(left?.balanceCents ?? 0, totalCents);
+    }
   }
 
   async orders(userId: string): Promise<Order[]> {
@@ -167,30 +186,4 @@ export class PgAccountRepository implements AccountRepository, KitchenOrders {
     );
     return rowCount === 1;
   }
-
-  /**
-   * Takes `cents` from the wallet, if it holds that much, in one statement: the condition is checked
-   * by the database on the row it locks for the update. A parallel checkout's update waits for this
-   * transaction to end, then checks the condition again on the balance this one left. (Reading the
-   * balance, checking it here, then writing the new one would let two checkouts read the same
-   * balance and both spend it: see the stateless app's tests.)
-   */
-  protected async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
-    const [paid] = await tx.rows<{ balanceCents: number }>(
-      `UPDATE wallets SET balance_cents = balance_cents - $2
-       WHERE user_id = $1 AND balance_cents >= $2 RETURNING balance_cents`,
-      [userId, cents],
-    );
-    if (paid) return paid.balanceCents;
-    const [left] = await tx.rows<{ balanceCents: number }>("SELECT balance_cents FROM wallets WHERE user_id = $1", [
-      userId,
-    ]);
-    throw new InsufficientCreditError(left?.balanceCents ?? 0, cents);
-  }
-}
-
-async function placedEarlier(tx: Transaction, userId: string, orderId: string): Promise<Order> {
-  const [order] = await tx.rows<Order>(`${ORDER} WHERE id = $1 AND user_id = $2`, [orderId, userId]);
-  if (!order) throw new Error(`Order ${orderId} exists, but is not ${userId}'s`);
-  return order;
 }

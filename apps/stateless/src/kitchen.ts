@@ -6,7 +6,7 @@
 // once however often its job is delivered. Redis is not the queue: a job is an order's promise to
 // the customer, not a cache line.
 import { cook, cookingMs, type Kitchen, type KitchenSettings, type KitchenOrders, type Order } from "@cart/domain";
-import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Schema, type Transaction } from "@cart/pg-kit";
+import { JobQueue, prepareJobQueue, startJobWorkers, type Database, type Schema, type Statement } from "@cart/pg-kit";
 
 const QUEUE = "kitchen";
 /** A job's lease is this many times its cooking time. */
@@ -33,10 +33,10 @@ export class KitchenQueue {
     this.jobs = new JobQueue(database, QUEUE, { upkeep: settings.workers > 0, label: "kitchen" });
   }
 
-  /** Queues the order's job inside the caller's transaction: the order and its job commit together, or neither does. */
-  async add(tx: Transaction, order: Order): Promise<void> {
+  /** The statement that queues the order's job, sent in the order's transaction: the order and its job commit together, or neither does. */
+  async queueing(order: Order): Promise<Statement[]> {
     const leaseSeconds = (LEASE_FACTOR * cookingMs(order.items, this.settings.kitchenMs)) / 1000;
-    await this.jobs.send(tx, { orderId: order.id }, { leaseSeconds });
+    return [await this.jobs.jobStatement({ orderId: order.id }, { leaseSeconds })];
   }
 }
 

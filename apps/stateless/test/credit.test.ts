@@ -9,7 +9,7 @@ import {
   type CartRepository,
   type Order,
 } from "@cart/domain";
-import type { Database, Transaction } from "@cart/pg-kit";
+import type { Database } from "@cart/pg-kit";
 import { createRedisClient } from "@cart/redis-kit";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
@@ -35,36 +35,53 @@ function startingLine(parties: number): () => Promise<void> {
   };
 }
 
-/** The app's debit, once every checkout of the race has come this far. */
-class RacingAccountRepository extends PgAccountRepository {
-  constructor(
-    database: Database,
-    protected readonly atTheLine: () => Promise<void>,
-  ) {
-    super(database, scratch.kitchenQueue(database));
-  }
-
-  protected override async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
-    await this.atTheLine();
-    return super.debit(tx, userId, cents);
-  }
+/** The app's checkouts, on a database that holds each until every checkout of the race has come this far. */
+function racing(database: Database, atTheLine: () => Promise<void>): PgAccountRepository {
+  const held: Database = {
+    ...database,
+    inOneTrip: async (statements) => {
+      await atTheLine();
+      return database.inOneTrip(statements);
+    },
+  };
+  return new PgAccountRepository(held, scratch.kitchenQueue(database));
 }
 
 /**
- * The debit as it is often first written: read the balance, check it here, write the new one.
- * Every checkout reads the balance before any writes it (the starting line), so each sees $100.00
- * and believes its order fits.
+ * The payment as it is often first written: read the balance, check it here, write the new one
+ * (then the order and its ledger line). Every checkout reads the balance before any writes it (the
+ * starting line), so each sees $100.00 and believes its order fits.
  */
-class UnguardedAccountRepository extends RacingAccountRepository {
-  protected override async debit(tx: Transaction, userId: string, cents: number): Promise<number> {
-    const [wallet] = await tx.rows<{ balanceCents: number }>("SELECT balance_cents FROM wallets WHERE user_id = $1", [
-      userId,
-    ]);
-    const balance = wallet!.balanceCents;
-    if (balance < cents) throw new InsufficientCreditError(balance, cents);
-    await this.atTheLine();
-    await tx.rows("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - cents]);
-    return balance - cents;
+class UnguardedAccountRepository extends PgAccountRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly atTheLine: () => Promise<void>,
+  ) {
+    super(db, scratch.kitchenQueue(db));
+  }
+
+  override async place(userId: string, order: Order): Promise<Order> {
+    return this.db.transaction(async (tx) => {
+      const [wallet] = await tx.rows<{ balanceCents: number }>("SELECT balance_cents FROM wallets WHERE user_id = $1", [
+        userId,
+      ]);
+      const balance = wallet!.balanceCents;
+      if (balance < order.totalCents) throw new InsufficientCreditError(balance, order.totalCents);
+      await this.atTheLine();
+      await tx.rows("UPDATE wallets SET balance_cents = $2 WHERE user_id = $1", [userId, balance - order.totalCents]);
+      await tx.rows("INSERT INTO orders (id, user_id, items, total_cents, created_at) VALUES ($1, $2, $3, $4, $5)", [
+        order.id,
+        userId,
+        JSON.stringify(order.items),
+        order.totalCents,
+        order.createdAt,
+      ]);
+      await tx.rows(
+        "INSERT INTO ledger (user_id, amount_cents, balance_cents, description, order_id) VALUES ($1, $2, $3, 'unguarded', $4)",
+        [userId, -order.totalCents, balance - order.totalCents, order.id],
+      );
+      return order;
+    });
   }
 }
 
@@ -92,7 +109,7 @@ describe("parallel checkouts of Carol's $100.00 from six servers", () => {
 
   it("spend at most her credit: one order placed, the others refused, and the ledger adds up to the balance", async () => {
     const line = startingLine(SERVERS);
-    const servers = Array.from({ length: SERVERS }, () => new RacingAccountRepository(scratch.open(), line));
+    const servers = Array.from({ length: SERVERS }, () => racing(scratch.open(), line));
     expect(await race(servers)).toEqual({
       placed: 1,
       refused: SERVERS - 1,

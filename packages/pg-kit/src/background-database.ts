@@ -6,7 +6,7 @@
 import { withinStoreDeadline } from "@cart/domain";
 import type { Pool, PoolClient } from "pg";
 import { domainRows } from "./domain-rows";
-import { createPgPool, dbCall, inTransaction, isPgReady } from "./pg-pool";
+import { createPgPool, dbCall, inOneTrip, inTransaction, isPgReady, type Statement } from "./pg-pool";
 
 const RETRY_MS = 1000;
 
@@ -28,6 +28,12 @@ export interface Database {
   rows<T>(sql: string, values?: readonly unknown[]): Promise<T[]>;
   /** A request's transaction, likewise: committed if `work` resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * A request's transaction of statements that need no answer from each other, sent together in
+   * one round trip (pg-pool.ts, inOneTrip): all committed, or none if one fails (which it rejects
+   * with). Each statement's rows, as domain values.
+   */
+  inOneTrip(statements: readonly Statement[]): Promise<unknown[][]>;
   /** For /readyz: whether the database answers, and is prepared. */
   isReady(): Promise<boolean>;
   /** Closes the pool (the server is stopping). */
@@ -50,6 +56,10 @@ export function databaseOf(pool: Pool, prepared: Promise<void>): Database {
       return inTransaction(pool, (client) =>
         work({ client, rows: async (sql, values) => domainRows(await client.query(sql, values && [...values])) }),
       );
+    },
+    async inOneTrip(statements) {
+      await whenPrepared(prepared);
+      return (await inOneTrip(pool, statements)).map((result) => domainRows(result));
     },
     isReady: async () => isPrepared && isPgReady(pool),
     close: () => pool.end(),

@@ -1,13 +1,13 @@
 // A queue of jobs in PostgreSQL, for work that must outlive the server that took it on: pg-boss's
-// tables, in a schema of their own in the database the app already has. A job is sent inside the
-// caller's transaction, so it commits with the row it is about (an order and its job exist
+// tables, in a schema of their own in the database the app already has. A job's statement is sent
+// in the caller's transaction, so it commits with the row it is about (an order and its job exist
 // together or not at all: an outbox with no relay), and it is leased to one worker at a time
 // (job-workers.ts): a worker that dies or stalls loses its lease, and the job is delivered again.
 import { PgBoss, type Db as IDatabase } from "pg-boss";
 import type { Pool, PoolClient } from "pg";
-import type { Database, Transaction } from "./background-database";
+import type { Database } from "./background-database";
 import { pause } from "./pause";
-import { isOutage } from "./pg-pool";
+import { isOutage, type Statement } from "./pg-pool";
 
 export const JOB_SCHEMA = "pgboss";
 
@@ -20,15 +20,6 @@ export interface RetryPolicy {
 /** pg-boss talks to the database through our pool or one transaction's connection, never a pool of its own. */
 export const throughPool = (runner: Pool | PoolClient): IDatabase => ({
   executeSql: (text: string, values?: unknown[]) => runner.query(text, values),
-});
-
-/**
- * The same, as a statement each connection prepares once: pg-boss's INSERT of a job (one
- * statement with many parameters, the queue's settings joined in) is costly to plan; planned once
- * per connection, it costs a checkout about half as much.
- */
-const prepared = (client: PoolClient, name: string): IDatabase => ({
-  executeSql: (text: string, values?: unknown[]) => client.query({ name, text, values }),
 });
 
 /** Any number the queues' preparation alone uses as its lock ("kitc", for the kitchen's, the first). */
@@ -146,13 +137,27 @@ export class JobQueue<Data extends object> {
     return undefined;
   }
 
-  /** Queues a job inside the caller's transaction (`tx`): it commits with the caller's writes, or not at all. */
-  async send(tx: Pick<Transaction, "client">, data: Data, { leaseSeconds }: { leaseSeconds: number }): Promise<void> {
+  /**
+   * The statement that queues a job, for the caller to send in its own transaction (Database's
+   * inOneTrip): the job commits with the caller's writes, or not at all, and costs no round trip of
+   * its own. pg-boss writes the statement (its `db` option takes any adapter); this one keeps the
+   * statement instead of running it. Named, so each connection plans it once: pg-boss's INSERT (one
+   * statement with many parameters, the queue's settings joined in) is costly to plan, and planned
+   * once it costs a checkout about half as much.
+   */
+  async jobStatement(data: Data, { leaseSeconds }: { leaseSeconds: number }): Promise<Statement> {
     const boss = await this.ready();
-    await boss.send(this.name, data, {
-      db: prepared(tx.client, `${this.name}-send-job`),
-      expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)),
-    });
+    let statement: Statement | undefined;
+    const keeper: IDatabase = {
+      executeSql: async (text: string, values?: unknown[]) => {
+        if (statement) throw new Error("pg-boss asked for a second statement to queue one job");
+        statement = { name: `${this.name}-send-job`, text, values };
+        return { rows: [{ id: undefined }] };
+      },
+    };
+    await boss.send(this.name, data, { db: keeper, expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)) });
+    if (!statement) throw new Error("pg-boss queued the job without a statement");
+    return statement;
   }
 
   /** The next job, leased to the caller; none while the database is away or the queue is stopping. */

@@ -9,7 +9,7 @@ import {
   timedStore,
   withinStoreDeadline,
 } from "@cart/domain";
-import { DatabaseError, Pool, type PoolClient } from "pg";
+import { DatabaseError, Pool, type PoolClient, type QueryResult } from "pg";
 
 const MAX_CONNECTIONS = 10;
 
@@ -21,6 +21,9 @@ export function createPgPool(url: string): Pool {
     // The server ends a statement that runs too long; ours (dbCall) ends the wait for a hung one.
     statement_timeout: STORE_DEADLINE_MS,
     idleTimeoutMillis: 30_000,
+    // A statement is sent at once, also while the one before it on the connection waits for its
+    // answer: what a caller sends without waiting (inOneTrip) shares one round trip.
+    pipeline: true,
   });
   // An idle connection that dies (the server restarted) is an event, not a crash: one line per outage.
   let healthy = true;
@@ -37,12 +40,19 @@ export function createPgPool(url: string): Pool {
     // error on the client, which the pool listens to only while the client is idle: without a
     // listener of ours, that event would end the process.
     client.on("error", () => undefined);
-    // Each statement is a round trip to the database: a transaction of five counts as five (and
-    // its BEGIN and COMMIT), in the request's Server-Timing.
+    // Each statement awaited before the next is sent is a round trip to the database: a
+    // transaction of five counts as five (and its BEGIN and COMMIT), in the request's
+    // Server-Timing. A statement sent while another is still unanswered rides in its trip.
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    let unanswered = 0;
     client.query = ((...args: unknown[]) => {
-      countRoundTrip();
-      return query(...args);
+      if (unanswered === 0 || !client.pipeline) countRoundTrip();
+      const sent = query(...args);
+      if (!(sent instanceof Promise)) return sent;
+      unanswered++;
+      const answered = () => void unanswered--;
+      sent.then(answered, answered);
+      return sent;
     }) as typeof client.query;
   });
   return pool;
@@ -69,6 +79,11 @@ export function isOutage(error: unknown): boolean {
   if (error instanceof DatabaseError) return OUTAGE.test(error.code ?? "");
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return CONNECTION_CODES.has(String(code)) || CONNECTION_LOST.test(String(message));
+}
+
+/** Whether PostgreSQL refused a statement for breaking `constraint` (by its name): an answer, not an outage. */
+export function violates(error: unknown, constraint: string): boolean {
+  return error instanceof DatabaseError && error.constraint === constraint;
 }
 
 /**
@@ -119,6 +134,44 @@ export async function transaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/** A statement with its values; named, it is planned once per connection and kept (pg's prepared statements). */
+export interface Statement {
+  readonly text: string;
+  readonly values?: readonly unknown[];
+  readonly name?: string;
+}
+
+/**
+ * `statements` as one transaction in one round trip: `BEGIN`, each statement and `COMMIT` are sent
+ * together, without waiting for an answer in between (pg's pipelining), within dbCall's deadline.
+ * PostgreSQL runs them in order; the first that fails aborts the transaction, those after it are
+ * refused, and the `COMMIT` rolls it back: all or nothing, as in a transaction sent statement by
+ * statement. Rejects with the first failure; resolves with each statement's result. The `COMMIT` is
+ * sent with the rest, so a transaction cut short by the deadline may still commit when a hung
+ * database wakes up (see inTransaction): the caller must make a retry safe.
+ */
+export function inOneTrip(pool: Pool, statements: readonly Statement[]): Promise<QueryResult[]> {
+  let client: PoolClient | undefined;
+  return dbCall(
+    async () => {
+      client = await pool.connect();
+      const connection = client;
+      const sent = [
+        connection.query("BEGIN"),
+        ...statements.map(({ text, values, name }) => connection.query({ text, values: values && [...values], name })),
+        connection.query("COMMIT"),
+      ];
+      const answers = await Promise.allSettled(sent);
+      // A COMMIT answered (committed or rolled back) leaves the connection idle and fit to reuse.
+      connection.release(answers.at(-1)!.status === "rejected");
+      const failed = answers.find((answer) => answer.status === "rejected");
+      if (failed) throw failed.reason;
+      return answers.slice(1, -1).map((answer) => (answer as PromiseFulfilledResult<QueryResult>).value);
+    },
+    () => void client?.end().catch(() => undefined),
+  );
 }
 
 export async function isPgReady(pool: Pool): Promise<boolean> {

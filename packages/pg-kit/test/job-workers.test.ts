@@ -11,7 +11,6 @@ import {
   JobQueue,
   prepareJobQueue,
   startJobWorkers,
-  transaction,
   type Database,
   type JobResult,
   type JobWorkers,
@@ -49,7 +48,7 @@ afterAll(async () => {
 
 /** Sends one job with a lease of `leaseSeconds`; resolves with its id. */
 async function send(leaseSeconds: number): Promise<string> {
-  await transaction(database.pool, (client) => sender.send({ client }, { n: 1 }, { leaseSeconds }));
+  await database.inOneTrip([await sender.jobStatement({ n: 1 }, { leaseSeconds })]);
   const { rows } = await database.pool.query<{ id: string }>("SELECT id FROM pgboss.job WHERE name = $1", [QUEUE]);
   return rows[0]!.id;
 }

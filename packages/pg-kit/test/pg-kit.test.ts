@@ -1,13 +1,14 @@
 // The PostgreSQL kit against a real, private PostgreSQL: migrations run once however many
 // instances start together, a failed one changes nothing, and an outage is STORE_UNAVAILABLE
 // within the deadline, healed by itself when the database is back.
-import { StoreUnavailableError } from "@cart/domain";
-import { LocalPostgresServer } from "@cart/local-infra";
+import { StoreUnavailableError, withStoreTimings } from "@cart/domain";
+import { DelayProxy, LocalPostgresServer } from "@cart/local-infra";
 import type { Pool } from "pg";
 import {
   createPgPool,
   databaseOf,
   dbCall,
+  inOneTrip,
   inTransaction,
   isPgReady,
   migrate,
@@ -115,6 +116,61 @@ describe("a database's rows", () => {
     const prepared = databaseOf(pool(), Promise.resolve());
     await prepared.prepared;
     expect(await prepared.isReady()).toBe(true);
+  });
+});
+
+describe("a transaction in one trip", () => {
+  const ROUND_TRIP_MS = 50;
+
+  /** `work`'s round trips to PostgreSQL one after another, as Server-Timing counts them, and its wall time. */
+  async function timed(work: () => Promise<unknown>) {
+    return withStoreTimings(async (_uses, inSequence) => {
+      const started = performance.now();
+      await work();
+      return { roundTrips: inSequence(), ms: performance.now() - started };
+    });
+  }
+
+  it("sends BEGIN, its statements and COMMIT together: one round trip at a distance, counted as one", async () => {
+    const proxy = await DelayProxy.start({
+      target: { host: "127.0.0.1", port: server.port },
+      roundTripMs: ROUND_TRIP_MS,
+    });
+    try {
+      const far = createPgPool(`postgres://postgres@127.0.0.1:${proxy.port}/postgres`);
+      pools.push(far);
+      await far.query("CREATE TABLE IF NOT EXISTS trips (n int)"); // a connection made, kept in the pool
+      const statements = [1, 2, 3].map((n) => ({ text: "INSERT INTO trips VALUES ($1)", values: [n] }));
+      const together = await timed(() => inOneTrip(far, statements));
+      const oneByOne = await timed(() =>
+        inTransaction(far, async (client) => {
+          for (const { text, values } of statements) await client.query(text, values);
+        }),
+      );
+      expect(oneByOne.roundTrips).toBe(5);
+      expect(oneByOne.ms).toBeGreaterThanOrEqual(5 * ROUND_TRIP_MS * 0.9);
+      expect(together.roundTrips).toBe(1);
+      expect(together.ms).toBeLessThan(2.5 * ROUND_TRIP_MS); // a busy machine's waits, and not a second trip
+      expect((await far.query("SELECT count(*)::int AS n FROM trips")).rows).toEqual([{ n: 6 }]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("is all or nothing: the statement that fails is the one rejected with, and nothing before it stays", async () => {
+    const instance = pool();
+    await instance.query("CREATE TABLE IF NOT EXISTS credit (user_id text PRIMARY KEY, cents int CHECK (cents >= 0))");
+    await instance.query("INSERT INTO credit VALUES ('dave', 100) ON CONFLICT DO NOTHING");
+    const spend = (cents: number) => ({
+      text: "UPDATE credit SET cents = cents - $1 WHERE user_id = 'dave'",
+      values: [cents],
+    });
+    const failed = inOneTrip(instance, [spend(60), spend(60), spend(1)]);
+    await expect(failed).rejects.toMatchObject({ constraint: "credit_cents_check" });
+    expect((await instance.query("SELECT cents FROM credit")).rows).toEqual([{ cents: 100 }]);
+    const answers = await inOneTrip(instance, [spend(60), { text: "SELECT cents FROM credit", values: [] }]);
+    expect(answers.map((answer) => answer.rows)).toEqual([[], [{ cents: 40 }]]);
+    expect(instance.totalCount).toBe(1); // the connection went back to the pool after the failure, fit to use
   });
 });
 

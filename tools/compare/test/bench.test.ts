@@ -229,10 +229,11 @@ it("pnpm bench --kitchen (1 s) cooks a backlog on each app and times checkouts w
     expect(report.checkouts[app].withoutJob).toMatchObject({ checkouts: 200, failed: 0 });
     expect(report.checkouts[app].withJob).toMatchObject({ checkouts: 200, failed: 0 });
   }
-  // The stateless app's job is written in the order's transaction: one more statement in it, a
-  // round trip on the same connection, and no transaction of its own.
+  // The stateless app's job is written in the order's transaction, sent with its other statements:
+  // no round trip of its own.
   const { withoutJob, withJob } = report.checkouts.stateless;
-  expect(withJob.stores.postgres.operations).toBe(withoutJob.stores.postgres.operations + 1);
+  expect(withJob.stores.postgres.operations).toBe(1);
+  expect(withoutJob.stores.postgres.operations).toBe(1);
   expect(report.ratios.statelessToStatefulPerWorker).toEqual([{ kitchenMs: 100, ratio: expect.any(Number) }]);
   expect(report.ratios.checkoutWithJobToWithout).toEqual({
     stateful: expect.any(Number),
@@ -295,9 +296,11 @@ it("pnpm bench --store-rtt 0,1 (1 repetition) times each route at each distance,
   expect(report.settings).toMatchObject({ distances: [0, 1], repetitions: 1, probes: 6, instances: 2 });
   const [near, far] = report.stateless as AtDistance[];
   expect([near!.askedMs, far!.askedMs]).toEqual([0, 1]);
-  // What the proxy added, measured: about the millisecond asked, and next to nothing at 0.
+  // What the proxy added, measured: about the millisecond asked, and next to nothing at 0 (the
+  // fastest PINGs: on a busy machine the medians also hold the proxy's own waits for a core).
   expect(far!.addedMs).toBeGreaterThan(0.8);
-  expect(near!.addedMs).toBeLessThan(0.5);
+  expect(far!.fastestAddedMs).toBeGreaterThan(0.8);
+  expect(near!.fastestAddedMs).toBeLessThan(0.3);
   const route = (routes: RouteFigures[], name: string) => routes.find((figures) => figures.route === name)!;
   for (const routes of [report.stateful.routes, near!.routes, far!.routes] as RouteFigures[][])
     expect(routes.map((figures) => figures.route)).toEqual([...PROBED_ROUTES]);

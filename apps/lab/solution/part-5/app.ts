@@ -22,9 +22,16 @@ export interface Stores {
 }
 
 export function createApp(config: AppConfig, { redis, database, objectStore }: Stores): express.Express {
-  // Still this process's kitchen queue (part 6), which the order's transaction does not include.
+  // Still this process's kitchen queue (part 6), outside the order's transaction: a job is queued once
+  // its order is placed (queued before, a worker could find no order yet, and drop the job).
   const kitchenQueue = new KitchenQueue();
-  const accounts = new PgAccountRepository(database, { add: async (_tx, order) => kitchenQueue.add(order) });
+  const accounts = new PgAccountRepository(database, { queueing: async () => [] });
+  const place = accounts.place.bind(accounts);
+  accounts.place = async (userId, order) => {
+    const placed = await place(userId, order);
+    kitchenQueue.add(placed); // a drink's job finds nothing to cook
+    return placed;
+  };
   const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
   // The writes a failover of Redis must not take back: a checkout's settling.
   const writeMatters = () => replicated(redis, config.redisWaitReplicas);

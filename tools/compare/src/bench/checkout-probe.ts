@@ -1,9 +1,9 @@
 // What a checkout costs each app, apart from the mix: one user at a time straight to one instance,
 // an item added, then the checkout timed. The stateful app pays from the wallet in its memory; the
-// stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction (the order,
-// the conditional debit, the ledger line, and the kitchen's job if there is anything to cook),
-// then settles the cart in Redis. Each answer's Server-Timing says where that time went, store by
-// store.
+// stateless one asks Redis for the cart's order id, pays in one PostgreSQL transaction sent in one
+// round trip (the order with its debit and ledger line, and the kitchen's job if there is anything
+// to cook), then settles the cart in Redis. Each answer's Server-Timing says where that time went,
+// store by store.
 import { readServerTiming, type StoreTiming } from "@cart/http-kit";
 import { percentile, round } from "../util";
 

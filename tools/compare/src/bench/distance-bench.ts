@@ -6,6 +6,7 @@
 // it is measured once a repetition, as it is, not at each distance. Within a repetition the targets
 // run the stateful app first then the distances up, in the next one the other way round, so that
 // what the machine does over a minute (warming up, above all) falls on all of them alike.
+import type { MeasuredDistance } from "../rig/store-distance";
 import { TestBed } from "../rig/test-bed";
 import { round } from "../util";
 import type { BalancerKind } from "../vocabulary";
@@ -47,6 +48,11 @@ export interface AtDistance {
    * PINGs straight to Redis at the same moment (both printed too).
    */
   readonly addedMs: number;
+  /**
+   * The fastest PING through the proxy minus the fastest straight: what the proxy adds when the
+   * machine lets it keep time (on a busy machine the medians also hold the proxy's waits for a core).
+   */
+  readonly fastestAddedMs: number;
   readonly throughProxyMs: number;
   readonly directMs: number;
   readonly mix: MixFigures;
@@ -70,7 +76,7 @@ export interface DistanceReport {
 class Gathered {
   readonly routes = new RouteSamples();
   readonly mixes: { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[] = [];
-  readonly pings: { measuredMs: number; directMs: number }[] = [];
+  readonly pings: MeasuredDistance[] = [];
 
   mix(): MixFigures {
     const median = (values: number[]) => spread(values).median;
@@ -156,6 +162,10 @@ function figuresAt(askedMs: number, gathered: Gathered): AtDistance {
   return {
     askedMs,
     addedMs: round(median(gathered.pings.map((ping) => ping.measuredMs - ping.directMs))),
+    fastestAddedMs: round(
+      Math.min(...gathered.pings.map((ping) => ping.fastestMs)) -
+        Math.min(...gathered.pings.map((ping) => ping.directFastestMs)),
+    ),
     throughProxyMs: round(throughProxyMs),
     directMs: round(directMs),
     mix: gathered.mix(),

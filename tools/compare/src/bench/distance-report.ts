@@ -111,7 +111,7 @@ function cell(figures: RouteFigures | undefined): string {
   return `${figures.p50Ms} (${figures.p99Ms})${failed}`;
 }
 
-/** "redis 3 + postgres 5: 8 in a row", as the route's Server-Timing counted them. */
+/** "redis 3 + postgres 1: 4 in a row", as the route's Server-Timing counted them. */
 function roundTrips(figures: RouteFigures | undefined): string {
   if (!figures?.roundTrips) return "– (no Server-Timing)";
   const each = Object.entries(figures.roundTrips).map(([store, count]) => `${store} ${count}`);
