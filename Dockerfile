@@ -5,8 +5,12 @@
 # The newest LTS line CI tests (.ci/node-lines), at an exact version so that an image built later
 # is the same image.
 ARG NODE_VERSION=26.9.0
+# Both stages' base: the official Node image by default. Any image with that Node, npm and a
+# `node` user will do: --build-arg BASE_IMAGE=… builds the same recipe on one made locally
+# (docs/deployment.md).
+ARG BASE_IMAGE=node:${NODE_VERSION}-trixie-slim
 
-FROM node:${NODE_VERSION}-trixie-slim AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /repo
 # pnpm at the version package.json pins (packageManager, with its hash), through corepack, which
 # Node no longer ships from 25 on.
@@ -22,7 +26,7 @@ ARG APP=stateless
 RUN node scripts/build.mjs "${APP}"
 RUN pnpm --filter "@cart/${APP}" deploy --prod --legacy /out
 
-FROM node:${NODE_VERSION}-trixie-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /out ./

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "@cart/contract-suite";
-import { LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
+import { findPostgresBinaries, LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
 import { scratchDatabase } from "@cart/pg-kit";
 import { objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
 import { parse } from "yaml";
@@ -28,6 +28,7 @@ function composeCommand(): string[] | undefined {
 
 interface ComposeService {
   image?: string;
+  build?: unknown;
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -56,7 +57,10 @@ describe("docker-compose.yml", () => {
       services: Record<string, ComposeService>;
       volumes: Record<string, unknown>;
     };
-    // The stores at exact versions, those CI's suite runs them at: an image cannot change under a user.
+    // Every image pulled (not built here) at an exact version: the stack cannot change under a user.
+    for (const [name, service] of Object.entries(services))
+      if (service.image && !service.build)
+        expect(`${name}: ${service.image}`).toMatch(/^[\w-]+: [\w./-]+:\d+\.\d+(\.\d+)?(-[\w.]+)?$/);
     expect(services.redis!.image).toMatch(/^redis:7\.0\.\d+-alpine$/);
     expect(services.redis!.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
     expect(services.redis!.healthcheck).toBeDefined();
@@ -106,6 +110,29 @@ describe("docker-compose.yml", () => {
   });
 });
 
+describe("the stores' images", () => {
+  const image = async (service: string) => {
+    const { services } = parse(await readFile(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
+      services: Record<string, ComposeService>;
+    };
+    return services[service]!.image!;
+  };
+  const version = (command: string, args: string[]) =>
+    /\d+\.\d+(\.\d+)?/.exec(spawnSync(command, args, { encoding: "utf8" }).stdout)?.[0];
+
+  it("are Redis at the version the suite runs (redis-server on PATH)", async () => {
+    expect(await image("redis")).toBe(`redis:${version("redis-server", ["--version"])}-alpine`);
+  });
+
+  it("are PostgreSQL at the version the suite runs: exactly where it runs the machine's own, as CI does; else its major", async () => {
+    const binaries = await findPostgresBinaries();
+    const suite = version(join(binaries.dir, "postgres"), ["--version"])!;
+    const tag = /^postgres:(\S+)-alpine$/.exec(await image("postgres"))![1]!;
+    if (binaries.source === "system") expect(tag).toBe(suite);
+    else expect(tag.split(".")[0]).toBe(suite.split(".")[0]);
+  });
+});
+
 describe("Dockerfile", () => {
   const stages = async () => {
     const text = (await readFile(join(root, "Dockerfile"), "utf8")).replace(/\\\n/g, " ");
@@ -140,9 +167,12 @@ describe("Dockerfile", () => {
 
   it("builds in one stage and runs from a slim second one as a non-root user, with a health check", async () => {
     const [build, runtime] = await stages();
-    expect(build![0]).toMatch(/^FROM node:\$\{NODE_VERSION\}-\S+ AS build$/);
+    // Both on the base the build argument names, the official Node image at the pinned version by default.
+    const dockerfile = await readFile(join(root, "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:\$\{NODE_VERSION\}-\S+-slim$/m);
+    expect(build![0]).toBe("FROM ${BASE_IMAGE} AS build");
     expect(build).toContain("RUN pnpm install --frozen-lockfile");
-    expect(runtime![0]).toMatch(/^FROM node:\S+ AS runtime$/);
+    expect(runtime![0]).toBe("FROM ${BASE_IMAGE} AS runtime");
     const user = runtime!.find((line) => line.startsWith("USER "));
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^USER (root|0)\b/);

@@ -122,7 +122,7 @@ describe("deploy/kubernetes", () => {
       expect(find("Deployment", app).spec.replicas).toBe(3);
     }
     // The stores at the exact versions Compose runs them at.
-    for (const store of ["redis", "postgres"]) {
+    for (const store of ["redis", "postgres", "s3"]) {
       expect(find("StatefulSet", store).spec.template.spec.containers[0].image).toBe(compose.services[store]!.image);
     }
   });
