@@ -14,6 +14,7 @@ import { createRedisClient } from "@cart/redis-kit";
 import { PgAccountRepository } from "../src/account-repository";
 import { RedisCartRepository } from "../src/cart-repository";
 import { testDatabase } from "./instances";
+import { waitUntil } from "@cart/local-infra";
 
 const scratch = testDatabase();
 const SERVERS = 6;
@@ -35,16 +36,31 @@ function startingLine(parties: number): () => Promise<void> {
   };
 }
 
-/** The app's checkouts, on a database that holds each until every checkout of the race has come this far. */
-function racing(database: Database, atTheLine: () => Promise<void>): PgAccountRepository {
-  const held: Database = {
-    ...database,
-    inOneTrip: async (statements) => {
-      await atTheLine();
-      return database.inOneTrip(statements);
-    },
-  };
-  return new PgAccountRepository(held, scratch.kitchenQueue(database));
+/**
+ * The app's checkout sends its payment in one statement, with nothing of ours between its read of
+ * the balance and its write: the race is run in the database. Carol's wallet is held (locked, as a
+ * debit locks it) until every checkout waits for it, then let go: they all meet at her balance.
+ */
+async function heldUntilAllWait<T>(race: () => Promise<T>): Promise<T> {
+  const holder = await scratch.open().pool.connect();
+  try {
+    await holder.query("BEGIN");
+    await holder.query("SELECT 1 FROM wallets WHERE user_id = 'carol' FOR UPDATE");
+    const raced = race();
+    const waiting = async () => {
+      // Inside a transaction PostgreSQL's statistics views keep their first reading unless cleared.
+      await holder.query("SELECT pg_stat_clear_snapshot()");
+      const { rows } = await holder.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      return rows[0]!.n === SERVERS;
+    };
+    await waitUntil(waiting, 10_000, `the ${SERVERS} checkouts did not all wait for Carol's wallet`);
+    await holder.query("COMMIT");
+    return await raced;
+  } finally {
+    holder.release(true);
+  }
 }
 
 /**
@@ -108,9 +124,15 @@ describe("parallel checkouts of Carol's $100.00 from six servers", () => {
   beforeEach(() => scratch.reset());
 
   it("spend at most her credit: one order placed, the others refused, and the ledger adds up to the balance", async () => {
-    const line = startingLine(SERVERS);
-    const servers = Array.from({ length: SERVERS }, () => racing(scratch.open(), line));
-    expect(await race(servers)).toEqual({
+    const servers = await Promise.all(
+      Array.from({ length: SERVERS }, async () => {
+        const opened = scratch.open();
+        const kitchen = scratch.kitchenQueue(opened);
+        await kitchen.queueing(createOrder([PIZZAS])); // its queue started, as a server's that has served a while
+        return new PgAccountRepository(opened, kitchen);
+      }),
+    );
+    expect(await heldUntilAllWait(() => race(servers))).toEqual({
       placed: 1,
       refused: SERVERS - 1,
       spent: 5996,
@@ -163,6 +185,11 @@ describe("a checkout that fails between paying and settling the cart, tried agai
 
     expect(order.items).toEqual([expect.objectContaining({ sku: "pepperoni-pizza", quantity: 1 })]);
     expect((await accounts.orders("carol")).map((placed) => placed.id)).toEqual([order.id]);
+    // One kitchen job for it: the second try's job went with its transaction, rolled back.
+    const jobs = await opened.pool.query("SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'orderId' = $1", [
+      order.id,
+    ]);
+    expect(jobs.rows).toEqual([{ n: 1 }]);
     expect((await accounts.wallet("carol")).balanceCents).toBe(10000 - 1499);
     expect(await carts.lines(cartId)).toEqual([{ sku: "coke", quantity: 1 }]);
     // The coke is a new order, and a new payment.

@@ -10,8 +10,8 @@ export type StoreName = "memory" | "disk" | "redis" | "postgres" | "s3";
 
 /**
  * A request's use of one store: its operations (each a round trip to the store: a command, a
- * pipelined batch, a statement; a transaction's statements each count, BEGIN and COMMIT too) and
- * the time they took together.
+ * pipelined batch, a statement awaited before the next is sent, a transaction's BEGIN and COMMIT
+ * too; statements sent together count once) and the time they took together.
  */
 export interface StoreUse {
   readonly store: StoreName;

@@ -6,7 +6,8 @@
 import { withinStoreDeadline } from "@cart/domain";
 import type { Pool, PoolClient } from "pg";
 import { domainRows } from "./domain-rows";
-import { createPgPool, dbCall, inOneTrip, inTransaction, isPgReady, type Statement } from "./pg-pool";
+import { inOneTrip, type Statement } from "./one-trip";
+import { createPgPool, dbCall, inTransaction, isPgReady } from "./pg-pool";
 
 const RETRY_MS = 1000;
 

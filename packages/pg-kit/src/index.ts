@@ -4,5 +4,6 @@ export * from "./domain-rows";
 export * from "./job-queue";
 export * from "./job-workers";
 export * from "./migrations";
+export * from "./one-trip";
 export * from "./pg-pool";
 export * from "./scratch-database";

@@ -3,11 +3,14 @@
 // in the caller's transaction, so it commits with the row it is about (an order and its job exist
 // together or not at all: an outbox with no relay), and it is leased to one worker at a time
 // (job-workers.ts): a worker that dies or stalls loses its lease, and the job is delivered again.
+import { withinStoreDeadline } from "@cart/domain";
+import { createHash } from "node:crypto";
 import { PgBoss, type Db as IDatabase } from "pg-boss";
 import type { Pool, PoolClient } from "pg";
 import type { Database } from "./background-database";
 import { pause } from "./pause";
-import { isOutage, type Statement } from "./pg-pool";
+import type { Statement } from "./one-trip";
+import { isOutage } from "./pg-pool";
 
 export const JOB_SCHEMA = "pgboss";
 
@@ -141,23 +144,28 @@ export class JobQueue<Data extends object> {
    * The statement that queues a job, for the caller to send in its own transaction (Database's
    * inOneTrip): the job commits with the caller's writes, or not at all, and costs no round trip of
    * its own. pg-boss writes the statement (its `db` option takes any adapter); this one keeps the
-   * statement instead of running it. Named, so each connection plans it once: pg-boss's INSERT (one
-   * statement with many parameters, the queue's settings joined in) is costly to plan, and planned
-   * once it costs a checkout about half as much.
+   * statement instead of running it. Named after its text, so each connection plans it once:
+   * pg-boss's INSERT (one statement with many parameters, the queue's settings joined in) is costly
+   * to plan, and planned once it costs a checkout about half as much. Within the stores' deadline:
+   * pg-boss started and the queue's settings read (once per server, not timed as a request's), or
+   * STORE_UNAVAILABLE.
    */
-  async jobStatement(data: Data, { leaseSeconds }: { leaseSeconds: number }): Promise<Statement> {
-    const boss = await this.ready();
-    let statement: Statement | undefined;
-    const keeper: IDatabase = {
-      executeSql: async (text: string, values?: unknown[]) => {
-        if (statement) throw new Error("pg-boss asked for a second statement to queue one job");
-        statement = { name: `${this.name}-send-job`, text, values };
-        return { rows: [{ id: undefined }] };
-      },
-    };
-    await boss.send(this.name, data, { db: keeper, expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)) });
-    if (!statement) throw new Error("pg-boss queued the job without a statement");
-    return statement;
+  jobStatement(data: Data, { leaseSeconds }: { leaseSeconds: number }): Promise<Statement> {
+    return withinStoreDeadline(async () => {
+      const boss = await this.ready();
+      let statement: Statement | undefined;
+      const keeper: IDatabase = {
+        executeSql: async (text: string, values?: unknown[]) => {
+          if (statement) throw new Error("pg-boss asked for a second statement to queue one job");
+          const name = `${this.name}-job-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
+          statement = { name, text, values };
+          return { rows: [{ id: undefined }] };
+        },
+      };
+      await boss.send(this.name, data, { db: keeper, expireInSeconds: Math.max(1, Math.ceil(leaseSeconds)) });
+      if (!statement) throw new Error("pg-boss queued the job without a statement");
+      return statement;
+    });
   }
 
   /** The next job, leased to the caller; none while the database is away or the queue is stopping. */

@@ -9,7 +9,7 @@ import {
   timedStore,
   withinStoreDeadline,
 } from "@cart/domain";
-import { DatabaseError, Pool, type PoolClient, type QueryResult } from "pg";
+import { DatabaseError, Pool, type PoolClient } from "pg";
 
 const MAX_CONNECTIONS = 10;
 
@@ -99,16 +99,35 @@ export function dbCall<T>(operation: () => Promise<T>, onDeadline?: () => void):
 
 /**
  * `work` inside one transaction on one connection, within dbCall's deadline (a request's). At the
- * deadline the connection is closed, so a transaction the caller was told failed (503) does not
+ * deadline the connection is cut, so a transaction the caller was told failed (503) does not
  * commit later, when a hung database wakes up; unless its COMMIT had already been sent, which no
  * client can take back (the same holds for any database and any deadline).
  */
 export function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const deadline = cutAtDeadline();
+  return dbCall(() => transaction(pool, work, deadline.connected), deadline.passed);
+}
+
+/**
+ * A request's connection, cut at its deadline: at once, whatever it has in flight (pg's `end()`
+ * waits for the answers a pipelined connection is owed), and also when the pool hands it over
+ * only after the deadline, so that nothing is sent on it for a request already answered 503.
+ */
+export function cutAtDeadline() {
   let client: PoolClient | undefined;
-  return dbCall(
-    () => transaction(pool, work, (connected) => (client = connected)),
-    () => void client?.end().catch(() => undefined),
-  );
+  let passed = false;
+  const cut = (connection: PoolClient) =>
+    (connection as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  return {
+    connected: (connection: PoolClient) => {
+      client = connection;
+      if (passed) cut(connection);
+    },
+    passed: () => {
+      passed = true;
+      if (client) cut(client);
+    },
+  };
 }
 
 /**
@@ -121,9 +140,9 @@ export async function transaction<T>(
   onConnect?: (client: PoolClient) => void,
 ): Promise<T> {
   const client = await pool.connect();
-  onConnect?.(client);
   let broken = false;
   try {
+    onConnect?.(client);
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
@@ -134,44 +153,6 @@ export async function transaction<T>(
   } finally {
     client.release(broken);
   }
-}
-
-/** A statement with its values; named, it is planned once per connection and kept (pg's prepared statements). */
-export interface Statement {
-  readonly text: string;
-  readonly values?: readonly unknown[];
-  readonly name?: string;
-}
-
-/**
- * `statements` as one transaction in one round trip: `BEGIN`, each statement and `COMMIT` are sent
- * together, without waiting for an answer in between (pg's pipelining), within dbCall's deadline.
- * PostgreSQL runs them in order; the first that fails aborts the transaction, those after it are
- * refused, and the `COMMIT` rolls it back: all or nothing, as in a transaction sent statement by
- * statement. Rejects with the first failure; resolves with each statement's result. The `COMMIT` is
- * sent with the rest, so a transaction cut short by the deadline may still commit when a hung
- * database wakes up (see inTransaction): the caller must make a retry safe.
- */
-export function inOneTrip(pool: Pool, statements: readonly Statement[]): Promise<QueryResult[]> {
-  let client: PoolClient | undefined;
-  return dbCall(
-    async () => {
-      client = await pool.connect();
-      const connection = client;
-      const sent = [
-        connection.query("BEGIN"),
-        ...statements.map(({ text, values, name }) => connection.query({ text, values: values && [...values], name })),
-        connection.query("COMMIT"),
-      ];
-      const answers = await Promise.allSettled(sent);
-      // A COMMIT answered (committed or rolled back) leaves the connection idle and fit to reuse.
-      connection.release(answers.at(-1)!.status === "rejected");
-      const failed = answers.find((answer) => answer.status === "rejected");
-      if (failed) throw failed.reason;
-      return answers.slice(1, -1).map((answer) => (answer as PromiseFulfilledResult<QueryResult>).value);
-    },
-    () => void client?.end().catch(() => undefined),
-  );
 }
 
 export async function isPgReady(pool: Pool): Promise<boolean> {

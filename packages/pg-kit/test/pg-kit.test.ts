@@ -2,7 +2,7 @@
 // instances start together, a failed one changes nothing, and an outage is STORE_UNAVAILABLE
 // within the deadline, healed by itself when the database is back.
 import { StoreUnavailableError, withStoreTimings } from "@cart/domain";
-import { DelayProxy, LocalPostgresServer } from "@cart/local-infra";
+import { DelayProxy, LocalPostgresServer, waitUntil } from "@cart/local-infra";
 import type { Pool } from "pg";
 import {
   createPgPool,
@@ -120,7 +120,7 @@ describe("a database's rows", () => {
 });
 
 describe("a transaction in one trip", () => {
-  const ROUND_TRIP_MS = 50;
+  const ROUND_TRIP_MS = 100;
 
   /** `work`'s round trips to PostgreSQL one after another, as Server-Timing counts them, and its wall time. */
   async function timed(work: () => Promise<unknown>) {
@@ -150,7 +150,7 @@ describe("a transaction in one trip", () => {
       expect(oneByOne.roundTrips).toBe(5);
       expect(oneByOne.ms).toBeGreaterThanOrEqual(5 * ROUND_TRIP_MS * 0.9);
       expect(together.roundTrips).toBe(1);
-      expect(together.ms).toBeLessThan(2.5 * ROUND_TRIP_MS); // a busy machine's waits, and not a second trip
+      expect(together.ms).toBeLessThan(1.7 * ROUND_TRIP_MS); // a busy machine's waits, but not a second trip
       expect((await far.query("SELECT count(*)::int AS n FROM trips")).rows).toEqual([{ n: 6 }]);
     } finally {
       await proxy.close();
@@ -165,12 +165,25 @@ describe("a transaction in one trip", () => {
       text: "UPDATE credit SET cents = cents - $1 WHERE user_id = 'dave'",
       values: [cents],
     });
+    const backend = { text: "SELECT pg_backend_pid() AS pid" };
+    const before = (await inOneTrip(instance, [backend]))[0]!.rows[0] as { pid: number };
     const failed = inOneTrip(instance, [spend(60), spend(60), spend(1)]);
     await expect(failed).rejects.toMatchObject({ constraint: "credit_cents_check" });
     expect((await instance.query("SELECT cents FROM credit")).rows).toEqual([{ cents: 100 }]);
-    const answers = await inOneTrip(instance, [spend(60), { text: "SELECT cents FROM credit", values: [] }]);
-    expect(answers.map((answer) => answer.rows)).toEqual([[], [{ cents: 40 }]]);
-    expect(instance.totalCount).toBe(1); // the connection went back to the pool after the failure, fit to use
+    const answers = await inOneTrip(instance, [spend(60), { text: "SELECT cents FROM credit" }, backend]);
+    expect(answers.map((answer) => answer.rows)).toEqual([[], [{ cents: 40 }], [before]]);
+    // The same connection served all three: after the failure it went back to the pool fit to use.
+    expect(instance.totalCount).toBe(1);
+  });
+
+  it("sends ROLLBACK, not COMMIT, when pg could not send one of its statements: none stays", async () => {
+    const instance = pool();
+    await instance.query("CREATE TABLE IF NOT EXISTS notes (text text)");
+    // One name for two texts: pg refuses the second before sending it, and the first must not commit alone.
+    const note = { name: "note", text: "INSERT INTO notes VALUES ('kept?')" };
+    const failed = inOneTrip(instance, [note, { name: "note", text: "INSERT INTO notes VALUES ('other')" }]);
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError); // a bug of ours, or pg's: not the database's answer
+    expect((await instance.query("SELECT count(*)::int AS n FROM notes")).rows).toEqual([{ n: 0 }]);
   });
 });
 
@@ -199,10 +212,12 @@ describe("an outage", () => {
       );
       await expect(debit).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(Date.now() - started).toBeLessThan(1500);
+      // Cut at once, while the database still hangs: it holds none of the pool's connections.
+      await waitUntil(async () => instance.totalCount === 0, 500, "the connection that timed out is still in the pool");
     } finally {
       server.resume();
     }
-    // The connection that timed out was closed: the debit the caller was told failed never happens.
+    // The connection that timed out was cut: the debit the caller was told failed never happens.
     await expect(isPgReady(instance)).resolves.toBe(true);
     const { rows } = await instance.query("SELECT cents FROM wallets WHERE user_id = 'alice'");
     expect(rows).toEqual([{ cents: 5000 }]);

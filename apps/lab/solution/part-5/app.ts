@@ -29,7 +29,7 @@ export function createApp(config: AppConfig, { redis, database, objectStore }: S
   const place = accounts.place.bind(accounts);
   accounts.place = async (userId, order) => {
     const placed = await place(userId, order);
-    kitchenQueue.add(placed); // a drink's job finds nothing to cook
+    if (placed === order) kitchenQueue.add(placed); // not for a retry (it gets the order placed first)
     return placed;
   };
   const sessions = new RedisSessionStore({ client: redis, ttl: config.sessionTtlSeconds });
