@@ -32,8 +32,10 @@ export interface HaproxyConfigOptions {
   /** The runtime API's unix socket, for changes while running (drain, scale-out). */
   readonly adminSocket?: string;
   /**
-   * Resolve server names at run time through Docker's DNS rather than once at start: HAProxy
-   * starts while a container is down, and finds it again when it comes back with a new address.
+   * Resolve server names at run time through the container network's DNS rather than once at
+   * start: HAProxy starts while a container is down, and finds it again when it comes back with a
+   * new address. The resolver is the one the container's /etc/resolv.conf names: Docker's
+   * (127.0.0.11) or podman's (its network's gateway) alike.
    */
   readonly dockerDns?: boolean;
 }
@@ -55,7 +57,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
   return [
     `# ${name}: ${policy === "sticky" ? "sticky sessions (SERVERID cookie)" : "round-robin, no stickiness"}`,
     ...(options.adminSocket ? ["global", `  stats socket ${options.adminSocket} mode 600 level admin`, ""] : []),
-    ...(options.dockerDns ? ["resolvers docker", "  nameserver docker 127.0.0.11:53", "  hold valid 1s", ""] : []),
+    ...(options.dockerDns ? ["resolvers docker", "  parse-resolv-conf", "  hold valid 1s", ""] : []),
     "defaults",
     "  mode http",
     "  # The apps see the client's address (their per-client login limits).",
