@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { postgresBinariesFound } from "./postgres-binaries";
 
 export type PrerequisiteName =
-  "node" | "pnpm" | "redis-server" | "postgres" | "haproxy" | "chromium" | "docker-compose";
+  "node" | "pnpm" | "redis-server" | "postgres" | "haproxy" | "chromium" | "docker-compose" | "podman";
 
 export interface Prerequisite {
   readonly name: PrerequisiteName;
@@ -129,6 +129,23 @@ export const PREREQUISITES: readonly Prerequisite[] = [
       const version =
         versionOf("docker-compose", ["version", "--short"]) ?? versionOf("docker", ["compose", "version"]);
       return version ? { found: version } : { missing: "neither docker-compose nor the docker compose plugin" };
+    },
+  },
+  {
+    name: "podman",
+    required: false,
+    neededFor:
+      "running the Compose stack for real where no image registry is reachable (scripts/container-stack.sh and its test: images made with mmdebstrap)",
+    install: {
+      debian: "apt-get install podman runc golang-github-containernetworking-plugin-dnsname mmdebstrap",
+      macos: "brew install podman (the script makes its images with mmdebstrap: Debian and Ubuntu only)",
+    },
+    find() {
+      const podman = versionOf("podman", ["--version"]);
+      if (!podman) return { missing: "podman is not on PATH" };
+      if (!versionOf("mmdebstrap", ["--version"])) return { missing: "mmdebstrap is not on PATH" };
+      if (!versionOf("runc", ["--version"])) return { missing: "runc is not on PATH" };
+      return { found: podman };
     },
   },
 ];

@@ -1,0 +1,57 @@
+// The Compose stack run for real, with podman: `scripts/container-stack.sh all` makes the images
+// this machine cannot fetch from Debian's packages and the npm registry (once, cached outside the
+// repository), builds both apps from the real Dockerfile, brings up the real docker-compose.yml
+// with an override that only swaps those images, runs `pnpm compare` against its two HAProxy
+// balancers, stops the container serving Alice on each side, and takes everything down. Skipped,
+// by name, where podman is missing; required under CI=true.
+import { spawn, spawnSync } from "node:child_process";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describeNeeding } from "../tools/compare/test/prerequisites";
+
+const root = join(__dirname, "..");
+const MINUTES = 60_000;
+jest.setTimeout(15 * MINUTES);
+
+/** Runs the script to its end: its exit status and everything it printed. */
+function containerStack(step: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [join(root, "scripts", "container-stack.sh"), step], { cwd: root });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
+}
+
+/** What podman still holds of the stack's project: containers, volumes or networks. */
+function leftOf(kind: "ps" | "volume" | "network"): string {
+  const args = kind === "ps" ? ["ps", "-a"] : [kind, "ls"];
+  const containersConf = join(
+    process.env.CART_IMAGE_CACHE ?? join(homedir(), ".cache", "cart-demo"),
+    "containers.conf",
+  );
+  const listed = spawnSync("podman", [...args, "-q", "--filter", "label=com.docker.compose.project=cart-stack"], {
+    encoding: "utf8",
+    env: { ...process.env, CONTAINERS_CONF: containersConf },
+  });
+  return listed.stdout.trim();
+}
+
+describeNeeding("podman", "the Compose stack under podman (scripts/container-stack.sh all)", () => {
+  it("builds the images, comes up healthy, gives every expected verdict, shows the stateful side losing Alice with her server and the stateless one not, and leaves nothing behind", async () => {
+    const { status, output } = await containerStack("all");
+    if (status !== 0) throw new Error(`scripts/container-stack.sh all exited ${status}:\n${output}`);
+    expect(output).toMatch(/both balancers answer \/readyz 200/);
+    expect(output).toMatch(/Every outcome matched its expectation/);
+    expect(output).toMatch(/stateful, after stateful-\d stopped: GET \/cart 401, her pizza kept: no/);
+    expect(output).toMatch(/stateless, after stateless-\d stopped: GET \/cart 200, her pizza kept: yes/);
+    expect(output).toMatch(/the stack is down/);
+    expect({ containers: leftOf("ps"), volumes: leftOf("volume"), networks: leftOf("network") }).toEqual({
+      containers: "",
+      volumes: "",
+      networks: "",
+    });
+  });
+});
