@@ -18,8 +18,8 @@ Usage: scripts/container-stack.sh [images|up|compare|experiment|down|all]
   down        take the stack down: containers, network and volumes
   all         images, up, compare, experiment, down (down also when a step fails)
 
-Needs podman, runc, docker-compose, mmdebstrap (Debian: apt-get install podman runc
-golang-github-containernetworking-plugin-dnsname docker-compose mmdebstrap).
+Needs podman, runc, docker-compose, mmdebstrap and curl (Debian: apt-get install podman runc
+golang-github-containernetworking-plugin-dnsname docker-compose mmdebstrap curl).
 CART_IMAGE_CACHE (default ~/.cache/cart-demo) holds the root filesystems and podman's settings.
 NODE_BIN names the Node binary for the base image (default: the one .ci/setup installs for the
 Dockerfile's version, ~/.cache/node-<version>, else `node` on PATH).
@@ -36,8 +36,8 @@ COMPOSE_FILES=(-f "$ROOT/docker-compose.yml" -f "$ROOT/deploy/local-images/compo
 say() { printf 'container-stack: %s\n' "$*" >&2; }
 fail() { say "$*"; exit 1; }
 
-for tool in podman docker-compose mmdebstrap; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed (Debian: apt-get install podman runc golang-github-containernetworking-plugin-dnsname docker-compose mmdebstrap)"
+for tool in podman runc docker-compose mmdebstrap curl; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed (Debian: apt-get install podman runc golang-github-containernetworking-plugin-dnsname docker-compose mmdebstrap curl)"
 done
 
 # runc and cgroupfs: crun and systemd's cgroups are not available on every machine; no rlimits.
