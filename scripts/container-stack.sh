@@ -13,7 +13,8 @@ Usage: scripts/container-stack.sh [images|up|compare|experiment|down|all]
 
   images      make the local base and store images (once; cached), build both app images
   up          bring the Compose stack up and wait for its health checks
-  compare     pnpm compare --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082
+  compare     the suite against it: compare --stateful-url http://127.0.0.1:8081
+              --stateless-url http://127.0.0.1:8082 (from its build: pnpm build first)
   experiment  stop the container serving Alice on each side, and show what she keeps
   down        take the stack down: containers, network and volumes
   all         images, up, compare, experiment, down (down also when a step fails)
@@ -36,7 +37,8 @@ COMPOSE_FILES=(-f "$ROOT/docker-compose.yml" -f "$ROOT/deploy/local-images/compo
 say() { printf 'container-stack: %s\n' "$*" >&2; }
 fail() { say "$*"; exit 1; }
 
-for tool in podman runc docker-compose mmdebstrap curl; do
+case "${1:-}" in -h | --help | help | "") ;; *) CHECK_TOOLS=1 ;; esac
+for tool in ${CHECK_TOOLS:+podman runc docker-compose mmdebstrap curl node npm}; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (Debian: apt-get install podman runc golang-github-containernetworking-plugin-dnsname docker-compose mmdebstrap curl)"
 done
 
@@ -53,39 +55,52 @@ export CONTAINERS_CONF="$CACHE/containers.conf"
 
 has_image() { podman image exists "$1"; }
 
-# A Debian root filesystem with `packages`, imported as `tag`, unless already there.
+# A Debian root filesystem with `packages`, imported as `tag`, unless already there. Written
+# aside, then renamed: an interrupted mmdebstrap leaves no tar that looks whole.
 rootfs_image() {
   local tag="$1" packages="$2" file="$CACHE/$3.tar"
   has_image "$tag" && return 0
   say "making $tag from Debian's packages (mmdebstrap)"
-  [ -s "$file" ] || mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$file"
+  if [ ! -s "$file" ]; then
+    mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$file.partial"
+    mv "$file.partial" "$file"
+  fi
   podman import --quiet "$file" "$tag" >/dev/null
 }
 
 images() {
   rootfs_image localhost/cart/debian:bookworm ca-certificates,libatomic1,wget debian
   rootfs_image localhost/cart/stores:bookworm redis-server,postgresql-15,haproxy,wget stores
-  if ! has_image "localhost/cart/node:$NODE_VERSION"; then
-    local node_bin="${NODE_BIN:-$HOME/.cache/node-$NODE_VERSION/node_modules/node/bin/node}" context
-    [ -x "$node_bin" ] || node_bin="$(command -v node)"
-    [ "$("$node_bin" --version)" = "v$NODE_VERSION" ] ||
-      fail "the base image needs Node $NODE_VERSION (the Dockerfile's); NODE_BIN=$node_bin is $("$node_bin" --version)"
-    context="$(mktemp -d)"
-    cp "$ROOT/deploy/local-images/node/Containerfile" /etc/ssl/certs/ca-certificates.crt "$context/"
-    cp "$node_bin" "$context/node"
-    cp -r "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$context/npm"
-    say "making localhost/cart/node:$NODE_VERSION"
-    podman build --quiet -t "localhost/cart/node:$NODE_VERSION" "$context" >/dev/null
-    rm -rf "$context"
-  fi
-  local image
+  # Built every time, from podman's layer cache when nothing changed: an edited Containerfile or
+  # entrypoint reaches the image.
+  local node_bin="${NODE_BIN:-$HOME/.cache/node-$NODE_VERSION/node_modules/node/bin/node}" context npm_dir
+  [ -x "$node_bin" ] || node_bin="$(command -v node)"
+  [ "$("$node_bin" --version)" = "v$NODE_VERSION" ] ||
+    fail "the base image needs Node $NODE_VERSION (the Dockerfile's); NODE_BIN=$node_bin is $("$node_bin" --version)"
+  npm_dir="$(dirname "$(readlink -f "$(command -v npm)")")/.."
+  [ -f "$npm_dir/package.json" ] && grep -q '"name": "npm"' "$npm_dir/package.json" ||
+    fail "npm on PATH is not a whole npm package (found $npm_dir): install npm from the npm registry"
+  context="$(mktemp -d)"
+  cp "$ROOT/deploy/local-images/node/Containerfile" /etc/ssl/certs/ca-certificates.crt "$context/"
+  cp "$node_bin" "$context/node"
+  cp -r "$npm_dir" "$context/npm"
+  say "localhost/cart/node:$NODE_VERSION"
+  podman build --quiet -t "localhost/cart/node:$NODE_VERSION" "$context" >/dev/null
+  rm -rf "$context"
+  local image dir version
   for image in redis:7.0.15 postgres:15.20 haproxy:2.6.12 s3rver:4.0.4; do
-    has_image "localhost/cart/$image" && continue
-    say "making localhost/cart/$image"
-    local dir="${image%%:*}"
+    dir="${image%%:*}"
     [ "$dir" = s3rver ] && dir=s3
+    say "localhost/cart/$image"
     podman build --quiet -t "localhost/cart/$image" "$ROOT/deploy/local-images/$dir" >/dev/null
   done
+  # The tags say the versions Debian gave: checked, not assumed.
+  version="$(podman run --rm --entrypoint redis-server localhost/cart/redis:7.0.15 --version)"
+  [[ "$version" == *"v=7.0.15 "* ]] || fail "localhost/cart/redis:7.0.15 holds $version"
+  version="$(podman run --rm --entrypoint /usr/lib/postgresql/15/bin/postgres localhost/cart/postgres:15.20 --version)"
+  [[ "$version" == *" 15.20 "* ]] || fail "localhost/cart/postgres:15.20 holds $version"
+  version="$(podman run --rm localhost/cart/haproxy:2.6.12 haproxy -v | head -1)"
+  [[ "$version" == *" 2.6.12"* ]] || fail "localhost/cart/haproxy:2.6.12 holds $version"
   for app in stateful stateless; do
     say "building cart-demo/$app from the Dockerfile (base localhost/cart/node:$NODE_VERSION)"
     # Docker's image format keeps the Dockerfile's HEALTHCHECK (the OCI format has none).
@@ -95,17 +110,26 @@ images() {
 }
 
 # docker-compose speaks Docker's API: podman serves it on a socket of ours while the stack is up.
+api_answers() { [ -S "$SOCKET" ] && curl -fsS --max-time 2 --unix-socket "$SOCKET" http://podman/_ping >/dev/null 2>&1; }
 start_api() {
-  [ -S "$SOCKET" ] && DOCKER_HOST="unix://$SOCKET" docker-compose version >/dev/null 2>&1 && return 0
+  api_answers && return 0
   rm -f "$SOCKET"
   podman system service --time=0 "unix://$SOCKET" >"$CACHE/podman-api.log" 2>&1 </dev/null &
   echo $! >"$CACHE/podman-api.pid"
-  for _ in $(seq 50); do [ -S "$SOCKET" ] && return 0; sleep 0.1; done
+  for _ in $(seq 50); do api_answers && return 0; sleep 0.1; done
   fail "podman's API did not start (see $CACHE/podman-api.log)"
 }
+# Stops the process a pid file names, if it is still the one this script started.
+stop_pid() {
+  local file="$1" what="$2" pid
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  grep -q "$what" "/proc/$pid/cmdline" 2>/dev/null && kill "$pid" 2>/dev/null || true
+  rm -f "$file"
+}
 stop_api() {
-  [ -f "$CACHE/podman-api.pid" ] && kill "$(cat "$CACHE/podman-api.pid")" 2>/dev/null || true
-  rm -f "$CACHE/podman-api.pid" "$SOCKET"
+  stop_pid "$CACHE/podman-api.pid" "system"
+  rm -f "$SOCKET"
 }
 compose() { DOCKER_HOST="unix://$SOCKET" docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"; }
 
@@ -119,15 +143,24 @@ health_checks() {
   done
 }
 
+APPS=(stateful-1 stateful-2 stateful-3 stateless-1 stateless-2 stateless-3)
+healthy() { [ "$(podman inspect --format '{{.State.Health.Status}}' "${PROJECT}_$1_1" 2>/dev/null)" = healthy ]; }
+
 up() {
   start_api
+  stop_pid "$CACHE/health-checks.pid" "container-stack"
   health_checks >/dev/null 2>&1 &
   echo $! >"$CACHE/health-checks.pid"
   say "docker-compose up (it waits for the stores' health checks)"
-  compose up -d --no-build
+  DOCKER_HOST="unix://$SOCKET" timeout 300 docker-compose -p "$PROJECT" "${COMPOSE_FILES[@]}" up -d --no-build ||
+    fail "docker-compose up failed or took over 300 s"
+  local app all
   for _ in $(seq 120); do
-    if curl -fsS http://127.0.0.1:8081/readyz >/dev/null 2>&1 && curl -fsS http://127.0.0.1:8082/readyz >/dev/null 2>&1; then
-      say "both balancers answer /readyz 200"
+    all=yes
+    for app in "${APPS[@]}"; do healthy "$app" || all=no; done
+    if [ "$all" = yes ] && curl -fsS --max-time 2 http://127.0.0.1:8081/readyz >/dev/null 2>&1 &&
+      curl -fsS --max-time 2 http://127.0.0.1:8082/readyz >/dev/null 2>&1; then
+      say "all six app containers healthy; both balancers answer /readyz 200"
       return 0
     fi
     sleep 1
@@ -137,14 +170,16 @@ up() {
 }
 
 down() {
-  [ -f "$CACHE/health-checks.pid" ] && kill "$(cat "$CACHE/health-checks.pid")" 2>/dev/null || true
-  rm -f "$CACHE/health-checks.pid"
+  stop_pid "$CACHE/health-checks.pid" "container-stack"
   start_api
-  compose down --volumes --remove-orphans >&2 || true
+  compose down --volumes --remove-orphans >&2 || say "docker-compose down failed; removing what is left with podman"
   stop_api
-  local left
-  left="$(podman ps -aq --filter "label=com.docker.compose.project=$PROJECT")"
-  [ -z "$left" ] || fail "containers left behind: $left"
+  local label="label=com.docker.compose.project=$PROJECT" left
+  podman rm -f $(podman ps -aq --filter "$label") >/dev/null 2>&1 || true
+  podman volume rm -f $(podman volume ls -q --filter "$label") >/dev/null 2>&1 || true
+  podman network rm -f $(podman network ls -q --filter "$label") >/dev/null 2>&1 || true
+  left="$(podman ps -aq --filter "$label")$(podman volume ls -q --filter "$label")$(podman network ls -q --filter "$label")"
+  [ -z "$left" ] || fail "left behind: $left"
   say "the stack is down: no container, network or volume of it is left"
 }
 
@@ -153,37 +188,43 @@ compare() {
     --stateful-url http://127.0.0.1:8081 --stateless-url http://127.0.0.1:8082 --report-dir "$CACHE/reports"
 }
 
-# Alice logs in through a balancer and adds a pizza; the container that served her is stopped;
-# her cart is asked for again through the same balancer, with the same cookies. Prints the
-# server, the status and whether the pizza is still in her cart.
+# Alice logs in through a balancer and adds a pizza, which her cart then shows; the container that
+# served her is stopped (and checked to be stopped); her cart is asked for again through the same
+# balancer, with the same cookies, and answered by another server. Sets SERVED, STATUS and KEPT.
 experiment_side() {
-  local side="$1" port="$2" jar body served status
+  local side="$1" port="$2" jar body headers after
   jar="$(mktemp)"
   body="$(mktemp)"
-  curl -fsS -c "$jar" -b "$jar" -H 'content-type: application/json' \
+  headers="$(mktemp)"
+  curl -fsS --max-time 5 -c "$jar" -b "$jar" -H 'content-type: application/json' \
     -d '{"username":"alice","password":"pepperoni"}' "http://127.0.0.1:$port/auth/login" >/dev/null
-  served="$(curl -fsS -D - -o /dev/null -c "$jar" -b "$jar" -H 'content-type: application/json' \
-    -d '{"sku":"margherita-pizza","quantity":1}' "http://127.0.0.1:$port/cart/items" |
-    tr -d '\r' | sed -n 's/^x-served-by: //Ip')"
-  say "$side: Alice's pizza was added on $served; docker-compose stop $served"
-  compose stop "$served" >/dev/null 2>&1
-  status="$(curl -s -o "$body" -w '%{http_code}' -c "$jar" -b "$jar" "http://127.0.0.1:$port/cart")"
-  compose start "$served" >/dev/null 2>&1
-  local kept=no
-  grep -q margherita-pizza "$body" && kept=yes
-  rm -f "$jar" "$body"
-  echo "$served $status $kept"
+  curl -fsS --max-time 5 -D "$headers" -o /dev/null -c "$jar" -b "$jar" -H 'content-type: application/json' \
+    -d '{"sku":"margherita-pizza","quantity":1}' "http://127.0.0.1:$port/cart/items"
+  SERVED="$(tr -d '\r' <"$headers" | sed -n 's/^x-served-by: //Ip')"
+  [ -n "$SERVED" ] || fail "$side: the pizza's answer named no server"
+  curl -fsS --max-time 5 -c "$jar" -b "$jar" "http://127.0.0.1:$port/cart" | grep -q margherita-pizza ||
+    fail "$side: Alice's cart does not show her pizza before the stop"
+  say "$side: Alice's pizza is in her cart, added on $SERVED; docker-compose stop $SERVED"
+  compose stop "$SERVED" >/dev/null 2>&1
+  [ "$(podman inspect --format '{{.State.Running}}' "${PROJECT}_${SERVED}_1")" = false ] ||
+    fail "$side: $SERVED is still running after docker-compose stop"
+  STATUS="$(curl -s --max-time 5 -D "$headers" -o "$body" -w '%{http_code}' -c "$jar" -b "$jar" "http://127.0.0.1:$port/cart")"
+  after="$(tr -d '\r' <"$headers" | sed -n 's/^x-served-by: //Ip')"
+  [ -n "$after" ] && [ "$after" != "$SERVED" ] || fail "$side: the cart after the stop was not answered by another server ($after)"
+  KEPT=no
+  grep -q margherita-pizza "$body" && KEPT=yes
+  rm -f "$jar" "$body" "$headers"
+  compose start "$SERVED" >/dev/null 2>&1 || fail "$side: docker-compose start $SERVED failed"
 }
 
 experiment() {
   start_api
-  local server status kept
-  read -r server status kept <<<"$(experiment_side stateful 8081)"
-  say "stateful, after $server stopped: GET /cart $status, her pizza kept: $kept"
-  [ "$status" = 401 ] && [ "$kept" = no ] || fail "the stateful side kept Alice's session after $server stopped"
-  read -r server status kept <<<"$(experiment_side stateless 8082)"
-  say "stateless, after $server stopped: GET /cart $status, her pizza kept: $kept"
-  [ "$status" = 200 ] && [ "$kept" = yes ] || fail "the stateless side lost Alice's cart when $server stopped"
+  experiment_side stateful 8081
+  say "stateful, after $SERVED stopped: GET /cart $STATUS, her pizza kept: $KEPT"
+  [ "$STATUS" = 401 ] && [ "$KEPT" = no ] || fail "the stateful side kept Alice's session after $SERVED stopped"
+  experiment_side stateless 8082
+  say "stateless, after $SERVED stopped: GET /cart $STATUS, her pizza kept: $KEPT"
+  [ "$STATUS" = 200 ] && [ "$KEPT" = yes ] || fail "the stateless side lost Alice's cart when $SERVED stopped"
   say "as expected: the stateful side lost Alice's session with its server, the stateless side did not"
 }
 
@@ -195,6 +236,7 @@ case "${1:-}" in
   down) down ;;
   all)
     trap down EXIT
+    trap 'exit 143' TERM INT
     images
     up
     compare

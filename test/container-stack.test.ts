@@ -36,15 +36,20 @@ function leftOf(kind: "ps" | "volume" | "network"): string {
     encoding: "utf8",
     env: { ...process.env, CONTAINERS_CONF: containersConf },
   });
+  if (listed.status !== 0) throw new Error(`podman ${args.join(" ")} failed: ${listed.stderr}`);
   return listed.stdout.trim();
 }
 
 describeNeeding("podman", "the Compose stack under podman (scripts/container-stack.sh all)", () => {
   it("builds the images, comes up healthy, gives every expected verdict, shows the stateful side losing Alice with her server and the stateless one not, and leaves nothing behind", async () => {
-    const { status, output } = await containerStack("all");
+    // Taken down again whatever happens, also when the script failed (or was stopped) half-way.
+    const { status, output } = await containerStack("all").finally(() => containerStack("down"));
     if (status !== 0) throw new Error(`scripts/container-stack.sh all exited ${status}:\n${output}`);
-    expect(output).toMatch(/both balancers answer \/readyz 200/);
+    expect(output).toMatch(/all six app containers healthy; both balancers answer \/readyz 200/);
     expect(output).toMatch(/Every outcome matched its expectation/);
+    // Journeys ran (not only skipped): the chat across servers, on both sides.
+    expect(output).toMatch(/chat-across-servers stateful +fail \(as expected\)/);
+    expect(output).toMatch(/chat-across-servers stateless +pass \(as expected\)/);
     expect(output).toMatch(/stateful, after stateful-\d stopped: GET \/cart 401, her pizza kept: no/);
     expect(output).toMatch(/stateless, after stateless-\d stopped: GET \/cart 200, her pizza kept: yes/);
     expect(output).toMatch(/the stack is down/);

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "@cart/contract-suite";
-import { findPostgresBinaries, LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
+import { findPostgresBinaries, inCi, LocalRedisServer, startNodeServer, waitUntil } from "@cart/local-infra";
 import { scratchDatabase } from "@cart/pg-kit";
 import { objectStoreEnv, objectStoreFromEnv, scratchBucket } from "@cart/s3-kit";
 import { parse } from "yaml";
@@ -62,6 +62,9 @@ describe("docker-compose.yml", () => {
       if (service.image && !service.build)
         expect(`${name}: ${service.image}`).toMatch(/^[\w-]+: [\w./-]+:\d+\.\d+(\.\d+)?(-[\w.]+)?$/);
     expect(services.redis!.image).toMatch(/^redis:7\.0\.\d+-alpine$/);
+    // HAProxy publishes patch releases: a tag without one moves.
+    expect(services["lb-stateful"]!.image).toMatch(/^haproxy:\d+\.\d+\.\d+-alpine$/);
+    expect(services["lb-stateless"]!.image).toBe(services["lb-stateful"]!.image);
     expect(services.redis!.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
     expect(services.redis!.healthcheck).toBeDefined();
     expect(services.redis!.volumes).toEqual(["redis-data:/data"]);
@@ -120,8 +123,11 @@ describe("the stores' images", () => {
   const version = (command: string, args: string[]) =>
     /\d+\.\d+(\.\d+)?/.exec(spawnSync(command, args, { encoding: "utf8" }).stdout)?.[0];
 
-  it("are Redis at the version the suite runs (redis-server on PATH)", async () => {
-    expect(await image("redis")).toBe(`redis:${version("redis-server", ["--version"])}-alpine`);
+  it("are Redis at the version the suite runs (redis-server on PATH): exactly in CI, else its major", async () => {
+    const suite = version("redis-server", ["--version"])!;
+    const tag = /^redis:(\S+)-alpine$/.exec(await image("redis"))![1]!;
+    if (inCi()) expect(tag).toBe(suite);
+    else expect(tag.split(".")[0]).toBe(suite.split(".")[0]);
   });
 
   it("are PostgreSQL at the version the suite runs: exactly where it runs the machine's own, as CI does; else its major", async () => {

@@ -14,4 +14,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     echo "CREATE DATABASE \"$POSTGRES_DB\";" | runuser -u postgres -- "$BIN/postgres" --single -D "$PGDATA" postgres >/dev/null
   fi
 fi
-exec runuser -u postgres -- "$BIN/postgres" -D "$PGDATA" -c listen_addresses='*'
+# postgres itself is PID 1 (as in the official image), so the stop signal reaches it directly.
+exec setpriv --reuid=postgres --regid=postgres --init-groups "$BIN/postgres" -D "$PGDATA" -c listen_addresses='*'

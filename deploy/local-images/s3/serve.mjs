@@ -1,8 +1,9 @@
 // s3rver on SeaweedFS's S3 port (8333), its objects in /data, with the key pairs of the SeaweedFS
 // configuration the Compose file passes (-s3.config=…): the stateless instances sign with those.
 // The Compose file's other arguments are SeaweedFS's and are not read. Its health check asks for
-// /healthz, which to an S3 server is a bucket: one by that name is made, so that the check gets
-// 200 once the server answers.
+// /healthz, which to an S3 server is a bucket: one by that name is made, and s3rver lets a request
+// with no signature at all read it (SeaweedFS with a configuration would refuse one: a wrong key
+// pair in the Compose file shows here only in the instances' signed requests).
 import S3rver from "@20minutes/s3rver";
 import AWSAccount from "@20minutes/s3rver/lib/models/account.js";
 import { readFileSync } from "node:fs";
