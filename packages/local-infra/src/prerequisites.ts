@@ -137,7 +137,8 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     neededFor:
       "running the Compose stack for real where no image registry is reachable (scripts/container-stack.sh and its test: images made with mmdebstrap)",
     install: {
-      debian: "apt-get install podman runc golang-github-containernetworking-plugin-dnsname mmdebstrap",
+      debian:
+        "apt-get install podman runc golang-github-containernetworking-plugin-dnsname mmdebstrap docker-compose curl",
       macos: "brew install podman (the script makes its images with mmdebstrap: Debian and Ubuntu only)",
     },
     find() {
@@ -145,6 +146,9 @@ export const PREREQUISITES: readonly Prerequisite[] = [
       if (!podman) return { missing: "podman is not on PATH" };
       if (!versionOf("mmdebstrap", ["--version"])) return { missing: "mmdebstrap is not on PATH" };
       if (!versionOf("runc", ["--version"])) return { missing: "runc is not on PATH" };
+      if (!versionOf("docker-compose", ["version", "--short"]))
+        return { missing: "docker-compose (1.29) is not on PATH" };
+      if (!versionOf("curl", ["--version"])) return { missing: "curl is not on PATH" };
       return { found: podman };
     },
   },
