@@ -3,8 +3,10 @@
 // repository), builds both apps from the real Dockerfile, brings up the real docker-compose.yml
 // with an override that only swaps those images, runs `pnpm compare` against its two HAProxy
 // balancers, stops the container serving Alice on each side, and takes everything down. Skipped,
-// by name, where podman is missing; required under CI=true.
+// by name, where podman is missing (required under CI=true), and under a Node line other than the
+// images' own, so that CI, which runs every test under each line, runs this one once.
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describeNeeding } from "../tools/compare/test/prerequisites";
@@ -40,7 +42,17 @@ function leftOf(kind: "ps" | "volume" | "network"): string {
   return listed.stdout.trim();
 }
 
-describeNeeding("podman", "the Compose stack under podman (scripts/container-stack.sh all)", () => {
+/**
+ * The images run Node at the Dockerfile's version whatever Node runs the tests: CI, which runs
+ * `pnpm test` under each Node line, runs this once, under that line.
+ */
+const imagesLine = /^ARG NODE_VERSION=(\d+)\./m.exec(readFileSync(join(root, "Dockerfile"), "utf8"))![1]!;
+const describeOnce = (title: string, body: () => void) =>
+  process.versions.node.split(".")[0] === imagesLine
+    ? describeNeeding("podman", title, body)
+    : describe.skip(`${title} [skipped: it runs under Node ${imagesLine}, the images' own line]`, body);
+
+describeOnce("the Compose stack under podman (scripts/container-stack.sh all)", () => {
   it("builds the images, comes up healthy, gives every expected verdict, shows the stateful side losing Alice with her server and the stateless one not, and leaves nothing behind", async () => {
     // Taken down again whatever happens, also when the script failed (or was stopped) half-way.
     const { status, output } = await containerStack("all").finally(() => containerStack("down"));

@@ -15,7 +15,7 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = "test";
-  const missing = missingOptional(["haproxy", "chromium"]);
+  const missing = missingOptional(["haproxy", "chromium", "podman"]);
   if (missing.length > 0) {
     const list = missing.map(({ name, why }) => `${name} (${why})`).join(", ");
     if (inCi()) throw new Error(`CI=true, and this machine lacks ${list}: install it (pnpm preflight says how)`);
