@@ -99,7 +99,9 @@ images() {
   [[ "$version" == *"v=7.0.15 "* ]] || fail "localhost/cart/redis:7.0.15 holds $version"
   version="$(podman run --rm --entrypoint /usr/lib/postgresql/15/bin/postgres localhost/cart/postgres:15.20 --version)"
   [[ "$version" == *" 15.20 "* ]] || fail "localhost/cart/postgres:15.20 holds $version"
-  version="$(podman run --rm localhost/cart/haproxy:2.6.12 haproxy -v | head -1)"
+  # Read whole (a reader that stops early would break podman's pipe and fail the run).
+  version="$(podman run --rm localhost/cart/haproxy:2.6.12 haproxy -v)"
+  version="${version%%$'\n'*}"
   [[ "$version" == *" 2.6.12"* ]] || fail "localhost/cart/haproxy:2.6.12 holds $version"
   for app in stateful stateless; do
     say "building cart-demo/$app from the Dockerfile (base localhost/cart/node:$NODE_VERSION)"
