@@ -22,7 +22,9 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${ESM_ONLY.join("|")})/)`],
   testEnvironmentOptions: { customExportConditions: ["@cart/source", "node", "node-addons"] },
   globalSetup: "<rootDir>/test/global-setup.ts",
-  reporters: ["default", "<rootDir>/test/skipped-reporter.js"],
+  reporters: ["default", "<rootDir>/test/skipped-reporter.js", "<rootDir>/test/running-tests-reporter.js"],
+  // Tests that need the machine to themselves run last (see test/alone.js).
+  testSequencer: "<rootDir>/test/alone-last-sequencer.js",
   globalTeardown: "<rootDir>/test/global-teardown.ts",
   // Suites start real processes (Redis, app instances): give them room on a 2-core machine.
   testTimeout: 30000,

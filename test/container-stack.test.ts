@@ -10,10 +10,11 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describeNeeding } from "../tools/compare/test/prerequisites";
+import { untilAlone } from "./support/alone";
 
 const root = join(__dirname, "..");
 const MINUTES = 60_000;
-jest.setTimeout(15 * MINUTES);
+jest.setTimeout(25 * MINUTES);
 
 /** Runs the script to its end: its exit status and everything it printed. */
 function containerStack(step: string): Promise<{ status: number | null; output: string }> {
@@ -54,6 +55,8 @@ const describeOnce = (title: string, body: () => void) =>
 
 describeOnce("the Compose stack under podman (scripts/container-stack.sh all)", () => {
   it("builds the images, comes up healthy, gives every expected verdict, shows the stateful side losing Alice with her server and the stateless one not, and leaves nothing behind", async () => {
+    // It runs last; the test files still running beside it finish first (see test/alone.js).
+    await untilAlone(expect.getState().testPath!, 10 * MINUTES);
     // Taken down again whatever happens, also when the script failed (or was stopped) half-way.
     const { status, output } = await containerStack("all").finally(() => containerStack("down"));
     if (status !== 0) throw new Error(`scripts/container-stack.sh all exited ${status}:\n${output}`);

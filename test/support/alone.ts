@@ -1,0 +1,37 @@
+// A test that needs the machine to itself waits here until every other test file has finished
+// (see test/alone.js for why and how).
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** The other test files running now, by their paths; none when Jest runs without our reporter. */
+function othersRunning(testPath: string): string[] {
+  const folder = process.env.CART_RUNNING_TESTS;
+  if (!folder) return [];
+  // A marker may go between the listing and its reading: that test has finished.
+  const paths = readdirSync(folder).map((name) => {
+    try {
+      return readFileSync(join(folder, name), "utf8");
+    } catch {
+      return testPath;
+    }
+  });
+  return paths.filter((path) => path !== testPath);
+}
+
+/** Resolves once no other test file runs; fails, naming them, if they still run after `limitMs`. */
+export async function untilAlone(testPath: string, limitMs: number): Promise<void> {
+  const until = Date.now() + limitMs;
+  let others = othersRunning(testPath);
+  if (others.length > 0) {
+    const names = others.map((path) => relative(process.cwd(), path)).join(", ");
+    process.stdout.write(`${relative(process.cwd(), testPath)} waits for the machine to itself: ${names}\n`);
+  }
+  while (others.length > 0) {
+    if (Date.now() > until) {
+      throw new Error(`still running after ${limitMs / 1000} s beside this test: ${others.join(", ")}`);
+    }
+    await sleep(1000);
+    others = othersRunning(testPath);
+  }
+}
