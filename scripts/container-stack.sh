@@ -56,13 +56,15 @@ export CONTAINERS_CONF="$CACHE/containers.conf"
 has_image() { podman image exists "$1"; }
 
 # A Debian root filesystem with `packages`, imported as `tag`, unless already there. Written
-# aside, then renamed: an interrupted mmdebstrap leaves no tar that looks whole.
+# aside, then renamed: an interrupted mmdebstrap leaves no tar that looks whole. The format is
+# named: mmdebstrap guesses it from the file's extension, and `.partial` would make a folder.
 rootfs_image() {
   local tag="$1" packages="$2" file="$CACHE/$3.tar"
   has_image "$tag" && return 0
   say "making $tag from Debian's packages (mmdebstrap)"
-  if [ ! -s "$file" ]; then
-    mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$file.partial"
+  if [ ! -f "$file" ] || [ ! -s "$file" ]; then
+    rm -rf "$file" "$file.partial"
+    mmdebstrap --quiet --format=tar --variant=minbase --include="$packages" bookworm "$file.partial"
     mv "$file.partial" "$file"
   fi
   podman import --quiet "$file" "$tag" >/dev/null
