@@ -58,6 +58,14 @@ if gone == 0 or redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 redis.call('SREM', KEYS[2], ARGV[2])
 return 1`;
 
+// KEYS all users; ARGV now, the prefix of each user's servers → the users some server still holds
+const ONLINE = `
+local online = {}
+for _, user in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('ZCOUNT', ARGV[2] .. user, ARGV[1], '+inf') > 0 then table.insert(online, user) end
+end
+return online`;
+
 // KEYS servers of the user; ARGV now, payload → how many servers it was published to
 const DELIVER = `
 local servers = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
@@ -121,14 +129,8 @@ export class SharedChatState implements ChatState {
   }
 
   async online(): Promise<string[]> {
-    const users = await storeCall(() => this.redis.sMembers(USERS));
-    const now = String(this.claimsLiveSince());
-    const counts = await storeCall(() => {
-      const batch = this.redis.multi();
-      for (const user of users) batch.zCount(serversOf(user), now, "+inf");
-      return batch.exec();
-    });
-    return users.filter((_user, i) => Number(counts[i]) > 0).sort();
+    const online = (await runScript(this.redis, ONLINE, [USERS], [this.claimsLiveSince(), serversOf("")])) as string[];
+    return online.sort();
   }
 
   async append(draft: ChatDraft): Promise<{ message: ChatMessage; repeated: boolean; unread: number }> {

@@ -53,7 +53,7 @@ export const ROUTE_CALLS: readonly RouteCall[] = [
   call("upload an avatar", { method: "PUT", path: "/me/avatar", body: "avatar", status: 200 }, { redis: 1, s3: 1 }, 2),
   call("an avatar", read("/users/:id/avatar"), { s3: 1 }, 1),
   call("remove the avatar", { method: "DELETE", path: "/me/avatar", status: 204 }, { redis: 1, s3: 1 }, 2),
-  call("who is online", read("/chat/online"), { redis: 3 }, 3),
+  call("who is online", read("/chat/online"), { redis: 2 }, 2),
   call("unread messages", read("/chat/unread"), { redis: 1, postgres: 1 }, 2),
   call("who is typing", read("/chat/typing"), { redis: 2 }, 2),
   call("a conversation", read("/chat/history?with=alice"), { redis: 1, postgres: 1 }, 2),
