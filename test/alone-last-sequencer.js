@@ -4,8 +4,8 @@ const Sequencer = require("@jest/test-sequencer").default;
 const { needsMachineToItself } = require("./alone");
 
 class AloneLastSequencer extends Sequencer {
-  sort(tests) {
-    const sorted = super.sort(tests);
+  async sort(tests) {
+    const sorted = await super.sort(tests);
     return [
       ...sorted.filter((test) => !needsMachineToItself(test.path)),
       ...sorted.filter((test) => needsMachineToItself(test.path)),

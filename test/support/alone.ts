@@ -1,13 +1,14 @@
 // A test that needs the machine to itself waits here until every other test file has finished
 // (see test/alone.js for why and how).
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** The other test files running now, by their paths; none when Jest runs without our reporter. */
 function othersRunning(testPath: string): string[] {
   const folder = process.env.CART_RUNNING_TESTS;
-  if (!folder) return [];
+  // No folder: Jest ran without our reporter, or the run is ending (--bail).
+  if (!folder || !existsSync(folder)) return [];
   // A marker may go between the listing and its reading: that test has finished.
   const paths = readdirSync(folder).map((name) => {
     try {

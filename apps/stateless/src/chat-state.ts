@@ -58,7 +58,8 @@ if gone == 0 or redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 redis.call('SREM', KEYS[2], ARGV[2])
 return 1`;
 
-// KEYS all users; ARGV now, the prefix of each user's servers → the users some server still holds
+// KEYS all users; ARGV now, the prefix of each user's servers → the users some server still holds.
+// The users are known only once the set is read, so their keys are made in the script.
 const ONLINE = `
 local online = {}
 for _, user in ipairs(redis.call('SMEMBERS', KEYS[1])) do
