@@ -64,7 +64,7 @@ runCommand<Record<string, never>>({
       [
         "Everything required is here. Without an optional program, what needs it is skipped by pnpm test",
         "(CI=true fails instead) and refused in one line by the commands.",
-        "Next: pnpm compare (30-60 s on 2 cores). It prints a verdict per journey and app, then a table;",
+        "Next: pnpm compare (20-30 s on 2 cores). It prints a verdict per journey and app, then a table;",
         '"fail (as expected)" on the stateful side is the lesson, not a problem. It ends with',
         '"Every outcome matched its expectation." and exits 0 when reality matched the expected matrix.',
       ].join("\n"),
