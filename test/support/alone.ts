@@ -2,7 +2,7 @@
 // (see test/alone.js for why and how).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitUntil } from "@cart/local-infra";
 
 /** The other test files running now, by their paths; none when Jest runs without our reporter. */
 function othersRunning(testPath: string): string[] {
@@ -20,19 +20,15 @@ function othersRunning(testPath: string): string[] {
   return paths.filter((path) => path !== testPath);
 }
 
-/** Resolves once no other test file runs; fails, naming them, if they still run after `limitMs`. */
+/** Resolves once no other test file runs; fails if one still does after `limitMs`. */
 export async function untilAlone(testPath: string, limitMs: number): Promise<void> {
-  const until = Date.now() + limitMs;
-  let others = othersRunning(testPath);
-  if (others.length > 0) {
-    const names = others.map((path) => relative(process.cwd(), path)).join(", ");
-    process.stdout.write(`${relative(process.cwd(), testPath)} waits for the machine to itself: ${names}\n`);
-  }
-  while (others.length > 0) {
-    if (Date.now() > until) {
-      throw new Error(`still running after ${limitMs / 1000} s beside this test: ${others.join(", ")}`);
-    }
-    await sleep(1000);
-    others = othersRunning(testPath);
-  }
+  const others = othersRunning(testPath);
+  if (others.length === 0) return;
+  const names = others.map((path) => relative(process.cwd(), path)).join(", ");
+  process.stdout.write(`${relative(process.cwd(), testPath)} waits for the machine to itself: ${names}\n`);
+  await waitUntil(
+    async () => othersRunning(testPath).length === 0,
+    limitMs,
+    `other test files still ran beside ${relative(process.cwd(), testPath)} after ${limitMs / 1000} s`,
+  );
 }
