@@ -56,7 +56,8 @@ than every file it was made from is kept. Every pnpm command that runs a server 
 
   app...      only these apps (${APPS.join(", ")}) and the packages they use,
               as the Dockerfile builds one
-  --lab <dir> build only the workshop's lab in <dir>: compile it, then bundle its
+  --lab <dir> build only the workshop's lab in <dir>: compile it (with TypeScript 7,
+              the native compiler, once the packages are built), then bundle its
               server as an app's (pnpm lab:check and pnpm compare --app lab do)
   -h, --help  this help
 
@@ -91,15 +92,24 @@ for (const app of apps) {
   }
 }
 
-const projects = lab
-  ? [join(lab, "tsconfig.build.json")]
-  : apps.length
-    ? apps.map((app) => `apps/${app}/tsconfig.build.json`)
-    : ["tsconfig.build.json"];
-const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", ...projects], {
-  cwd: root,
-  stdio: "inherit",
-});
+// The lab is compiled by TypeScript 7, the native compiler (apps/lab's own devDependency): an
+// attendee waits for it at every lab:check, and it type-checks the lab in a quarter of 5.9's time.
+// `-p`, not `-b`: the packages the lab imports were built just before, by 5.9, whose build records
+// 7 would not take as its own (it would build them all again).
+const tsc = lab
+  ? spawnSync(process.execPath, [labCompiler(), "-p", join(lab, "tsconfig.build.json")], {
+      cwd: root,
+      stdio: "inherit",
+    })
+  : spawnSync(
+      process.execPath,
+      [
+        require.resolve("typescript/bin/tsc"),
+        "-b",
+        ...(apps.length ? apps.map((app) => `apps/${app}/tsconfig.build.json`) : ["tsconfig.build.json"]),
+      ],
+      { cwd: root, stdio: "inherit" },
+    );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 // The lab's servers start as the apps' do: a lab's check starts some twenty, each in half the CPU.
@@ -108,6 +118,12 @@ for (const home of lab ? [lab] : (apps.length ? apps : APPS).map((app) => join(r
     console.error(`build: could not bundle ${join(home, "src", "server.ts")}: ${error.message}`);
     process.exit(1);
   });
+}
+
+/** TypeScript 7's tsc, as apps/lab depends on it. */
+function labCompiler() {
+  const manifest = createRequire(join(root, "apps", "lab", "package.json")).resolve("typescript/package.json");
+  return join(dirname(manifest), JSON.parse(readFileSync(manifest, "utf8")).bin.tsc);
 }
 
 /** The app's launcher, and its bundle and maps when they are out of date. */

@@ -4,7 +4,8 @@
 // journey of the part passed). `--diff` instead shows the attendee's files beside the expected
 // answer after parts 1..N (a unified diff: `-` the answer's lines, `+` yours), to compare work
 // part by part; it starts nothing. After the journeys, the state audit of the lab (`pnpm
-// find-state`): each place it still keeps state in one server, with the part that moves it.
+// find-state`): each place it still keeps state in one server, with the part that moves it
+// (`--no-audit` leaves it out, for a quicker answer while working on a part).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,10 +17,11 @@ import { isLabNote, labParts, writeLabSources } from "./lab-tree.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const parts = labParts(root);
-const usage = `Usage: pnpm lab:check [--part <n>] [--diff] [--dir <dir>]
+const usage = `Usage: pnpm lab:check [--part <n>] [--no-audit] [--diff] [--dir <dir>]
 
   --part <n>   judge only part n (default: every part, 1 to ${parts.length}):
 ${parts.map(({ part, name, journeys }) => `                 ${part}. ${name}${journeys.length ? "" : " (to read: no journey judges it)"}`).join("\n")}
+  --no-audit   only the journeys: leave out the state audit that follows them (a few seconds sooner)
   --diff       show your files beside the expected answer after parts 1 to n (- the answer, + yours),
                instead of judging
   --dir <dir>  the lab there instead of apps/lab (as pnpm lab:reset --dir made it)`;
@@ -34,6 +36,7 @@ try {
   options = parseArgs({
     options: {
       part: { type: "string" },
+      "no-audit": { type: "boolean" },
       diff: { type: "boolean" },
       dir: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -89,7 +92,7 @@ const judged = spawnSync(process.execPath, [compare, "--app", "lab", ...(part ? 
   stdio: "inherit",
   env: { ...process.env, LAB_DIR: dir },
 });
-await printAudit(join(dir, "src"));
+if (!options["no-audit"]) await printAudit(join(dir, "src"));
 process.exit(judged.status ?? 2);
 
 /** The state audit of the lab: each place still keeping state in one server, and the part that moves it. */
