@@ -19,7 +19,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig
 COPY packages ./packages
 COPY apps ./apps
 COPY tools ./tools
-COPY scripts/build.mjs scripts/own-source-map.mjs scripts/server-launcher.cjs ./scripts/
+COPY scripts/build.mjs scripts/own-source-map.mjs scripts/server-launcher.cjs scripts/tsc.mjs ./scripts/
 RUN pnpm install --frozen-lockfile
 ARG APP=stateless
 # Compiled, then bundled into one file that starts fast (scripts/build.mjs; docs/costs.md, "Start-up").

@@ -35,14 +35,13 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ownSourceMap } from "./own-source-map.mjs";
+import { compilerPath } from "./tsc.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(import.meta.url);
 const APPS = ["stateful", "stateless"];
 
 const usage = `Usage: node scripts/build.mjs [app...]   (pnpm build builds the dashboard's page, then runs it)
@@ -91,15 +90,15 @@ for (const app of apps) {
   }
 }
 
-// TypeScript 7, the native compiler (package.json's typescript-native): a build of every package
-// in a fifth of 5.9's time, the same JavaScript out. 5.9 stays for what reads TypeScript through
-// its JavaScript API (typescript-eslint, the state audit): docs/setup.md.
+// TypeScript 7, the native compiler (scripts/tsc.mjs): a build of every package in a fifth of
+// 5.9's time, the same JavaScript out. 5.9 is the library typescript-eslint and the state audit
+// read TypeScript through (docs/setup.md).
 const projects = lab
   ? [join(lab, "tsconfig.build.json")]
   : apps.length
     ? apps.map((app) => `apps/${app}/tsconfig.build.json`)
     : ["tsconfig.build.json"];
-const tsc = spawnSync(process.execPath, [compiler(), "-b", ...projects], { cwd: root, stdio: "inherit" });
+const tsc = spawnSync(process.execPath, [compilerPath(), "-b", ...projects], { cwd: root, stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 // The lab's servers start as the apps' do: a lab's check starts some twenty, each in half the CPU.
@@ -108,12 +107,6 @@ for (const home of lab ? [lab] : (apps.length ? apps : APPS).map((app) => join(r
     console.error(`build: could not bundle ${join(home, "src", "server.ts")}: ${error.message}`);
     process.exit(1);
   });
-}
-
-/** TypeScript 7's tsc (its package exports no path to it). */
-function compiler() {
-  const manifest = require.resolve("typescript-native/package.json");
-  return join(dirname(manifest), JSON.parse(readFileSync(manifest, "utf8")).bin.tsc);
 }
 
 /** The app's launcher, and its bundle and maps when they are out of date. */

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `pnpm typecheck`: every package, the tests and the dashboard's page type-checked by TypeScript 7
+// (strict, as tsconfig.base.json says), two at a time; each compiler's errors as it prints them.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compilerPath } from "./tsc.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const usage = `Usage: pnpm typecheck
+
+Type-checks with TypeScript 7, each as its tsconfig.json says (tsc -p <config>):
+every package (apps/*, packages/*, tools/*, their tests included; not the workshop's lab, which
+pnpm lab:check compiles), the root test folder and the dashboard's page. Exit code: 0 when all
+of them are clean, 1 otherwise (the compiler's errors above), 2 for an argument it does not take.`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(usage);
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`typecheck: takes no arguments (${args.join(" ")})\n\n${usage}`);
+  process.exit(2);
+}
+
+const configs = [
+  ...["apps", "packages", "tools"].flatMap((folder) =>
+    readdirSync(join(root, folder))
+      .filter((name) => !(folder === "apps" && name === "lab"))
+      .map((name) => join(root, folder, name, "tsconfig.json")),
+  ),
+  join(root, "test", "tsconfig.json"),
+  join(root, "tools", "compare", "web", "tsconfig.json"),
+].filter((config) => existsSync(config));
+
+const compile = (config) =>
+  new Promise((resolve) => {
+    const tsc = spawn(process.execPath, [compilerPath(), "-p", relative(root, config)], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    tsc.once("exit", (code) => resolve(code === 0));
+  });
+
+const waiting = [...configs];
+const results = await Promise.all(
+  [1, 2].map(async () => {
+    let clean = true;
+    for (let config = waiting.shift(); config; config = waiting.shift()) clean = (await compile(config)) && clean;
+    return clean;
+  }),
+);
+process.exit(results.every(Boolean) ? 0 : 1);
