@@ -25,15 +25,23 @@ if (args.length > 0) {
   process.exit(2);
 }
 
+// Every package has one: a package without is an error, not a package left out.
+const packages = ["apps", "packages", "tools"].flatMap((folder) =>
+  readdirSync(join(root, folder))
+    .filter((name) => existsSync(join(root, folder, name, "package.json")))
+    .filter((name) => !(folder === "apps" && name === "lab"))
+    .map((name) => join(root, folder, name)),
+);
+const missing = packages.filter((dir) => !existsSync(join(dir, "tsconfig.json")));
+if (missing.length > 0) {
+  console.error(`typecheck: no tsconfig.json in ${missing.map((dir) => relative(root, dir)).join(", ")}`);
+  process.exit(1);
+}
 const configs = [
-  ...["apps", "packages", "tools"].flatMap((folder) =>
-    readdirSync(join(root, folder))
-      .filter((name) => !(folder === "apps" && name === "lab"))
-      .map((name) => join(root, folder, name, "tsconfig.json")),
-  ),
+  ...packages.map((dir) => join(dir, "tsconfig.json")),
   join(root, "test", "tsconfig.json"),
   join(root, "tools", "compare", "web", "tsconfig.json"),
-].filter((config) => existsSync(config));
+];
 
 const compile = (config) =>
   new Promise((resolve) => {

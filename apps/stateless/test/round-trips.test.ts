@@ -18,7 +18,7 @@ async function checkOut(sku: string) {
 
 describe("a stateless checkout's round trips", () => {
   it("sends its transaction in one: BEGIN, the order with its debit and ledger line, a pizza's kitchen job, COMMIT", async () => {
-    // erin's cart already holds a pizza. The server's first kitchen job also starts the queue and
+    // alice's cart already holds a pizza. The server's first kitchen job also starts the queue and
     // reads its settings (pg-boss keeps them after): the counts below are every later checkout's.
     await request(shop.app).post("/checkout").auth(shop.token, { type: "bearer" }).expect(201);
     const coke = await checkOut("coke");

